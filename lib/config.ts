@@ -1,0 +1,131 @@
+// Configuration from the environment, validated once at start-up. A bad value stops the program
+// with a message naming the variable, before any run is started.
+import { z } from 'zod';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const onOff = z
+  .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => ['on', 'true', '1', 'yes'].includes(v));
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const optionalNonEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+function providerVars() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const name of PROVIDER_NAMES) {
+    shape[`${name.toUpperCase()}_BASE_URL`] = optionalNonEmpty(httpUrl);
+    shape[`${name.toUpperCase()}_API_KEY`] = optionalNonEmpty(z.string().min(1));
+  }
+  return shape;
+}
+
+const envSchema = z.object({
+  MUSIC_PROVIDER: optionalNonEmpty(z.enum(PROVIDER_NAMES)).default('anyint'),
+  ...providerVars(),
+  CALLBACK_PUBLIC_URL: optionalNonEmpty(httpUrl),
+  CALLBACK_PORT: optionalNonEmpty(port).default(8787),
+  CALLBACK_SECRET: optionalNonEmpty(z.string().min(16, 'must be at least 16 characters')),
+  CALLBACKS: optionalNonEmpty(onOff).default(true),
+  TEMPORAL_ADDRESS: optionalNonEmpty(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')),
+  TEMPORAL_NAMESPACE: optionalNonEmpty(z.string().min(1)).default('default'),
+  TEMPORAL_API_KEY: optionalNonEmpty(z.string().min(1)),
+  TEMPORAL_TLS: optionalNonEmpty(onOff).default(false),
+  TEMPORAL_TASK_QUEUE: optionalNonEmpty(z.string().min(1)).default('music-pipelines'),
+  TEMPORAL_PORT: optionalNonEmpty(port).default(7233),
+  TEMPORAL_UI_PORT: optionalNonEmpty(port).default(8233),
+  SIMULATOR_PORT: optionalNonEmpty(port).default(8788),
+  OUT_DIR: optionalNonEmpty(z.string().min(1)).default('out'),
+});
+
+export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
+
+export interface Config {
+  provider: ProviderName;
+  providers: Record<ProviderName, ProviderAccess>;
+  callbacks: {
+    enabled: boolean;
+    port: number;
+    /** Undefined means "the endpoint's own loopback address". */
+    publicUrl?: string;
+    secret?: string;
+  };
+  temporal: {
+    /** Undefined means "start the embedded dev server". */
+    address?: string;
+    namespace: string;
+    apiKey?: string;
+    tls: boolean;
+    taskQueue: string;
+    devServerPort: number;
+    uiPort: number;
+  };
+  simulatorPort: number;
+  outDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
+
+  const providers = {} as Record<ProviderName, ProviderAccess>;
+  for (const name of PROVIDER_NAMES) {
+    const urlVar = `${name.toUpperCase()}_BASE_URL`;
+    const keyVar = `${name.toUpperCase()}_API_KEY`;
+    const baseUrl = e[urlVar];
+    const apiKey = e[keyVar];
+    if (baseUrl && apiKey) providers[name] = { mode: 'real', baseUrl, apiKey };
+    else if (!baseUrl && !apiKey) providers[name] = { mode: 'simulated' };
+    else throw new ConfigError(`invalid environment:\n  ${baseUrl ? keyVar : urlVar}: required when ${baseUrl ? urlVar : keyVar} is set (set both to call ${name} for real, neither to use the simulator)`);
+  }
+
+  const publicUrl = e.CALLBACK_PUBLIC_URL?.replace(/\/+$/, '');
+  if (publicUrl && !isLoopbackUrl(publicUrl) && !e.CALLBACK_SECRET) {
+    throw new ConfigError('invalid environment:\n  CALLBACK_SECRET: required when CALLBACK_PUBLIC_URL is not a loopback address (callback tokens must be signed with a secret you keep)');
+  }
+
+  return {
+    provider: e.MUSIC_PROVIDER,
+    providers,
+    callbacks: { enabled: e.CALLBACKS, port: e.CALLBACK_PORT, publicUrl, secret: e.CALLBACK_SECRET },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      devServerPort: e.TEMPORAL_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+    },
+    simulatorPort: e.SIMULATOR_PORT,
+    outDir: e.OUT_DIR,
+  };
+}
+
+export function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+}
+
+/** The variables a user may set, with their meaning, for `--help` texts and the README. */
+export const ENVIRONMENT_HELP = `Environment:
+  MUSIC_PROVIDER          provider to use: ${PROVIDER_NAMES.join(', ')} (default anyint)
+  <NAME>_BASE_URL         a provider's API base URL, e.g. ANYINT_BASE_URL
+  <NAME>_API_KEY          its API key; with neither set, the built-in simulator plays that provider
+  CALLBACK_PUBLIC_URL     URL at which providers reach our callback endpoint (default http://127.0.0.1:<CALLBACK_PORT>)
+  CALLBACK_PORT           port of the callback endpoint (default 8787)
+  CALLBACK_SECRET         secret that signs callback tokens (required for a non-loopback public URL)
+  CALLBACKS               on|off: ask providers for webhooks, or rely on polling only (default on)
+  TEMPORAL_ADDRESS        host:port of a Temporal server; unset starts an embedded dev server
+  TEMPORAL_NAMESPACE      namespace (default default)
+  TEMPORAL_API_KEY        API key for Temporal Cloud (implies TLS)
+  TEMPORAL_TLS            on|off: connect with TLS (default off)
+  OUT_DIR                 where finished media is written (default ./out)`;

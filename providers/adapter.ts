@@ -1,0 +1,32 @@
+// The contract every wire dialect implements. Adapters are pure translation: they build the HTTP
+// calls and parse the answers; providers/http.ts performs the I/O. Keeping I/O out of adapters lets
+// the callback endpoint, the activities and the unit tests share them.
+import type { CallbackHint, ProviderName, StepKind, StepRequest, TaskSnapshot } from './model';
+import type { ErrorClass } from './errors';
+
+export interface HttpCall {
+  method: 'GET' | 'POST';
+  /** Path under the provider's base URL, with the query string already encoded. */
+  path: string;
+  body?: unknown;
+}
+
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  /** The steps this dialect can run; a pipeline asking for another step is refused before any submit. */
+  readonly capabilities: readonly StepKind[];
+  /** Whether the dialect can notify us by webhook (otherwise polling is the only path). */
+  readonly supportsCallbacks: boolean;
+
+  /** The HTTP request that creates a task. `callbackUrl` is undefined when callbacks are off. */
+  buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall;
+  /** The provider task id from a submit answer; throws ProviderError for an error envelope. */
+  parseSubmit(body: unknown): string;
+  buildQuery(kind: StepKind, taskId: string): HttpCall;
+  /** Normalizes a query answer; throws ProviderError for an error envelope. */
+  parseQuery(kind: StepKind, taskId: string, body: unknown): TaskSnapshot;
+  /** Extracts the task id and stage from a webhook body; throws a WireFormatError naming the field when it is not one. */
+  parseCallback(body: unknown): CallbackHint;
+  /** This dialect's meaning of an HTTP status or envelope code. */
+  classify(code: number): ErrorClass;
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { signCallbackToken, verifyCallbackToken } from '../lib/callbackToken';
+
+const secret = 'a-secret-of-enough-length';
+const claims = { workflowId: 'song-1', stepId: 'song', provider: 'anyint', expiresAt: new Date(Date.now() + 60_000) };
+
+describe('callback tokens', () => {
+  it('verify with the secret that signed them and carry the claims', () => {
+    const check = verifyCallbackToken(secret, signCallbackToken(secret, claims));
+    expect(check.ok && check.claims.workflowId).toBe('song-1');
+    expect(check.ok && check.claims.stepId).toBe('song');
+  });
+
+  it('are refused under another secret, when tampered with, or after expiry', () => {
+    const token = signCallbackToken(secret, claims);
+    expect(verifyCallbackToken('another-secret-entirely', token)).toEqual({ ok: false, reason: 'bad-signature' });
+    const [payload, sig] = token.split('.');
+    const forged = Buffer.from(JSON.stringify({ w: 'other-run', s: 'song', p: 'anyint', e: 9999999999 })).toString('base64url');
+    expect(verifyCallbackToken(secret, `${forged}.${sig}`)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyCallbackToken(secret, `${payload}`)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyCallbackToken(secret, token, new Date(Date.now() + 120_000))).toEqual({ ok: false, reason: 'expired' });
+  });
+});
