@@ -1,0 +1,88 @@
+// Activities that talk to a provider: each performs one HTTP exchange.
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import type { ProviderAdapter } from '../providers/adapter';
+import { callProvider, type ProviderEndpoint } from '../providers/http';
+import { isTerminal, type ProviderName, type TaskSnapshot } from '../providers/model';
+import { adapterFor } from '../providers/registry';
+import { signCallbackToken } from '../lib/callbackToken';
+import { toActivityFailure } from './failures';
+import { nextPollDelayMs } from './pollSchedule';
+import type { QueryInput, SubmitInput } from './types';
+
+export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
+
+export interface ProviderTaskDeps {
+  /** Where each provider is reached; the API key stays on the worker. */
+  endpointFor(provider: ProviderName): ProviderEndpoint;
+  callbacks: { publicUrl: string; secret: string };
+  httpTimeoutMs: number;
+  /** Scales poll delays (1 = production cadence); lets demos and tests poll a fast simulator quickly. */
+  pollScale: number;
+}
+
+export function createProviderTaskActivities(deps: ProviderTaskDeps) {
+  async function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {
+    const body = await callProvider(adapter, deps.endpointFor(input.provider), adapter.buildQuery(input.kind, input.taskId), {
+      timeoutMs: deps.httpTimeoutMs,
+      idempotent: true,
+    });
+    return adapter.parseQuery(input.kind, input.taskId, body);
+  }
+
+  return {
+    /** Creates the provider task (this is the request that costs credits) and returns its id. */
+    async submitProviderTask(input: SubmitInput): Promise<{ taskId: string }> {
+      const adapter = adapterFor(input.provider);
+      let callbackUrl: string | undefined;
+      if (input.callbacks && adapter.supportsCallbacks) {
+        const token = signCallbackToken(deps.callbacks.secret, {
+          workflowId: input.workflowId,
+          stepId: input.stepId,
+          provider: input.provider,
+          expiresAt: new Date(Date.now() + input.callbackTtlMs),
+        });
+        callbackUrl = `${deps.callbacks.publicUrl}/callbacks/${token}`;
+      }
+      try {
+        const call = adapter.buildSubmit(input.request, callbackUrl);
+        const body = await callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false });
+        return { taskId: adapter.parseSubmit(body) };
+      } catch (err) {
+        throw toActivityFailure(err, true);
+      }
+    },
+
+    /** One look at the task: the source of truth after a callback hint. */
+    async queryProviderTask(input: QueryInput): Promise<TaskSnapshot> {
+      try {
+        return await query(adapterFor(input.provider), input);
+      } catch (err) {
+        throw toActivityFailure(err, false);
+      }
+    },
+
+    /**
+     * Returns once the task is finished (succeeded or failed). Until then each attempt fails with a
+     * retryable "still running" failure whose delay is the poll schedule, so the loop lives in the
+     * activity's retries and costs no workflow history.
+     */
+    async awaitProviderTask(input: QueryInput): Promise<TaskSnapshot> {
+      const { attempt } = activityInfo();
+      let snapshot: TaskSnapshot;
+      try {
+        snapshot = await query(adapterFor(input.provider), input);
+      } catch (err) {
+        throw toActivityFailure(err, false);
+      }
+      if (isTerminal(snapshot.state)) return snapshot;
+      throw ApplicationFailure.create({
+        type: STILL_RUNNING_FAILURE,
+        // Expected on every poll but the last: logged at debug level, not as a warning.
+        category: ApplicationFailureCategory.BENIGN,
+        message: `${input.provider} ${input.kind} task ${input.taskId} is ${snapshot.providerStatus} (poll ${attempt})`,
+        nextRetryDelay: Math.max(100, Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScale)),
+      });
+    },
+  };
+}

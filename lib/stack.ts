@@ -1,0 +1,145 @@
+// Starts the parts of the system a process needs, in order, and stops them in reverse: the Temporal
+// dev server (unless a server is configured), the simulator for providers without an API key, the
+// callback endpoint, and the worker. `npm start`, the client scripts and the integration tests all
+// use this one path, so what the tests prove is what users run.
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
+import { createMusicWorker, DEFAULT_ACTIVITY_TUNING } from '../workers/worker';
+import { startSimulator } from '../simulator';
+import type { ProviderEndpoint } from '../providers/http';
+import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
+import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+import { resolveCallbackSecret } from './callbackSecret';
+import type { Config } from './config';
+import { startDevServer } from './devServer';
+
+export interface StackOptions {
+  config: Config;
+  log: (line: string) => void;
+  /** Run a worker in this process (default true). */
+  worker?: boolean;
+  /** Overrides for the embedded dev server (tests use ephemeral ports and a temp database). */
+  devServer?: { port?: number; uiPort?: number; ui?: boolean; dbFile?: string };
+  /** Overrides for the simulator (tests shorten its stages). */
+  simulator?: { port?: number; stageDelaysMs?: { text: number; first: number; complete: number }; clipSeconds?: number; seed?: string; mediaDir?: string };
+  callbackPort?: number;
+  /** Reuse a workflow bundle (tests bundle once per suite). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Poll cadence multiplier; below 1 for a fast simulator. */
+  pollScale?: number;
+}
+
+export interface RunningStack {
+  client: Client;
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl?: string;
+  simulatorUrl?: string;
+  callbackUrl?: string;
+  callbackEndpoint?: CallbackEndpoint;
+  stop(): Promise<void>;
+}
+
+/** The simulator's key: it only listens on loopback, so a fixed well-known value is enough. */
+export const SIMULATOR_API_KEY = 'sim-key';
+
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { config, log } = options;
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) {
+      await fn().catch((err: Error) => log(`while stopping: ${err.message}`));
+    }
+    stops.length = 0;
+  };
+
+  try {
+    let address = config.temporal.address;
+    let uiUrl: string | undefined;
+    if (!address) {
+      const dev = await startDevServer({
+        port: options.devServer?.port ?? config.temporal.devServerPort,
+        uiPort: options.devServer?.uiPort ?? config.temporal.uiPort,
+        ui: options.devServer?.ui ?? true,
+        dbFile: options.devServer?.dbFile,
+        namespace: config.temporal.namespace,
+        searchAttributes: MUSIC_SEARCH_ATTRIBUTES.map((k) => k.name),
+        log,
+      });
+      stops.push(() => dev.stop());
+      address = dev.address;
+      uiUrl = dev.uiUrl;
+      log(`Temporal dev server at ${address}${uiUrl ? `, UI at ${uiUrl}` : ''}`);
+    }
+
+    const tls = config.temporal.tls;
+    const apiKey = config.temporal.apiKey;
+    const connection = await Connection.connect({ address, tls, apiKey });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+
+    const stack: RunningStack = { client, address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, uiUrl, stop };
+    if (options.worker === false) return stack;
+
+    const endpoints = {} as Record<ProviderName, ProviderEndpoint>;
+    const simulated = PROVIDER_NAMES.filter((name) => config.providers[name].mode === 'simulated');
+    if (simulated.length > 0) {
+      const sim = await startSimulator({
+        port: options.simulator?.port ?? config.simulatorPort,
+        apiKey: SIMULATOR_API_KEY,
+        stageDelaysMs: options.simulator?.stageDelaysMs,
+        clipSeconds: options.simulator?.clipSeconds,
+        seed: options.simulator?.seed,
+        mediaDir: options.simulator?.mediaDir,
+      });
+      stops.push(() => sim.close());
+      stack.simulatorUrl = sim.url;
+      log(`simulator at ${sim.url} plays: ${simulated.join(', ')}`);
+    }
+    for (const name of PROVIDER_NAMES) {
+      const access = config.providers[name];
+      endpoints[name] = access.mode === 'real' ? { baseUrl: access.baseUrl, apiKey: access.apiKey } : { baseUrl: stack.simulatorUrl!, apiKey: SIMULATOR_API_KEY };
+    }
+
+    const secret = resolveCallbackSecret(config.callbacks.secret);
+    const callbacks = await startCallbackEndpoint({
+      client,
+      secret,
+      port: options.callbackPort ?? config.callbacks.port,
+      host: config.callbacks.publicUrl ? '0.0.0.0' : '127.0.0.1',
+      log,
+    });
+    stops.push(() => callbacks.close());
+    stack.callbackEndpoint = callbacks;
+    stack.callbackUrl = config.callbacks.publicUrl ?? callbacks.url;
+    log(`callback endpoint at ${callbacks.url}${config.callbacks.publicUrl ? ` (public URL ${config.callbacks.publicUrl})` : ''}`);
+
+    const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
+    stops.push(() => nativeConnection.close());
+    const worker: Worker = await createMusicWorker({
+      connection: nativeConnection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      workflowBundle: options.workflowBundle,
+      deps: {
+        ...DEFAULT_ACTIVITY_TUNING,
+        pollScale: options.pollScale ?? DEFAULT_ACTIVITY_TUNING.pollScale,
+        endpointFor: (name) => endpoints[name],
+        callbacks: { publicUrl: stack.callbackUrl, secret },
+      },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    running.catch((err: Error) => log(`worker stopped: ${err.message}`));
+    log(`worker polling task queue ${config.temporal.taskQueue}`);
+    return stack;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

@@ -1,0 +1,114 @@
+// Runs the local Suno-compatible simulator on its own, for manual testing or as a provider for a
+// worker started elsewhere:  npm run simulator -- --port 8788 --seed demo
+
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_STAGE_DELAYS_MS, startSimulator, type StageDelaysMs } from '../simulator/index';
+
+function parseNumber(label: string, { integer = false, min = 0 } = {}) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+      throw new InvalidArgumentError(`${label} must be ${integer ? 'an integer' : 'a number'} >= ${min}`);
+    }
+    return value;
+  };
+}
+
+function parseStageDelays(raw: string): StageDelaysMs {
+  const parts = raw.split(',').map((part) => Number(part.trim()));
+  const [text, first, complete] = parts;
+  if (parts.length !== 3 || text === undefined || first === undefined || complete === undefined) {
+    throw new InvalidArgumentError('expected three comma-separated milliseconds: text,first,complete');
+  }
+  if (!parts.every((delay) => Number.isFinite(delay) && delay >= 0) || !(text <= first && first <= complete)) {
+    throw new InvalidArgumentError('delays must be non-negative and ordered text <= first <= complete');
+  }
+  return { text, first, complete };
+}
+
+const program = new Command()
+  .name('simulator')
+  .description(
+    'Local Suno-compatible music API (AnyInt dialect) that renders real MP3/PNG files and sends webhooks.\n' +
+      'Ids and media are deterministic: the same seed and the same requests give the same bytes.',
+  )
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0 = any free port)', parseNumber('port', { integer: true }), 8788)
+  .option('--api-key <key>', 'Bearer token clients must send', 'sim-key')
+  .option('--seed <seed>', 'seed for task ids, lyrics and media', 'sim')
+  .option('--clip-seconds <seconds>', 'length of each generated clip', parseNumber('clip seconds', { min: 0.1 }), 12)
+  .addOption(
+    new Option('--stage-delays <text,first,complete>', 'milliseconds from submit to each stage (lyrics use text)')
+      .argParser(parseStageDelays)
+      .default(DEFAULT_STAGE_DELAYS_MS, Object.values(DEFAULT_STAGE_DELAYS_MS).join(',')),
+  )
+  .option('--media-dir <dir>', 'cache rendered media here and keep it (default: a temporary dir, removed on exit)')
+  .option('--public-url <url>', 'base URL for media links, when clients reach the simulator through another address')
+  .option('--no-callbacks', 'never POST webhooks to callBackUrl (clients must poll)')
+  .addOption(
+    new Option('--error-status <mode>', 'HTTP status of error answers: mirror the envelope code, or always 200')
+      .choices(['mirror', 'always-200'])
+      .default('mirror'),
+  )
+  .option('--quiet', 'print only the URL, no event log')
+  .addHelpText(
+    'after',
+    '\nRoutes: POST /suno/generate, POST /suno/generate-lyrics, GET /suno/query/task?taskId=,\n' +
+      '        GET /suno/query/lyrics?taskId=, GET /media/<file>, GET /_sim/ledger (paid submits, no auth)\n' +
+      '\nExample:\n' +
+      '  npm run simulator -- --port 8788 --api-key K --seed S --clip-seconds 6 --stage-delays 500,1000,2000 --no-callbacks',
+  );
+
+interface CliOptions {
+  host: string;
+  port: number;
+  apiKey: string;
+  seed: string;
+  clipSeconds: number;
+  stageDelays: StageDelaysMs;
+  mediaDir?: string;
+  publicUrl?: string;
+  callbacks: boolean;
+  errorStatus: 'mirror' | 'always-200';
+  quiet?: boolean;
+}
+
+async function main(): Promise<void> {
+  const cli = program.parse().opts<CliOptions>();
+  const simulator = await startSimulator({
+    host: cli.host,
+    port: cli.port,
+    apiKey: cli.apiKey,
+    seed: cli.seed,
+    clipSeconds: cli.clipSeconds,
+    stageDelaysMs: cli.stageDelays,
+    mediaDir: cli.mediaDir,
+    publicUrl: cli.publicUrl,
+    sendCallbacks: cli.callbacks,
+    errorStatus: cli.errorStatus,
+    log: cli.quiet ? undefined : (line) => console.error(`${new Date().toISOString()} ${line}`),
+  });
+  console.log(simulator.url);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    // A second Ctrl-C while closing means "now".
+    if (stopping) process.exit(130);
+    stopping = true;
+    if (!cli.quiet) console.error(`${signal}: closing simulator`);
+    simulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,205 @@
+// `npm run song -- --prompt "..."`: make one song and print where its files are.
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
+import { openSession } from '../lib/session';
+import { shortHash, slugify } from '../lib/slug';
+import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
+import { missingCapabilities } from '../providers/registry';
+import { progressQuery, type PipelineProgress } from '../workflows/definitions';
+import { MusicProvider, MusicState, MusicStep } from '../workflows/searchAttributes';
+import { SONG_PIPELINE_STEPS, type SongPipelineInput, type SongPipelineResult, type SongPipelineStep } from '../workflows/songPipeline';
+
+const program = new Command('song')
+  .description('Make one song with a Suno-compatible provider, durably, and store its files.')
+  .requiredOption('--prompt <text>', 'what the song is about (also the lyrics prompt)', nonEmpty('--prompt'))
+  .option('--title <title>', 'song title (default: the title the lyrics step proposes)')
+  .option('--style <style>', 'style tags, e.g. "lo-fi, piano, mellow"')
+  .option('--instrumental', 'no vocals (skips the lyrics step)', false)
+  .option('--model <name>', "provider model name (default: the provider's newest)")
+  .addOption(new Option('--provider <name>', 'provider to use (default: MUSIC_PROVIDER or anyint)').choices(PROVIDER_NAMES))
+  .option('--steps <list>', `comma-separated steps to run (${SONG_PIPELINE_STEPS.join(',')})`, parseSteps)
+  .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)')
+  .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)')
+  .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
+  .option('--json', 'print one JSON document (workflowId, runId, status, artifacts) and nothing else on stdout', false)
+  .addHelpText(
+    'after',
+    `
+Examples:
+  npm run song -- --prompt "a calm piano piece about rain"
+  npm run song -- --prompt "summer road trip" --style "indie pop" --title "Open Roads" --json
+  MUSIC_PROVIDER=anyint ANYINT_BASE_URL=https://gateway.example ANYINT_API_KEY=... npm run song -- --prompt "..."
+
+Without TEMPORAL_ADDRESS the command uses the dev server of \`npm start\` if one runs, and otherwise
+starts an embedded one (data in .data/) for its own duration. Running the same request again attaches
+to its run instead of paying for a new one.
+
+${ENVIRONMENT_HELP}`,
+  );
+
+function nonEmpty(flag: string) {
+  return (value: string) => {
+    if (value.trim() === '') throw new InvalidArgumentError(`${flag} must not be empty`);
+    return value;
+  };
+}
+
+function parseSteps(value: string): SongPipelineStep[] {
+  const steps = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = steps.filter((s) => !(SONG_PIPELINE_STEPS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown step(s) ${unknown.join(', ')}; known: ${SONG_PIPELINE_STEPS.join(', ')}`);
+  if (!steps.includes('song')) throw new InvalidArgumentError('the steps must include song');
+  return steps as SongPipelineStep[];
+}
+
+interface Options {
+  prompt: string;
+  title?: string;
+  style?: string;
+  instrumental: boolean;
+  model?: string;
+  provider?: ProviderName;
+  steps?: SongPipelineStep[];
+  out?: string;
+  id?: string;
+  callbacks: boolean;
+  json: boolean;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`song: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<Options>();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const provider = opts.provider ?? config.provider;
+  const steps = opts.steps ?? [...SONG_PIPELINE_STEPS];
+  const missing = missingCapabilities(provider, steps);
+  if (missing.length > 0) fail(`provider ${provider} does not offer step(s) ${missing.join(', ')}; nothing was submitted`);
+
+  const request: SongRequest = { prompt: opts.prompt, title: opts.title, style: opts.style, instrumental: opts.instrumental, model: opts.model };
+  const callbacks = opts.callbacks && config.callbacks.enabled;
+  const workflowId = opts.id ?? `song-${slugify(opts.title ?? opts.prompt)}-${shortHash({ provider, request, steps })}`;
+  const outDir = path.resolve(opts.out ?? config.outDir, 'singles', workflowId);
+  const input: SongPipelineInput = { provider, request, steps, outDir, callbacks };
+
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const session = await openSession(config, opts.json ? () => {} : say);
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    say(`\ninterrupted: run ${workflowId} is kept${session.started === 'nothing' ? ' and continues on the running worker' : ' and continues the next time a worker runs'}; run the same command again to attach.`);
+    void session.close().finally(() => process.exit(130));
+  });
+
+  try {
+    const handle = await startOrAttach(session.client, session.taskQueue, workflowId, input, say);
+    if (!opts.json && session.uiUrl) say(`watch it at ${session.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
+    const stopProgress = showProgress(handle, opts.json ? () => {} : say);
+    let result: SongPipelineResult;
+    try {
+      result = await handle.result();
+    } finally {
+      stopProgress();
+    }
+    printResult(result, opts.json);
+  } catch (err) {
+    if (interrupted) return;
+    const message = err instanceof WorkflowFailedError ? rootMessage(err) : (err as Error).message;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
+    else say(`song failed: ${message}`);
+    process.exitCode = 1;
+  } finally {
+    if (!interrupted) await session.close();
+  }
+}
+
+async function startOrAttach(
+  client: Awaited<ReturnType<typeof openSession>>['client'],
+  taskQueue: string,
+  workflowId: string,
+  input: SongPipelineInput,
+  say: (line: string) => void,
+): Promise<WorkflowHandle> {
+  try {
+    const handle = await client.workflow.start('songPipeline', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      // A running run with this id is attached to; a finished one is never paid for again.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: [
+        { key: MusicProvider, value: input.provider },
+        { key: MusicStep, value: 'queued' },
+        { key: MusicState, value: 'running' },
+      ],
+      staticSummary: `${input.provider}: ${input.request.title ?? input.request.prompt.slice(0, 60)}`,
+      staticDetails: `steps ${input.steps.join(' → ')}, callbacks ${input.callbacks ? 'on' : 'off'}, output ${input.outDir}`,
+    });
+    say(`run ${workflowId} (${handle.firstExecutionRunId})`);
+    return handle;
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    say(`run ${workflowId} already finished: showing its result`);
+    return client.workflow.getHandle(workflowId);
+  }
+}
+
+/** Prints each step's state as it changes; returns a function that stops watching. */
+function showProgress(handle: WorkflowHandle, say: (line: string) => void): () => void {
+  let last = '';
+  const timer = setInterval(() => {
+    handle
+      .query(progressQuery)
+      .then((p: PipelineProgress) => {
+        const line = p.steps.map((s) => `${s.stepId}: ${s.state}${s.providerStatus ? ` (${s.providerStatus})` : ''}`).join('  |  ');
+        if (line && line !== last) {
+          last = line;
+          say(`  ${line}`);
+        }
+      })
+      .catch(() => {
+        // The run may not have had its first workflow task yet, or has just closed.
+      });
+  }, 1000);
+  return () => clearInterval(timer);
+}
+
+function rootMessage(err: Error): string {
+  let current: Error | undefined = err;
+  let message = err.message;
+  while (current) {
+    message = current.message || message;
+    current = (current as { cause?: Error }).cause;
+  }
+  return message;
+}
+
+function printResult(result: SongPipelineResult, json: boolean): void {
+  const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ workflowId: result.workflowId, runId: result.runId, status: result.status, provider: result.provider, title: result.title, outDir: result.outDir, artifacts }, null, 2)}\n`,
+    );
+    return;
+  }
+  process.stdout.write(`\n"${result.title}" is ready in ${result.outDir}\n`);
+  for (const a of artifacts) {
+    const duration = a.durationSeconds ? ` ${a.durationSeconds.toFixed(1)} s` : '';
+    process.stdout.write(`  ${a.kind.padEnd(8)} ${path.basename(a.path).padEnd(12)} ${String(a.bytes).padStart(9)} bytes${duration}  sha256 ${a.sha256.slice(0, 16)}…\n`);
+  }
+}
+
+main().catch((err: Error) => fail(err.message, 1));

@@ -1,0 +1,50 @@
+// `npm start`: the whole system in the foreground (dev server unless TEMPORAL_ADDRESS is set, the
+// simulator for providers without an API key, the callback endpoint, and the worker). Ctrl-C stops
+// everything it started.
+import { Command } from 'commander';
+import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
+import { startStack } from '../lib/stack';
+
+const program = new Command('start')
+  .description('Run the music pipeline stack in the foreground until Ctrl-C.')
+  .option('--no-worker', 'start the servers only (run workers elsewhere)')
+  .addHelpText('after', `\nThen, in another terminal: npm run song -- --prompt "..."\n\n${ENVIRONMENT_HELP}`);
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<{ worker: boolean }>();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`start: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+  const stack = await startStack({ config, log, worker: opts.worker });
+  log(`ready${stack.uiUrl ? `: open ${stack.uiUrl}` : ''} (Ctrl-C to stop)`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    stack
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: Error) => {
+        process.stderr.write(`start: ${err.message}\n`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`start: ${err.message}\n`);
+  process.exit(1);
+});

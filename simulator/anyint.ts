@@ -1,0 +1,155 @@
+// The AnyInt dialect: its routes, its auth and its error envelope. Registered as an encapsulated
+// fastify plugin, so its auth hook and error handler cover only its own routes and other
+// dialects can bring theirs.
+
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { hasBearerToken } from './auth';
+import {
+  check,
+  generateLyricsRequest,
+  generateRequest,
+  promptOverflow,
+  taskQuery,
+  type GenerateRequest,
+} from './anyintRequests';
+import {
+  errorEnvelope,
+  lyricsCallbackBody,
+  lyricsQueryData,
+  songCallbackBody,
+  songQueryData,
+  successEnvelope,
+} from './anyintWire';
+import type { SimulatorContext } from './context';
+import { prepareSongMedia, songProgressAt } from './songProgress';
+import {
+  asLyricsTask,
+  asSongTask,
+  lyricsContent,
+  songContent,
+  type SongInput,
+  type TaskContent,
+} from './taskContent';
+import { lyricsTimeline, songTimeline, type SimulatedTask, type StageName } from './taskStore';
+
+const GENERATE_ROUTE = 'POST /suno/generate';
+const GENERATE_LYRICS_ROUTE = 'POST /suno/generate-lyrics';
+
+function songInput(body: GenerateRequest): SongInput {
+  if (body.customMode) {
+    return { lyrics: body.prompt, title: body.title, style: body.style, instrumental: body.instrumental, model: body.model };
+  }
+  return { description: body.prompt, instrumental: body.instrumental, model: body.model };
+}
+
+export function anyIntDialect(context: SimulatorContext) {
+  const { store, media, callbacks, ledger, options, log } = context;
+  // A failed generation is announced once, not again at every later stage.
+  const failureAnnounced = new Set<string>();
+
+  function reject(reply: FastifyReply, code: number, msg: string): FastifyReply {
+    return reply.code(options.errorStatus === 'mirror' ? code : 200).send(errorEnvelope(code, msg));
+  }
+
+  function recordPaidSubmit(route: string, task: SimulatedTask<TaskContent>): void {
+    ledger.push({ route, taskId: task.id, receivedAt: task.submittedAt.toISOString(), body: task.request });
+    log(`submit ${route} -> task ${task.id}`);
+  }
+
+  async function pushSongStage(task: SimulatedTask<TaskContent>, stage: StageName): Promise<void> {
+    const song = asSongTask(task);
+    if (!song?.callbackUrl) return;
+    const progress = await songProgressAt(song.content, stage, media, context.mediaUrl);
+    if (progress.failure) {
+      if (failureAnnounced.has(song.id)) return;
+      failureAnnounced.add(song.id);
+    }
+    const body = songCallbackBody(song, progress, stage);
+    callbacks.send(song.callbackUrl, body, `${body.data.callbackType} ${song.id}`);
+  }
+
+  function pushLyricsDone(task: SimulatedTask<TaskContent>): void {
+    const lyrics = asLyricsTask(task);
+    if (!lyrics?.callbackUrl) return;
+    callbacks.send(lyrics.callbackUrl, lyricsCallbackBody(lyrics), `complete ${lyrics.id}`);
+  }
+
+  return async function anyIntRoutes(app: FastifyInstance): Promise<void> {
+    app.addHook('onRequest', async (request, reply) => {
+      if (!hasBearerToken(request.headers.authorization, options.apiKey)) {
+        return reject(reply, 401, 'authentication failed: send Authorization: Bearer <api key>');
+      }
+    });
+
+    // Body parsing failures (bad JSON, wrong content type, oversized body) still answer in the
+    // dialect's envelope, because a client reads the envelope first.
+    app.setErrorHandler((error: FastifyError, _request, reply) => {
+      const status = error.statusCode ?? 500;
+      if (status === 413) return reject(reply, 413, 'body: too large');
+      if (status >= 400 && status < 500) return reject(reply, 400, `body: ${error.message}`);
+      log(`anyint: internal error ${error.stack ?? error.message}`);
+      return reject(reply, 500, 'server error');
+    });
+
+    app.post('/suno/generate', async (request, reply) => {
+      const checked = check(generateRequest, request.body);
+      if (!checked.ok) return reject(reply, 400, checked.message);
+      const overflow = promptOverflow(checked.value);
+      if (overflow) return reject(reply, 413, `text too long: ${overflow}`);
+      const body = checked.value;
+      const task = store.create({
+        route: GENERATE_ROUTE,
+        request: request.body,
+        callbackUrl: body.callBackUrl,
+        timeline: songTimeline(options.stageDelaysMs),
+        content: (taskId) => songContent(taskId, songInput(body)),
+        onStage: options.sendCallbacks
+          ? (created, stage) => {
+              pushSongStage(created, stage).catch((error: unknown) => log(`callback ${stage} ${created.id}: ${String(error)}`));
+            }
+          : undefined,
+      });
+      const song = asSongTask(task);
+      if (song) prepareSongMedia(song.content, media, log);
+      recordPaidSubmit(GENERATE_ROUTE, task);
+      return successEnvelope({ taskId: task.id });
+    });
+
+    app.post('/suno/generate-lyrics', async (request, reply) => {
+      const checked = check(generateLyricsRequest, request.body);
+      if (!checked.ok) return reject(reply, 400, checked.message);
+      const body = checked.value;
+      const task = store.create({
+        route: GENERATE_LYRICS_ROUTE,
+        request: request.body,
+        callbackUrl: body.callBackUrl,
+        timeline: lyricsTimeline(options.stageDelaysMs),
+        content: (taskId) => lyricsContent(taskId, body.prompt),
+        onStage: options.sendCallbacks ? (created) => pushLyricsDone(created) : undefined,
+      });
+      recordPaidSubmit(GENERATE_LYRICS_ROUTE, task);
+      return successEnvelope({ taskId: task.id });
+    });
+
+    app.get('/suno/query/task', async (request, reply) => {
+      const query = check(taskQuery, request.query);
+      if (!query.ok) return reject(reply, 400, query.message);
+      const found = store.get(query.value.taskId);
+      const song = found && asSongTask(found);
+      if (!song) return reject(reply, 400, 'task not found');
+      // The stage is fixed at arrival; waiting for a render below must not move it.
+      const stage = store.stageOf(song);
+      const progress = await songProgressAt(song.content, stage, media, context.mediaUrl);
+      return successEnvelope(songQueryData(song, progress));
+    });
+
+    app.get('/suno/query/lyrics', async (request, reply) => {
+      const query = check(taskQuery, request.query);
+      if (!query.ok) return reject(reply, 400, query.message);
+      const found = store.get(query.value.taskId);
+      const lyrics = found && asLyricsTask(found);
+      if (!lyrics) return reject(reply, 400, 'task not found');
+      return successEnvelope(lyricsQueryData(lyrics, store.stageOf(lyrics) === 'complete'));
+    });
+  };
+}

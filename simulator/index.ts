@@ -1,0 +1,106 @@
+// A local Suno-compatible provider: the default when no API key is configured, and the peer of
+// the integration tests. It speaks the AnyInt dialect, renders real (tiny) media with ffmpeg and
+// pushes webhooks, all deterministically from a seed.
+
+import type { AddressInfo } from 'node:net';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ffmpegPath, ffprobePath } from '../lib/ffmpeg';
+import { CallbackSender } from './callbackSender';
+import type { SimulatorContext } from './context';
+import type { LedgerEntry } from './ledger';
+import { MediaLibrary } from './media';
+import { resolveOptions, type SimulatorOptions } from './options';
+import { buildServer } from './server';
+import type { TaskContent } from './taskContent';
+import { TaskStore } from './taskStore';
+
+export type { LedgerEntry } from './ledger';
+export type { SimulatorOptions, ErrorStatusMode } from './options';
+export { DEFAULT_STAGE_DELAYS_MS } from './options';
+export type { StageDelaysMs } from './taskStore';
+export type { CallbackDeliveryOptions } from './callbackSender';
+
+export interface RunningSimulator {
+  /** Base URL of the API, e.g. http://127.0.0.1:40123 (no trailing slash). */
+  url: string;
+  /** Every accepted (paid) submit, in order; live - it grows as submits arrive. */
+  ledger: LedgerEntry[];
+  /** Where media files are written. */
+  mediaDir: string;
+  /** Stops timers and webhook retries, closes the server; removes the media dir if it was temporary. */
+  close(): Promise<void>;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const settings = resolveOptions(options);
+  const { log } = settings;
+  warnIfMediaToolsMissing(log);
+
+  const ownsMediaDir = settings.mediaDir === undefined;
+  const mediaDir = settings.mediaDir ?? (await mkdtemp(join(tmpdir(), 'music-simulator-')));
+  await mkdir(mediaDir, { recursive: true });
+
+  const media = new MediaLibrary(mediaDir, settings.clipSeconds);
+  const store = new TaskStore<TaskContent>(settings.seed);
+  const callbacks = new CallbackSender(settings.callbackDelivery, log);
+  const ledger: LedgerEntry[] = [];
+  // Known only once the port is bound, unless configured.
+  let publicUrl = settings.publicUrl ?? '';
+  const context: SimulatorContext = {
+    options: settings,
+    store,
+    media,
+    callbacks,
+    ledger,
+    mediaUrl: (name) => `${publicUrl}/media/${encodeURIComponent(name)}`,
+    log,
+  };
+
+  const app = await buildServer(context);
+  const shutdown = async () => {
+    store.close();
+    await callbacks.close();
+    await app.close();
+    await media.settle();
+    if (ownsMediaDir) await rm(mediaDir, { recursive: true, force: true });
+  };
+  try {
+    await app.listen({ host: settings.host, port: settings.port });
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+
+  const url = listeningUrl(settings.host, app.server.address() as AddressInfo);
+  if (!publicUrl) publicUrl = url;
+  log(`simulator listening on ${url} (seed ${JSON.stringify(settings.seed)}, media in ${mediaDir})`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    ledger,
+    mediaDir,
+    close: () => (closing ??= shutdown()),
+  };
+}
+
+/** A URL clients can actually connect to, even when listening on every interface. */
+function listeningUrl(host: string, address: AddressInfo): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const hostPart = reachable.includes(':') ? `[${reachable}]` : reachable;
+  return `http://${hostPart}:${address.port}`;
+}
+
+// Missing ffmpeg is not fatal (tasks then fail as a provider's failed generation would), but the
+// operator should learn why from the first line of the log, not from a failed song later.
+function warnIfMediaToolsMissing(log: (line: string) => void): void {
+  for (const locate of [ffmpegPath, ffprobePath]) {
+    try {
+      locate();
+    } catch (error) {
+      log(`warning: ${error instanceof Error ? error.message : String(error)} Song tasks will fail.`);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The HTTP server: dialect routes plus the simulator's own routes (media files and the ledger),
+// which need no API key - media links must work in a browser, as providers' CDN links do.
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { anyIntDialect } from './anyint';
+import type { SimulatorContext } from './context';
+
+export async function buildServer(context: SimulatorContext): Promise<FastifyInstance> {
+  // Force-closing on close() matters: a keep-alive connection whose last response is still
+  // finishing is not "idle", and fastify would otherwise wait out its 72 s keep-alive timeout.
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+
+  app.get('/_sim/ledger', async () => ({ count: context.ledger.length, entries: context.ledger }));
+
+  app.get<{ Params: { name: string } }>('/media/:name', async (request, reply) => {
+    const { name } = request.params;
+    const file = context.media.pathOf(name);
+    const size = file ? await fileSize(file) : undefined;
+    if (!file || size === undefined) return reply.code(404).send({ code: 404, msg: `no media named ${name}` });
+    return reply
+      .header('content-type', context.media.contentTypeOf(name))
+      .header('content-length', size)
+      // Names never change meaning (they embed the clip id and renderer version).
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(createReadStream(file));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 404, msg: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  await app.register(anyIntDialect(context));
+  return app;
+}
+
+async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+// Simulated provider tasks and their stage timelines.
+//
+// A task's stage is never stored: it is computed from the time elapsed since submit, on a
+// monotonic clock, every time someone asks. A query that arrives exactly when a stage is due sees
+// it, and wall-clock jumps cannot move a task backwards. Timers exist only to push callbacks.
+
+import { performance } from 'node:perf_hooks';
+import { taskIdFor } from './deterministic';
+
+export type StageName = 'text' | 'first' | 'complete';
+
+export interface StageDelaysMs {
+  text: number;
+  first: number;
+  complete: number;
+}
+
+export interface StageTime {
+  stage: StageName;
+  /** Delay from submit, in milliseconds. */
+  afterMs: number;
+}
+
+export interface SimulatedTask<Content> {
+  id: string;
+  /** 1-based position among accepted submits; ids and media derive from it. */
+  sequence: number;
+  route: string;
+  /** The request body exactly as received. */
+  request: unknown;
+  callbackUrl?: string;
+  submittedAt: Date;
+  /** Monotonic clock reading at submit. */
+  startedAt: number;
+  /** In time order. */
+  timeline: StageTime[];
+  content: Content;
+}
+
+export interface NewTask<Content> {
+  route: string;
+  request: unknown;
+  callbackUrl?: string;
+  timeline: StageTime[];
+  content: (taskId: string) => Content;
+  /** Called once per stage when its time comes (used to push callbacks). */
+  onStage?: (task: SimulatedTask<Content>, stage: StageName) => void;
+}
+
+export class TaskStore<Content> {
+  private readonly tasks = new Map<string, SimulatedTask<Content>>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private submissions = 0;
+
+  constructor(
+    private readonly seed: string,
+    private readonly monotonicNow: () => number = () => performance.now(),
+  ) {}
+
+  create(spec: NewTask<Content>): SimulatedTask<Content> {
+    const sequence = ++this.submissions;
+    const id = taskIdFor(this.seed, sequence);
+    const task: SimulatedTask<Content> = {
+      id,
+      sequence,
+      route: spec.route,
+      request: spec.request,
+      callbackUrl: spec.callbackUrl,
+      submittedAt: new Date(),
+      startedAt: this.monotonicNow(),
+      timeline: [...spec.timeline].sort((a, b) => a.afterMs - b.afterMs),
+      content: spec.content(id),
+    };
+    this.tasks.set(id, task);
+    const onStage = spec.onStage;
+    if (onStage) {
+      for (const { stage, afterMs } of task.timeline) this.schedule(afterMs, () => onStage(task, stage));
+    }
+    return task;
+  }
+
+  get(taskId: string): SimulatedTask<Content> | undefined {
+    return this.tasks.get(taskId);
+  }
+
+  /** The latest stage reached by now, or undefined while the task is still pending. */
+  stageOf(task: SimulatedTask<Content>): StageName | undefined {
+    const elapsed = this.monotonicNow() - task.startedAt;
+    let reached: StageName | undefined;
+    for (const { stage, afterMs } of task.timeline) {
+      if (elapsed >= afterMs) reached = stage;
+    }
+    return reached;
+  }
+
+  /** Stops every pending stage timer; tasks stay readable. */
+  close(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private schedule(delayMs: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, delayMs);
+    this.timers.add(timer);
+  }
+}
+
+export function songTimeline(delays: StageDelaysMs): StageTime[] {
+  return [
+    { stage: 'text', afterMs: delays.text },
+    { stage: 'first', afterMs: delays.first },
+    { stage: 'complete', afterMs: delays.complete },
+  ];
+}
+
+/** Lyrics tasks have a single stage; it comes when a song's text stage would. */
+export function lyricsTimeline(delays: StageDelaysMs): StageTime[] {
+  return [{ stage: 'complete', afterMs: delays.text }];
+}
+
+export function stageIsAtLeast(reached: StageName | undefined, wanted: StageName): boolean {
+  const order: (StageName | undefined)[] = [undefined, 'text', 'first', 'complete'];
+  return order.indexOf(reached) >= order.indexOf(wanted);
+}

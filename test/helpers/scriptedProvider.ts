@@ -1,0 +1,113 @@
+// A tiny AnyInt-speaking HTTP server whose tasks finish only when a test says so. Workflow tests
+// run on the time-skipping server, where wall-clock stage delays (the simulator's) mean nothing; here
+// each task's status is under the test's control, and every request is recorded.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Fastify from 'fastify';
+import { runFfmpeg } from '../../lib/ffmpeg';
+import { renderCoverPng } from '../../simulator/coverArt';
+
+export interface ScriptedTask {
+  taskId: string;
+  route: string;
+  body: Record<string, unknown>;
+  status: 'PENDING' | 'TEXT_SUCCESS' | 'FIRST_SUCCESS' | 'SUCCESS' | 'GENERATE_AUDIO_FAILED';
+  queries: number;
+}
+
+export interface ScriptedProvider {
+  url: string;
+  apiKey: string;
+  tasks: ScriptedTask[];
+  /** Resolves once `count` tasks have been submitted. */
+  waitForSubmits(count: number): Promise<ScriptedTask[]>;
+  setStatus(taskId: string, status: ScriptedTask['status']): void;
+  close(): Promise<void>;
+}
+
+export const CLIP_SECONDS = 3;
+
+export async function startScriptedProvider(): Promise<ScriptedProvider> {
+  const mediaDir = await mkdtemp(path.join(tmpdir(), 'scripted-provider-'));
+  const mp3 = path.join(mediaDir, 'clip.mp3');
+  await runFfmpeg(['-y', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${CLIP_SECONDS}`, '-ac', '2', '-codec:a', 'libmp3lame', '-b:a', '64k', mp3]);
+  const mp3Bytes = await readFile(mp3);
+  const png = await renderCoverPng('scripted', 64);
+
+  const apiKey = 'scripted-key';
+  const tasks: ScriptedTask[] = [];
+  const waiters: { count: number; resolve: (t: ScriptedTask[]) => void }[] = [];
+  const app = Fastify();
+  let base = '';
+
+  const authorized = (header: string | undefined) => header === `Bearer ${apiKey}`;
+
+  const submit = (route: string) => async (req: { headers: { authorization?: string }; body: unknown }, reply: { code(n: number): { send(b: unknown): unknown } }) => {
+    if (!authorized(req.headers.authorization)) return reply.code(401).send({ code: 401, msg: 'bad key' });
+    const task: ScriptedTask = { taskId: `task${tasks.length + 1}`, route, body: req.body as Record<string, unknown>, status: 'PENDING', queries: 0 };
+    tasks.push(task);
+    for (const w of waiters.filter((w) => tasks.length >= w.count)) w.resolve([...tasks]);
+    return { code: 200, msg: 'success', data: { taskId: task.taskId } };
+  };
+  app.post('/suno/generate', submit('generate'));
+  app.post('/suno/generate-lyrics', submit('generate-lyrics'));
+
+  const clip = (task: ScriptedTask, i: number) => {
+    const ready = task.status === 'SUCCESS' || (task.status === 'FIRST_SUCCESS' && i === 0);
+    return {
+      id: `${task.taskId}-clip${i}`,
+      audioUrl: ready ? `${base}/media/clip.mp3` : '',
+      streamAudioUrl: ready ? `${base}/media/clip.mp3` : '',
+      imageUrl: `${base}/media/cover.png`,
+      prompt: typeof task.body.prompt === 'string' ? task.body.prompt : '',
+      title: typeof task.body.title === 'string' ? task.body.title : 'Scripted',
+      tags: 'test',
+      duration: ready ? CLIP_SECONDS : null,
+    };
+  };
+  const query = (req: { headers: { authorization?: string }; query: unknown }, reply: { code(n: number): { send(b: unknown): unknown } }) => {
+    if (!authorized(req.headers.authorization)) return reply.code(401).send({ code: 401, msg: 'bad key' });
+    const task = tasks.find((t) => t.taskId === (req.query as { taskId?: string }).taskId);
+    if (!task) return { code: 400, msg: 'task not found' };
+    task.queries++;
+    const lyrics = task.route === 'generate-lyrics';
+    const failed = task.status === 'GENERATE_AUDIO_FAILED';
+    return {
+      code: 200,
+      msg: 'success',
+      data: {
+        taskId: task.taskId,
+        status: task.status,
+        errorMessage: failed ? 'scripted failure' : null,
+        response: lyrics
+          ? { data: task.status === 'SUCCESS' ? [{ text: '[Verse]\nscripted words', title: 'Scripted Song', status: 'complete' }] : [] }
+          : { sunoData: [clip(task, 0), clip(task, 1)] },
+      },
+    };
+  };
+  app.get('/suno/query/task', query);
+  app.get('/suno/query/lyrics', query);
+  app.get('/media/clip.mp3', async (_req, reply) => reply.type('audio/mpeg').send(mp3Bytes));
+  app.get('/media/cover.png', async (_req, reply) => reply.type('image/png').send(png));
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+  return {
+    url: base,
+    apiKey,
+    tasks,
+    waitForSubmits(count) {
+      if (tasks.length >= count) return Promise.resolve([...tasks]);
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
+    setStatus(taskId, status) {
+      const task = tasks.find((t) => t.taskId === taskId);
+      if (!task) throw new Error(`no task ${taskId}`);
+      task.status = status;
+    },
+    close: () => app.close(),
+  };
+}

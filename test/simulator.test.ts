@@ -1,0 +1,329 @@
+// The simulator is the peer of every integration test, so it is tested against the AnyInt
+// contract itself: auth, validation, the stage timeline, real media, webhooks, the ledger and
+// byte-for-byte determinism.
+
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeMedia } from '../lib/ffmpeg';
+import { startSimulator, type RunningSimulator } from '../simulator/index';
+
+const API_KEY = 'test-key';
+const CLIP_SECONDS = 4;
+const STAGE_DELAYS = { text: 100, first: 200, complete: 300 };
+const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
+
+interface Envelope<T = any> {
+  code: number;
+  msg: string;
+  data: T;
+}
+
+interface ReceivedCallback {
+  path: string;
+  body: any;
+}
+
+/** A bare webhook receiver: records every POST and answers 200. */
+async function startReceiver(): Promise<{ url: string; received: ReceivedCallback[]; close(): Promise<void> }> {
+  const received: ReceivedCallback[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function post(simulator: RunningSimulator, path: string, body: unknown, headers = AUTH) {
+  const response = await fetch(`${simulator.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Envelope };
+}
+
+async function get(simulator: RunningSimulator, path: string) {
+  const response = await fetch(`${simulator.url}${path}`, { headers: AUTH });
+  return { status: response.status, body: (await response.json()) as Envelope };
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 15));
+  }
+}
+
+function songRequest(callBackUrl: string) {
+  return {
+    customMode: false,
+    instrumental: false,
+    model: 'V5',
+    prompt: 'A bright summer pop song about travel and freedom',
+    callBackUrl,
+  };
+}
+
+/** Polls a song task to SUCCESS, keeping the first snapshot seen at each status. */
+async function pollSong(simulator: RunningSimulator, taskId: string) {
+  const seen = new Map<string, any>();
+  const order: string[] = [];
+  await waitFor('song SUCCESS', async () => {
+    const { body } = await get(simulator, `/suno/query/task?taskId=${taskId}`);
+    const status: string = body.data.status;
+    if (!seen.has(status)) {
+      seen.set(status, body.data);
+      order.push(status);
+    }
+    return status === 'SUCCESS' ? true : undefined;
+  });
+  return { seen, order };
+}
+
+async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
+}
+
+function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+describe('simulator (AnyInt dialect)', () => {
+  let simulator: RunningSimulator;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let scratch: string;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    scratch = await mkdtemp(join(tmpdir(), 'simulator-test-'));
+    simulator = await startSimulator({
+      apiKey: API_KEY,
+      stageDelaysMs: STAGE_DELAYS,
+      clipSeconds: CLIP_SECONDS,
+      seed: 'test-seed',
+      callbackDelivery: { retryDelayMs: 50 },
+    });
+  });
+
+  afterAll(async () => {
+    await simulator?.close();
+    await receiver?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('answers 401 without the right Bearer token', async () => {
+    const noToken = await post(simulator, '/suno/generate', songRequest(receiver.url), {
+      authorization: '',
+      'content-type': 'application/json',
+    });
+    expect(noToken.status).toBe(401);
+    expect(noToken.body.code).toBe(401);
+
+    const wrongToken = await fetch(`${simulator.url}/suno/query/task?taskId=x`, {
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(wrongToken.status).toBe(401);
+    expect(((await wrongToken.json()) as Envelope).code).toBe(401);
+  });
+
+  it('rejects a bad generate body naming the field', async () => {
+    const { callBackUrl: _omitted, ...withoutCallback } = songRequest(receiver.url);
+    const missing = await post(simulator, '/suno/generate', withoutCallback);
+    expect(missing.status).toBe(400);
+    expect(missing.body.code).toBe(400);
+    expect(missing.body.msg).toMatch(/^callBackUrl: /);
+
+    const customWithoutStyle = await post(simulator, '/suno/generate', {
+      ...songRequest(receiver.url),
+      customMode: true,
+      title: 'Roads',
+    });
+    expect(customWithoutStyle.body.code).toBe(400);
+    expect(customWithoutStyle.body.msg).toMatch(/^style: /);
+
+    const tooLong = await post(simulator, '/suno/generate', { ...songRequest(receiver.url), prompt: 'x'.repeat(501) });
+    expect(tooLong.body.code).toBe(413);
+    expect(tooLong.body.msg).toMatch(/text too long/);
+
+    const unknown = await get(simulator, '/suno/query/task?taskId=0123456789abcdef0123456789abcdef');
+    expect(unknown.body).toMatchObject({ code: 400, msg: 'task not found' });
+  });
+
+  it('runs a song through every stage, with real media and a webhook per stage', async () => {
+    const submit = await post(simulator, '/suno/generate', songRequest(`${receiver.url}/song`));
+    expect(submit.body.code).toBe(200);
+    const taskId: string = submit.body.data.taskId;
+    expect(taskId).toMatch(/^[0-9a-f]{32}$/);
+
+    const { seen, order } = await pollSong(simulator, taskId);
+    expect(order).toEqual(['PENDING', 'TEXT_SUCCESS', 'FIRST_SUCCESS', 'SUCCESS']);
+
+    const textClips = seen.get('TEXT_SUCCESS').response.sunoData;
+    expect(textClips).toHaveLength(2);
+    for (const clip of textClips) expect(clip).toMatchObject({ audioUrl: '', duration: null });
+
+    const [firstReady, firstPending] = seen.get('FIRST_SUCCESS').response.sunoData;
+    expect(firstReady.audioUrl).not.toBe('');
+    expect(firstReady.streamAudioUrl).not.toBe('');
+    expect(firstPending).toMatchObject({ audioUrl: '', duration: null });
+
+    const done = seen.get('SUCCESS');
+    expect(done).toMatchObject({ taskId, parentMusicId: '', operationType: 'generate', errorCode: null });
+    expect(JSON.parse(done.param)).toEqual(songRequest(`${receiver.url}/song`));
+    const clips = done.response.sunoData;
+    expect(clips).toHaveLength(2);
+    for (const [index, clip] of clips.entries()) {
+      expect(Math.abs(clip.duration - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
+
+      const audio = await download(clip.audioUrl);
+      expect(audio.contentType).toBe('audio/mpeg');
+      const file = join(scratch, `clip-${index}.mp3`);
+      await writeFile(file, audio.bytes);
+      const probe = await probeMedia(file);
+      expect(probe.streams.map((stream) => stream.codecName)).toContain('mp3');
+      expect(Math.abs(probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
+
+      const image = await download(clip.imageUrl);
+      expect(image.contentType).toBe('image/png');
+      expect(image.bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    }
+
+    const callbacks = await waitFor('three song callbacks', () => {
+      const mine = receiver.received.filter((callback) => callback.path === '/song');
+      return mine.length >= 3 ? mine : undefined;
+    });
+    expect(callbacks.map((callback) => callback.body.data.callbackType).sort()).toEqual(['complete', 'first', 'text']);
+    for (const callback of callbacks) {
+      expect(callback.body.code).toBe(200);
+      expect(callback.body.data.task_id).toBe(taskId);
+    }
+    const complete = callbacks.find((callback) => callback.body.data.callbackType === 'complete')!;
+    expect(complete.body.msg).toBe('All generated successfully.');
+    expect(complete.body.data.data.map((clip: any) => clip.audio_url)).toEqual(clips.map((clip: any) => clip.audioUrl));
+  });
+
+  it('completes a lyrics task with text, by query and by webhook', async () => {
+    const submit = await post(simulator, '/suno/generate-lyrics', {
+      prompt: 'A song about a peaceful night in the city',
+      callBackUrl: `${receiver.url}/lyrics`,
+    });
+    expect(submit.body.code).toBe(200);
+    const taskId: string = submit.body.data.taskId;
+
+    const pending = await get(simulator, `/suno/query/lyrics?taskId=${taskId}`);
+    expect(pending.body.data.status).toBe('PENDING');
+
+    const done = await waitFor('lyrics SUCCESS', async () => {
+      const { body } = await get(simulator, `/suno/query/lyrics?taskId=${taskId}`);
+      return body.data.status === 'SUCCESS' ? body.data : undefined;
+    });
+    expect(done.type).toBe('LYRICS');
+    expect(done.response.data).toHaveLength(2);
+    for (const variant of done.response.data) {
+      expect(variant.status).toBe('complete');
+      expect(variant.text).toMatch(/\[Verse\][\s\S]*\[Chorus\]/);
+      expect(variant.title.length).toBeGreaterThan(0);
+    }
+
+    const callback = await waitFor('lyrics callback', () =>
+      receiver.received.find((received) => received.path === '/lyrics'),
+    );
+    expect(callback.body.data).toMatchObject({ callbackType: 'complete', task_id: taskId });
+    expect(callback.body.data.data[0].text).toBe(done.response.data[0].text);
+  });
+
+  it('keeps a ledger of exactly the accepted submits', async () => {
+    const routes = simulator.ledger.map((entry) => entry.route);
+    expect(routes).toEqual(['POST /suno/generate', 'POST /suno/generate-lyrics']);
+
+    const response = await fetch(`${simulator.url}/_sim/ledger`);
+    expect(response.status).toBe(200);
+    const overHttp = (await response.json()) as { count: number; entries: typeof simulator.ledger };
+    expect(overHttp.count).toBe(2);
+    expect(overHttp.entries.map((entry) => entry.taskId)).toEqual(simulator.ledger.map((entry) => entry.taskId));
+  });
+});
+
+describe('simulator error status modes', () => {
+  it("can answer errors with HTTP 200 and the code only in the envelope ('always-200')", async () => {
+    const simulator = await startSimulator({ errorStatus: 'always-200', sendCallbacks: false });
+    try {
+      const bad = await post(simulator, '/suno/generate-lyrics', { callBackUrl: 'http://127.0.0.1:9/x' }, {
+        authorization: 'Bearer sim-key',
+        'content-type': 'application/json',
+      });
+      expect(bad.status).toBe(200);
+      expect(bad.body).toMatchObject({ code: 400, msg: 'prompt: is required' });
+      expect(simulator.ledger).toHaveLength(0);
+    } finally {
+      await simulator.close();
+    }
+  });
+});
+
+describe('simulator determinism', () => {
+  it('gives byte-identical media for the same seed and requests', async () => {
+    const run = async (seed: string) => {
+      const simulator = await startSimulator({
+        seed,
+        stageDelaysMs: { text: 0, first: 0, complete: 0 },
+        clipSeconds: 2,
+        sendCallbacks: false,
+      });
+      try {
+        const taskIds: string[] = [];
+        const hashes: string[] = [];
+        for (const prompt of ['first song', 'second song']) {
+          const submit = await post(simulator, '/suno/generate', {
+            ...songRequest('http://127.0.0.1:9/unused'),
+            prompt,
+          }, { authorization: 'Bearer sim-key', 'content-type': 'application/json' });
+          taskIds.push(submit.body.data.taskId);
+        }
+        for (const taskId of taskIds) {
+          const response = await fetch(`${simulator.url}/suno/query/task?taskId=${taskId}`, {
+            headers: { authorization: 'Bearer sim-key' },
+          });
+          const body = (await response.json()) as Envelope;
+          expect(body.data.status).toBe('SUCCESS');
+          for (const clip of body.data.response.sunoData) {
+            hashes.push(sha256((await download(clip.audioUrl)).bytes));
+          }
+        }
+        return { taskIds, hashes };
+      } finally {
+        await simulator.close();
+      }
+    };
+
+    const first = await run('same');
+    const second = await run('same');
+    expect(second.taskIds).toEqual(first.taskIds);
+    expect(second.hashes).toEqual(first.hashes);
+    expect(new Set(first.hashes).size).toBe(4);
+
+    const other = await run('different');
+    expect(other.taskIds).not.toEqual(first.taskIds);
+    expect(other.hashes.some((hash) => first.hashes.includes(hash))).toBe(false);
+  });
+});

@@ -1,0 +1,100 @@
+// One song end to end on the real stack: the temporal CLI dev server, the worker, the callback
+// endpoint and the simulator, all over loopback — the same startStack that `npm start` runs.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../lib/config';
+import { probeMedia } from '../lib/ffmpeg';
+import { startStack, type RunningStack } from '../lib/stack';
+import { progressQuery } from '../workflows/definitions';
+import { MusicProvider, MusicState, MusicStep } from '../workflows/searchAttributes';
+import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
+import { WORKFLOWS_PATH } from '../workers/worker';
+
+let stack: RunningStack;
+let scratch: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'song-it-'));
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+  stack = await startStack({
+    // Only defaults: no API keys, so every provider is played by the simulator.
+    config: loadConfig({ CALLBACK_SECRET: 'integration-test-secret' }),
+    log: () => {},
+    devServer: { port: 0, uiPort: 0, ui: false, dbFile: path.join(scratch, 'temporal.db') },
+    simulator: { port: 0, stageDelaysMs: { text: 300, first: 600, complete: 900 }, clipSeconds: 4, mediaDir: path.join(scratch, 'media') },
+    callbackPort: 0,
+    workflowBundle,
+    pollScale: 0.2,
+  });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+async function runSong(name: string, callbacks: boolean): Promise<SongPipelineResult> {
+  const input: SongPipelineInput = {
+    provider: 'anyint',
+    request: { prompt: `a calm piano piece about rain (${name})`, instrumental: false },
+    steps: ['lyrics', 'song'],
+    outDir: path.join(scratch, 'out', name),
+    callbacks,
+  };
+  const handle = await stack.client.workflow.start('songPipeline', {
+    taskQueue: stack.taskQueue,
+    workflowId: `it-${name}`,
+    args: [input],
+    typedSearchAttributes: [{ key: MusicProvider, value: 'anyint' }],
+  });
+  const result: SongPipelineResult = await handle.result();
+  const progress = await handle.query(progressQuery);
+  expect(progress.state).toBe('succeeded');
+  return result;
+}
+
+async function expectVerifiedFiles(result: SongPipelineResult): Promise<void> {
+  const kinds = result.artifacts.map((a) => a.kind).sort();
+  expect(kinds).toEqual(['audio', 'cover', 'lyrics', 'manifest']);
+  for (const artifact of result.artifacts) {
+    const bytes = await readFile(artifact.path);
+    expect(bytes.length).toBe(artifact.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact.sha256);
+  }
+  const audio = result.artifacts.find((a) => a.kind === 'audio')!;
+  const probe = await probeMedia(audio.path);
+  expect(probe.streams.some((s) => s.codecType === 'audio')).toBe(true);
+  expect(probe.durationSeconds).toBeGreaterThan(3.5);
+  const lyrics = await readFile(result.artifacts.find((a) => a.kind === 'lyrics')!.path, 'utf8');
+  expect(lyrics.trim().length).toBeGreaterThan(20);
+  const manifest = JSON.parse(await readFile(path.join(result.outDir, 'track.json'), 'utf8'));
+  expect(manifest.tasks.lyrics).toBeTruthy();
+  expect(manifest.tasks.song).toBeTruthy();
+  expect(manifest.files).toHaveLength(3);
+}
+
+describe('song pipeline on the dev server with the simulator', () => {
+  it('makes a song end to end with callbacks', async () => {
+    const signalledBefore = stack.callbackEndpoint!.stats.signalled;
+    const result = await runSong('with-callbacks', true);
+    await expectVerifiedFiles(result);
+    // lyrics (complete) + song (text, first, complete) reached the workflow as signals.
+    expect(stack.callbackEndpoint!.stats.signalled - signalledBefore).toBeGreaterThanOrEqual(2);
+
+    const description = await stack.client.workflow.getHandle('it-with-callbacks').describe();
+    expect(description.typedSearchAttributes.get(MusicProvider)).toBe('anyint');
+    expect(description.typedSearchAttributes.get(MusicStep)).toBe('done');
+    expect(description.typedSearchAttributes.get(MusicState)).toBe('succeeded');
+  });
+
+  it('makes a song end to end by polling alone when callbacks are disabled', async () => {
+    const signalledBefore = stack.callbackEndpoint!.stats.signalled;
+    const result = await runSong('polling-only', false);
+    await expectVerifiedFiles(result);
+    expect(stack.callbackEndpoint!.stats.signalled).toBe(signalledBefore);
+  });
+});

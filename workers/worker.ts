@@ -1,0 +1,35 @@
+// The worker: hosts the pipeline workflows and every activity on one task queue.
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface MusicWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A prebuilt bundle (tests build one per suite); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export async function createMusicWorker(options: MusicWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(options.deps),
+    // Two cores per machine: a handful of concurrent downloads and probes is plenty.
+    maxConcurrentActivityTaskExecutions: 20,
+  });
+}
+
+/** Production defaults for activity dependencies that do not come from configuration. */
+export const DEFAULT_ACTIVITY_TUNING = {
+  httpTimeoutMs: 30_000,
+  downloadTimeoutMs: 120_000,
+  maxDownloadBytes: 500 * 1024 * 1024,
+  pollScale: 1,
+} as const;

@@ -1,0 +1,2 @@
+// Workflow entry points registered by the worker.
+export { songPipeline } from './songPipeline';

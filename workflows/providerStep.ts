@@ -1,0 +1,173 @@
+// One provider step, as DESIGN.md "Waiting for a provider task" describes it: submit once, then wait
+// for whichever comes first of a callback hint or a poll that sees the task finished, confirm hints
+// by query (the query API is the source of truth), and fail clearly at the step's deadline.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  proxyActivities,
+  upsertSearchAttributes,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { MusicActivities } from '../activities';
+import { failureTypeOf } from '../providers/errors';
+import { isTerminal, type ProviderName, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
+import type { ProviderEvent, StepProgress } from './definitions';
+import { MusicStep } from './searchAttributes';
+
+export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
+export const PROVIDER_TASK_FAILED = 'ProviderTaskFailed';
+
+/** Errors that a retry cannot fix, or (ambiguous) where a retry could pay twice. */
+const NEVER_RETRY = (['rejected', 'auth', 'billing', 'ambiguous'] as const).map(failureTypeOf);
+
+/** Default deadline of each step kind: generous against the provider's usual 1 to 3 minutes. */
+export const DEFAULT_DEADLINES_MS: Partial<Record<StepKind, number>> = {
+  lyrics: 5 * 60_000,
+  song: 20 * 60_000,
+};
+const FALLBACK_DEADLINE_MS = 20 * 60_000;
+
+/** Keeps the callback hints a run has received, keyed by step and provider task id. */
+export class HintBox {
+  private readonly counts = new Map<string, number>();
+  private readonly submitted = new Map<string, string>();
+  received = 0;
+  ignored = 0;
+
+  /** Records a hint; one naming another task than the step submitted is ignored (and counted). */
+  record(event: ProviderEvent): void {
+    this.received++;
+    const expected = this.submitted.get(event.stepId);
+    if (expected !== undefined && expected !== event.taskId) {
+      this.ignored++;
+      return;
+    }
+    const key = this.key(event.stepId, event.taskId);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  /** Called once the submit returned; hints that raced ahead of it for another task are discounted. */
+  submittedTask(stepId: string, taskId: string): void {
+    this.submitted.set(stepId, taskId);
+    for (const key of [...this.counts.keys()]) {
+      if (key.startsWith(`${stepId}\u0000`) && key !== this.key(stepId, taskId)) {
+        this.ignored += this.counts.get(key) ?? 0;
+        this.counts.delete(key);
+      }
+    }
+  }
+
+  count(stepId: string, taskId: string): number {
+    return this.counts.get(this.key(stepId, taskId)) ?? 0;
+  }
+
+  private key(stepId: string, taskId: string): string {
+    return `${stepId}\u0000${taskId}`;
+  }
+}
+
+export interface StepRunner {
+  provider: ProviderName;
+  workflowId: string;
+  callbacks: boolean;
+  hints: HintBox;
+  deadlines: Partial<Record<StepKind, number>>;
+  report(update: Partial<StepProgress> & { stepId: string; kind: StepKind }): void;
+}
+
+function activities(summary: string, options: ActivityOptions) {
+  return proxyActivities<MusicActivities>({ ...options, summary });
+}
+
+function formatDuration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest): Promise<TaskSnapshot> {
+  const kind = request.kind;
+  const { provider, callbacks } = runner;
+  const deadlineMs = runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
+  const startedAt = Date.now();
+  runner.report({ stepId, kind, state: 'submitting', startedAt });
+  upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
+
+  const { submitProviderTask } = activities(`${provider}: submit ${kind}`, {
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
+  });
+  const { taskId } = await submitProviderTask({
+    provider,
+    workflowId: runner.workflowId,
+    stepId,
+    request,
+    callbacks,
+    // The token must outlive the step and the provider's redelivery window.
+    callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
+  });
+  runner.hints.submittedTask(stepId, taskId);
+  runner.report({ stepId, kind, state: 'queued', taskId });
+
+  const deadlineAt = startedAt + deadlineMs;
+  const queryInput = { provider, kind, taskId, callbacks };
+  const { awaitProviderTask } = activities(`${provider}: poll ${kind} task ${taskId}`, {
+    startToCloseTimeout: '1 minute',
+    // Outlives the step's deadline so the deadline timer, with its clear message, always fires first.
+    scheduleToCloseTimeout: deadlineMs + 60_000,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NEVER_RETRY },
+  });
+  const { queryProviderTask } = activities(`${provider}: query ${kind} task ${taskId}`, {
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
+  });
+
+  let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
+  const pollScope = new CancellationScope();
+  const pollDone = pollScope
+    .run(() => awaitProviderTask(queryInput))
+    .then(
+      (snapshot) => void (polled = { snapshot }),
+      (error: unknown) => void (polled = { error }),
+    );
+
+  let final: TaskSnapshot | undefined;
+  let hintsSeen = 0;
+  try {
+    while (final === undefined) {
+      const remaining = deadlineAt - Date.now();
+      const woke = remaining > 0 && (await condition(() => polled !== undefined || runner.hints.count(stepId, taskId) > hintsSeen, remaining));
+      if (!woke) {
+        throw ApplicationFailure.create({
+          type: STEP_DEADLINE_FAILURE,
+          message: `step ${stepId}: ${provider} task ${taskId} did not finish within ${formatDuration(deadlineMs)}`,
+          nonRetryable: true,
+        });
+      }
+      if (polled !== undefined) {
+        if ('error' in polled) throw polled.error;
+        final = polled.snapshot;
+        break;
+      }
+      hintsSeen = runner.hints.count(stepId, taskId);
+      const snapshot = await queryProviderTask(queryInput);
+      runner.report({ stepId, kind, state: snapshot.state, providerStatus: snapshot.providerStatus });
+      if (isTerminal(snapshot.state)) final = snapshot;
+    }
+  } finally {
+    if (polled === undefined) {
+      pollScope.cancel();
+      await pollDone;
+    }
+  }
+
+  runner.report({ stepId, kind, state: final.state, providerStatus: final.providerStatus });
+  if (final.state === 'failed') {
+    throw ApplicationFailure.create({
+      type: PROVIDER_TASK_FAILED,
+      message: `step ${stepId}: ${provider} task ${taskId} failed (${final.providerStatus}): ${final.failure?.reason ?? 'no reason given'}`,
+      nonRetryable: true,
+      details: [{ retryable: final.failure?.retryable ?? false }],
+    });
+  }
+  return final;
+}
