@@ -7,7 +7,8 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { findTemporalCli, projectRoot, TEMPORAL_CLI_PATH_ENV } from './temporalBinaries';
+import { dataDir } from './projectPaths';
+import { findTemporalCli, TEMPORAL_CLI_PATH_ENV } from './temporalBinaries';
 
 /** A custom search attribute: a bare name means Keyword; a key from defineSearchAttributeKey keeps its type. */
 export type SearchAttributeSpec = string | { name: string; type: SearchAttributeType };
@@ -134,7 +135,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const namespace = opts.namespace ?? 'default';
   const ui = opts.ui ?? true;
   const attributes = (opts.searchAttributes ?? []).map(toKey);
-  const dbFile = path.resolve(opts.dbFile ?? path.join(projectRoot(), '.data', 'temporal.db'));
+  const dbFile = path.resolve(opts.dbFile ?? path.join(dataDir(), 'temporal.db'));
   await mkdir(path.dirname(dbFile), { recursive: true });
 
   // Looked up first: installing may take minutes, and ports picked before that could be taken meanwhile.

@@ -1,6 +1,18 @@
 // Folders the project keeps beside its sources (all git-ignored).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const projectRoot = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding our package.json, so `.data/` and `.temporal/` land in the project whatever the caller's cwd. */
+export function projectRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`No package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/** Dev server database, generated callback secret, simulator state. */
 export const dataDir = (): string => path.join(projectRoot(), '.data');

@@ -2,8 +2,9 @@
 // dev server (unless a server is configured), the simulator for providers without an API key, the
 // callback endpoint, and the worker. `npm start`, the client scripts and the integration tests all
 // use this one path, so what the tests prove is what users run.
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
 import { createMusicWorker, DEFAULT_ACTIVITY_TUNING } from '../workers/worker';
 import { startSimulator } from '../simulator';
@@ -11,6 +12,7 @@ import type { ProviderEndpoint } from '../providers/http';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { resolveCallbackSecret } from './callbackSecret';
+import { dataDir } from './projectPaths';
 import type { Config } from './config';
 import { startDevServer } from './devServer';
 
@@ -22,7 +24,14 @@ export interface StackOptions {
   /** Overrides for the embedded dev server (tests use ephemeral ports and a temp database). */
   devServer?: { port?: number; uiPort?: number; ui?: boolean; dbFile?: string };
   /** Overrides for the simulator (tests shorten its stages). */
-  simulator?: { port?: number; stageDelaysMs?: { text: number; first: number; complete: number }; clipSeconds?: number; seed?: string; mediaDir?: string };
+  simulator?: {
+    port?: number;
+    stageDelaysMs?: { text: number; first: number; complete: number };
+    clipSeconds?: number;
+    seed?: string;
+    /** Where the simulator keeps its tasks and media (default .data/simulator), so runs resumed after a restart still find their tasks. */
+    stateDir?: string;
+  };
   callbackPort?: number;
   /** Reuse a workflow bundle (tests bundle once per suite). */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -44,6 +53,19 @@ export interface RunningStack {
 
 /** The simulator's key: it only listens on loopback, so a fixed well-known value is enough. */
 export const SIMULATOR_API_KEY = 'sim-key';
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; our own log lines say what a user needs. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by the embedding process (a test environment, say): keep its logger.
+  }
+}
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { config, log } = options;
@@ -92,7 +114,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         stageDelaysMs: options.simulator?.stageDelaysMs,
         clipSeconds: options.simulator?.clipSeconds,
         seed: options.simulator?.seed,
-        mediaDir: options.simulator?.mediaDir,
+        stateDir: options.simulator?.stateDir ?? path.join(dataDir(), 'simulator'),
+        log: (line) => log(`simulator: ${line}`),
       });
       stops.push(() => sim.close());
       stack.simulatorUrl = sim.url;
@@ -116,6 +139,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     stack.callbackUrl = config.callbacks.publicUrl ?? callbacks.url;
     log(`callback endpoint at ${callbacks.url}${config.callbacks.publicUrl ? ` (public URL ${config.callbacks.publicUrl})` : ''}`);
 
+    installQuietRuntime();
     const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
     stops.push(() => nativeConnection.close());
     const worker: Worker = await createMusicWorker({

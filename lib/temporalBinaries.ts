@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from './projectPaths';
 
 /** Go module path and version of the official CLI; v1.3.0 bundles Temporal Server 1.27. */
 export const TEMPORAL_CLI_GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
@@ -36,17 +36,6 @@ export interface FindOptions {
 }
 
 const EXE = process.platform === 'win32' ? '.exe' : '';
-
-/** The folder holding our package.json, so `.temporal/` lands in the project whatever the caller's cwd. */
-export function projectRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`No package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = parent;
-  }
-}
 
 export function temporalBinDir(): string {
   return path.join(projectRoot(), '.temporal', 'bin');

@@ -42,7 +42,11 @@ const program = new Command()
       .argParser(parseStageDelays)
       .default(DEFAULT_STAGE_DELAYS_MS, Object.values(DEFAULT_STAGE_DELAYS_MS).join(',')),
   )
-  .option('--media-dir <dir>', 'cache rendered media here and keep it (default: a temporary dir, removed on exit)')
+  .option('--state-dir <dir>', 'keep accepted tasks here, so task ids still answer after a restart (default: memory only)')
+  .option(
+    '--media-dir <dir>',
+    'cache rendered media here and keep it (default: <state-dir>/media, else a temporary dir removed on exit)',
+  )
   .option('--public-url <url>', 'base URL for media links, when clients reach the simulator through another address')
   .option('--no-callbacks', 'never POST webhooks to callBackUrl (clients must poll)')
   .addOption(
@@ -66,6 +70,7 @@ interface CliOptions {
   seed: string;
   clipSeconds: number;
   stageDelays: StageDelaysMs;
+  stateDir?: string;
   mediaDir?: string;
   publicUrl?: string;
   callbacks: boolean;
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
     seed: cli.seed,
     clipSeconds: cli.clipSeconds,
     stageDelaysMs: cli.stageDelays,
+    stateDir: cli.stateDir,
     mediaDir: cli.mediaDir,
     publicUrl: cli.publicUrl,
     sendCallbacks: cli.callbacks,

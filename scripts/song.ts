@@ -24,6 +24,7 @@ const program = new Command('song')
   .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)')
   .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
   .option('--json', 'print one JSON document (workflowId, runId, status, artifacts) and nothing else on stdout', false)
+  .option('--verbose', "also show the embedded stack's log (simulator requests, callbacks)", false)
   .addHelpText(
     'after',
     `
@@ -66,6 +67,7 @@ interface Options {
   id?: string;
   callbacks: boolean;
   json: boolean;
+  verbose: boolean;
 }
 
 function fail(message: string, code = 2): never {
@@ -95,7 +97,9 @@ async function main(): Promise<void> {
   const input: SongPipelineInput = { provider, request, steps, outDir, callbacks };
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  const session = await openSession(config, opts.json ? () => {} : say);
+  // The stack's own chatter (each simulator request, each callback) is for --verbose.
+  const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isMilestone(line) && say(line);
+  const session = await openSession(config, stackLog);
   let interrupted = false;
   process.once('SIGINT', () => {
     interrupted = true;
@@ -155,6 +159,10 @@ async function startOrAttach(
     say(`run ${workflowId} already finished: showing its result`);
     return client.workflow.getHandle(workflowId);
   }
+}
+
+function isMilestone(line: string): boolean {
+  return !line.startsWith('simulator: ') && !line.startsWith('callback ');
 }
 
 /** Prints each step's state as it changes; returns a function that stops watching. */

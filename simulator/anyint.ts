@@ -21,6 +21,7 @@ import {
   successEnvelope,
 } from './anyintWire';
 import type { SimulatorContext } from './context';
+import { ledgerEntryFor } from './ledger';
 import { prepareSongMedia, songProgressAt } from './songProgress';
 import {
   asLyricsTask,
@@ -32,6 +33,8 @@ import {
 } from './taskContent';
 import { lyricsTimeline, songTimeline, type SimulatedTask, type StageName } from './taskStore';
 
+/** Saved with each task, so tasks restored after a restart are answered by the dialect that took them. */
+const DIALECT = 'anyint';
 const GENERATE_ROUTE = 'POST /suno/generate';
 const GENERATE_LYRICS_ROUTE = 'POST /suno/generate-lyrics';
 
@@ -51,9 +54,15 @@ export function anyIntDialect(context: SimulatorContext) {
     return reply.code(options.errorStatus === 'mirror' ? code : 200).send(errorEnvelope(code, msg));
   }
 
-  function recordPaidSubmit(route: string, task: SimulatedTask<TaskContent>): void {
-    ledger.push({ route, taskId: task.id, receivedAt: task.submittedAt.toISOString(), body: task.request });
-    log(`submit ${route} -> task ${task.id}`);
+  function recordPaidSubmit(task: SimulatedTask<TaskContent>): void {
+    ledger.push(ledgerEntryFor(task));
+    log(`submit ${task.route} -> task ${task.id}`);
+  }
+
+  /** A task this dialect accepted, in this run or (restored) an earlier one. */
+  function ownTask(taskId: string): SimulatedTask<TaskContent> | undefined {
+    const task = store.get(taskId);
+    return task?.dialect === DIALECT ? task : undefined;
   }
 
   async function pushSongStage(task: SimulatedTask<TaskContent>, stage: StageName): Promise<void> {
@@ -98,6 +107,7 @@ export function anyIntDialect(context: SimulatorContext) {
       if (overflow) return reject(reply, 413, `text too long: ${overflow}`);
       const body = checked.value;
       const task = store.create({
+        dialect: DIALECT,
         route: GENERATE_ROUTE,
         request: request.body,
         callbackUrl: body.callBackUrl,
@@ -111,7 +121,7 @@ export function anyIntDialect(context: SimulatorContext) {
       });
       const song = asSongTask(task);
       if (song) prepareSongMedia(song.content, media, log);
-      recordPaidSubmit(GENERATE_ROUTE, task);
+      recordPaidSubmit(task);
       return successEnvelope({ taskId: task.id });
     });
 
@@ -120,6 +130,7 @@ export function anyIntDialect(context: SimulatorContext) {
       if (!checked.ok) return reject(reply, 400, checked.message);
       const body = checked.value;
       const task = store.create({
+        dialect: DIALECT,
         route: GENERATE_LYRICS_ROUTE,
         request: request.body,
         callbackUrl: body.callBackUrl,
@@ -127,14 +138,14 @@ export function anyIntDialect(context: SimulatorContext) {
         content: (taskId) => lyricsContent(taskId, body.prompt),
         onStage: options.sendCallbacks ? (created) => pushLyricsDone(created) : undefined,
       });
-      recordPaidSubmit(GENERATE_LYRICS_ROUTE, task);
+      recordPaidSubmit(task);
       return successEnvelope({ taskId: task.id });
     });
 
     app.get('/suno/query/task', async (request, reply) => {
       const query = check(taskQuery, request.query);
       if (!query.ok) return reject(reply, 400, query.message);
-      const found = store.get(query.value.taskId);
+      const found = ownTask(query.value.taskId);
       const song = found && asSongTask(found);
       if (!song) return reject(reply, 400, 'task not found');
       // The stage is fixed at arrival; waiting for a render below must not move it.
@@ -146,7 +157,7 @@ export function anyIntDialect(context: SimulatorContext) {
     app.get('/suno/query/lyrics', async (request, reply) => {
       const query = check(taskQuery, request.query);
       if (!query.ok) return reject(reply, 400, query.message);
-      const found = store.get(query.value.taskId);
+      const found = ownTask(query.value.taskId);
       const lyrics = found && asLyricsTask(found);
       if (!lyrics) return reject(reply, 400, 'task not found');
       return successEnvelope(lyricsQueryData(lyrics, store.stageOf(lyrics) === 'complete'));

@@ -3,6 +3,7 @@
 // must never take the simulator with it, so nothing here throws to the caller.
 
 import { Agent, request } from 'undici';
+import { logSafeUrl, withoutUrlSecrets } from './logSafeUrl';
 
 export interface CallbackDeliveryOptions {
   /** Total tries per callback, including the first. */
@@ -32,7 +33,7 @@ export class CallbackSender {
   send(url: string, body: unknown, label: string): void {
     if (this.aborter.signal.aborted) return;
     const delivery = this.deliver(url, JSON.stringify(body), label).catch((error: unknown) => {
-      this.log(`callback ${label}: unexpected error ${String(error)}`);
+      this.log(`callback ${label}: unexpected error ${withoutUrlSecrets(String(error), url)}`);
     });
     this.inFlight.add(delivery);
     void delivery.finally(() => this.inFlight.delete(delivery));
@@ -47,16 +48,17 @@ export class CallbackSender {
 
   private async deliver(url: string, payload: string, label: string): Promise<void> {
     const { attempts, retryDelayMs } = this.options;
+    const receiver = logSafeUrl(url);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const outcome = await this.attempt(url, payload);
       if (this.aborter.signal.aborted) return;
       if (outcome.ok) {
-        this.log(`callback ${label} -> ${url}: delivered (HTTP ${outcome.detail}, attempt ${attempt})`);
+        this.log(`callback ${label} -> ${receiver}: delivered (HTTP ${outcome.detail}, attempt ${attempt})`);
         return;
       }
       const last = attempt === attempts;
       this.log(
-        `callback ${label} -> ${url}: attempt ${attempt}/${attempts} failed (${outcome.detail})` +
+        `callback ${label} -> ${receiver}: attempt ${attempt}/${attempts} failed (${withoutUrlSecrets(outcome.detail, url)})` +
           (last ? ', giving up' : `, retrying in ${retryDelayMs} ms`),
       );
       if (!last && !(await this.pause(retryDelayMs))) return;

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { ffmpegPath, ffprobePath } from '../lib/ffmpeg';
 import { CallbackSender } from './callbackSender';
 import type { SimulatorContext } from './context';
-import type { LedgerEntry } from './ledger';
+import { ledgerEntryFor, type LedgerEntry } from './ledger';
 import { MediaLibrary } from './media';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { buildServer } from './server';
 import type { TaskContent } from './taskContent';
+import { JOURNAL_FILE_NAME, TaskJournal } from './taskJournal';
 import { TaskStore } from './taskStore';
 
 export type { LedgerEntry } from './ledger';
@@ -25,7 +26,10 @@ export type { CallbackDeliveryOptions } from './callbackSender';
 export interface RunningSimulator {
   /** Base URL of the API, e.g. http://127.0.0.1:40123 (no trailing slash). */
   url: string;
-  /** Every accepted (paid) submit, in order; live - it grows as submits arrive. */
+  /**
+   * Every accepted (paid) submit, in order; live - it grows as submits arrive. With a stateDir it
+   * covers the state dir's whole lifetime, earlier runs included.
+   */
   ledger: LedgerEntry[];
   /** Where media files are written. */
   mediaDir: string;
@@ -43,9 +47,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   await mkdir(mediaDir, { recursive: true });
 
   const media = new MediaLibrary(mediaDir, settings.clipSeconds);
-  const store = new TaskStore<TaskContent>(settings.seed);
-  const callbacks = new CallbackSender(settings.callbackDelivery, log);
+  const journal = settings.stateDir === undefined ? undefined : await openJournal(settings.stateDir, log);
+  const store = new TaskStore<TaskContent>(settings.seed, { persist: journal && ((task) => journal.append(task)) });
   const ledger: LedgerEntry[] = [];
+  if (journal) {
+    for (const saved of journal.load()) ledger.push(ledgerEntryFor(store.restore(saved)));
+    if (ledger.length > 0) log(`restored ${ledger.length} task(s) from ${journal.file}`);
+  }
+  const callbacks = new CallbackSender(settings.callbackDelivery, log);
   // Known only once the port is bound, unless configured.
   let publicUrl = settings.publicUrl ?? '';
   const context: SimulatorContext = {
@@ -75,7 +84,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const url = listeningUrl(settings.host, app.server.address() as AddressInfo);
   if (!publicUrl) publicUrl = url;
-  log(`simulator listening on ${url} (seed ${JSON.stringify(settings.seed)}, media in ${mediaDir})`);
+  const tasksIn = journal ? `, tasks in ${journal.file}` : '';
+  log(`simulator listening on ${url} (seed ${JSON.stringify(settings.seed)}, media in ${mediaDir}${tasksIn})`);
 
   let closing: Promise<void> | undefined;
   return {
@@ -84,6 +94,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     mediaDir,
     close: () => (closing ??= shutdown()),
   };
+}
+
+async function openJournal(stateDir: string, log: (line: string) => void): Promise<TaskJournal> {
+  await mkdir(stateDir, { recursive: true });
+  return new TaskJournal(join(stateDir, JOURNAL_FILE_NAME), log);
 }
 
 /** A URL clients can actually connect to, even when listening on every interface. */

@@ -1,6 +1,7 @@
 // Simulator configuration: what callers may set, and the defaults that make the simulator a
 // believable (if much faster) stand-in for a real provider.
 
+import { join } from 'node:path';
 import { DEFAULT_CALLBACK_DELIVERY, type CallbackDeliveryOptions } from './callbackSender';
 import type { StageDelaysMs } from './taskStore';
 
@@ -25,7 +26,15 @@ export interface SimulatorOptions {
   clipSeconds?: number;
   /** Ids and media are functions of the seed and the order of submits. Default 'sim'. */
   seed?: string;
-  /** Where rendered media is cached. Default: a fresh temporary directory, removed on close. */
+  /**
+   * Keep accepted tasks (and so the ledger) in `<stateDir>/tasks.jsonl` and load them on start,
+   * so task ids handed out before a restart still answer. Default: tasks live in memory only.
+   */
+  stateDir?: string;
+  /**
+   * Where rendered media is cached. Default: `<stateDir>/media` (kept) when stateDir is set,
+   * otherwise a fresh temporary directory, removed on close.
+   */
   mediaDir?: string;
   /** Base of media links in responses. Default: the listening URL. */
   publicUrl?: string;
@@ -46,6 +55,8 @@ export interface ResolvedSimulatorOptions {
   stageDelaysMs: StageDelaysMs;
   clipSeconds: number;
   seed: string;
+  stateDir: string | undefined;
+  /** Undefined only without stateDir: the simulator then makes (and owns) a temporary one. */
   mediaDir: string | undefined;
   publicUrl: string | undefined;
   sendCallbacks: boolean;
@@ -80,7 +91,10 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     stageDelaysMs,
     clipSeconds,
     seed: options.seed ?? 'sim',
-    mediaDir: options.mediaDir,
+    stateDir: options.stateDir,
+    // Media of restored tasks is re-rendered on demand, but keeping it next to the tasks spares
+    // ffmpeg runs and keeps links handed out before a restart working without a query first.
+    mediaDir: options.mediaDir ?? (options.stateDir === undefined ? undefined : join(options.stateDir, 'media')),
     publicUrl: options.publicUrl?.replace(/\/+$/, ''),
     sendCallbacks: options.sendCallbacks ?? true,
     callbackDelivery,

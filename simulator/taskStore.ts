@@ -3,6 +3,9 @@
 // A task's stage is never stored: it is computed from the time elapsed since submit, on a
 // monotonic clock, every time someone asks. A query that arrives exactly when a stage is due sees
 // it, and wall-clock jumps cannot move a task backwards. Timers exist only to push callbacks.
+//
+// Tasks restored from an earlier run are the exception: no monotonic reading survives a restart,
+// so their clock starts from the wall-clock submit time they were saved with.
 
 import { performance } from 'node:perf_hooks';
 import { taskIdFor } from './deterministic';
@@ -22,6 +25,8 @@ export interface StageTime {
 }
 
 export interface SimulatedTask<Content> {
+  /** The dialect that accepted the task; only it answers queries for the task. */
+  dialect: string;
   id: string;
   /** 1-based position among accepted submits; ids and media derive from it. */
   sequence: number;
@@ -37,7 +42,11 @@ export interface SimulatedTask<Content> {
   content: Content;
 }
 
+/** A task accepted by an earlier run, as saved then; it has no monotonic reading. */
+export type RestoredTask<Content> = Omit<SimulatedTask<Content>, 'startedAt'>;
+
 export interface NewTask<Content> {
+  dialect: string;
   route: string;
   request: unknown;
   callbackUrl?: string;
@@ -47,20 +56,38 @@ export interface NewTask<Content> {
   onStage?: (task: SimulatedTask<Content>, stage: StageName) => void;
 }
 
+export interface TaskStoreHooks<Content> {
+  /**
+   * Called with every new task before it becomes visible. If it throws, the submit fails and the
+   * task never existed, so a client is never handed an id that would not survive a restart.
+   */
+  persist?: (task: SimulatedTask<Content>) => void;
+  monotonicNow?: () => number;
+  wallNow?: () => number;
+}
+
 export class TaskStore<Content> {
   private readonly tasks = new Map<string, SimulatedTask<Content>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private submissions = 0;
+  private readonly persist: (task: SimulatedTask<Content>) => void;
+  private readonly monotonicNow: () => number;
+  private readonly wallNow: () => number;
 
   constructor(
     private readonly seed: string,
-    private readonly monotonicNow: () => number = () => performance.now(),
-  ) {}
+    hooks: TaskStoreHooks<Content> = {},
+  ) {
+    this.persist = hooks.persist ?? (() => {});
+    this.monotonicNow = hooks.monotonicNow ?? (() => performance.now());
+    this.wallNow = hooks.wallNow ?? (() => Date.now());
+  }
 
   create(spec: NewTask<Content>): SimulatedTask<Content> {
     const sequence = ++this.submissions;
     const id = taskIdFor(this.seed, sequence);
     const task: SimulatedTask<Content> = {
+      dialect: spec.dialect,
       id,
       sequence,
       route: spec.route,
@@ -71,11 +98,30 @@ export class TaskStore<Content> {
       timeline: [...spec.timeline].sort((a, b) => a.afterMs - b.afterMs),
       content: spec.content(id),
     };
+    this.persist(task);
     this.tasks.set(id, task);
     const onStage = spec.onStage;
     if (onStage) {
       for (const { stage, afterMs } of task.timeline) this.schedule(afterMs, () => onStage(task, stage));
     }
+    return task;
+  }
+
+  /**
+   * Makes a task from an earlier run answerable again. Its stages count from its original submit
+   * time, so an old task is simply complete; no timers are set, because its callbacks were the
+   * earlier run's to send. Later submits are numbered after it, so ids never repeat.
+   */
+  restore(saved: RestoredTask<Content>): SimulatedTask<Content> {
+    // A wall clock that went backwards must not make a saved task younger than zero.
+    const ageMs = Math.max(0, this.wallNow() - saved.submittedAt.getTime());
+    const task: SimulatedTask<Content> = {
+      ...saved,
+      timeline: [...saved.timeline].sort((a, b) => a.afterMs - b.afterMs),
+      startedAt: this.monotonicNow() - ageMs,
+    };
+    this.tasks.set(task.id, task);
+    this.submissions = Math.max(this.submissions, task.sequence);
     return task;
   }
 

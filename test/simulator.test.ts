@@ -1,9 +1,10 @@
 // The simulator is the peer of every integration test, so it is tested against the AnyInt
-// contract itself: auth, validation, the stage timeline, real media, webhooks, the ledger and
-// byte-for-byte determinism.
+// contract itself: auth, validation, the stage timeline, real media, webhooks, the ledger,
+// byte-for-byte determinism, tasks kept across restarts and callback tokens kept out of logs.
 
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../lib/ffmpeg';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
+import { logSafeUrl, withoutUrlSecrets } from '../simulator/logSafeUrl';
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 4;
@@ -327,3 +329,168 @@ describe('simulator determinism', () => {
     expect(other.hashes.some((hash) => first.hashes.includes(hash))).toBe(false);
   });
 });
+
+describe('simulator state dir', () => {
+  const scratchDirs: string[] = [];
+  const newStateDir = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'simulator-state-'));
+    scratchDirs.push(dir);
+    return dir;
+  };
+  const start = (stateDir: string, extra: Parameters<typeof startSimulator>[0] = {}) =>
+    startSimulator({ apiKey: API_KEY, seed: 'restart', stateDir, stageDelaysMs: STAGE_DELAYS, clipSeconds: 2, ...extra });
+
+  afterAll(async () => {
+    for (const dir of scratchDirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('answers tasks from before a restart, continues numbering and keeps the whole ledger', async () => {
+    const stateDir = await newStateDir();
+    const receiver = await startReceiver();
+    try {
+      const first = await start(stateDir, { callbackDelivery: { retryDelayMs: 50 } });
+      expect(first.mediaDir).toBe(join(stateDir, 'media'));
+      const songId: string = (await post(first, '/suno/generate', songRequest(`${receiver.url}/old`))).body.data.taskId;
+      const lyricsId: string = (
+        await post(first, '/suno/generate-lyrics', { prompt: 'rain on the harbour', callBackUrl: `${receiver.url}/old` })
+      ).body.data.taskId;
+      const { seen } = await pollSong(first, songId);
+      const before = seen.get('SUCCESS');
+      const audioBefore = sha256((await download(before.response.sunoData[0].audioUrl)).bytes);
+      const lyricsBefore = await waitFor('lyrics SUCCESS', async () => {
+        const { body } = await get(first, `/suno/query/lyrics?taskId=${lyricsId}`);
+        return body.data.status === 'SUCCESS' ? body.data : undefined;
+      });
+      await waitFor('old callbacks', () => (receiver.received.length >= 4 ? true : undefined));
+      await first.close();
+
+      // The media dir is kept; empty it anyway to prove restored tasks re-render on demand.
+      expect(existsSync(first.mediaDir)).toBe(true);
+      await rm(first.mediaDir, { recursive: true, force: true });
+
+      const second = await start(stateDir, { callbackDelivery: { retryDelayMs: 50 } });
+      try {
+        // Old enough to be complete at once, with the same content and (re-rendered) bytes.
+        const song = await get(second, `/suno/query/task?taskId=${songId}`);
+        expect(song.body.data.status).toBe('SUCCESS');
+        const after = song.body.data.response.sunoData;
+        expect(after.map((clip: any) => clip.id)).toEqual(before.response.sunoData.map((clip: any) => clip.id));
+        expect(after.map((clip: any) => clip.title)).toEqual(before.response.sunoData.map((clip: any) => clip.title));
+        expect(song.body.data.param).toBe(before.param);
+        expect(song.body.data.response.sunoData[0].createTime).toBe(before.response.sunoData[0].createTime);
+        expect(sha256((await download(after[0].audioUrl)).bytes)).toBe(audioBefore);
+        expect((await download(after[1].imageUrl)).contentType).toBe('image/png');
+
+        const lyrics = await get(second, `/suno/query/lyrics?taskId=${lyricsId}`);
+        expect(lyrics.body.data).toMatchObject({ status: 'SUCCESS', response: lyricsBefore.response });
+
+        // A restored task is still answered only by its own query route.
+        expect((await get(second, `/suno/query/task?taskId=${lyricsId}`)).body.msg).toBe('task not found');
+
+        const newId: string = (await post(second, '/suno/generate', songRequest(`${receiver.url}/new`))).body.data.taskId;
+        expect([songId, lyricsId]).not.toContain(newId);
+        expect(second.ledger.map((entry) => entry.taskId)).toEqual([songId, lyricsId, newId]);
+        const overHttp = (await (await fetch(`${second.url}/_sim/ledger`)).json()) as { count: number };
+        expect(overHttp.count).toBe(3);
+
+        // The new task's webhooks flow; the restored tasks' were the first run's to send.
+        await pollSong(second, newId);
+        await waitFor('new callbacks', () =>
+          receiver.received.filter((callback) => callback.path === '/new').length >= 3 ? true : undefined,
+        );
+        await new Promise((resolve) => setTimeout(resolve, STAGE_DELAYS.complete));
+        expect(receiver.received.filter((callback) => callback.path === '/old')).toHaveLength(4);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('skips a torn last line, and appends after it cleanly', async () => {
+    const stateDir = await newStateDir();
+    const lyricsRequest = { prompt: 'a quiet morning', callBackUrl: 'http://127.0.0.1:9/unused' };
+    const submitLyrics = async (simulator: RunningSimulator) =>
+      (await post(simulator, '/suno/generate-lyrics', lyricsRequest)).body.data.taskId as string;
+    const lyricsStatus = async (simulator: RunningSimulator, taskId: string) =>
+      (await get(simulator, `/suno/query/lyrics?taskId=${taskId}`)).body.data?.status;
+    // Restored tasks keep their original schedule, so one submitted just before a restart may
+    // still be pending for a moment.
+    const lyricsDone = (simulator: RunningSimulator, taskId: string) =>
+      waitFor(`lyrics ${taskId} SUCCESS`, async () => ((await lyricsStatus(simulator, taskId)) === 'SUCCESS' ? true : undefined));
+
+    const first = await start(stateDir, { sendCallbacks: false });
+    const oldId = await submitLyrics(first);
+    await first.close();
+    // What a crash in the middle of an append leaves behind.
+    await appendFile(join(stateDir, 'tasks.jsonl'), '{"v":1,"dialect":"anyint","route":"POST /suno/gen');
+
+    const lines: string[] = [];
+    const second = await start(stateDir, { sendCallbacks: false, log: (line) => lines.push(line) });
+    let newId: string;
+    try {
+      await lyricsDone(second, oldId);
+      expect(lines.some((line) => line.includes('torn last line'))).toBe(true);
+      newId = await submitLyrics(second);
+      expect(newId).not.toBe(oldId);
+    } finally {
+      await second.close();
+    }
+
+    const third = await start(stateDir, { sendCallbacks: false });
+    try {
+      await lyricsDone(third, oldId);
+      await lyricsDone(third, newId);
+      expect(third.ledger.map((entry) => entry.taskId)).toEqual([oldId, newId]);
+    } finally {
+      await third.close();
+    }
+  });
+});
+
+describe('simulator callback logging', () => {
+  it('logs where a callback went without the token in its URL', async () => {
+    const token = 'v1.eyJ3b3JrZmxvd0lkIjoic29uZy0xIn0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg';
+    const receiver = await startReceiver();
+    const lines: string[] = [];
+    const simulator = await startSimulator({
+      apiKey: API_KEY,
+      stageDelaysMs: STAGE_DELAYS,
+      callbackDelivery: { attempts: 1 },
+      log: (line) => lines.push(line),
+    });
+    try {
+      const delivered = await submitLyricsTo(simulator, `${receiver.url}/callbacks/${token}`);
+      const refused = await submitLyricsTo(simulator, `http://127.0.0.1:9/callbacks/${token}?sig=${token}`);
+      const outcomeOf = (taskId: string) => lines.find((line) => line.startsWith(`callback complete ${taskId} `));
+      await waitFor('both callback outcomes', () => (outcomeOf(delivered) && outcomeOf(refused) ? true : undefined));
+      expect(receiver.received.map((callback) => callback.path)).toEqual([`/callbacks/${token}`]);
+      expect(outcomeOf(delivered)).toBe(
+        `callback complete ${delivered} -> ${receiver.url}/callbacks/…: delivered (HTTP 200, attempt 1)`,
+      );
+      expect(outcomeOf(refused)).toMatch(
+        new RegExp(`^callback complete ${refused} -> http://127\\.0\\.0\\.1:9/callbacks/…: attempt 1/1 failed \\(.+\\), giving up$`),
+      );
+      for (const line of lines) expect(line).not.toContain(token);
+    } finally {
+      await simulator.close();
+      await receiver.close();
+    }
+  });
+
+  it('keeps only the origin and first path segment of a URL', () => {
+    expect(logSafeUrl('http://127.0.0.1:8787/callbacks/abc.def')).toBe('http://127.0.0.1:8787/callbacks/…');
+    expect(logSafeUrl('https://user:pw@hooks.example.com/in?key=secret')).toBe('https://hooks.example.com/in?…');
+    expect(logSafeUrl('https://hooks.example.com/song')).toBe('https://hooks.example.com/song');
+    expect(logSafeUrl('not a url')).toBe('<unparseable url>');
+    const secretPath = 'http://h.example/callbacks/long-secret-token';
+    expect(withoutUrlSecrets(`connect failed for /callbacks/long-secret-token`, secretPath)).not.toContain('long-secret-token');
+  });
+});
+
+async function submitLyricsTo(simulator: RunningSimulator, callBackUrl: string): Promise<string> {
+  const submit = await post(simulator, '/suno/generate-lyrics', { prompt: 'city lights at night', callBackUrl });
+  expect(submit.body.code).toBe(200);
+  return submit.body.data.taskId;
+}

@@ -25,7 +25,7 @@ beforeAll(async () => {
     config: loadConfig({ CALLBACK_SECRET: 'integration-test-secret' }),
     log: () => {},
     devServer: { port: 0, uiPort: 0, ui: false, dbFile: path.join(scratch, 'temporal.db') },
-    simulator: { port: 0, stageDelaysMs: { text: 300, first: 600, complete: 900 }, clipSeconds: 4, mediaDir: path.join(scratch, 'media') },
+    simulator: { port: 0, stageDelaysMs: { text: 300, first: 600, complete: 900 }, clipSeconds: 4, stateDir: path.join(scratch, 'simulator') },
     callbackPort: 0,
     workflowBundle,
     pollScale: 0.2,

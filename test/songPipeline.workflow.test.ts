@@ -122,6 +122,8 @@ describe('songPipeline on the time-skipping server', () => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      // The first poll sees the task unfinished; the next one is half a minute away.
+      await expect.poll(() => task!.queries, { timeout: 10_000 }).toBe(1);
       provider.setStatus(task!.taskId, 'SUCCESS');
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
       await handle.result();

@@ -32,7 +32,8 @@ export interface CallbackStats {
 
 export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' | 'host'>, stats: CallbackStats): FastifyInstance {
   const log = options.log ?? (() => {});
-  const app = Fastify({ bodyLimit: CALLBACK_BODY_LIMIT_BYTES, logger: false });
+  // Tokens are a few hundred characters: above fastify's default 100-character path parameter limit.
+  const app = Fastify({ bodyLimit: CALLBACK_BODY_LIMIT_BYTES, routerOptions: { maxParamLength: 2048 }, logger: false });
 
   app.get('/healthz', async () => ({ ok: true }));
 
