@@ -168,4 +168,23 @@ describe('songPipeline on the time-skipping server', () => {
       expect(result.status).toBe('succeeded');
     });
   });
+
+  it('shows an intermediate callback stage without querying, and queries on the finishing hint', async () => {
+    await withWorker(async () => {
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks: true }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      await expect.poll(() => task!.queries, { timeout: 10_000 }).toBe(1);
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'first' });
+      await expect
+        .poll(async () => (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')?.providerStatus, { timeout: 10_000 })
+        .toBe('callback: first');
+      expect(task!.queries).toBe(1);
+
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+      await handle.result();
+      expect(task!.queries).toBe(2);
+    });
+  });
 });

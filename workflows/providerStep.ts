@@ -6,12 +6,13 @@ import {
   CancellationScope,
   condition,
   proxyActivities,
+  sleep,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { MusicActivities } from '../activities';
 import { failureTypeOf } from '../providers/errors';
-import { isTerminal, type ProviderName, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
+import { isTerminal, type CallbackStage, type ProviderName, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
 import type { ProviderEvent, StepProgress } from './definitions';
 import { MusicStep } from './searchAttributes';
 
@@ -31,6 +32,7 @@ const FALLBACK_DEADLINE_MS = 20 * 60_000;
 /** Keeps the callback hints a run has received, keyed by step and provider task id. */
 export class HintBox {
   private readonly counts = new Map<string, number>();
+  private readonly lastStage = new Map<string, CallbackStage>();
   private readonly submitted = new Map<string, string>();
   received = 0;
   ignored = 0;
@@ -45,6 +47,7 @@ export class HintBox {
     }
     const key = this.key(event.stepId, event.taskId);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.lastStage.set(key, event.stage);
   }
 
   /** Called once the submit returned; hints that raced ahead of it for another task are discounted. */
@@ -60,6 +63,11 @@ export class HintBox {
 
   count(stepId: string, taskId: string): number {
     return this.counts.get(this.key(stepId, taskId)) ?? 0;
+  }
+
+  /** The stage named by the newest hint for this task. */
+  stage(stepId: string, taskId: string): CallbackStage | undefined {
+    return this.lastStage.get(this.key(stepId, taskId));
   }
 
   private key(stepId: string, taskId: string): string {
@@ -130,25 +138,38 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
       (error: unknown) => void (polled = { error }),
     );
 
+  // One deadline timer for the whole wait (not one per wake-up), to keep history small.
+  let deadlinePassed = false;
+  const deadlineScope = new CancellationScope();
+  const deadlineDone = deadlineScope.run(() => sleep(deadlineAt - Date.now())).then(
+    () => void (deadlinePassed = true),
+    () => undefined,
+  );
+
   let final: TaskSnapshot | undefined;
   let hintsSeen = 0;
   try {
     while (final === undefined) {
-      const remaining = deadlineAt - Date.now();
-      const woke = remaining > 0 && (await condition(() => polled !== undefined || runner.hints.count(stepId, taskId) > hintsSeen, remaining));
-      if (!woke) {
+      await condition(() => polled !== undefined || deadlinePassed || runner.hints.count(stepId, taskId) > hintsSeen);
+      if (polled !== undefined) {
+        if ('error' in polled) throw polled.error;
+        final = polled.snapshot;
+        break;
+      }
+      if (deadlinePassed) {
         throw ApplicationFailure.create({
           type: STEP_DEADLINE_FAILURE,
           message: `step ${stepId}: ${provider} task ${taskId} did not finish within ${formatDuration(deadlineMs)}`,
           nonRetryable: true,
         });
       }
-      if (polled !== undefined) {
-        if ('error' in polled) throw polled.error;
-        final = polled.snapshot;
-        break;
-      }
       hintsSeen = runner.hints.count(stepId, taskId);
+      const stage = runner.hints.stage(stepId, taskId);
+      if (stage === 'text' || stage === 'first') {
+        // An intermediate stage: show it, but only a finishing hint is worth a query.
+        runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
+        continue;
+      }
       const snapshot = await queryProviderTask(queryInput);
       runner.report({ stepId, kind, state: snapshot.state, providerStatus: snapshot.providerStatus });
       if (isTerminal(snapshot.state)) final = snapshot;
@@ -157,6 +178,10 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
     if (polled === undefined) {
       pollScope.cancel();
       await pollDone;
+    }
+    if (!deadlinePassed) {
+      deadlineScope.cancel();
+      await deadlineDone;
     }
   }
 
