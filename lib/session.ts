@@ -40,6 +40,7 @@ export async function openSession(config: Config, log: (line: string) => void, s
   const connection = await Connection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey });
   const client = new Client({ connection, namespace: config.temporal.namespace });
   if (await hasWorkers(client, config.temporal.namespace, config.temporal.taskQueue)) {
+    log(`using the worker already polling ${config.temporal.taskQueue} at ${address}: provider URLs and keys are that worker's settings`);
     return { client, taskQueue: config.temporal.taskQueue, started: 'nothing', close: () => connection.close() };
   }
   log(`no worker polls task queue ${config.temporal.taskQueue}: starting one for this command`);
