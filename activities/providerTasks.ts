@@ -1,7 +1,7 @@
 // Activities that talk to a provider: each performs one HTTP exchange.
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import type { ProviderAdapter } from '../providers/adapter';
+import type { ProviderAdapter, SubmitOutcome } from '../providers/adapter';
 import { callProvider, type ProviderEndpoint } from '../providers/http';
 import { isTerminal, type ProviderName, type TaskSnapshot } from '../providers/model';
 import { adapterFor } from '../providers/registry';
@@ -32,7 +32,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
 
   return {
     /** Creates the provider task (this is the request that costs credits) and returns its id. */
-    async submitProviderTask(input: SubmitInput): Promise<{ taskId: string }> {
+    async submitProviderTask(input: SubmitInput): Promise<SubmitOutcome> {
       const adapter = adapterFor(input.provider);
       let callbackUrl: string | undefined;
       if (input.callbacks && adapter.supportsCallbacks) {
@@ -47,7 +47,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       try {
         const call = adapter.buildSubmit(input.request, callbackUrl);
         const body = await callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false });
-        return { taskId: adapter.parseSubmit(body) };
+        return adapter.parseSubmit(input.request.kind, body);
       } catch (err) {
         throw toActivityFailure(err, true);
       }

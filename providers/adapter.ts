@@ -2,6 +2,15 @@
 // calls and parse the answers; providers/http.ts performs the I/O. Keeping I/O out of adapters lets
 // the callback endpoint, the activities and the unit tests share them.
 import type { CallbackHint, ProviderName, StepKind, StepRequest, TaskSnapshot } from './model';
+
+/**
+ * What a submit answered: a task id to wait on or, for steps a dialect answers synchronously
+ * (AnyInt's persona and timestamped lyrics, for example), the finished result at once.
+ */
+export interface SubmitOutcome {
+  taskId: string;
+  completed?: TaskSnapshot;
+}
 import type { ErrorClass } from './errors';
 
 export interface HttpCall {
@@ -20,8 +29,8 @@ export interface ProviderAdapter {
 
   /** The HTTP request that creates a task. `callbackUrl` is undefined when callbacks are off. */
   buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall;
-  /** The provider task id from a submit answer; throws ProviderError for an error envelope. */
-  parseSubmit(body: unknown): string;
+  /** The provider task id (or a synchronous result) from a submit answer; throws ProviderError for an error envelope. */
+  parseSubmit(kind: StepKind, body: unknown): SubmitOutcome;
   buildQuery(kind: StepKind, taskId: string): HttpCall;
   /** Normalizes a query answer; throws ProviderError for an error envelope. */
   parseQuery(kind: StepKind, taskId: string, body: unknown): TaskSnapshot;
@@ -29,4 +38,10 @@ export interface ProviderAdapter {
   parseCallback(body: unknown): CallbackHint;
   /** This dialect's meaning of an HTTP status or envelope code. */
   classify(code: number): ErrorClass;
+  /** The model name to send: the provider's own names pass through; `latest` (or none) means its newest. */
+  resolveModel(name: string | undefined): string;
+
+  /** Dialects that can read many tasks in one request (newapi, acedata) implement both. */
+  buildBatchQuery?(kind: StepKind, taskIds: string[]): HttpCall;
+  parseBatchQuery?(kind: StepKind, taskIds: string[], body: unknown): TaskSnapshot[];
 }

@@ -1,7 +1,7 @@
 // AnyInt gateway dialect (the sunoapi.org / kie.ai wire family): one route per capability under
 // /suno/..., camelCase requests and query answers, snake_case callbacks, `callBackUrl` required.
 import { z } from 'zod';
-import type { HttpCall, ProviderAdapter } from './adapter';
+import type { HttpCall, ProviderAdapter, SubmitOutcome } from './adapter';
 import { classifyStatus, ProviderError, type ErrorClass } from './errors';
 import type { CallbackHint, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from './model';
 import { envelopeCode, idString, looseNumber, looseString, parseOrThrow, WireFormatError } from './wire';
@@ -111,7 +111,7 @@ const RETRYABLE_FAILURES = new Set(['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED
 // ---- Translation ----
 
 function songBody(song: SongRequest, callbackUrl: string): GenerateSongBody {
-  const model = song.model ?? ANYINT_DEFAULT_MODEL;
+  const model = anyint.resolveModel(song.model);
   const common = { instrumental: song.instrumental, model, callBackUrl: callbackUrl, personaId: song.personaId };
   // Custom mode carries our own lyrics (or, for instrumentals, our own style and title);
   // simple mode lets the provider write everything from the description.
@@ -188,14 +188,16 @@ export const anyint: ProviderAdapter = {
           path: '/suno/generate',
           body: parseOrThrow(generateSongBody, dropUndefined(songBody(request.song, url)), 'anyint song request'),
         };
+      default:
+        throw new Error(`anyint adapter cannot build a ${request.kind} request yet`);
     }
   },
 
-  parseSubmit(body: unknown): string {
+  parseSubmit(_kind: StepKind, body: unknown): SubmitOutcome {
     const data = parseOrThrow(submitData, unwrapEnvelope(body, 'anyint submit answer'), 'anyint submit answer data');
     const taskId = data.taskId ?? data.task_id;
     if (!taskId) throw new ProviderError(PROVIDER, 'ambiguous', 'no-task-id', 'submit answered success without a taskId');
-    return taskId;
+    return { taskId };
   },
 
   buildQuery(kind: StepKind, taskId: string): HttpCall {
@@ -227,4 +229,8 @@ export const anyint: ProviderAdapter = {
   },
 
   classify: anyintClassify,
+
+  resolveModel(name: string | undefined): string {
+    return !name || name === 'latest' ? ANYINT_DEFAULT_MODEL : name;
+  },
 };

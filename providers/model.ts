@@ -56,6 +56,35 @@ export interface LyricsVariant {
   text: string;
 }
 
+/** A word (or line) of sung lyrics with its time in the song. */
+export interface AlignedWord {
+  word: string;
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/** One separated track: 'vocals', 'instrumental', or an instrument name for all-stems. */
+export interface StemFile {
+  name: string;
+  url: string;
+}
+
+/** Results of the steps that work on a finished clip; each step fills its own field. */
+export interface StepOutputs {
+  /** persona */
+  personaId?: string;
+  /** stems, all-stems */
+  stems?: StemFile[];
+  /** wav */
+  wavUrl?: string;
+  /** mp4 */
+  videoUrl?: string;
+  /** cover-art: one or more images, best first */
+  imageUrls?: string[];
+  /** timestamped-lyrics */
+  alignedWords?: AlignedWord[];
+}
+
 /** What a query (or a callback body) says about one provider task. */
 export interface TaskSnapshot {
   taskId: string;
@@ -64,6 +93,8 @@ export interface TaskSnapshot {
   providerStatus: string;
   clips: Clip[];
   lyrics: LyricsVariant[];
+  /** Results of post-song steps (persona, stems, wav, mp4, cover art, timestamped lyrics). */
+  outputs?: StepOutputs;
   /** Set when state is 'failed'. */
   failure?: { reason: string; retryable: boolean };
 }
@@ -84,9 +115,32 @@ export interface SongRequest {
   personaId?: string;
 }
 
+/** A finished clip that a later step works on. */
+export interface ClipRef {
+  /** The song task that made the clip. */
+  taskId: string;
+  clipId: string;
+  /** The clip's audio, for dialects that take a URL rather than ids. */
+  audioUrl?: string;
+  durationSeconds?: number;
+  title?: string;
+}
+
+export interface PersonaRequest {
+  source: ClipRef;
+  name: string;
+  description: string;
+}
+
+/** Steps that take a finished clip and nothing else. */
+export const CLIP_STEPS = ['stems', 'all-stems', 'wav', 'mp4', 'cover-art', 'timestamped-lyrics'] as const;
+export type ClipStepKind = (typeof CLIP_STEPS)[number];
+
 export type StepRequest =
   | { kind: 'lyrics'; lyrics: LyricsRequest }
-  | { kind: 'song'; song: SongRequest };
+  | { kind: 'song'; song: SongRequest }
+  | { kind: 'persona'; persona: PersonaRequest }
+  | { kind: ClipStepKind; source: ClipRef };
 
 /** The stage a callback reports; a hint only, never a result. */
 export type CallbackStage = 'text' | 'first' | 'complete' | 'error';

@@ -35,8 +35,8 @@ describe('anyint requests', () => {
 
 describe('anyint answers', () => {
   it('reads the task id, also when sent as a number or in snake_case', () => {
-    expect(anyint.parseSubmit({ code: 200, msg: 'success', data: { taskId: 'abc' } })).toBe('abc');
-    expect(anyint.parseSubmit({ code: '200', data: { task_id: 12345 }, extra: true })).toBe('12345');
+    expect(anyint.parseSubmit('song', { code: 200, msg: 'success', data: { taskId: 'abc' } })).toEqual({ taskId: 'abc' });
+    expect(anyint.parseSubmit('lyrics', { code: '200', data: { task_id: 12345 }, extra: true })).toEqual({ taskId: '12345' });
   });
 
   it('turns an error envelope into a classified provider error keeping the message', () => {
@@ -53,7 +53,7 @@ describe('anyint answers', () => {
     for (const [code, errorClass] of cases) {
       const err = (() => {
         try {
-          anyint.parseSubmit({ code, msg: `message ${code}` });
+          anyint.parseSubmit('song', { code, msg: `message ${code}` });
         } catch (e) {
           return e;
         }

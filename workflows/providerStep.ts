@@ -104,7 +104,7 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
   });
-  const { taskId } = await submitProviderTask({
+  const { taskId, completed } = await submitProviderTask({
     provider,
     workflowId: runner.workflowId,
     stepId,
@@ -114,6 +114,11 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
     callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
   });
   runner.hints.submittedTask(stepId, taskId);
+  if (completed) {
+    // A step the dialect answers synchronously: nothing to wait for.
+    runner.report({ stepId, kind, state: completed.state, taskId, providerStatus: completed.providerStatus });
+    return checkSucceeded(runner, stepId, completed);
+  }
   runner.report({ stepId, kind, state: 'queued', taskId });
 
   const deadlineAt = startedAt + deadlineMs;
@@ -186,13 +191,17 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
   }
 
   runner.report({ stepId, kind, state: final.state, providerStatus: final.providerStatus });
-  if (final.state === 'failed') {
+  return checkSucceeded(runner, stepId, final);
+}
+
+function checkSucceeded(runner: StepRunner, stepId: string, snapshot: TaskSnapshot): TaskSnapshot {
+  if (snapshot.state === 'failed') {
     throw ApplicationFailure.create({
       type: PROVIDER_TASK_FAILED,
-      message: `step ${stepId}: ${provider} task ${taskId} failed (${final.providerStatus}): ${final.failure?.reason ?? 'no reason given'}`,
+      message: `step ${stepId}: ${runner.provider} task ${snapshot.taskId} failed (${snapshot.providerStatus}): ${snapshot.failure?.reason ?? 'no reason given'}`,
       nonRetryable: true,
-      details: [{ retryable: final.failure?.retryable ?? false }],
+      details: [{ retryable: snapshot.failure?.retryable ?? false }],
     });
   }
-  return final;
+  return snapshot;
 }
