@@ -10,7 +10,17 @@ import { Transform } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { Agent, interceptors, request } from 'undici';
 import { probeMedia } from '../lib/ffmpeg';
+import type { AlignedWord } from '../providers/model';
+import { renderLrc, timedLines } from './timedLyrics';
 import type { ArtifactRecord, StoreDownloadInput, WriteTextInput } from './types';
+
+export interface TimedLyricsInput {
+  dir: string;
+  words: AlignedWord[];
+  lyrics?: string;
+  title?: string;
+  lengthSeconds: number;
+}
 
 export const ARTIFACT_CHECK_FAILURE = 'ArtifactCheckFailed';
 
@@ -51,7 +61,7 @@ function checkFailed(message: string): ApplicationFailure {
 
 export function createArtifactActivities(deps: ArtifactDeps) {
   return {
-    /** Downloads one provider file, verifies it decodes (audio) or is an image (cover), and stores it with its sha256. */
+    /** Downloads one provider file, verifies it (decodes, right streams, right duration; or is an image), and stores it with its sha256. */
     async storeDownload(input: StoreDownloadInput): Promise<ArtifactRecord> {
       await mkdir(input.dir, { recursive: true });
       const temp = tempPathFor(input.dir, input.name);
@@ -87,23 +97,8 @@ export function createArtifactActivities(deps: ArtifactDeps) {
         await pipeline(response.body, meter, createWriteStream(temp));
         if (bytes === 0) throw checkFailed(`${input.kind} ${input.url} is empty`);
 
-        let fileName: string;
-        let durationSeconds: number | undefined;
-        if (input.kind === 'audio') {
-          const probe = await probeMedia(temp).catch((err: Error) => {
-            throw checkFailed(`${input.name} from ${input.url} does not decode as audio: ${err.message}`);
-          });
-          const audio = probe.streams.find((s) => s.codecType === 'audio');
-          if (!audio) throw checkFailed(`${input.name} from ${input.url} has no audio stream`);
-          if (!(probe.durationSeconds > 0)) throw checkFailed(`${input.name} from ${input.url} has no duration`);
-          durationSeconds = probe.durationSeconds;
-          fileName = `${input.name}${audio.codecName === 'mp3' ? '.mp3' : extensionFromUrl(input.url, '.mp3')}`;
-        } else {
-          const head = await readHead(temp, 12);
-          const signature = IMAGE_SIGNATURES.find((s) => s.magic.every((b, i) => head[i] === b));
-          if (!signature) throw checkFailed(`${input.name} from ${input.url} is not a PNG, JPEG or WebP image`);
-          fileName = `${input.name}${signature.ext}`;
-        }
+        const { extension, durationSeconds } = await checkMedia(temp, input);
+        const fileName = `${input.name}${extension}`;
         const finalPath = path.join(input.dir, fileName);
         await rename(temp, finalPath);
         return { kind: input.kind, path: finalPath, sha256: hash.digest('hex'), bytes, durationSeconds, source: input.source };
@@ -112,22 +107,65 @@ export function createArtifactActivities(deps: ArtifactDeps) {
       }
     },
 
+    /** Writes the timed lyrics as lyrics.lrc: each line stamped with the time its first word is sung. */
+    async writeTimedLyrics(input: TimedLyricsInput): Promise<ArtifactRecord> {
+      const lines = timedLines(input.words, input.lyrics);
+      if (lines.length === 0) throw ApplicationFailure.nonRetryable('timestamped lyrics: the provider aligned no words', ARTIFACT_CHECK_FAILURE);
+      const outside = lines.find((l) => l.startSeconds < 0 || l.startSeconds > input.lengthSeconds + DURATION_TOLERANCE_SECONDS);
+      if (outside) {
+        throw ApplicationFailure.nonRetryable(`timestamped lyrics: line "${outside.text}" starts at ${outside.startSeconds} s, outside the ${input.lengthSeconds.toFixed(1)} s song`, ARTIFACT_CHECK_FAILURE);
+      }
+      return writeText({ dir: input.dir, fileName: 'lyrics.lrc', kind: 'lrc', text: renderLrc(lines, { title: input.title, lengthSeconds: input.lengthSeconds }) });
+    },
+
     /** Writes a text artifact (lyrics, track.json) atomically and returns its record. */
     async writeTextArtifact(input: WriteTextInput): Promise<ArtifactRecord> {
-      await mkdir(input.dir, { recursive: true });
-      const finalPath = path.join(input.dir, input.fileName);
-      const temp = tempPathFor(input.dir, input.fileName);
-      const content = Buffer.from(input.text, 'utf8');
-      try {
-        await writeFile(temp, content);
-        await rename(temp, finalPath);
-      } finally {
-        await rm(temp, { force: true });
-      }
-      const { size } = await stat(finalPath);
-      return { kind: input.kind, path: finalPath, sha256: createHash('sha256').update(content).digest('hex'), bytes: size };
+      return writeText(input);
     },
   };
+}
+
+async function writeText(input: WriteTextInput): Promise<ArtifactRecord> {
+  await mkdir(input.dir, { recursive: true });
+  const finalPath = path.join(input.dir, input.fileName);
+  const temp = tempPathFor(input.dir, input.fileName);
+  const content = Buffer.from(input.text, 'utf8');
+  try {
+    await writeFile(temp, content);
+    await rename(temp, finalPath);
+  } finally {
+    await rm(temp, { force: true });
+  }
+  const { size } = await stat(finalPath);
+  return { kind: input.kind, path: finalPath, sha256: createHash('sha256').update(content).digest('hex'), bytes: size };
+}
+
+/** A file whose duration must agree with the song's is off by at most this much. */
+export const DURATION_TOLERANCE_SECONDS = 0.5;
+
+const EXTENSIONS_BY_CODEC: Record<string, string> = { mp3: '.mp3', pcm_s16le: '.wav', pcm_s24le: '.wav', pcm_f32le: '.wav', flac: '.flac', aac: '.m4a', vorbis: '.ogg', opus: '.ogg' };
+
+async function checkMedia(file: string, input: StoreDownloadInput): Promise<{ extension: string; durationSeconds?: number }> {
+  const what = `${input.name} (${input.kind}) from ${input.url}`;
+  if (input.check.media === 'image') {
+    const head = await readHead(file, 12);
+    const signature = IMAGE_SIGNATURES.find((s) => s.magic.every((b, i) => head[i] === b));
+    if (!signature) throw checkFailed(`${what} is not a PNG, JPEG or WebP image`);
+    return { extension: signature.ext };
+  }
+  const probe = await probeMedia(file).catch((err: Error) => {
+    throw checkFailed(`${what} does not decode: ${err.message}`);
+  });
+  const audio = probe.streams.find((s) => s.codecType === 'audio');
+  if (!audio) throw checkFailed(`${what} has no audio stream`);
+  if (input.check.media === 'video' && !probe.streams.some((s) => s.codecType === 'video')) throw checkFailed(`${what} has no video stream`);
+  if (!(probe.durationSeconds > 0)) throw checkFailed(`${what} has no duration`);
+  const expected = input.check.expectDurationSeconds;
+  if (expected !== undefined && Math.abs(probe.durationSeconds - expected) > DURATION_TOLERANCE_SECONDS) {
+    throw checkFailed(`${what} lasts ${probe.durationSeconds.toFixed(2)} s but the song lasts ${expected.toFixed(2)} s (more than ${DURATION_TOLERANCE_SECONDS} s apart)`);
+  }
+  const extension = input.check.media === 'video' ? '.mp4' : (EXTENSIONS_BY_CODEC[audio.codecName] ?? extensionFromUrl(input.url, '.mp3'));
+  return { extension, durationSeconds: probe.durationSeconds };
 }
 
 function extensionFromUrl(url: string, fallback: string): string {

@@ -2,7 +2,7 @@
 // free of secrets.
 import type { ProviderName, StepKind, StepRequest } from '../providers/model';
 
-export type ArtifactKind = 'lyrics' | 'audio' | 'cover' | 'manifest';
+export type ArtifactKind = 'lyrics' | 'lrc' | 'audio' | 'wav' | 'stem' | 'video' | 'cover' | 'cover-art' | 'manifest';
 
 /** One stored file, as listed in track.json and printed by the CLI. */
 export interface ArtifactRecord {
@@ -35,12 +35,19 @@ export interface QueryInput {
   callbacks: boolean;
 }
 
+/** What a downloaded file must be before it is accepted. */
+export type MediaCheck =
+  | { media: 'audio'; expectDurationSeconds?: number }
+  | { media: 'video'; expectDurationSeconds?: number }
+  | { media: 'image' };
+
 export interface StoreDownloadInput {
   url: string;
-  /** Folder of the track; the file name is decided by `name` plus the detected extension. */
+  /** Folder of the file; its name is `name` plus the extension the content calls for. */
   dir: string;
   name: string;
-  kind: 'audio' | 'cover';
+  kind: ArtifactKind;
+  check: MediaCheck;
   source: NonNullable<ArtifactRecord['source']>;
 }
 
@@ -48,5 +55,5 @@ export interface WriteTextInput {
   dir: string;
   fileName: string;
   text: string;
-  kind: 'lyrics' | 'manifest';
+  kind: 'lyrics' | 'lrc' | 'manifest';
 }

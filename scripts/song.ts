@@ -1,4 +1,5 @@
 // `npm run song -- --prompt "..."`: make one song and print where its files are.
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -6,7 +7,7 @@ import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
 import { openSession } from '../lib/session';
 import { shortHash, slugify } from '../lib/slug';
 import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
-import { missingCapabilities } from '../providers/registry';
+import { adapterFor, missingCapabilities } from '../providers/registry';
 import { progressQuery, type PipelineProgress } from '../workflows/definitions';
 import { MusicProvider, MusicState, MusicStep } from '../workflows/searchAttributes';
 import { SONG_PIPELINE_STEPS, type SongPipelineInput, type SongPipelineResult, type SongPipelineStep } from '../workflows/songPipeline';
@@ -19,7 +20,10 @@ const program = new Command('song')
   .option('--instrumental', 'no vocals (skips the lyrics step)', false)
   .option('--model <name>', "provider model name (default: the provider's newest)")
   .addOption(new Option('--provider <name>', 'provider to use (default: MUSIC_PROVIDER or anyint)').choices(PROVIDER_NAMES))
-  .option('--steps <list>', `comma-separated steps to run (${SONG_PIPELINE_STEPS.join(',')})`, parseSteps)
+  .option('--steps <list>', `comma-separated steps to run, in any order (${SONG_PIPELINE_STEPS.join(',')}); default: every step the provider offers`, parseSteps)
+  .option('--lyrics-file <file>', 'sing these lyrics (UTF-8 text) instead of generating them')
+  .option('--persona-id <id>', 'sing with an existing persona (voice) instead of creating one')
+  .option('--review [minutes]', 'wait for a person to choose the clip (npm run choose-clip) before the later steps; default 30 minutes', parseMinutes)
   .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)')
   .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)')
   .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
@@ -47,11 +51,17 @@ function nonEmpty(flag: string) {
   };
 }
 
+function parseMinutes(value: string): number {
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 7 * 24 * 60) throw new InvalidArgumentError('--review takes a number of minutes between 0 and 10080');
+  return minutes;
+}
+
 function parseSteps(value: string): SongPipelineStep[] {
   const steps = value.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = steps.filter((s) => !(SONG_PIPELINE_STEPS as readonly string[]).includes(s));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown step(s) ${unknown.join(', ')}; known: ${SONG_PIPELINE_STEPS.join(', ')}`);
-  if (!steps.includes('song')) throw new InvalidArgumentError('the steps must include song');
+  if (!steps.includes('song')) throw new InvalidArgumentError('the steps must include song (the later steps work on its clip)');
   return steps as SongPipelineStep[];
 }
 
@@ -63,6 +73,9 @@ interface Options {
   model?: string;
   provider?: ProviderName;
   steps?: SongPipelineStep[];
+  lyricsFile?: string;
+  personaId?: string;
+  review?: number | true;
   out?: string;
   id?: string;
   callbacks: boolean;
@@ -86,15 +99,20 @@ async function main(): Promise<void> {
     throw err;
   }
   const provider = opts.provider ?? config.provider;
-  const steps = opts.steps ?? [...SONG_PIPELINE_STEPS];
+  const offered = adapterFor(provider).capabilities;
+  const steps = opts.steps ?? SONG_PIPELINE_STEPS.filter((s) => offered.includes(s) && !(s === 'persona' && opts.personaId));
   const missing = missingCapabilities(provider, steps);
   if (missing.length > 0) fail(`provider ${provider} does not offer step(s) ${missing.join(', ')}; nothing was submitted`);
+  if (opts.instrumental && opts.lyricsFile) fail('--lyrics-file and --instrumental contradict each other');
+  const lyrics = opts.lyricsFile ? await readLyricsFile(opts.lyricsFile) : undefined;
 
-  const request: SongRequest = { prompt: opts.prompt, title: opts.title, style: opts.style, instrumental: opts.instrumental, model: opts.model };
+  const request: SongRequest = { prompt: opts.prompt, title: opts.title, style: opts.style, lyrics, instrumental: opts.instrumental, model: opts.model, personaId: opts.personaId };
   const callbacks = opts.callbacks && config.callbacks.enabled;
-  const workflowId = opts.id ?? `song-${slugify(opts.title ?? opts.prompt)}-${shortHash({ provider, request, steps })}`;
+  // The id (and folder) name the song, not the steps: asking for more steps later reuses the song.
+  const workflowId = opts.id ?? `song-${slugify(opts.title ?? opts.prompt)}-${shortHash({ provider, request })}`;
   const outDir = path.resolve(opts.out ?? config.outDir, 'singles', workflowId);
-  const input: SongPipelineInput = { provider, request, steps, outDir, callbacks };
+  const review = opts.review === undefined ? undefined : { timeoutMs: (opts.review === true ? 30 : opts.review) * 60_000 };
+  const input: SongPipelineInput = { provider, request, steps: SONG_PIPELINE_STEPS.filter((s) => steps.includes(s)), outDir, callbacks, review };
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
   // The stack's own chatter (each simulator request, each callback) is for --verbose.
@@ -141,9 +159,10 @@ async function startOrAttach(
       taskQueue,
       workflowId,
       args: [input],
-      // A running run with this id is attached to; a finished one is never paid for again.
+      // A running run with this id is attached to. A finished one may run again: it reuses every
+      // file that is still intact (track.json), so only missing or failed steps cost anything.
       workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes: [
         { key: MusicProvider, value: input.provider },
         { key: MusicStep, value: 'queued' },
@@ -156,7 +175,7 @@ async function startOrAttach(
     return handle;
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    say(`run ${workflowId} already finished: showing its result`);
+    say(`run ${workflowId} exists: attaching`);
     return client.workflow.getHandle(workflowId);
   }
 }
@@ -168,10 +187,16 @@ function isMilestone(line: string): boolean {
 /** Prints each step's state as it changes; returns a function that stops watching. */
 function showProgress(handle: WorkflowHandle, say: (line: string) => void): () => void {
   let last = '';
+  let toldAboutChoice = false;
   const timer = setInterval(() => {
     handle
       .query(progressQuery)
       .then((p: PipelineProgress) => {
+        if (p.state === 'awaiting-choice' && !toldAboutChoice) {
+          toldAboutChoice = true;
+          say(`  waiting for a clip choice: npm run choose-clip -- ${handle.workflowId} <clipId>`);
+          for (const c of p.candidates ?? []) say(`    ${c.id}  ${c.title ?? ''}  ${c.audioUrl ?? ''}`);
+        }
         const line = p.steps.map((s) => `${s.stepId}: ${s.state}${s.providerStatus ? ` (${s.providerStatus})` : ''}`).join('  |  ');
         if (line && line !== last) {
           last = line;
@@ -197,17 +222,35 @@ function rootMessage(err: Error): string {
 
 function printResult(result: SongPipelineResult, json: boolean): void {
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
+  const steps = result.steps.map((s) => ({ step: s.stepId, state: s.state, ...(s.taskId ? { taskId: s.taskId } : {}), ...(s.reused ? { reused: true } : {}), ...(s.error ? { error: s.error } : {}) }));
+  if (result.status !== 'succeeded') process.exitCode = 1;
   if (json) {
-    process.stdout.write(
-      `${JSON.stringify({ workflowId: result.workflowId, runId: result.runId, status: result.status, provider: result.provider, title: result.title, outDir: result.outDir, artifacts }, null, 2)}\n`,
-    );
+    const { workflowId, runId, status, provider, title, outDir, personaId, failedSteps } = result;
+    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, provider, title, outDir, personaId, clipId: result.clip.clipId, steps, failedSteps, artifacts }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`\n"${result.title}" is ready in ${result.outDir}\n`);
+  const headline = result.status === 'succeeded' ? 'is ready' : `is ready except ${result.failedSteps.map((f) => f.step).join(', ')}`;
+  process.stdout.write(`\n"${result.title}" ${headline}: ${result.outDir}\n`);
+  if (result.personaId) process.stdout.write(`  persona  ${result.personaId}\n`);
   for (const a of artifacts) {
     const duration = a.durationSeconds ? ` ${a.durationSeconds.toFixed(1)} s` : '';
-    process.stdout.write(`  ${a.kind.padEnd(8)} ${path.basename(a.path).padEnd(12)} ${String(a.bytes).padStart(9)} bytes${duration}  sha256 ${a.sha256.slice(0, 16)}…\n`);
+    const name = path.relative(result.outDir, a.path);
+    process.stdout.write(`  ${a.kind.padEnd(9)} ${name.padEnd(24)} ${String(a.bytes).padStart(9)} bytes${duration.padEnd(8)}  sha256 ${a.sha256.slice(0, 16)}…\n`);
   }
+  for (const f of result.failedSteps) process.stdout.write(`  FAILED   ${f.step}: ${f.error}\n`);
+}
+
+async function readLyricsFile(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    fail(`--lyrics-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+  if (text.includes('\uFFFD')) fail(`--lyrics-file ${file}: not UTF-8 text`);
+  if (text.trim().length === 0) fail(`--lyrics-file ${file}: the file is empty`);
+  if (text.length > 5000) fail(`--lyrics-file ${file}: ${text.length} characters; providers accept at most 5000`);
+  return text.trim();
 }
 
 main().catch((err: Error) => fail(err.message, 1));

@@ -72,8 +72,8 @@ async function expectVerifiedFiles(result: SongPipelineResult): Promise<void> {
   const lyrics = await readFile(result.artifacts.find((a) => a.kind === 'lyrics')!.path, 'utf8');
   expect(lyrics.trim().length).toBeGreaterThan(20);
   const manifest = JSON.parse(await readFile(path.join(result.outDir, 'track.json'), 'utf8'));
-  expect(manifest.tasks.lyrics).toBeTruthy();
-  expect(manifest.tasks.song).toBeTruthy();
+  expect(manifest.steps.lyrics.taskId).toBeTruthy();
+  expect(manifest.steps.song.taskId).toBeTruthy();
   expect(manifest.files).toHaveLength(3);
 }
 

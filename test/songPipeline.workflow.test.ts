@@ -112,7 +112,7 @@ describe('songPipeline on the time-skipping server', () => {
       expect(path.basename(audio.path)).toBe('song.mp3');
       expect(audio.durationSeconds).toBeCloseTo(CLIP_SECONDS, 0);
       const manifest = JSON.parse(await readFile(path.join(result.outDir, 'track.json'), 'utf8'));
-      expect(manifest.tasks.song).toBe(task!.taskId);
+      expect(manifest.steps.song.taskId).toBe(task!.taskId);
       expect(manifest.files.map((f: { file: string }) => f.file).sort()).toEqual(['cover.png', 'song.mp3']);
     });
   });

@@ -1,6 +1,6 @@
 // Messages a pipeline workflow accepts, shared by the workflow, the callback endpoint and the scripts.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { CallbackHint, StepKind, TaskState } from '../providers/model';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CallbackHint, Clip, StepKind, TaskState } from '../providers/model';
 
 /** A provider said something about a step's task. A hint only: the workflow confirms by query. */
 export interface ProviderEvent extends CallbackHint {
@@ -8,7 +8,10 @@ export interface ProviderEvent extends CallbackHint {
 }
 export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');
 
-export type StepState = 'pending' | 'submitting' | TaskState | 'storing' | 'done';
+/** Picks which of the song's clips the later steps use, while the run waits for a choice (--review). */
+export const chooseClipUpdate = defineUpdate<string, [string]>('chooseClip');
+
+export type StepState = 'pending' | 'submitting' | TaskState | 'storing' | 'done' | 'skipped';
 
 export interface StepProgress {
   stepId: string;
@@ -20,11 +23,16 @@ export interface StepProgress {
   startedAt?: number;
   finishedAt?: number;
   error?: string;
+  /** Files from an earlier run of the same request were intact, so nothing was paid for again. */
+  reused?: boolean;
 }
 
 export interface PipelineProgress {
-  state: 'running' | 'succeeded' | 'failed';
+  state: 'running' | 'awaiting-choice' | 'succeeded' | 'partial' | 'failed';
   steps: StepProgress[];
+  /** The song's clips, while a choice is awaited. */
+  candidates?: Pick<Clip, 'id' | 'title' | 'durationSeconds' | 'audioUrl'>[];
+  chosenClipId?: string;
   /** Callback hints received, and how many were ignored (foreign task id or unknown step). */
   hints: { received: number; ignored: number };
 }

@@ -1,5 +1,7 @@
 // A song request becomes a finished track folder: lyrics (unless given or instrumental), the song,
-// then the chosen clip's media downloaded, verified and listed in track.json.
+// the choice of a clip, then every later step the request names (persona, stems, WAV, MP4, cover art,
+// timestamped lyrics) side by side, each file verified and listed in track.json. A later step that
+// fails is reported and the rest is kept; running the same request again reuses what is intact.
 import {
   ApplicationFailure,
   proxyActivities,
@@ -10,14 +12,17 @@ import {
 } from '@temporalio/workflow';
 import type { MusicActivities } from '../activities';
 import type { ArtifactRecord } from '../activities/types';
-import type { Clip, ProviderName, SongRequest, StepKind } from '../providers/model';
+import type { Clip, ClipRef, ProviderName, SongRequest, StepKind } from '../providers/model';
+import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
+import { runBounded } from './bounded';
+import { chooseClip, type ReviewOptions } from './clipChoice';
 import { progressQuery, providerEventSignal, type PipelineProgress, type StepProgress } from './definitions';
 import { HintBox, runProviderStep, type StepRunner } from './providerStep';
 import { MusicProvider, MusicState, MusicStep } from './searchAttributes';
+import { AFTER_SONG_STEPS, manifestFile, PIPELINE_STEPS, type AfterSongStep, type PipelineStep, type StepRecord, type TrackManifest } from './trackManifest';
 
-/** Steps this pipeline can run, in dependency order. */
-export const SONG_PIPELINE_STEPS = ['lyrics', 'song'] as const satisfies readonly StepKind[];
-export type SongPipelineStep = (typeof SONG_PIPELINE_STEPS)[number];
+export { PIPELINE_STEPS as SONG_PIPELINE_STEPS };
+export type SongPipelineStep = PipelineStep;
 
 export interface SongPipelineInput {
   provider: ProviderName;
@@ -27,143 +32,220 @@ export interface SongPipelineInput {
   outDir: string;
   /** Ask providers for webhooks; polling always runs as the fallback. */
   callbacks: boolean;
+  /** Wait this long for a person to choose a clip (chooseClip update) before the policy decides. */
+  review?: ReviewOptions;
+  /** How many later steps run at once (default 3). */
+  parallelSteps?: number;
   /** Per step kind, in ms; defaults are generous. */
   deadlines?: Partial<Record<StepKind, number>>;
-}
-
-export interface TrackManifest {
-  title: string;
-  provider: ProviderName;
-  workflowId: string;
-  runId: string;
-  request: { prompt: string; style?: string; instrumental: boolean; model?: string };
-  tasks: Partial<Record<SongPipelineStep, string>>;
-  clip: { id: string; title?: string; durationSeconds?: number; tags?: string };
-  files: (Omit<ArtifactRecord, 'path'> & { file: string })[];
 }
 
 export interface SongPipelineResult {
   workflowId: string;
   runId: string;
-  status: 'succeeded';
+  /** 'partial' when some later step failed; the files of the others are kept. */
+  status: 'succeeded' | 'partial';
   provider: ProviderName;
   title: string;
   outDir: string;
+  personaId?: string;
+  clip: ClipRef;
   steps: StepProgress[];
-  clip: Clip;
+  failedSteps: { step: string; error: string }[];
   artifacts: ArtifactRecord[];
 }
 
-const { storeDownload, writeTextArtifact } = proxyActivities<MusicActivities>({
+const { storeDownload, writeTextArtifact, loadPreviousTrack } = proxyActivities<MusicActivities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-  summary: 'store artifact',
+  summary: 'track files',
 });
 
-function baseName(p: string): string {
-  return p.slice(p.lastIndexOf('/') + 1);
+function errorMessage(err: unknown): string {
+  let current = err as { message?: string; cause?: unknown } | undefined;
+  let message = String(err);
+  // Activity failures wrap the useful message one or two levels down.
+  while (current) {
+    if (current.message) message = current.message;
+    current = current.cause as typeof current;
+  }
+  return message;
+}
+
+/** Later steps that make no sense for this request are dropped rather than failed. */
+function applicable(step: AfterSongStep, request: SongRequest): boolean {
+  if (request.instrumental && (step === 'persona' || step === 'timestamped-lyrics')) return false;
+  if (request.personaId && step === 'persona') return false;
+  return true;
 }
 
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   const hints = new HintBox();
-
   setHandler(providerEventSignal, (event) => {
     hints.record(event);
     progress.hints = { received: hints.received, ignored: hints.ignored };
   });
   setHandler(progressQuery, () => progress);
 
-  const runner: StepRunner = {
-    provider: input.provider,
-    workflowId,
-    callbacks: input.callbacks,
-    hints,
-    deadlines: input.deadlines ?? {},
-    report(update) {
-      let step = progress.steps.find((s) => s.stepId === update.stepId);
-      if (!step) {
-        step = { stepId: update.stepId, kind: update.kind, state: 'pending' };
-        progress.steps.push(step);
-      }
-      Object.assign(step, update);
-      if (update.state === 'succeeded' || update.state === 'failed') step.finishedAt = Date.now();
-      setCurrentDetails(describe(progress));
-    },
+  const report: StepRunner['report'] = (update) => {
+    let step = progress.steps.find((s) => s.stepId === update.stepId);
+    if (!step) {
+      step = { stepId: update.stepId, kind: update.kind, state: 'pending' };
+      progress.steps.push(step);
+    }
+    Object.assign(step, update);
+    if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
+    setCurrentDetails(describe(progress));
   };
+  const runner: StepRunner = { provider: input.provider, workflowId, callbacks: input.callbacks, hints, deadlines: input.deadlines ?? {}, report };
 
   upsertSearchAttributes([
     { key: MusicProvider, value: input.provider },
     { key: MusicState, value: 'running' },
   ]);
 
-  try {
-    const request: SongRequest = { ...input.request };
+  const request: SongRequest = { ...input.request };
+  const artifacts: ArtifactRecord[] = [];
+  const records: TrackManifest['steps'] = {};
+  const previous = await loadPreviousTrack({ dir: input.outDir });
+  const reuse = (step: PipelineStep, record: StepRecord | undefined, files: ArtifactRecord[]) => {
+    report({ stepId: step, kind: step, state: 'done', taskId: record?.taskId, reused: true });
+    records[step] = { state: 'succeeded', taskId: record?.taskId, files: files.map((f) => manifestFile(input.outDir, f).file), personaId: record?.personaId };
+    artifacts.push(...files);
+  };
+
+  let clip: ClipRef & { tags?: string };
+  let title: string;
+  let songSeconds: number;
+  const reusableSong = previous?.reusable.song;
+  if (previous?.manifest.clip && reusableSong) {
+    // The song (and the lyrics it was sung with) exist from an earlier run of this request.
+    if (previous.reusable.lyrics) reuse('lyrics', previous.manifest.steps.lyrics, previous.reusable.lyrics);
+    reuse('song', previous.manifest.steps.song, reusableSong);
+    clip = previous.manifest.clip;
+    title = previous.manifest.title;
+    request.lyrics ??= previous.lyricsText?.trim();
+    songSeconds = reusableSong.find((a) => a.kind === 'audio')?.durationSeconds ?? clip.durationSeconds ?? 0;
+  } else {
+    try {
+      ({ clip, title, songSeconds } = await makeSong());
+    } catch (err) {
+      progress.state = 'failed';
+      const running = progress.steps.find((s) => s.finishedAt === undefined);
+      if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: errorMessage(err) });
+      upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
+      setCurrentDetails(describe(progress));
+      throw err;
+    }
+  }
+
+  async function makeSong(): Promise<{ clip: ClipRef & { tags?: string }; title: string; songSeconds: number }> {
     if (input.steps.includes('lyrics') && !request.lyrics && !request.instrumental) {
       const lyricsTask = await runProviderStep(runner, 'lyrics', { kind: 'lyrics', lyrics: { prompt: request.prompt } });
       const variant = lyricsTask.lyrics[0];
       if (!variant) throw ApplicationFailure.nonRetryable(`step lyrics: ${input.provider} task ${lyricsTask.taskId} succeeded without lyrics text`, 'ProviderTaskEmpty');
       request.lyrics = variant.text;
       request.title ??= variant.title;
+      const file = await writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${variant.text.trim()}\n`, kind: 'lyrics' });
+      artifacts.push(file);
+      records.lyrics = { state: 'succeeded', taskId: lyricsTask.taskId, files: [manifestFile(input.outDir, file).file] };
+      report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
     }
 
     const songTask = await runProviderStep(runner, 'song', { kind: 'song', song: request });
-    const clip = songTask.clips.find((c) => c.audioUrl);
-    if (!clip?.audioUrl) throw ApplicationFailure.nonRetryable(`step song: ${input.provider} task ${songTask.taskId} succeeded without a downloadable clip`, 'ProviderTaskEmpty');
-    const title = request.title ?? clip.title ?? 'Untitled';
+    const picked: Clip | undefined = await chooseClip(songTask.clips, progress, input.review);
+    if (!picked?.audioUrl) throw ApplicationFailure.nonRetryable(`step song: ${input.provider} task ${songTask.taskId} succeeded without a downloadable clip`, 'ProviderTaskEmpty');
+    const songTitle = request.title ?? picked.title ?? 'Untitled';
 
-    runner.report({ stepId: 'song', kind: 'song', state: 'storing' });
-    const source = { provider: input.provider, taskId: songTask.taskId, clipId: clip.id };
-    const pending: Promise<ArtifactRecord>[] = [
-      storeDownload({ url: clip.audioUrl, dir: input.outDir, name: 'song', kind: 'audio', source: { ...source, url: clip.audioUrl } }),
+    report({ stepId: 'song', kind: 'song', state: 'storing' });
+    const source = { provider: input.provider, taskId: songTask.taskId, clipId: picked.id };
+    const pending = [
+      storeDownload({ url: picked.audioUrl, dir: input.outDir, name: 'song', kind: 'audio', check: { media: 'audio' }, source: { ...source, url: picked.audioUrl } }),
     ];
-    if (clip.imageUrl) {
-      pending.push(storeDownload({ url: clip.imageUrl, dir: input.outDir, name: 'cover', kind: 'cover', source: { ...source, url: clip.imageUrl } }));
+    if (picked.imageUrl) {
+      // With a cover-art step the generated art is cover.png; the clip's own image is kept beside it.
+      const name = input.steps.includes('cover-art') ? 'clip-image' : 'cover';
+      pending.push(storeDownload({ url: picked.imageUrl, dir: input.outDir, name, kind: 'cover', check: { media: 'image' }, source: { ...source, url: picked.imageUrl } }));
     }
-    const lyricsText = request.lyrics ?? clip.lyrics;
-    if (lyricsText && !request.instrumental) {
-      pending.push(writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${lyricsText.trim()}\n`, kind: 'lyrics' }));
+    if (request.lyrics && !request.instrumental && !records.lyrics) {
+      // The user's own lyrics.
+      pending.push(writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${request.lyrics.trim()}\n`, kind: 'lyrics' }));
     }
-    const artifacts = await Promise.all(pending);
-
-    const tasks: TrackManifest['tasks'] = {};
-    for (const step of progress.steps) if (step.taskId) tasks[step.kind as SongPipelineStep] = step.taskId;
-    const manifest: TrackManifest = {
-      title,
-      provider: input.provider,
-      workflowId,
-      runId,
-      request: { prompt: request.prompt, style: request.style, instrumental: request.instrumental, model: request.model },
-      tasks,
-      clip: { id: clip.id, title: clip.title, durationSeconds: clip.durationSeconds, tags: clip.tags },
-      files: artifacts.map(({ path, ...rest }) => ({ file: baseName(path), ...rest })),
+    const files = await Promise.all(pending);
+    artifacts.push(...files);
+    const songFiles = files.filter((f) => f.kind !== 'lyrics');
+    records.song = { state: 'succeeded', taskId: songTask.taskId, files: songFiles.map((f) => manifestFile(input.outDir, f).file) };
+    const seconds = files.find((f) => f.kind === 'audio')!.durationSeconds!;
+    report({ stepId: 'song', kind: 'song', state: 'done' });
+    return {
+      clip: { taskId: songTask.taskId, clipId: picked.id, audioUrl: picked.audioUrl, durationSeconds: seconds, title: picked.title, tags: picked.tags },
+      title: songTitle,
+      songSeconds: seconds,
     };
-    artifacts.push(await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(manifest, null, 2)}\n`, kind: 'manifest' }));
-
-    runner.report({ stepId: 'song', kind: 'song', state: 'done' });
-    progress.state = 'succeeded';
-    upsertSearchAttributes([
-      { key: MusicStep, value: 'done' },
-      { key: MusicState, value: 'succeeded' },
-    ]);
-    setCurrentDetails(describe(progress));
-    return { workflowId, runId, status: 'succeeded', provider: input.provider, title, outDir: input.outDir, steps: progress.steps, clip, artifacts };
-  } catch (err) {
-    progress.state = 'failed';
-    const running = progress.steps.find((s) => s.finishedAt === undefined);
-    if (running) {
-      running.state = 'failed';
-      running.error = err instanceof Error ? err.message : String(err);
-    }
-    upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
-    setCurrentDetails(describe(progress));
-    throw err;
   }
+
+  const manifest = (): TrackManifest => ({
+    version: 1,
+    title,
+    provider: input.provider,
+    workflowId,
+    runId,
+    request: { prompt: request.prompt, style: request.style, instrumental: request.instrumental, model: request.model, personaId: input.request.personaId },
+    clip,
+    personaId: records.persona?.personaId ?? input.request.personaId ?? previous?.manifest.personaId,
+    steps: records,
+    files: artifacts.filter((a) => a.kind !== 'manifest').map((a) => manifestFile(input.outDir, a)),
+  });
+  const writeManifest = () => writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(manifest(), null, 2)}\n`, kind: 'manifest' });
+  // Written as soon as the song is stored, so an interrupted run's successor can reuse it.
+  await writeManifest();
+
+  const later = AFTER_SONG_STEPS.filter((s) => input.steps.includes(s));
+  for (const step of later.filter((s) => !applicable(s, request))) report({ stepId: step, kind: step, state: 'skipped' });
+  const toRun = later.filter((s) => applicable(s, request));
+  const context: AfterSongContext = { runner, provider: input.provider, clip, songSeconds, outDir: input.outDir, title, style: request.style, lyrics: request.lyrics };
+  const failedSteps: SongPipelineResult['failedSteps'] = [];
+  await runBounded(
+    toRun.map((step) => async () => {
+      const reusable = previous?.reusable[step];
+      if (reusable) {
+        reuse(step, previous?.manifest.steps[step], reusable);
+        return;
+      }
+      try {
+        const outcome = await runAfterSongStep(step, context);
+        artifacts.push(...outcome.files);
+        records[step] = { state: 'succeeded', taskId: outcome.taskId, files: outcome.files.map((f) => manifestFile(input.outDir, f).file), personaId: outcome.personaId };
+        report({ stepId: step, kind: step, state: 'done' });
+      } catch (err) {
+        const error = errorMessage(err);
+        failedSteps.push({ step, error });
+        records[step] = { state: 'failed', error, files: [] };
+        report({ stepId: step, kind: step, state: 'failed', error });
+      }
+    }),
+    input.parallelSteps ?? 3,
+  );
+
+  artifacts.push(await writeManifest());
+  const status = failedSteps.length === 0 ? 'succeeded' : 'partial';
+  progress.state = status;
+  upsertSearchAttributes([
+    { key: MusicStep, value: 'done' },
+    { key: MusicState, value: status },
+  ]);
+  setCurrentDetails(describe(progress));
+  const personaId = manifest().personaId;
+  return { workflowId, runId, status, provider: input.provider, title, outDir: input.outDir, personaId, clip, steps: progress.steps, failedSteps, artifacts };
 }
 
 /** Markdown shown as the run's current details in the Temporal UI. */
 function describe(progress: PipelineProgress): string {
-  const rows = progress.steps.map((s) => `| ${s.stepId} | ${s.state} | ${s.providerStatus ?? ''} | ${s.taskId ?? ''} |${s.error ? ` ${s.error}` : ''}`);
-  return [`**${progress.state}**`, '', '| step | state | provider status | task |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = progress.steps.map(
+    (s) => `| ${s.stepId} | ${s.state}${s.reused ? ' (reused)' : ''} | ${s.providerStatus ?? ''} | ${s.taskId ?? ''} | ${s.error ?? ''} |`,
+  );
+  const choice = progress.state === 'awaiting-choice' ? `\n\nWaiting for a clip choice (update chooseClip): ${(progress.candidates ?? []).map((c) => c.id).join(', ')}` : '';
+  return [`**${progress.state}**${choice}`, '', '| step | state | provider status | task | error |', '|---|---|---|---|---|', ...rows].join('\n');
 }
