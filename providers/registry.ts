@@ -1,26 +1,34 @@
-// Adapters by provider name. Dialects not yet built are absent, and asking for them fails with a
-// message that names the provider.
+// Adapters by provider name: one per wire dialect of the seed documents.
 import type { ProviderAdapter } from './adapter';
+import { acedata } from './acedata';
+import { aimusicapi } from './aimusicapi';
 import { anyint } from './anyint';
-import type { ProviderName, StepKind } from './model';
+import { stepRefusal } from './capabilities';
+import { cqt } from './cqt';
+import { PROVIDER_NAMES, type ProviderName, type StepKind } from './model';
+import { newapi } from './newapi';
 
-const ADAPTERS: Partial<Record<ProviderName, ProviderAdapter>> = { anyint };
+const ADAPTERS: Readonly<Record<ProviderName, ProviderAdapter>> = { anyint, aimusicapi, newapi, acedata, cqt };
 
 export function adapterFor(name: ProviderName): ProviderAdapter {
-  const adapter = ADAPTERS[name];
-  if (!adapter) {
-    const known = Object.keys(ADAPTERS).join(', ');
-    throw new Error(`provider "${name}" has no adapter yet (available: ${known})`);
-  }
+  // Names can arrive untyped (config, callback tokens), so the lookup is checked at run time too.
+  const adapter = (ADAPTERS as Partial<Record<string, ProviderAdapter>>)[name];
+  if (!adapter) throw new Error(`provider "${name}" has no adapter (available: ${availableProviders().join(', ')})`);
   return adapter;
 }
 
 export function availableProviders(): ProviderName[] {
-  return Object.keys(ADAPTERS) as ProviderName[];
+  return PROVIDER_NAMES.filter((name) => name in ADAPTERS);
 }
 
 /** The steps in `steps` that `provider` cannot run; empty when the pipeline can proceed. */
 export function missingCapabilities(name: ProviderName, steps: readonly StepKind[]): StepKind[] {
   const adapter = adapterFor(name);
   return steps.filter((step) => !adapter.capabilities.includes(step));
+}
+
+/** Refuses, before anything is submitted, a pipeline whose steps the provider does not all offer. */
+export function assertCapabilities(name: ProviderName, steps: readonly StepKind[]): void {
+  const missing = missingCapabilities(name, steps);
+  if (missing.length > 0) throw stepRefusal(name, missing, adapterFor(name).capabilities);
 }

@@ -1,0 +1,268 @@
+// The AceData Cloud adapter against its seed and its family's documents: /suno/audios actions,
+// synchronous routes (lyrics, persona, MP4, timing), task records from /suno/tasks at every stage,
+// streamed partial clips, stems titles, `{success:false, error}` envelopes and the one callback.
+import { describe, expect, it } from 'vitest';
+import { acedata } from '../providers/acedata';
+import { ProviderError } from '../providers/errors';
+import type { ClipRef } from '../providers/model';
+import { WireFormatError } from '../providers/wire';
+
+function errorOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a throw');
+}
+
+const source: ClipRef = { taskId: 'e72fb249-bd5b-4e2a-b20c-8a06fea5ac14', clipId: 'b481b17a-bf50-4e10-8adc-4d5635050893', audioUrl: 'https://cdn1.suno.ai/b481b17a.mp3' };
+const CB = 'https://cb.example/callbacks/tok';
+
+function audio(id: string, over: Record<string, unknown> = {}) {
+  return {
+    id,
+    title: 'Under the Mistletoe',
+    image_url: `https://cdn2.suno.ai/image_${id}.jpeg`,
+    lyric: '[Verse]\nSnowflakes falling',
+    audio_url: `https://cdn1.suno.ai/${id}.mp3`,
+    video_url: '',
+    created_at: '2025-06-17T15:59:32.468Z',
+    model: 'chirp-auk',
+    state: 'succeeded',
+    prompt: 'A song for Christmas',
+    style: 'holiday, cheerful, male vocals',
+    duration: 154.92,
+    ...over,
+  };
+}
+
+function record(id: string, response: unknown, extra: Record<string, unknown> = {}) {
+  return { _id: '66d2add5550a4144a5a88dfe', id, api_id: 'x', created_at: 1725083093.077, request: { action: 'generate', prompt: 'A song for Christmas' }, trace_id: 't', ...extra, response };
+}
+
+describe('acedata requests', () => {
+  it('generates a described song asynchronously with the newest model and the callback URL', () => {
+    const call = acedata.buildSubmit({ kind: 'song', song: { prompt: 'A song for Christmas', instrumental: false } }, CB);
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/audios',
+      body: { action: 'generate', model: 'chirp-v5-5', callback_url: CB, async: true, custom: false, instrumental: false, prompt: 'A song for Christmas' },
+    });
+  });
+
+  it('sends our lyrics in custom mode and keeps the inspiration prompt within 200 characters', () => {
+    const custom = acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', lyrics: '[Verse]\nla', title: 'T', style: 'pop', instrumental: false, model: 'chirp-v4-5' } }, undefined);
+    expect(custom.body).toEqual({ action: 'generate', model: 'chirp-v4-5', async: true, custom: true, instrumental: false, lyric: '[Verse]\nla', title: 'T', style: 'pop' });
+    const long = acedata.buildSubmit({ kind: 'song', song: { prompt: 'a'.repeat(500), instrumental: true } }, undefined);
+    expect((long.body as { prompt: string }).prompt).toHaveLength(200);
+  });
+
+  it('sings with a persona through the artist_consistency action', () => {
+    const call = acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', lyrics: 'la', instrumental: false, personaId: 'e0d7319e' } }, undefined);
+    expect(call.body).toMatchObject({ action: 'artist_consistency', persona_id: 'e0d7319e', custom: true, lyric: 'la' });
+  });
+
+  it('uses the own routes for lyrics, persona, WAV, MP4 and timings, and audios actions for stems', () => {
+    expect(acedata.buildSubmit({ kind: 'lyrics', lyrics: { prompt: 'A song about winter' } }, CB)).toEqual({ method: 'POST', path: '/suno/lyrics', body: { prompt: 'A song about winter' } });
+    expect(acedata.buildSubmit({ kind: 'persona', persona: { source, name: 'test', description: 'warm voice' } }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/persona',
+      body: { audio_id: source.clipId, name: 'test', description: 'warm voice' },
+    });
+    expect(acedata.buildSubmit({ kind: 'stems', source }, undefined).body).toEqual({ action: 'stems', audio_id: source.clipId, async: true });
+    expect(acedata.buildSubmit({ kind: 'all-stems', source }, CB).body).toEqual({ action: 'all_stems', audio_id: source.clipId, callback_url: CB, async: true });
+    expect(acedata.buildSubmit({ kind: 'wav', source }, CB)).toEqual({ method: 'POST', path: '/suno/wav', body: { audio_id: source.clipId, callback_url: CB, async: true } });
+    expect(acedata.buildSubmit({ kind: 'mp4', source }, CB)).toEqual({ method: 'POST', path: '/suno/mp4', body: { audio_id: source.clipId } });
+    expect(acedata.buildSubmit({ kind: 'timestamped-lyrics', source }, CB)).toEqual({ method: 'POST', path: '/suno/timing', body: { audio_id: source.clipId } });
+  });
+
+  it('refuses cover art (no route) naming the provider and the step, and bad input naming the field', () => {
+    expect(() => acedata.buildSubmit({ kind: 'cover-art', source }, undefined)).toThrow(/acedata.*cover-art/);
+    expect(() => acedata.buildSubmit({ kind: 'stems', source: { ...source, clipId: '' } }, undefined)).toThrow(/audio_id/);
+  });
+
+  it('reads tasks one at a time or in a batch through /suno/tasks', () => {
+    expect(acedata.buildQuery('song', 'eae26f89')).toEqual({ method: 'POST', path: '/suno/tasks', body: { id: 'eae26f89', action: 'retrieve' } });
+    expect(acedata.buildBatchQuery!('song', ['a', 'b'])).toEqual({ method: 'POST', path: '/suno/tasks', body: { ids: ['a', 'b'], action: 'retrieve_batch' } });
+  });
+});
+
+describe('acedata submit answers', () => {
+  it('takes the task id of an asynchronous submit', () => {
+    expect(acedata.parseSubmit('song', { task_id: '44472ab8-783b-4054-b861-5bf14e462f60' })).toEqual({ taskId: '44472ab8-783b-4054-b861-5bf14e462f60' });
+    expect(acedata.parseSubmit('wav', { success: true, task_id: 12345, trace_id: 'x' })).toEqual({ taskId: '12345' });
+  });
+
+  it('returns synchronous answers as completed results', () => {
+    const lyrics = acedata.parseSubmit('lyrics', {
+      success: true,
+      task_id: '57e8ce3a',
+      data: { text: "[Verse]\nSnowflakes falling from the sky", title: "Winter's Cold Touch", status: 'complete' },
+    });
+    expect(lyrics).toEqual({
+      taskId: '57e8ce3a',
+      completed: { taskId: '57e8ce3a', state: 'succeeded', providerStatus: 'succeeded', clips: [], lyrics: [{ text: "[Verse]\nSnowflakes falling from the sky", title: "Winter's Cold Touch" }] },
+    });
+    expect(acedata.parseSubmit('persona', { success: true, task_id: '8e80', data: { persona_id: 'dae4ae5d' } }).completed?.outputs).toEqual({ personaId: 'dae4ae5d' });
+    expect(acedata.parseSubmit('mp4', { success: true, task_id: '03ae', trace_id: 't', data: { video_url: 'https://cdn1.suno.ai/x.mp4' } }).completed?.outputs).toEqual({ videoUrl: 'https://cdn1.suno.ai/x.mp4' });
+    const timing = acedata.parseSubmit('timestamped-lyrics', {
+      success: true,
+      task_id: 'ccf7',
+      data: {
+        aligned_words: [
+          { word: '[Verse]\nSnowflakes ', success: true, start_s: 2.63, end_s: 3.43, p_align: 0.531 },
+          { word: 'dance ', success: true, start_s: '3.43', end_s: '3.91', p_align: 0.911 },
+          { word: 'lost ', success: false, start_s: 0, end_s: 0 },
+        ],
+      },
+    });
+    expect(timing.completed?.outputs?.alignedWords).toEqual([
+      { word: '[Verse]\nSnowflakes ', startSeconds: 2.63, endSeconds: 3.43 },
+      { word: 'dance ', startSeconds: 3.43, endSeconds: 3.91 },
+    ]);
+  });
+
+  it('keeps a synchronous answer that is not finished as a task to poll', () => {
+    expect(acedata.parseSubmit('song', { success: true, task_id: 'x', data: [audio('a', { state: 'pending', audio_url: '' })] })).toEqual({ taskId: 'x' });
+  });
+
+  it('throws classified errors for success:false, keeping the message', () => {
+    const cases: [string, string][] = [
+      ['forbidden', 'rejected'],
+      ['bad_request', 'rejected'],
+      ['invalid_token', 'auth'],
+      ['used_up', 'billing'],
+      ['too_many_requests', 'throttled'],
+      ['api_error', 'unavailable'],
+      ['timeout', 'unavailable'],
+    ];
+    for (const [code, errorClass] of cases) {
+      const err = errorOf(() => acedata.parseSubmit('song', { success: false, error: { code, message: `message ${code}` }, trace_id: 't', task_id: 'x' }));
+      expect(err).toBeInstanceOf(ProviderError);
+      expect((err as ProviderError).errorClass).toBe(errorClass);
+      expect((err as ProviderError).code).toBe(code);
+      expect((err as ProviderError).providerMessage).toBe(`message ${code}`);
+    }
+  });
+
+  it('treats a submit answer without a task id as ambiguous', () => {
+    expect((errorOf(() => acedata.parseSubmit('song', { success: true })) as ProviderError).errorClass).toBe('ambiguous');
+  });
+
+  it('classifies HTTP statuses: 403 is moderation here', () => {
+    expect(acedata.classify(403)).toBe('rejected');
+    expect(acedata.classify(401)).toBe('auth');
+    expect(acedata.classify(429)).toBe('throttled');
+    expect(acedata.classify(504)).toBe('unavailable');
+  });
+});
+
+describe('acedata task records', () => {
+  it('is queued or running before the record has a response', () => {
+    expect(acedata.parseQuery('song', 't1', record('t1', undefined)).state).toBe('queued');
+    expect(acedata.parseQuery('song', 't1', record('t1', null, { state: 'processing' })).state).toBe('running');
+  });
+
+  it('follows clip states: pending, running with a preview URL, then succeeded', () => {
+    const pending = acedata.parseQuery('song', 't1', record('t1', { success: true, task_id: 't1', data: [audio('a', { state: 'pending', audio_url: '', duration: null }), audio('b', { state: 'pending', audio_url: '' })] }));
+    expect(pending.state).toBe('running');
+    const streaming = acedata.parseQuery('song', 't1', record('t1', { success: true, task_id: 't1', data: [audio('a'), audio('b', { state: 'running', audio_url: 'https://audiopipe.suno.ai/?item_id=b', duration: undefined })] }));
+    expect(streaming.state).toBe('partial');
+    const done = acedata.parseQuery('song', 't1', record('t1', { success: true, task_id: 't1', data: [audio('a', { duration: '154.92' }), audio('b', { extra: { nested: true } })] }));
+    expect(done.state).toBe('succeeded');
+    expect(done.clips[0]).toEqual({
+      id: 'a',
+      title: 'Under the Mistletoe',
+      audioUrl: 'https://cdn1.suno.ai/a.mp3',
+      imageUrl: 'https://cdn2.suno.ai/image_a.jpeg',
+      durationSeconds: 154.92,
+      tags: 'holiday, cheerful, male vocals',
+      lyrics: '[Verse]\nSnowflakes falling',
+    });
+  });
+
+  it('reads older records whose clips carry no state', () => {
+    const old = acedata.parseQuery('song', 't2', record('t2', { success: true, task_id: 't2', data: [audio('a', { state: undefined, model: 'chirp-v3.5' })] }));
+    expect(old.state).toBe('succeeded');
+  });
+
+  it('drops errored clips and fails when every clip errored', () => {
+    const one = acedata.parseQuery('song', 't3', record('t3', { success: true, task_id: 't3', data: [audio('a'), audio('b', { state: 'error', audio_url: '' })] }));
+    expect(one.state).toBe('succeeded');
+    expect(one.clips.map((c) => c.id)).toEqual(['a']);
+    const all = acedata.parseQuery('song', 't3', record('t3', { success: true, task_id: 't3', data: [audio('a', { state: 'error' })] }));
+    expect(all.state).toBe('failed');
+  });
+
+  it('reports a failed task with its reason and whether a new submit can help', () => {
+    const moderated = acedata.parseQuery('song', 't4', record('t4', { success: false, error: { code: 'forbidden', message: 'Song Description contained artist name: eminem' }, task_id: 't4' }));
+    expect(moderated.state).toBe('failed');
+    expect(moderated.failure).toEqual({ reason: 'Song Description contained artist name: eminem', retryable: false });
+    const busy = acedata.parseQuery('song', 't4', record('t4', { success: false, error: { code: 'api_error', message: 'no available worker in system' } }));
+    expect(busy.failure).toEqual({ reason: 'no available worker in system', retryable: true });
+  });
+
+  it('names stems from their titles, and numbers the second all_stems candidate set', () => {
+    const stems = acedata.parseQuery('stems', 's1', record('s1', { success: true, task_id: 's1', data: [audio('v', { title: 'Deck the Sky - Vocals' }), audio('i', { title: 'Deck the Sky - Instrumental', lyric: '' })] }));
+    expect(stems.outputs?.stems).toEqual([
+      { name: 'vocals', url: 'https://cdn1.suno.ai/v.mp3' },
+      { name: 'instrumental', url: 'https://cdn1.suno.ai/i.mp3' },
+    ]);
+    const names = ['Vocals', 'Backing Vocals', 'Drums'];
+    const twice = [...names, ...names].map((n, i) => audio(`x${i}`, { title: `安全之弦 (${n})`, model: 'chirp-ahi-stem-12-t1' }));
+    const all = acedata.parseQuery('all-stems', 's2', record('s2', { success: true, task_id: 's2', data: twice }));
+    expect(all.outputs?.stems?.map((s) => s.name)).toEqual(['vocals', 'backing-vocals', 'drums', 'vocals-2', 'backing-vocals-2', 'drums-2']);
+    expect(all.clips).toEqual([]);
+  });
+
+  it('reads a WAV record in either data form', () => {
+    const list = acedata.parseQuery('wav', 'w1', record('w1', { success: true, task_id: 'w1', data: [{ file_url: 'https://cdn1.suno.ai/x.wav' }] }));
+    expect(list).toMatchObject({ state: 'succeeded', outputs: { wavUrl: 'https://cdn1.suno.ai/x.wav' } });
+    const pending = acedata.parseQuery('wav', 'w1', record('w1', { success: true, task_id: 'w1', data: [] }));
+    expect(pending.state).toBe('running');
+  });
+
+  it('throws for an error envelope and for a record of another task', () => {
+    const err = errorOf(() => acedata.parseQuery('song', 't', { success: false, error: { code: 'api_error', message: 'fetch failed' }, trace_id: 'x' }));
+    expect((err as ProviderError).errorClass).toBe('unavailable');
+    expect(() => acedata.parseQuery('song', 't', record('other', undefined))).toThrow(WireFormatError);
+    expect(() => acedata.parseQuery('song', 't', record('t', { success: true, data: [{ title: 'no id' }] }))).toThrow(/id/);
+  });
+});
+
+describe('acedata batch records', () => {
+  it('returns one snapshot per id in the order asked', () => {
+    const body = { items: [record('b', { success: true, task_id: 'b', data: [audio('b1')] }), record('a', undefined)], count: 2 };
+    expect(acedata.parseBatchQuery!('song', ['a', 'b'], body).map((s) => [s.taskId, s.state])).toEqual([
+      ['a', 'queued'],
+      ['b', 'succeeded'],
+    ]);
+  });
+
+  it('throws naming a missing id, and for error envelopes', () => {
+    expect(() => acedata.parseBatchQuery!('song', ['a', 'z'], { items: [record('a', undefined)], count: '1' })).toThrow(/z/);
+    expect((errorOf(() => acedata.parseBatchQuery!('song', ['a'], { success: false, error: { code: 'invalid_token', message: 'no' } })) as ProviderError).errorClass).toBe('auth');
+  });
+});
+
+describe('acedata callbacks', () => {
+  it('reads the one final callback', () => {
+    expect(acedata.parseCallback({ success: true, task_id: '44472ab8', data: [audio('a')] })).toEqual({ taskId: '44472ab8', stage: 'complete' });
+    expect(acedata.parseCallback({ success: 'true', task_id: 7 })).toEqual({ taskId: '7', stage: 'complete' });
+  });
+
+  it('marks a failed callback as the error stage', () => {
+    expect(acedata.parseCallback({ success: false, task_id: 'x', error: { code: 'forbidden', message: 'artist' } })).toEqual({ taskId: 'x', stage: 'error' });
+  });
+
+  it('refuses a callback without a task id, naming the field', () => {
+    expect(() => acedata.parseCallback({ success: true, data: [] })).toThrow(/task_id/);
+    expect(() => acedata.parseCallback(42)).toThrow(WireFormatError);
+  });
+
+  it('resolves model names', () => {
+    expect(acedata.resolveModel(undefined)).toBe('chirp-v5-5');
+    expect(acedata.resolveModel('chirp-v4')).toBe('chirp-v4');
+  });
+});
