@@ -148,6 +148,15 @@ export const acedata: ProviderAdapter = {
 
   classify: acedataClassify,
 
+  errorFromBody(_status: number, body: unknown): ProviderError | undefined {
+    try {
+      throwIfError(body, 'acedata error answer');
+    } catch (err) {
+      if (err instanceof ProviderError) return err;
+    }
+    return undefined;
+  },
+
   resolveModel(name: string | undefined): string {
     return resolveModelName(PROVIDER, name);
   },

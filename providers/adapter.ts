@@ -11,7 +11,7 @@ export interface SubmitOutcome {
   taskId: string;
   completed?: TaskSnapshot;
 }
-import type { ErrorClass } from './errors';
+import type { ErrorClass, ProviderError } from './errors';
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -38,6 +38,11 @@ export interface ProviderAdapter {
   parseCallback(body: unknown): CallbackHint;
   /** This dialect's meaning of an HTTP status or envelope code. */
   classify(code: number): ErrorClass;
+  /**
+   * A non-2xx answer whose body names the error more precisely than its status (acedata's
+   * `used_up`, newapi's `quota_not_enough`): the dialect's error, or undefined to classify by status.
+   */
+  errorFromBody?(status: number, body: unknown): ProviderError | undefined;
   /** The model name to send: the provider's own names pass through; `latest` (or none) means its newest. */
   resolveModel(name: string | undefined): string;
 

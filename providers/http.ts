@@ -47,8 +47,10 @@ export async function callProvider(adapter: ProviderAdapter, endpoint: ProviderE
   const text = await readText(response.body, adapter, options);
   const parsed = parseJson(text);
   if (response.statusCode < 200 || response.statusCode >= 300) {
-    const errorClass = adapter.classify(response.statusCode);
-    throw new ProviderError(adapter.name, errorClass, String(response.statusCode), messageOf(parsed) ?? truncate(text), retryAfterMs(response.headers['retry-after']));
+    const retryAfter = retryAfterMs(response.headers['retry-after']);
+    const specific = parsed === undefined ? undefined : adapter.errorFromBody?.(response.statusCode, parsed);
+    if (specific) throw new ProviderError(specific.provider, specific.errorClass, specific.code, specific.providerMessage, specific.retryAfterMs ?? retryAfter);
+    throw new ProviderError(adapter.name, adapter.classify(response.statusCode), String(response.statusCode), messageOf(parsed) ?? truncate(text), retryAfter);
   }
   if (parsed === undefined) {
     // A success status with an unreadable body: for a submit we cannot know whether a task exists.

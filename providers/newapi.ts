@@ -320,6 +320,18 @@ export const newapi: ProviderAdapter = {
 
   classify: newapiClassify,
 
+  errorFromBody(_status: number, body: unknown): ProviderError | undefined {
+    const env = envelope.safeParse(body);
+    // Only a word code says more than the HTTP status already does.
+    if (!env.success || env.data.code === undefined || Number.isFinite(Number(env.data.code))) return undefined;
+    try {
+      unwrap(body, 'newapi error answer');
+    } catch (err) {
+      if (err instanceof ProviderError) return err;
+    }
+    return undefined;
+  },
+
   resolveModel(name: string | undefined): string {
     return resolveModelName(PROVIDER, name);
   },
