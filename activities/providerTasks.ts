@@ -7,6 +7,7 @@ import { isTerminal, type ProviderName, type TaskSnapshot } from '../providers/m
 import { adapterFor } from '../providers/registry';
 import { signCallbackToken } from '../lib/callbackToken';
 import { toActivityFailure } from './failures';
+import { QueryBatcher } from './queryBatcher';
 import { nextPollDelayMs } from './pollSchedule';
 import type { QueryInput, SubmitInput } from './types';
 
@@ -19,15 +20,14 @@ export interface ProviderTaskDeps {
   httpTimeoutMs: number;
   /** Scales poll delays (1 = production cadence); lets demos and tests poll a fast simulator quickly. */
   pollScale: number;
+  /** How long a query waits to share a batch request with others (dialects with batch reads). */
+  batchWindowMs: number;
 }
 
 export function createProviderTaskActivities(deps: ProviderTaskDeps) {
-  async function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {
-    const body = await callProvider(adapter, deps.endpointFor(input.provider), adapter.buildQuery(input.kind, input.taskId), {
-      timeoutMs: deps.httpTimeoutMs,
-      idempotent: true,
-    });
-    return adapter.parseQuery(input.kind, input.taskId, body);
+  const batcher = new QueryBatcher({ windowMs: deps.batchWindowMs, maxBatch: 20, call: { timeoutMs: deps.httpTimeoutMs } });
+  function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {
+    return batcher.query(adapter, deps.endpointFor(input.provider), input.kind, input.taskId);
   }
 
   return {

@@ -51,6 +51,7 @@ async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>): Promise<T
     downloadTimeoutMs: 5_000,
     maxDownloadBytes: 10_000_000,
     pollScale: 1,
+    batchWindowMs: 10,
   });
   const polls: PollRecord[] = [];
   const worker = await Worker.create({

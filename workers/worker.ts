@@ -32,4 +32,5 @@ export const DEFAULT_ACTIVITY_TUNING = {
   downloadTimeoutMs: 120_000,
   maxDownloadBytes: 500 * 1024 * 1024,
   pollScale: 1,
+  batchWindowMs: 150,
 } as const;
