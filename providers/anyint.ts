@@ -1,12 +1,20 @@
 // AnyInt gateway dialect (the sunoapi.org / kie.ai wire family): one route per capability under
 // /suno/..., camelCase requests and query answers, snake_case callbacks, `callBackUrl` required.
+//
+// Beyond lyrics and songs it runs the whole post-song pipeline: persona and timestamped lyrics
+// answer in the submit itself; stems (both kinds), WAV, music video and cover art are tasks read
+// from their own query routes (see anyintRecords.ts), and call back when they finish.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from './adapter';
-import { classifyStatus, ProviderError, type ErrorClass } from './errors';
-import type { CallbackHint, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from './model';
+import { anyintClassify, dropUndefined, isSuccessCode, PROVIDER, unwrapEnvelope } from './anyintEnvelope';
+import { coverCall, mp4Call, personaCall, stemsCall, timestampedLyricsCall, wavCall } from './anyintPostSongRequests';
+import { isRecordKind, parseRecord, RECORD_QUERY_ROUTES } from './anyintRecords';
+import { isRetryableFailure, stateOfStatus, statusWord } from './anyintStatus';
+import { parsePersonaAnswer, parseTimestampedLyricsAnswer } from './anyintSync';
+import { stepRefusal } from './capabilities';
+import { ProviderError } from './errors';
+import type { CallbackHint, CallbackStage, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from './model';
 import { envelopeCode, idString, looseNumber, looseString, parseOrThrow, WireFormatError } from './wire';
-
-const PROVIDER = 'anyint';
 
 /**
  * The family requires a callback URL on every submit. When the run polls only, we still have to
@@ -15,6 +23,21 @@ const PROVIDER = 'anyint';
 export const NO_CALLBACK_URL = 'https://no-callback.invalid/';
 
 export const ANYINT_DEFAULT_MODEL = 'V5';
+
+const CAPABILITIES: readonly StepKind[] = [
+  'lyrics',
+  'song',
+  'persona',
+  'stems',
+  'all-stems',
+  'wav',
+  'mp4',
+  'cover-art',
+  'timestamped-lyrics',
+];
+
+/** Steps whose submit answers with the finished result; there is no task to query. */
+const SYNCHRONOUS_KINDS: readonly StepKind[] = ['persona', 'timestamped-lyrics'];
 
 // ---- What we send (strict: an unknown or missing field is our bug, caught before the wire) ----
 
@@ -36,13 +59,6 @@ export const generateLyricsBody = z.strictObject({
 });
 
 // ---- What we receive (tolerant: extra fields pass, casing and number/string drift accepted) ----
-
-const envelope = z.object({
-  code: envelopeCode,
-  msg: looseString,
-  message: looseString,
-  data: z.unknown().optional(),
-});
 
 const submitData = z.object({ taskId: idString.optional(), task_id: idString.optional() });
 
@@ -69,7 +85,7 @@ const lyricsVariant = z.object({
 
 const queryData = z.object({
   taskId: idString.optional(),
-  status: z.string(),
+  status: z.union([z.string(), z.number()]),
   errorCode: z.union([z.string(), z.number(), z.null()]).optional(),
   errorMessage: looseString,
   response: z
@@ -80,33 +96,23 @@ const queryData = z.object({
     .nullish(),
 });
 
+const CALLBACK_STAGES: readonly CallbackStage[] = ['text', 'first', 'complete', 'error'];
+
+// Song and lyrics webhooks carry `data.callbackType`; the other task families call back without
+// one (`{code, msg, data: {task_id, ...}}`, cover art with `taskId`), which means they finished.
+const callbackIds = { task_id: idString.optional(), taskId: idString.optional() };
 const callbackBody = z.object({
   code: envelopeCode,
   msg: looseString,
-  data: z.object({
-    callbackType: z.enum(['text', 'first', 'complete', 'error']),
-    task_id: idString.optional(),
-    taskId: idString.optional(),
-  }),
+  ...callbackIds,
+  data: z
+    .object({
+      callbackType: z.string().nullish(),
+      ...callbackIds,
+      data: z.unknown().optional(),
+    })
+    .nullish(),
 });
-
-// ---- Status vocabulary ----
-
-const STATUS_STATES: Record<string, TaskState> = {
-  PENDING: 'queued',
-  TEXT_SUCCESS: 'partial',
-  FIRST_SUCCESS: 'partial',
-  SUCCESS: 'succeeded',
-  CREATE_TASK_FAILED: 'failed',
-  GENERATE_AUDIO_FAILED: 'failed',
-  GENERATE_LYRICS_FAILED: 'failed',
-  CALLBACK_EXCEPTION: 'failed',
-  SENSITIVE_WORD_ERROR: 'failed',
-  GENERATE_MP4_FAILED: 'failed',
-};
-
-/** Failures the provider refunds and a new submit may fix; moderation failures will fail again. */
-const RETRYABLE_FAILURES = new Set(['CREATE_TASK_FAILED', 'GENERATE_AUDIO_FAILED', 'GENERATE_LYRICS_FAILED', 'GENERATE_MP4_FAILED']);
 
 // ---- Translation ----
 
@@ -130,26 +136,6 @@ function songBody(song: SongRequest, callbackUrl: string): GenerateSongBody {
   return { ...common, customMode: false, prompt: song.prompt };
 }
 
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
-function unwrapEnvelope(body: unknown, what: string): unknown {
-  const env = parseOrThrow(envelope, body, what);
-  const code = env.code === undefined ? 200 : Number(env.code);
-  if (code !== 200) {
-    const numeric = Number.isFinite(code) ? code : 400;
-    throw new ProviderError(PROVIDER, anyintClassify(numeric), String(env.code), env.msg ?? env.message ?? 'no message');
-  }
-  return env.data;
-}
-
-function anyintClassify(code: number): ErrorClass {
-  // In this family 429 means the account's credits or quota are exhausted, not a rate limit.
-  if (code === 429) return 'billing';
-  return classifyStatus(code);
-}
-
 function toClip(c: z.infer<typeof clipFromQuery>): Clip {
   return dropUndefined({
     id: c.id,
@@ -168,9 +154,32 @@ function toLyrics(v: z.infer<typeof lyricsVariant>): LyricsVariant | undefined {
   return dropUndefined({ text: v.text, title: v.title });
 }
 
+function parseSongOrLyrics(kind: StepKind, taskId: string, body: unknown): TaskSnapshot {
+  const data = parseOrThrow(queryData, unwrapEnvelope(body, 'anyint query answer'), 'anyint query answer data');
+  const word = statusWord(data.status);
+  const state: TaskState = stateOfStatus(word);
+  const clips = (data.response?.sunoData ?? []).map(toClip);
+  const lyrics = (data.response?.data ?? []).map(toLyrics).filter((v): v is LyricsVariant => v !== undefined);
+  const snapshot: TaskSnapshot = { taskId: data.taskId ?? taskId, state, providerStatus: word, clips, lyrics };
+  if (state === 'failed') {
+    snapshot.failure = {
+      reason: data.errorMessage ?? `${kind} task ended with ${word}`,
+      retryable: isRetryableFailure(word),
+    };
+  }
+  return snapshot;
+}
+
+function asyncTaskId(body: unknown): SubmitOutcome {
+  const data = parseOrThrow(submitData, unwrapEnvelope(body, 'anyint submit answer') ?? {}, 'anyint submit answer data');
+  const taskId = data.taskId ?? data.task_id;
+  if (!taskId) throw new ProviderError(PROVIDER, 'ambiguous', 'no-task-id', 'submit answered success without a taskId');
+  return { taskId };
+}
+
 export const anyint: ProviderAdapter = {
   name: PROVIDER,
-  capabilities: ['lyrics', 'song'],
+  capabilities: CAPABILITIES,
   supportsCallbacks: true,
 
   buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall {
@@ -188,44 +197,60 @@ export const anyint: ProviderAdapter = {
           path: '/suno/generate',
           body: parseOrThrow(generateSongBody, dropUndefined(songBody(request.song, url)), 'anyint song request'),
         };
-      default:
-        throw new Error(`anyint adapter cannot build a ${request.kind} request yet`);
+      case 'persona':
+        return personaCall(request.persona);
+      // The family's vocal-removal route makes both separations (`type`); the seed's separate
+      // /suno/split-stem is offered "when supported by the account", so we do not rely on it.
+      case 'stems':
+        return stemsCall(request.source, false, url);
+      case 'all-stems':
+        return stemsCall(request.source, true, url);
+      case 'wav':
+        return wavCall(request.source, url);
+      case 'mp4':
+        return mp4Call(request.source, url);
+      case 'cover-art':
+        return coverCall(request.source, url);
+      case 'timestamped-lyrics':
+        return timestampedLyricsCall(request.source);
+      default: {
+        // Unreachable while StepRequest has only these kinds; kept for kinds added to the model later.
+        const other: { kind: string } = request;
+        throw stepRefusal(PROVIDER, other.kind, CAPABILITIES);
+      }
     }
   },
 
-  parseSubmit(_kind: StepKind, body: unknown): SubmitOutcome {
-    const data = parseOrThrow(submitData, unwrapEnvelope(body, 'anyint submit answer'), 'anyint submit answer data');
-    const taskId = data.taskId ?? data.task_id;
-    if (!taskId) throw new ProviderError(PROVIDER, 'ambiguous', 'no-task-id', 'submit answered success without a taskId');
-    return { taskId };
+  parseSubmit(kind: StepKind, body: unknown): SubmitOutcome {
+    if (kind === 'persona') return parsePersonaAnswer(unwrapEnvelope(body, 'anyint persona answer'));
+    if (kind === 'timestamped-lyrics') return parseTimestampedLyricsAnswer(unwrapEnvelope(body, 'anyint timestamped-lyrics answer'));
+    return asyncTaskId(body);
   },
 
   buildQuery(kind: StepKind, taskId: string): HttpCall {
-    const route = kind === 'lyrics' ? 'lyrics' : 'task';
+    if (SYNCHRONOUS_KINDS.includes(kind)) {
+      throw new Error(`anyint answers ${kind} in the submit itself (SubmitOutcome.completed); there is no ${kind} task to query`);
+    }
+    const route = kind === 'lyrics' ? 'lyrics' : kind === 'song' ? 'task' : isRecordKind(kind) ? RECORD_QUERY_ROUTES[kind] : undefined;
+    if (!route) throw stepRefusal(PROVIDER, kind, CAPABILITIES);
     return { method: 'GET', path: `/suno/query/${route}?taskId=${encodeURIComponent(taskId)}` };
   },
 
   parseQuery(kind: StepKind, taskId: string, body: unknown): TaskSnapshot {
-    const data = parseOrThrow(queryData, unwrapEnvelope(body, 'anyint query answer'), 'anyint query answer data');
-    const state: TaskState = STATUS_STATES[data.status] ?? 'running';
-    const clips = (data.response?.sunoData ?? []).map(toClip);
-    const lyrics = (data.response?.data ?? []).map(toLyrics).filter((v): v is LyricsVariant => v !== undefined);
-    const snapshot: TaskSnapshot = { taskId: data.taskId ?? taskId, state, providerStatus: data.status, clips, lyrics };
-    if (state === 'failed') {
-      snapshot.failure = {
-        reason: data.errorMessage ?? `${kind} task ended with ${data.status}`,
-        retryable: RETRYABLE_FAILURES.has(data.status),
-      };
-    }
-    return snapshot;
+    if (isRecordKind(kind)) return parseRecord(kind, taskId, unwrapEnvelope(body, 'anyint query answer'));
+    return parseSongOrLyrics(kind, taskId, body);
   },
 
   parseCallback(body: unknown): CallbackHint {
     const cb = parseOrThrow(callbackBody, body, 'anyint callback');
-    const taskId = cb.data.task_id ?? cb.data.taskId;
+    const taskId = cb.data?.task_id ?? cb.data?.taskId ?? cb.task_id ?? cb.taskId ?? nestedTaskId(cb.data?.data);
     if (!taskId) throw new WireFormatError('anyint callback', 'data.task_id: required');
-    const failed = cb.code !== undefined && Number(cb.code) !== 200;
-    return { taskId, stage: failed ? 'error' : cb.data.callbackType };
+    if (!isSuccessCode(cb.code)) return { taskId, stage: 'error' };
+    const type = cb.data?.callbackType;
+    if (type === undefined || type === null || type === '') return { taskId, stage: 'complete' };
+    const stage = CALLBACK_STAGES.find((known) => known === type.toLowerCase());
+    if (!stage) throw new WireFormatError('anyint callback', `data.callbackType: unknown value ${JSON.stringify(type)}`);
+    return { taskId, stage };
   },
 
   classify: anyintClassify,
@@ -234,3 +259,10 @@ export const anyint: ProviderAdapter = {
     return !name || name === 'latest' ? ANYINT_DEFAULT_MODEL : name;
   },
 };
+
+/** Some relays wrap the task's fields one level deeper: `data.data.task_id`. */
+function nestedTaskId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const parsed = z.object(callbackIds).safeParse(value);
+  return parsed.success ? (parsed.data.task_id ?? parsed.data.taskId) : undefined;
+}

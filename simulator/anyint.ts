@@ -1,6 +1,7 @@
 // The AnyInt dialect: its routes, its auth and its error envelope. Registered as an encapsulated
 // fastify plugin, so its auth hook and error handler cover only its own routes and other
-// dialects can bring theirs.
+// dialects can bring theirs. Songs and lyrics live here; the work on a finished song (stems, WAV,
+// video, cover art, persona, timestamped lyrics) is in anyintPostSong.ts, under the same hooks.
 
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasBearerToken } from './auth';
@@ -12,6 +13,7 @@ import {
   taskQuery,
   type GenerateRequest,
 } from './anyintRequests';
+import { PERSONA_ROUTE, registerPostSongRoutes } from './anyintPostSong';
 import {
   errorEnvelope,
   lyricsCallbackBody,
@@ -28,6 +30,7 @@ import {
   asSongTask,
   lyricsContent,
   songContent,
+  type SongContent,
   type SongInput,
   type TaskContent,
 } from './taskContent';
@@ -63,6 +66,12 @@ export function anyIntDialect(context: SimulatorContext) {
   function ownTask(taskId: string): SimulatedTask<TaskContent> | undefined {
     const task = store.get(taskId);
     return task?.dialect === DIALECT ? task : undefined;
+  }
+
+  /** A song this dialect generated; tasks that work on a song's clips hold song content too. */
+  function ownSongTask(taskId: string): SimulatedTask<SongContent> | undefined {
+    const task = ownTask(taskId);
+    return task?.route === GENERATE_ROUTE ? asSongTask(task) : undefined;
   }
 
   async function pushSongStage(task: SimulatedTask<TaskContent>, stage: StageName): Promise<void> {
@@ -106,6 +115,10 @@ export function anyIntDialect(context: SimulatorContext) {
       const overflow = promptOverflow(checked.value);
       if (overflow) return reject(reply, 413, `text too long: ${overflow}`);
       const body = checked.value;
+      // A persona is a voice this account made from one of its songs; any other id is unknown.
+      if (body.personaId !== undefined && ownTask(body.personaId)?.route !== PERSONA_ROUTE) {
+        return reject(reply, 400, 'personaId: persona not found');
+      }
       const task = store.create({
         dialect: DIALECT,
         route: GENERATE_ROUTE,
@@ -145,8 +158,7 @@ export function anyIntDialect(context: SimulatorContext) {
     app.get('/suno/query/task', async (request, reply) => {
       const query = check(taskQuery, request.query);
       if (!query.ok) return reject(reply, 400, query.message);
-      const found = ownTask(query.value.taskId);
-      const song = found && asSongTask(found);
+      const song = ownSongTask(query.value.taskId);
       if (!song) return reject(reply, 400, 'task not found');
       // The stage is fixed at arrival; waiting for a render below must not move it.
       const stage = store.stageOf(song);
@@ -162,5 +174,7 @@ export function anyIntDialect(context: SimulatorContext) {
       if (!lyrics) return reject(reply, 400, 'task not found');
       return successEnvelope(lyricsQueryData(lyrics, store.stageOf(lyrics) === 'complete'));
     });
+
+    registerPostSongRoutes(app, context, { dialect: DIALECT, reject, ownTask, ownSongTask, recordPaidSubmit });
   };
 }

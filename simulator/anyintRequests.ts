@@ -7,17 +7,17 @@ function requiredBoolean() {
   return z.boolean({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a boolean') });
 }
 
-function requiredText() {
+export function requiredText() {
   return z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
     .refine((value) => value.trim().length > 0, 'must not be empty');
 }
 
-function optionalText() {
+export function optionalText() {
   return z.string({ error: 'must be a string' }).optional();
 }
 
-function callbackUrl() {
+export function callbackUrl() {
   return requiredText().refine((value) => {
     if (!URL.canParse(value)) return false;
     const protocol = new URL(value).protocol;
@@ -29,7 +29,7 @@ function isPresent(value: string | undefined): boolean {
   return value !== undefined && value.trim().length > 0;
 }
 
-const OBJECT_BODY = { error: 'must be a JSON object' };
+export const OBJECT_BODY = { error: 'must be a JSON object' };
 
 export const generateRequest = z
   .object(

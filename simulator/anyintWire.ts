@@ -9,7 +9,7 @@ import type { SimulatedTask, StageName } from './taskStore';
 export type AnyIntSongStatus = 'PENDING' | 'TEXT_SUCCESS' | 'FIRST_SUCCESS' | 'SUCCESS' | 'GENERATE_AUDIO_FAILED';
 
 /** The family's callback code for a generation that failed while making audio. */
-const AUDIO_FAILED_CODE = 501;
+export const AUDIO_FAILED_CODE = 501;
 
 const STATUS_BY_STAGE: Record<StageName, AnyIntSongStatus> = {
   text: 'TEXT_SUCCESS',
@@ -37,7 +37,7 @@ function modelName(model: string): string {
 }
 
 /** The family's "2025-01-01 00:00:00" (UTC). */
-function createTime(date: Date): string {
+export function createTime(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }
 

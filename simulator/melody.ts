@@ -1,5 +1,9 @@
 // A short, listenable tune synthesized as raw PCM. The notes come from a seeded generator so a
 // clip id always sounds the same; ffmpeg only encodes, it never invents anything.
+//
+// The tune is written as separate parts (lead, keys, bass, drums) and the song is their plain sum.
+// Rendering any subset of parts therefore gives a stem, and stems add back up to the song sample
+// for sample: the simulator can serve stem separation that a client can actually verify.
 
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { seededRandom } from './deterministic';
@@ -7,7 +11,16 @@ import { seededRandom } from './deterministic';
 export const SAMPLE_RATE = 44_100;
 export const CHANNELS = 2;
 
+/** The lead line is the "voice" of a song with vocals, the lead instrument of an instrumental. */
+export const PART_NAMES = ['lead', 'keys', 'bass', 'drums'] as const;
+export type PartName = (typeof PART_NAMES)[number];
+
+/** tone: a plucked sine with a second harmonic; kick and snare: synthesized drum hits. */
+type Voice = 'tone' | 'kick' | 'snare' | 'hat';
+
 interface Note {
+  part: PartName;
+  voice: Voice;
   startSeconds: number;
   lengthSeconds: number;
   frequency: number;
@@ -27,11 +40,15 @@ const PROGRESSIONS = [
   [0, 7, 9, 5],
   [9, 5, 0, 7],
 ];
+/** Degrees whose chord is minor in a major key (ii, iii, vi). */
+const MINOR_DEGREES = new Set([2, 4, 9]);
 
 function midiToFrequency(midi: number): number {
   return 440 * 2 ** ((midi - 69) / 12);
 }
 
+// Gains are chosen so that even when every part peaks at once the sum stays below full scale:
+// the song must never clip, or its stems would no longer add up to it.
 function composeNotes(seedLabel: string, seconds: number): Note[] {
   const random = seededRandom(seedLabel, 'melody');
   const bpm = 84 + random.int(49);
@@ -41,18 +58,25 @@ function composeNotes(seedLabel: string, seconds: number): Note[] {
   const progression = random.pick(PROGRESSIONS);
   const notes: Note[] = [];
 
-  // Bass: one long note per bar following the progression, so the tune has a harmonic floor.
+  // Bass and keys: one long note (and chord) per bar following the progression, so the tune has
+  // a harmonic floor.
   const bar = beat * 4;
   for (let barIndex = 0; barIndex * bar < seconds; barIndex++) {
     const degree = progression[barIndex % progression.length] ?? 0;
-    notes.push({
-      startSeconds: barIndex * bar,
-      lengthSeconds: bar,
-      frequency: midiToFrequency(rootMidi - 12 + degree),
-      gain: 0.22,
-      pan: 0,
-      brightness: 0.15,
-    });
+    const bass = { startSeconds: barIndex * bar, lengthSeconds: bar, pan: 0 };
+    notes.push({ ...bass, part: 'bass', voice: 'tone', frequency: midiToFrequency(rootMidi - 12 + degree), gain: 0.17, brightness: 0.15 });
+    const third = MINOR_DEGREES.has(degree) ? 3 : 4;
+    for (const [index, interval] of [0, third, 7].entries()) {
+      notes.push({
+        ...bass,
+        part: 'keys',
+        voice: 'tone',
+        frequency: midiToFrequency(rootMidi + degree + interval),
+        gain: 0.05,
+        pan: (index - 1) * 0.4,
+        brightness: 0.1,
+      });
+    }
   }
 
   // Melody: a random walk over the scale, which sounds more like a tune than independent picks.
@@ -65,10 +89,12 @@ function composeNotes(seedLabel: string, seconds: number): Note[] {
     if (!isRest) {
       const interval = scale[step] ?? 0;
       notes.push({
+        part: 'lead',
+        voice: 'tone',
         startSeconds: time,
         lengthSeconds: lengthBeats * beat,
         frequency: midiToFrequency(rootMidi + 12 * (1 + octave) + interval),
-        gain: 0.18,
+        gain: 0.15,
         pan: random.next() * 0.6 - 0.3,
         brightness: 0.35,
       });
@@ -83,24 +109,86 @@ function composeNotes(seedLabel: string, seconds: number): Note[] {
     }
     time += lengthBeats * beat;
   }
+
+  // Drums: kick on 1 and 3 (sometimes an extra one on the "and" of 3), snare on 2 and 4, soft
+  // hats on every eighth.
+  const extraKick = random.next() < 0.5;
+  for (let beatIndex = 0; beatIndex * beat < seconds; beatIndex++) {
+    const start = beatIndex * beat;
+    const inBar = beatIndex % 4;
+    const hit = { part: 'drums' as const, pan: 0, brightness: 0 };
+    if (inBar === 0 || inBar === 2) notes.push({ ...hit, voice: 'kick', startSeconds: start, lengthSeconds: Math.min(0.3, beat), frequency: 55, gain: 0.2 });
+    if (inBar === 1 || inBar === 3) notes.push({ ...hit, voice: 'snare', startSeconds: start, lengthSeconds: Math.min(0.2, beat), frequency: 190, gain: 0.1 });
+    if (extraKick && inBar === 2) {
+      notes.push({ ...hit, voice: 'kick', startSeconds: start + beat / 2, lengthSeconds: Math.min(0.3, beat / 2), frequency: 55, gain: 0.14 });
+    }
+    for (const half of [0, 0.5]) {
+      notes.push({ ...hit, voice: 'hat', startSeconds: start + half * beat, lengthSeconds: 0.05, frequency: 0, gain: 0.03, pan: 0.3 });
+    }
+  }
   return notes;
 }
 
 /** Frames synthesized between yields to the event loop (a quarter second of audio). */
 const CHUNK_FRAMES = SAMPLE_RATE / 4;
 
+/** A uniform value in [-1, 1) from a note's seed and a position: noise that needs no state. */
+function noiseAt(seed: number, position: number): number {
+  let h = Math.imul(seed ^ position, 0x9e3779b1);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x85ebca77);
+  h ^= h >>> 13;
+  return ((h >>> 0) / 4294967296) * 2 - 1;
+}
+
 /**
- * Interleaved signed 16-bit little-endian stereo PCM, exactly `seconds` long.
+ * Noise held for `hold` frames and interpolated between: a band-limited noise, because an MP3
+ * encoder drops the top of the spectrum and full-band noise would not survive it to add up.
+ */
+function smoothNoise(seed: number, t: number, hold: number): number {
+  const index = Math.floor(t / hold);
+  const fraction = (t - index * hold) / hold;
+  return noiseAt(seed, index) * (1 - fraction) + noiseAt(seed, index + 1) * fraction;
+}
+
+/** The note's raw waveform `t` frames after its start, before the envelope. */
+function voiceSample(note: Note & { seed: number }, omega: number, t: number): number {
+  switch (note.voice) {
+    case 'tone':
+      return Math.sin(omega * t) + note.brightness * Math.sin(2 * omega * t);
+    case 'kick': {
+      // A sine whose pitch falls from about three times its base: the thump of a kick drum.
+      const seconds = t / SAMPLE_RATE;
+      const phase = 2 * Math.PI * note.frequency * (seconds + (2 / 30) * (1 - Math.exp(-30 * seconds)));
+      return Math.sin(phase);
+    }
+    case 'snare':
+      return 0.5 * Math.sin(omega * t) + 0.8 * smoothNoise(note.seed, t, 3);
+    case 'hat':
+      return smoothNoise(note.seed, t, 2);
+  }
+}
+
+/** How fast a voice dies away over its length (exponent of its decay). */
+const DECAY: Record<Voice, number> = { tone: 3, kick: 6, snare: 8, hat: 10 };
+
+/**
+ * Interleaved signed 16-bit little-endian stereo PCM, exactly `seconds` long, of the given parts
+ * mixed (all of them: the whole song).
  * Synthesized in chunks that yield between them: this runs inside the simulator's HTTP server,
  * and a blocked event loop would delay queries past the stage times they are meant to observe.
  */
-export async function renderMelodyPcm(seedLabel: string, seconds: number): Promise<Buffer> {
+export async function renderMelodyPcm(seedLabel: string, seconds: number, parts: readonly PartName[] = PART_NAMES): Promise<Buffer> {
   const frameCount = Math.round(seconds * SAMPLE_RATE);
-  const notes = composeNotes(seedLabel, seconds).map((note) => ({
-    ...note,
-    firstFrame: Math.round(note.startSeconds * SAMPLE_RATE),
-    frameLength: Math.round(note.lengthSeconds * SAMPLE_RATE),
-  }));
+  const wanted = new Set(parts);
+  const notes = composeNotes(seedLabel, seconds)
+    .map((note, index) => ({
+      ...note,
+      seed: index + 1,
+      firstFrame: Math.round(note.startSeconds * SAMPLE_RATE),
+      frameLength: Math.max(1, Math.round(note.lengthSeconds * SAMPLE_RATE)),
+    }))
+    .filter((note) => wanted.has(note.part));
   const attack = Math.round(0.01 * SAMPLE_RATE);
   const fade = Math.round(0.05 * SAMPLE_RATE);
   const pcm = Buffer.alloc(frameCount * CHANNELS * 2);
@@ -119,18 +207,22 @@ export async function renderMelodyPcm(seedLabel: string, seconds: number): Promi
       const leftGain = note.gain * Math.min(1, 1 - note.pan);
       const rightGain = note.gain * Math.min(1, 1 + note.pan);
       const omega = (2 * Math.PI * note.frequency) / SAMPLE_RATE;
+      const decay = DECAY[note.voice];
+      const noteAttack = note.voice === 'tone' ? attack : Math.round(attack / 5);
       for (let frame = from; frame < to; frame++) {
         const t = frame - note.firstFrame;
         // Fast attack then exponential decay: a plucked sound without clicks at the note edges.
         const envelope =
-          Math.min(1, t / attack) * Math.exp((-3 * t) / note.frameLength) * Math.min(1, (noteEnd - frame) / attack);
-        const sample = envelope * (Math.sin(omega * t) + note.brightness * Math.sin(2 * omega * t));
+          Math.min(1, t / noteAttack) * Math.exp((-decay * t) / note.frameLength) * Math.min(1, (noteEnd - frame) / attack);
+        const sample = envelope * voiceSample(note, omega, t);
         const index = frame - chunkStart;
         left[index] = (left[index] ?? 0) + sample * leftGain;
         right[index] = (right[index] ?? 0) + sample * rightGain;
       }
     }
     for (let frame = chunkStart; frame < chunkEnd; frame++) {
+      // The fade is a fixed gain per frame, so it commutes with mixing: faded parts still sum to
+      // the faded song.
       const edge = Math.min(1, frame / fade, (frameCount - 1 - frame) / fade);
       const index = frame - chunkStart;
       pcm.writeInt16LE(toInt16((left[index] ?? 0) * edge), frame * 4);

@@ -73,8 +73,26 @@ export function lyricsContent(taskId: string, prompt: string): LyricsContent {
   return { kind: 'lyrics', variants };
 }
 
+/**
+ * The content of a task that works on finished clips (persona, stems, WAV, video, cover art,
+ * timestamped lyrics): a copy of the source song's content narrowed to those clips, so the task
+ * carries everything it needs (ids, lyrics, instrumental or not) even without its source.
+ *
+ * It is song content on purpose: the state journal keeps song and lyrics content, and nothing
+ * else would survive a restart. What such a task makes follows from the route and request its
+ * dialect saved with it, so a dialect tells these tasks from songs by route, never by content.
+ */
+export function workOnClips(source: SongContent, clipIds: readonly string[]): SongContent {
+  return { ...source, clips: source.clips.filter((clip) => clipIds.includes(clip.id)) };
+}
+
+export function clipOf(content: SongContent, clipId: string): SongClip | undefined {
+  return content.clips.find((clip) => clip.id === clipId);
+}
+
 // The store holds every kind of task; each query route narrows to the kind it serves and treats
 // any other id as unknown, so a client that polls the wrong route gets "task not found".
+// Tasks that work on clips hold song content too (see workOnClips): check the route as well.
 export function asSongTask(task: SimulatedTask<TaskContent>): SimulatedTask<SongContent> | undefined {
   return task.content.kind === 'song' ? (task as SimulatedTask<SongContent>) : undefined;
 }

@@ -167,6 +167,19 @@ export function lyricsTimeline(delays: StageDelaysMs): StageTime[] {
   return [{ stage: 'complete', afterMs: delays.text }];
 }
 
+/**
+ * Work on a finished song (stems, WAV, video, cover art) has a single stage; it comes when a
+ * song's complete stage would, as those jobs take a real provider about as long as a song.
+ */
+export function postSongTimeline(delays: StageDelaysMs): StageTime[] {
+  return [{ stage: 'complete', afterMs: delays.complete }];
+}
+
+/** Requests answered in the submit itself (persona, timestamped lyrics) are complete at once. */
+export function immediateTimeline(): StageTime[] {
+  return [{ stage: 'complete', afterMs: 0 }];
+}
+
 export function stageIsAtLeast(reached: StageName | undefined, wanted: StageName): boolean {
   const order: (StageName | undefined)[] = [undefined, 'text', 'first', 'complete'];
   return order.indexOf(reached) >= order.indexOf(wanted);

@@ -124,9 +124,307 @@ describe('anyint callbacks', () => {
     expect(anyint.parseCallback({ code: 400, msg: 'failed', data: { callbackType: 'complete', taskId: 'abc', data: null } })).toEqual({ taskId: 'abc', stage: 'error' });
   });
 
-  it('refuses a body without a task id or stage, naming the field', () => {
+  it('refuses a body without a task id or with an unknown stage, naming the field', () => {
     expect(() => anyint.parseCallback({ code: 200, data: { callbackType: 'complete' } })).toThrow(/task_id/);
-    expect(() => anyint.parseCallback({ code: 200, data: { task_id: 'x' } })).toThrow(/callbackType/);
+    expect(() => anyint.parseCallback({ code: 200, data: { task_id: 'x', callbackType: 'halfway' } })).toThrow(/callbackType/);
     expect(() => anyint.parseCallback('nonsense')).toThrow(WireFormatError);
+  });
+});
+
+// ---- Work on a finished song: persona, stems, WAV, video, cover art, timestamped lyrics ----
+
+const CLIP = { taskId: 'song-task-1', clipId: 'clip-a', audioUrl: 'https://m/a.mp3', durationSeconds: 182.4 };
+const CB = 'https://cb.example/callbacks/t';
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('anyint post-song requests', () => {
+  it('declares every post-song step it can run', () => {
+    expect([...anyint.capabilities].sort()).toEqual(
+      ['all-stems', 'cover-art', 'lyrics', 'mp4', 'persona', 'song', 'stems', 'timestamped-lyrics', 'wav'].sort(),
+    );
+  });
+
+  it('asks for a persona from the source task and audio id, without a callback', () => {
+    const call = anyint.buildSubmit({ kind: 'persona', persona: { source: CLIP, name: 'Summer Roads', description: 'pop, warm female vocal' } }, CB);
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/generate-persona',
+      body: { taskId: 'song-task-1', audioId: 'clip-a', name: 'Summer Roads', description: 'pop, warm female vocal' },
+    });
+  });
+
+  it('shortens an over-long persona name rather than sending what the family refuses', () => {
+    const call = anyint.buildSubmit({ kind: 'persona', persona: { source: CLIP, name: 'n'.repeat(300), description: 'd' } }, CB);
+    expect((call.body as { name: string }).name).toHaveLength(100);
+    expect(() => anyint.buildSubmit({ kind: 'persona', persona: { source: CLIP, name: '', description: 'd' } }, CB)).toThrow(/name/);
+  });
+
+  it('separates vocals and multitrack stems through the vocal-removal route', () => {
+    expect(anyint.buildSubmit({ kind: 'stems', source: CLIP }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/vocal-removal',
+      body: { taskId: 'song-task-1', audioId: 'clip-a', callBackUrl: CB, type: 'separate_vocal' },
+    });
+    expect(anyint.buildSubmit({ kind: 'all-stems', source: CLIP }, undefined)).toEqual({
+      method: 'POST',
+      path: '/suno/vocal-removal',
+      body: { taskId: 'song-task-1', audioId: 'clip-a', callBackUrl: NO_CALLBACK_URL, type: 'split_stem' },
+    });
+  });
+
+  it('exports WAV and video for one clip, and cover art for the whole song task', () => {
+    expect(anyint.buildSubmit({ kind: 'wav', source: CLIP }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/wav-generate',
+      body: { taskId: 'song-task-1', audioId: 'clip-a', callBackUrl: CB },
+    });
+    expect(anyint.buildSubmit({ kind: 'mp4', source: CLIP }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/mp4-generate',
+      body: { taskId: 'song-task-1', audioId: 'clip-a', callBackUrl: CB },
+    });
+    expect(anyint.buildSubmit({ kind: 'cover-art', source: CLIP }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/generate-cover',
+      body: { taskId: 'song-task-1', callBackUrl: CB },
+    });
+  });
+
+  it('asks for timestamped lyrics by task and audio id', () => {
+    expect(anyint.buildSubmit({ kind: 'timestamped-lyrics', source: CLIP }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/timestamped-lyrics',
+      body: { taskId: 'song-task-1', audioId: 'clip-a' },
+    });
+  });
+
+  it('refuses a source without ids before anything is sent', () => {
+    expect(() => anyint.buildSubmit({ kind: 'wav', source: { taskId: '', clipId: 'c' } }, CB)).toThrow(/taskId/);
+    expect(() => anyint.buildSubmit({ kind: 'stems', source: { taskId: 't', clipId: '' } }, CB)).toThrow(/audioId/);
+  });
+
+  it('polls each task family on its own query route, and refuses to query synchronous steps', () => {
+    expect(anyint.buildQuery('stems', 'v1').path).toBe('/suno/query/vocal-removal?taskId=v1');
+    expect(anyint.buildQuery('all-stems', 'v2').path).toBe('/suno/query/vocal-removal?taskId=v2');
+    expect(anyint.buildQuery('wav', 'w').path).toBe('/suno/query/wav?taskId=w');
+    expect(anyint.buildQuery('mp4', 'm').path).toBe('/suno/query/mp4?taskId=m');
+    expect(anyint.buildQuery('cover-art', 'c').path).toBe('/suno/query/cover?taskId=c');
+    expect(() => anyint.buildQuery('persona', 'p')).toThrow(/persona.*submit itself/);
+    expect(() => anyint.buildQuery('timestamped-lyrics', 'x')).toThrow(/timestamped-lyrics.*submit itself/);
+    expect(() => anyint.buildQuery('remaster', 'r')).toThrow(/anyint.*remaster/);
+  });
+});
+
+describe('anyint synchronous answers', () => {
+  it('turns a persona answer into a finished step whose task id is the persona id', () => {
+    const outcome = anyint.parseSubmit('persona', { code: 200, msg: 'success', data: { personaId: 'p-123', name: 'N', description: 'D', extra: 1 } });
+    expect(outcome.taskId).toBe('p-123');
+    expect(outcome.completed).toMatchObject({ taskId: 'p-123', state: 'succeeded', outputs: { personaId: 'p-123' } });
+  });
+
+  it('reads a numeric persona id and refuses a success without one as ambiguous', () => {
+    expect(anyint.parseSubmit('persona', { code: '200', data: { personaId: 987, name: null } }).taskId).toBe('987');
+    const err = thrown(() => anyint.parseSubmit('persona', { code: 200, msg: 'success', data: { name: 'N' } }));
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).errorClass).toBe('ambiguous');
+  });
+
+  it('keeps the persona error of a clip that already made one', () => {
+    const err = thrown(() => anyint.parseSubmit('persona', { code: 400, msg: 'audioId: this audio already made persona p-1', data: null }));
+    expect((err as ProviderError).errorClass).toBe('rejected');
+    expect((err as ProviderError).message).toContain('already made persona');
+  });
+
+  it('reads aligned words, with times sent as strings and unplaceable words dropped', () => {
+    const outcome = anyint.parseSubmit('timestamped-lyrics', {
+      code: 200,
+      msg: 'success',
+      data: {
+        alignedWords: [
+          { word: '[Verse]\nWalking ', success: true, startS: 1.2, endS: '1.5', palign: 0 },
+          { word: 'through ', success: true, startS: '1.6', endS: 1.9, palign: 0.1 },
+          { word: 'lost ', success: false, startS: null, endS: null },
+          { word: 'night\n', start_s: 2.0, end_s: 2.4 },
+          { word: 'backwards ', startS: 3, endS: 2 },
+        ],
+        waveformData: [0.1, 0.5],
+        hootCer: 0.12,
+        isStreamed: false,
+      },
+    });
+    expect(outcome.taskId).toBe('timestamped-lyrics');
+    expect(outcome.completed?.state).toBe('succeeded');
+    expect(outcome.completed?.outputs?.alignedWords).toEqual([
+      { word: '[Verse]\nWalking ', startSeconds: 1.2, endSeconds: 1.5 },
+      { word: 'through ', startSeconds: 1.6, endSeconds: 1.9 },
+      { word: 'night\n', startSeconds: 2.0, endSeconds: 2.4 },
+    ]);
+  });
+
+  it('answers an instrumental with no words, and names the source when a relay echoes it', () => {
+    const empty = anyint.parseSubmit('timestamped-lyrics', { code: 200, data: { alignedWords: [], waveformData: [] } });
+    expect(empty.completed?.outputs?.alignedWords).toEqual([]);
+    const nulls = anyint.parseSubmit('timestamped-lyrics', { code: 200, data: { alignedWords: null, taskId: 's1', audioId: 'c1' } });
+    expect(nulls).toMatchObject({ taskId: 's1:c1:timestamped-lyrics', completed: { outputs: { alignedWords: [] } } });
+  });
+
+  it('names the missing field when a timestamped-lyrics answer has no words at all', () => {
+    expect(() => anyint.parseSubmit('timestamped-lyrics', { code: 200, data: { waveformData: [] } })).toThrow(/alignedWords/);
+  });
+
+  it('reads the task id of every asynchronous post-song submit', () => {
+    for (const kind of ['stems', 'all-stems', 'wav', 'mp4', 'cover-art'] as const) {
+      expect(anyint.parseSubmit(kind, { code: 200, msg: 'success', data: { taskId: `t-${kind}` } })).toEqual({ taskId: `t-${kind}` });
+    }
+  });
+});
+
+describe('anyint post-song records', () => {
+  it('reads a pending separation with an empty response', () => {
+    const snapshot = anyint.parseQuery('stems', 'v1', {
+      code: 200,
+      data: { taskId: 'v1', musicId: 'clip-a', response: null, successFlag: 'PENDING', completeTime: null, errorCode: null, errorMessage: null },
+    });
+    expect(snapshot).toMatchObject({ taskId: 'v1', state: 'queued', providerStatus: 'PENDING', clips: [], lyrics: [] });
+    expect(snapshot.outputs).toBeUndefined();
+  });
+
+  it('reads vocals and instrumental, ignoring null and empty tracks and the original mix', () => {
+    const snapshot = anyint.parseQuery('stems', 'v1', {
+      code: 200,
+      data: {
+        taskId: 'v1',
+        response: { originUrl: 'https://m/o.mp3', instrumentalUrl: 'https://m/i.mp3', vocalUrl: 'https://m/v.mp3', drumsUrl: null, bassUrl: '' },
+        successFlag: 'SUCCESS',
+        completeTime: '1753782937000',
+        newField: { nested: true },
+      },
+    });
+    expect(snapshot.state).toBe('succeeded');
+    expect(snapshot.outputs).toEqual({
+      stems: [
+        { name: 'vocals', url: 'https://m/v.mp3' },
+        { name: 'instrumental', url: 'https://m/i.mp3' },
+      ],
+    });
+  });
+
+  it('reads multitrack stems, also from snake_case vocal_removal_info', () => {
+    const snapshot = anyint.parseQuery('all-stems', 'v2', {
+      code: 200,
+      data: {
+        task_id: 'v2',
+        status: 'success',
+        vocal_removal_info: { vocal_url: 'https://m/v.mp3', drums_url: 'https://m/d.mp3', bass_url: 'https://m/b.mp3', keyboard_url: 'https://m/k.mp3', instrumental_url: null },
+      },
+    });
+    expect(snapshot.state).toBe('succeeded');
+    expect(snapshot.outputs?.stems?.map((stem) => stem.name)).toEqual(['vocals', 'drums', 'bass', 'keyboard']);
+  });
+
+  it('falls back to the originData track list', () => {
+    const snapshot = anyint.parseQuery('stems', 'v3', {
+      code: 200,
+      data: {
+        successFlag: 'SUCCESS',
+        response: {
+          originData: [
+            { duration: 245.6, audio_url: 'https://m/1.mp3', stem_type_group_name: 'Vocals', id: 'x' },
+            { extract: { audio_url: 'https://m/2.mp3', stem_type_group_name: 'Instrumental' } },
+          ],
+        },
+      },
+    });
+    expect(snapshot.outputs?.stems).toEqual([
+      { name: 'vocals', url: 'https://m/1.mp3' },
+      { name: 'instrumental', url: 'https://m/2.mp3' },
+    ]);
+  });
+
+  it('keeps waiting when a record says SUCCESS before any file is there', () => {
+    const snapshot = anyint.parseQuery('wav', 'w', { code: 200, data: { successFlag: 'SUCCESS', response: { audioWavUrl: '' } } });
+    expect(snapshot.state).toBe('running');
+    expect(snapshot.providerStatus).toBe('SUCCESS');
+  });
+
+  it('reads a WAV and a video URL', () => {
+    const wav = anyint.parseQuery('wav', 'w', {
+      code: 200,
+      data: { taskId: 'w', musicId: 'c', response: { audioWavUrl: 'https://m/s.wav' }, successFlag: 'SUCCESS', createTime: '2025-01-01 00:00:00' },
+    });
+    expect(wav).toMatchObject({ state: 'succeeded', outputs: { wavUrl: 'https://m/s.wav' } });
+    const mp4 = anyint.parseQuery('mp4', 'm', { code: 200, data: { taskId: 'm', response: { videoUrl: 'https://m/v.mp4' }, successFlag: 'SUCCESS', completeTime: 1735661400000 } });
+    expect(mp4).toMatchObject({ state: 'succeeded', outputs: { videoUrl: 'https://m/v.mp4' } });
+  });
+
+  it('reads cover art whose successFlag is a number (also sent as a string)', () => {
+    const pending = anyint.parseQuery('cover-art', 'c', { code: 200, data: { taskId: 'c', response: null, successFlag: 0 } });
+    expect(pending.state).toBe('queued');
+    const generating = anyint.parseQuery('cover-art', 'c', { code: 200, data: { taskId: 'c', successFlag: '2' } });
+    expect(generating).toMatchObject({ state: 'running', providerStatus: 'GENERATING' });
+    const done = anyint.parseQuery('cover-art', 'c', {
+      code: 200,
+      data: { taskId: 'c', parentTaskId: 'song', response: { images: ['https://m/1.png', '', 'https://m/2.png'] }, successFlag: 1, errorCode: 200, errorMessage: '' },
+    });
+    expect(done).toMatchObject({ state: 'succeeded', outputs: { imageUrls: ['https://m/1.png', 'https://m/2.png'] } });
+    const failed = anyint.parseQuery('cover-art', 'c', { code: 200, data: { taskId: 'c', successFlag: 3, errorMessage: 'no image' } });
+    expect(failed).toMatchObject({ state: 'failed', failure: { reason: 'no image', retryable: true } });
+  });
+
+  it('reports failures with the reason and whether a new submit can help', () => {
+    const mp4 = anyint.parseQuery('mp4', 'm', { code: 200, data: { successFlag: 'GENERATE_MP4_FAILED', errorCode: 501, errorMessage: 'render failed' } });
+    expect(mp4).toMatchObject({ state: 'failed', failure: { reason: 'render failed', retryable: true } });
+    const wav = anyint.parseQuery('wav', 'w', { code: 200, data: { successFlag: 'GENERATE_WAV_FAILED' } });
+    expect(wav.failure).toEqual({ reason: 'wav task ended with GENERATE_WAV_FAILED', retryable: true });
+    const words = anyint.parseQuery('stems', 'v', { code: 200, data: { successFlag: 'SENSITIVE_WORD_ERROR' } });
+    expect(words).toMatchObject({ state: 'failed', failure: { retryable: false } });
+  });
+
+  it('counts a callback exception with its files present as done', () => {
+    const snapshot = anyint.parseQuery('mp4', 'm', { code: 200, data: { successFlag: 'CALLBACK_EXCEPTION', response: { videoUrl: 'https://m/v.mp4' } } });
+    expect(snapshot.state).toBe('succeeded');
+    const without = anyint.parseQuery('mp4', 'm', { code: 200, data: { successFlag: 'CALLBACK_EXCEPTION', response: null } });
+    expect(without.state).toBe('failed');
+  });
+
+  it('reads an unknown intermediate flag as running, and names a missing flag', () => {
+    expect(anyint.parseQuery('wav', 'w', { code: 200, data: { successFlag: 'CONVERTING' } }).state).toBe('running');
+    expect(() => anyint.parseQuery('wav', 'w', { code: 200, data: { response: {} } })).toThrow(/successFlag/);
+    expect(() => anyint.parseQuery('wav', 'w', { code: 200, data: null })).toThrow(WireFormatError);
+  });
+
+  it('turns an error envelope on a record query into a classified provider error', () => {
+    const err = thrown(() => anyint.parseQuery('stems', 'x', { code: 400, msg: 'task not found', data: null }));
+    expect((err as ProviderError).errorClass).toBe('rejected');
+    expect((err as ProviderError).message).toContain('task not found');
+  });
+});
+
+describe('anyint post-song callbacks', () => {
+  it('reads the finished stage from webhooks without a callbackType', () => {
+    const stems = { code: 200, msg: 'vocal Removal generated successfully.', data: { task_id: 'v1', vocal_removal_info: { vocal_url: 'https://m/v.mp3' } } };
+    expect(anyint.parseCallback(stems)).toEqual({ taskId: 'v1', stage: 'complete' });
+    expect(anyint.parseCallback({ code: 200, msg: 'success', data: { audioWavUrl: 'https://m/s.wav', task_id: 'w1' } })).toEqual({ taskId: 'w1', stage: 'complete' });
+    expect(anyint.parseCallback({ code: 200, msg: 'MP4 generated successfully.', data: { task_id: 'm1', video_url: 'https://m/v.mp4' } })).toEqual({ taskId: 'm1', stage: 'complete' });
+    expect(anyint.parseCallback({ code: '200', data: { images: ['https://m/1.png'], taskId: 'c1' }, msg: 'success' })).toEqual({ taskId: 'c1', stage: 'complete' });
+  });
+
+  it('marks failed post-song webhooks as the error stage', () => {
+    expect(anyint.parseCallback({ code: 501, msg: 'Cover generation failed', data: { taskId: 'c1', images: null } })).toEqual({ taskId: 'c1', stage: 'error' });
+    expect(anyint.parseCallback({ code: 400, msg: 'failed', data: { task_id: 'm1', video_url: null } })).toEqual({ taskId: 'm1', stage: 'error' });
+  });
+
+  it('finds the task id at the top level or one level deeper', () => {
+    expect(anyint.parseCallback({ code: 200, task_id: 'top', data: null })).toEqual({ taskId: 'top', stage: 'complete' });
+    expect(anyint.parseCallback({ code: 200, data: { data: { task_id: 'deep' } } })).toEqual({ taskId: 'deep', stage: 'complete' });
+    expect(anyint.parseCallback({ code: 200, data: { task_id: 'x', callbackType: 'COMPLETE' } })).toEqual({ taskId: 'x', stage: 'complete' });
   });
 });
