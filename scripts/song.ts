@@ -222,7 +222,14 @@ function rootMessage(err: Error): string {
 
 function printResult(result: SongPipelineResult, json: boolean): void {
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
-  const steps = result.steps.map((s) => ({ step: s.stepId, state: s.state, ...(s.taskId ? { taskId: s.taskId } : {}), ...(s.reused ? { reused: true } : {}), ...(s.error ? { error: s.error } : {}) }));
+  const steps = result.steps.map((s) => ({
+    step: s.stepId,
+    state: s.state,
+    ...(s.taskId ? { taskId: s.taskId } : {}),
+    ...(s.startedAt && s.finishedAt ? { seconds: (s.finishedAt - s.startedAt) / 1000 } : {}),
+    ...(s.reused ? { reused: true } : {}),
+    ...(s.error ? { error: s.error } : {}),
+  }));
   if (result.status !== 'succeeded') process.exitCode = 1;
   if (json) {
     const { workflowId, runId, status, provider, title, outDir, personaId, failedSteps } = result;

@@ -1,92 +1,31 @@
 // Workflow behaviour on the time-skipping test server: the poll schedule, callback hints that end the
 // wait, deadlines, and hints that must be ignored. Activities are the real ones, talking over loopback
 // HTTP to a provider whose tasks finish when the test says so.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { activityInfo } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../activities';
 import { GROWTH, JITTER, pollTiming } from '../activities/pollSchedule';
-import type { QueryInput } from '../activities/types';
 import { progressQuery, providerEventSignal } from '../workflows/definitions';
 import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
-import { WORKFLOWS_PATH } from '../workers/worker';
-import { createTimeSkippingEnv } from './helpers/temporalEnv';
-import { CLIP_SECONDS, startScriptedProvider, type ScriptedProvider } from './helpers/scriptedProvider';
+import { CLIP_SECONDS } from './helpers/scriptedProvider';
+import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 
-const TASK_QUEUE = 'workflow-tests';
-
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let provider: ScriptedProvider;
-let outRoot: string;
+let harness: WorkflowHarness;
+let provider: WorkflowHarness['provider'];
 
 beforeAll(async () => {
-  [env, bundle, provider] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH }), startScriptedProvider()]);
-  outRoot = await mkdtemp(path.join(tmpdir(), 'song-wf-'));
+  harness = await createWorkflowHarness();
+  provider = harness.provider;
 });
 
 afterAll(async () => {
-  await provider?.close();
-  await env?.teardown();
-  if (outRoot) await rm(outRoot, { recursive: true, force: true });
+  await harness?.teardown();
 });
 
-interface PollRecord {
-  attempt: number;
-  /** The test server's (skipped) clock when the attempt ran. */
-  ranAtMs: number;
-}
-
-/** A worker with the real activities; poll attempts are recorded with the server's (skipped) clock. */
-async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>): Promise<T> {
-  const real = createActivities({
-    endpointFor: () => ({ baseUrl: provider.url, apiKey: provider.apiKey }),
-    callbacks: { publicUrl: 'http://127.0.0.1:9', secret: 'test-secret-test-secret' },
-    httpTimeoutMs: 5_000,
-    downloadTimeoutMs: 5_000,
-    maxDownloadBytes: 10_000_000,
-    pollScale: 1,
-    batchWindowMs: 10,
-  });
-  const polls: PollRecord[] = [];
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowBundle: bundle,
-    activities: {
-      ...real,
-      async awaitProviderTask(input: QueryInput) {
-        // (The test server stamps an attempt's "scheduled" time when the retry is decided, not when
-        // it is due, so the clock is read here instead.)
-        polls.push({ attempt: activityInfo().attempt, ranAtMs: await env.currentTimeMs() });
-        return real.awaitProviderTask(input);
-      },
-    },
-  });
-  return worker.runUntil(fn(polls));
-}
-
-let runs = 0;
-function input(overrides: Partial<SongPipelineInput> = {}): SongPipelineInput {
-  runs++;
-  return {
-    provider: 'anyint',
-    request: { prompt: `test song ${runs}`, instrumental: true, style: 'test' },
-    steps: ['song'],
-    outDir: path.join(outRoot, `run-${runs}`),
-    callbacks: false,
-    ...overrides,
-  };
-}
-
-async function start(args: SongPipelineInput) {
-  return env.client.workflow.start('songPipeline', { taskQueue: TASK_QUEUE, workflowId: `wf-test-${runs}`, args: [args] });
-}
+const withWorker: WorkflowHarness['withWorker'] = (fn) => harness.withWorker(fn);
+const input = (overrides: Partial<SongPipelineInput> = {}) => harness.input(overrides);
+const start = (args: SongPipelineInput) => harness.start(args);
 
 describe('songPipeline on the time-skipping server', () => {
   it('polls on the documented schedule until the task finishes, then stores verified files', async () => {

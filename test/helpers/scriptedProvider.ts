@@ -16,6 +16,14 @@ export interface ScriptedTask {
   queries: number;
 }
 
+/** Routes of the AnyInt post-song task families, with the query route that reads each. */
+const POST_SONG_QUERIES: Record<string, string> = {
+  'vocal-removal': 'vocal-removal',
+  'wav-generate': 'wav',
+  'mp4-generate': 'mp4',
+  'generate-cover': 'cover',
+};
+
 export interface ScriptedProvider {
   url: string;
   apiKey: string;
@@ -33,6 +41,9 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
   const mp3 = path.join(mediaDir, 'clip.mp3');
   await runFfmpeg(['-y', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${CLIP_SECONDS}`, '-ac', '2', '-codec:a', 'libmp3lame', '-b:a', '64k', mp3]);
   const mp3Bytes = await readFile(mp3);
+  const wav = path.join(mediaDir, 'clip.wav');
+  await runFfmpeg(['-y', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${CLIP_SECONDS}`, '-ac', '2', '-codec:a', 'pcm_s16le', wav]);
+  const wavBytes = await readFile(wav);
   const png = await renderCoverPng('scripted', 64);
 
   const apiKey = 'scripted-key';
@@ -52,6 +63,14 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
   };
   app.post('/suno/generate', submit('generate'));
   app.post('/suno/generate-lyrics', submit('generate-lyrics'));
+  for (const route of Object.keys(POST_SONG_QUERIES)) app.post(`/suno/${route}`, submit(route));
+  // The family answers these two at once, with no task to wait for.
+  app.post('/suno/generate-persona', async (req) => ({ code: 200, msg: 'success', data: { personaId: `persona-${(req.body as { audioId: string }).audioId}`, name: 'n', description: 'd' } }));
+  app.post('/suno/timestamped-lyrics', async () => ({
+    code: 200,
+    msg: 'success',
+    data: { alignedWords: [{ word: '[Verse]\nscripted', success: true, startS: 0.5, endS: 1, palign: 0 }, { word: 'words', success: true, startS: 1.2, endS: 2, palign: 0 }] },
+  }));
 
   const clip = (task: ScriptedTask, i: number) => {
     const ready = task.status === 'SUCCESS' || (task.status === 'FIRST_SUCCESS' && i === 0);
@@ -88,7 +107,25 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
   };
   app.get('/suno/query/task', query);
   app.get('/suno/query/lyrics', query);
+  for (const [route, queryRoute] of Object.entries(POST_SONG_QUERIES)) {
+    app.get(`/suno/query/${queryRoute}`, (req, reply) => {
+      if (!authorized(req.headers.authorization)) return reply.code(401).send({ code: 401, msg: 'bad key' });
+      const task = tasks.find((t) => t.taskId === (req.query as { taskId?: string }).taskId && t.route === route);
+      if (!task) return { code: 400, msg: 'task not found' };
+      task.queries++;
+      const done = task.status === 'SUCCESS';
+      const files: Record<string, Record<string, unknown>> = {
+        'vocal-removal': { vocalUrl: `${base}/media/clip.mp3`, instrumentalUrl: `${base}/media/clip.mp3` },
+        'wav-generate': { audioWavUrl: `${base}/media/clip.wav` },
+        'mp4-generate': { videoUrl: `${base}/media/missing.mp4` },
+        'generate-cover': { images: [`${base}/media/cover.png`] },
+      };
+      const flag = task.status === 'GENERATE_AUDIO_FAILED' ? 'GENERATE_AUDIO_FAILED' : done ? 'SUCCESS' : 'PENDING';
+      return { code: 200, msg: 'success', data: { taskId: task.taskId, successFlag: flag, response: done ? files[route] : null, errorMessage: task.status === 'GENERATE_AUDIO_FAILED' ? 'scripted failure' : null } };
+    });
+  }
   app.get('/media/clip.mp3', async (_req, reply) => reply.type('audio/mpeg').send(mp3Bytes));
+  app.get('/media/clip.wav', async (_req, reply) => reply.type('audio/wav').send(wavBytes));
   app.get('/media/cover.png', async (_req, reply) => reply.type('image/png').send(png));
 
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -1,0 +1,93 @@
+// The setup every songPipeline workflow test shares: a time-skipping test server, one workflow
+// bundle per suite, the scripted provider, and a worker with the real activities (poll attempts
+// recorded with the test server's clock).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { activityInfo } from '@temporalio/activity';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import type { QueryInput } from '../../activities/types';
+import type { SongPipelineInput } from '../../workflows/songPipeline';
+import { WORKFLOWS_PATH } from '../../workers/worker';
+import { startScriptedProvider, type ScriptedProvider } from './scriptedProvider';
+import { createTimeSkippingEnv } from './temporalEnv';
+
+const TASK_QUEUE = 'workflow-tests';
+
+export interface PollRecord {
+  attempt: number;
+  /** The test server's (skipped) clock when the attempt ran. */
+  ranAtMs: number;
+}
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  provider: ScriptedProvider;
+  /** Runs `fn` while a worker with the real activities serves the task queue. */
+  withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>): Promise<T>;
+  /** A fresh input (own output folder) with the given overrides. */
+  input(overrides?: Partial<SongPipelineInput>): SongPipelineInput;
+  start(args: SongPipelineInput, workflowId?: string): ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>;
+  teardown(): Promise<void>;
+}
+
+export async function createWorkflowHarness(): Promise<WorkflowHarness> {
+  const [env, bundle, provider] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH }), startScriptedProvider()]);
+  const outRoot = await mkdtemp(path.join(tmpdir(), 'song-wf-'));
+  let runs = 0;
+
+  async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>): Promise<T> {
+    const real = createActivities({
+      endpointFor: () => ({ baseUrl: provider.url, apiKey: provider.apiKey }),
+      callbacks: { publicUrl: 'http://127.0.0.1:9', secret: 'test-secret-test-secret' },
+      httpTimeoutMs: 5_000,
+      downloadTimeoutMs: 5_000,
+      maxDownloadBytes: 10_000_000,
+      pollScale: 1,
+      batchWindowMs: 10,
+    });
+    const polls: PollRecord[] = [];
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle: bundle as WorkflowBundleWithSourceMap,
+      activities: {
+        ...real,
+        async awaitProviderTask(input: QueryInput) {
+          // (The test server stamps an attempt's "scheduled" time when the retry is decided, not
+          // when it is due, so the clock is read here instead.)
+          polls.push({ attempt: activityInfo().attempt, ranAtMs: await env.currentTimeMs() });
+          return real.awaitProviderTask(input);
+        },
+      },
+    });
+    return worker.runUntil(fn(polls));
+  }
+
+  return {
+    env,
+    provider,
+    withWorker,
+    input(overrides = {}) {
+      runs++;
+      return {
+        provider: 'anyint',
+        request: { prompt: `test song ${runs}`, instrumental: true, style: 'test' },
+        steps: ['song'],
+        outDir: path.join(outRoot, `run-${runs}`),
+        callbacks: false,
+        ...overrides,
+      };
+    },
+    start(args, workflowId) {
+      return env.client.workflow.start('songPipeline', { taskQueue: TASK_QUEUE, workflowId: workflowId ?? `wf-test-${runs}`, args: [args] });
+    },
+    async teardown() {
+      await provider.close();
+      await env.teardown();
+      await rm(outRoot, { recursive: true, force: true });
+    },
+  };
+}
