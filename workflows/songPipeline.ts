@@ -34,7 +34,7 @@ export interface SongPipelineInput {
   callbacks: boolean;
   /** Wait this long for a person to choose a clip (chooseClip update) before the policy decides. */
   review?: ReviewOptions;
-  /** How many later steps run at once (default 3). */
+  /** How many later steps run at once (default 8: every later step; providers' own task limits come first). */
   parallelSteps?: number;
   /** Per step kind, in ms; defaults are generous. */
   deadlines?: Partial<Record<StepKind, number>>;
@@ -226,7 +226,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
         report({ stepId: step, kind: step, state: 'failed', error });
       }
     }),
-    input.parallelSteps ?? 3,
+    input.parallelSteps ?? 8,
   );
 
   artifacts.push(await writeManifest());
