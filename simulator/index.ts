@@ -1,6 +1,6 @@
 // A local Suno-compatible provider: the default when no API key is configured, and the peer of
-// the integration tests. It speaks the AnyInt dialect, renders real (tiny) media with ffmpeg and
-// pushes webhooks, all deterministically from a seed.
+// the integration tests. It speaks the AnyInt, aimusicapi, newapi, acedata and cqt dialects on one
+// port, renders real (tiny) media with ffmpeg and pushes webhooks, all deterministically from a seed.
 
 import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ffmpegPath, ffprobePath } from '../lib/ffmpeg';
 import { CallbackSender } from './callbackSender';
 import type { SimulatorContext } from './context';
+import { resolveDialectOptions, type DialectOptions } from './dialects';
 import { ledgerEntryFor, type LedgerEntry } from './ledger';
 import { MediaLibrary } from './media';
 import { resolveOptions, type SimulatorOptions } from './options';
@@ -22,6 +23,7 @@ export type { SimulatorOptions, ErrorStatusMode } from './options';
 export { DEFAULT_STAGE_DELAYS_MS } from './options';
 export type { StageDelaysMs } from './taskStore';
 export type { CallbackDeliveryOptions } from './callbackSender';
+export type { DialectOptions } from './dialects';
 
 export interface RunningSimulator {
   /** Base URL of the API, e.g. http://127.0.0.1:40123 (no trailing slash). */
@@ -37,8 +39,9 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+export async function startSimulator(options: SimulatorOptions & DialectOptions = {}): Promise<RunningSimulator> {
   const settings = resolveOptions(options);
+  const dialectOptions = resolveDialectOptions(options);
   const { log } = settings;
   warnIfMediaToolsMissing(log);
 
@@ -67,7 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     log,
   };
 
-  const app = await buildServer(context);
+  const app = await buildServer(context, dialectOptions);
   const shutdown = async () => {
     store.close();
     await callbacks.close();

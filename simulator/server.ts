@@ -1,13 +1,22 @@
 // The HTTP server: dialect routes plus the simulator's own routes (media files and the ledger),
-// which need no API key - media links must work in a browser, as providers' CDN links do.
+// which need no API key - media links must work in a browser, as providers' CDN links do. Every
+// dialect lives on the one port; their routes do not overlap, and each answers only its own tasks.
 
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { acedataDialect } from './acedata';
+import { aimusicapiDialect } from './aimusicapi';
 import { anyIntDialect } from './anyint';
 import type { SimulatorContext } from './context';
+import { cqtDialect } from './cqt';
+import { resolveDialectOptions, type ResolvedDialectOptions } from './dialects';
+import { newapiDialect } from './newapi';
 
-export async function buildServer(context: SimulatorContext): Promise<FastifyInstance> {
+export async function buildServer(
+  context: SimulatorContext,
+  dialectOptions: ResolvedDialectOptions = resolveDialectOptions(),
+): Promise<FastifyInstance> {
   // Force-closing on close() matters: a keep-alive connection whose last response is still
   // finishing is not "idle", and fastify would otherwise wait out its 72 s keep-alive timeout.
   const app = Fastify({ logger: false, forceCloseConnections: true });
@@ -32,6 +41,11 @@ export async function buildServer(context: SimulatorContext): Promise<FastifyIns
   );
 
   await app.register(anyIntDialect(context));
+  const family = { ...context, dialectOptions };
+  await app.register(aimusicapiDialect(family));
+  await app.register(newapiDialect(family));
+  await app.register(acedataDialect(family));
+  await app.register(cqtDialect(family));
   return app;
 }
 
