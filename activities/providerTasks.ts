@@ -18,8 +18,8 @@ export interface ProviderTaskDeps {
   endpointFor(provider: ProviderName): ProviderEndpoint;
   callbacks: { publicUrl: string; secret: string };
   httpTimeoutMs: number;
-  /** Scales poll delays (1 = production cadence); lets demos and tests poll a fast simulator quickly. */
-  pollScale: number;
+  /** Scales a provider's poll delays (1 = production cadence); a simulator that finishes in seconds is polled faster. */
+  pollScaleFor(provider: ProviderName): number;
   /** How long a query waits to share a batch request with others (dialects with batch reads). */
   batchWindowMs: number;
 }
@@ -81,7 +81,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // Expected on every poll but the last: logged at debug level, not as a warning.
         category: ApplicationFailureCategory.BENIGN,
         message: `${input.provider} ${input.kind} task ${input.taskId} is ${snapshot.providerStatus} (poll ${attempt})`,
-        nextRetryDelay: Math.max(100, Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScale)),
+        nextRetryDelay: Math.max(100, Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScaleFor(input.provider))),
       });
     },
   };

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
-import { createMusicWorker, DEFAULT_ACTIVITY_TUNING } from '../workers/worker';
+import { createMusicWorker, DEFAULT_ACTIVITY_TUNING, SIMULATED_POLL_SCALE } from '../workers/worker';
 import { startSimulator } from '../simulator';
 import type { ProviderEndpoint } from '../providers/http';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
@@ -35,7 +35,7 @@ export interface StackOptions {
   callbackPort?: number;
   /** Reuse a workflow bundle (tests bundle once per suite). */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  /** Poll cadence multiplier; below 1 for a fast simulator. */
+  /** Poll cadence multiplier for every provider (default: 1 for real providers, faster for simulated ones). */
   pollScale?: number;
 }
 
@@ -149,7 +149,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       workflowBundle: options.workflowBundle,
       deps: {
         ...DEFAULT_ACTIVITY_TUNING,
-        pollScale: options.pollScale ?? DEFAULT_ACTIVITY_TUNING.pollScale,
+        pollScaleFor: (name) => options.pollScale ?? (config.providers[name].mode === 'simulated' ? SIMULATED_POLL_SCALE : 1),
         endpointFor: (name) => endpoints[name],
         callbacks: { publicUrl: stack.callbackUrl, secret },
       },

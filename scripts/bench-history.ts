@@ -35,6 +35,8 @@ async function main(): Promise<void> {
         devServer: { port: 0, uiPort: 0, ui: false, dbFile: path.join(scratch, `temporal-${seconds}.db`) },
         simulator: { port: 0, stageDelaysMs: { text: seconds * 333, first: seconds * 666, complete: seconds * 1000 }, stateDir: path.join(scratch, `sim-${seconds}`) },
         callbackPort: 0,
+        // Production poll cadence, so the figures hold for real providers.
+        pollScale: 1,
       });
       try {
         for (const callbacks of [true, false]) {

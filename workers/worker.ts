@@ -26,11 +26,13 @@ export async function createMusicWorker(options: MusicWorkerOptions): Promise<Wo
   });
 }
 
+/** Poll cadence for providers the simulator plays: its tasks finish in seconds, not minutes. */
+export const SIMULATED_POLL_SCALE = 0.2;
+
 /** Production defaults for activity dependencies that do not come from configuration. */
 export const DEFAULT_ACTIVITY_TUNING = {
   httpTimeoutMs: 30_000,
   downloadTimeoutMs: 120_000,
   maxDownloadBytes: 500 * 1024 * 1024,
-  pollScale: 1,
   batchWindowMs: 150,
 } as const;

@@ -45,7 +45,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
       httpTimeoutMs: 5_000,
       downloadTimeoutMs: 5_000,
       maxDownloadBytes: 10_000_000,
-      pollScale: 1,
+      pollScaleFor: () => 1,
       batchWindowMs: 10,
     });
     const polls: PollRecord[] = [];
