@@ -32,7 +32,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
 
   return {
     /** Creates the provider task (this is the request that costs credits) and returns its id. */
-    async submitProviderTask(input: SubmitInput): Promise<SubmitOutcome> {
+    async submitProviderTask(input: SubmitInput): Promise<SubmitOutcome & { callbacks: boolean }> {
       const adapter = adapterFor(input.provider);
       let callbackUrl: string | undefined;
       if (input.callbacks && adapter.supportsCallbacks) {
@@ -47,7 +47,8 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       try {
         const call = adapter.buildSubmit(input.request, callbackUrl);
         const body = await callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false });
-        return adapter.parseSubmit(input.request.kind, body);
+        // Whether a webhook can come decides how sparse the fallback polling may be.
+        return { ...adapter.parseSubmit(input.request.kind, body), callbacks: callbackUrl !== undefined };
       } catch (err) {
         throw toActivityFailure(err, true);
       }

@@ -94,7 +94,7 @@ function formatDuration(ms: number): string {
 
 export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest): Promise<TaskSnapshot> {
   const kind = request.kind;
-  const { provider, callbacks } = runner;
+  const { provider } = runner;
   const deadlineMs = runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
   const startedAt = Date.now();
   runner.report({ stepId, kind, state: 'submitting', startedAt });
@@ -104,12 +104,12 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
   });
-  const { taskId, completed } = await submitProviderTask({
+  const { taskId, completed, callbacks } = await submitProviderTask({
     provider,
     workflowId: runner.workflowId,
     stepId,
     request,
-    callbacks,
+    callbacks: runner.callbacks,
     // The token must outlive the step and the provider's redelivery window.
     callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
   });
