@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../lib/config';
@@ -57,4 +59,25 @@ describe('each provider through its simulated dialect', () => {
       expect(result.artifacts.some((a) => a.kind === 'audio')).toBe(true);
     });
   }
+
+  it('fails at once, without retrying, when the provider rejects the request (cqt 451: artist name)', async () => {
+    const input: SongPipelineInput = {
+      provider: 'cqt',
+      request: { prompt: 'a song in the style of Taylor Swift', instrumental: false },
+      steps: ['lyrics', 'song'],
+      outDir: path.join(scratch, 'rejected'),
+      callbacks: true,
+    };
+    const handle = await stack.client.workflow.start('songPipeline', { taskQueue: stack.taskQueue, workflowId: 'it-rejected', args: [input] });
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const activityFailure = (err as WorkflowFailedError).cause as ActivityFailure;
+    expect(activityFailure.retryState).toBe('NON_RETRYABLE_FAILURE');
+    const cause = activityFailure.cause as ApplicationFailure;
+    expect(cause.type).toBe('ProviderRejected');
+    expect(cause.message).toMatch(/cqt error 451 .*artist name not allowed/);
+  });
 });
