@@ -1,7 +1,8 @@
 // Activities that talk to a provider: each performs one HTTP exchange.
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { ProviderAdapter, SubmitOutcome } from '../providers/adapter';
+import { failureTypeOf, ProviderError } from '../providers/errors';
 import { callProvider, type ProviderEndpoint } from '../providers/http';
 import { isTerminal, type ProviderName, type TaskSnapshot } from '../providers/model';
 import { adapterFor } from '../providers/registry';
@@ -12,6 +13,8 @@ import { nextPollDelayMs } from './pollSchedule';
 import type { QueryInput, SubmitInput } from './types';
 
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
+
+type SubmitJournal = { phase: 'sending' } | { phase: 'refused' } | { phase: 'accepted'; outcome: SubmitOutcome & { callbacks: boolean } };
 
 export interface ProviderTaskDeps {
   /** Where each provider is reached; the API key stays on the worker. */
@@ -44,12 +47,28 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         });
         callbackUrl = `${deps.callbacks.publicUrl}/callbacks/${token}`;
       }
+      // The journal of earlier attempts lives in heartbeat details, which the server keeps across
+      // retries (and across workers): it is what makes "never pay twice" survive a crash.
+      const earlier = activityInfo().heartbeatDetails as SubmitJournal | undefined;
+      if (earlier?.phase === 'accepted') return earlier.outcome;
+      if (earlier?.phase === 'sending') {
+        throw ApplicationFailure.create({
+          type: failureTypeOf('ambiguous'),
+          nonRetryable: true,
+          message: `${input.provider} ${input.request.kind} submit: an earlier attempt sent the request and got no answer (the worker stopped or the connection broke), so the provider may have created (and charged for) the task`,
+        });
+      }
       try {
         const call = adapter.buildSubmit(input.request, callbackUrl);
+        heartbeat({ phase: 'sending' } satisfies SubmitJournal);
         const body = await callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false });
         // Whether a webhook can come decides how sparse the fallback polling may be.
-        return { ...adapter.parseSubmit(input.request.kind, body), callbacks: callbackUrl !== undefined };
+        const outcome = { ...adapter.parseSubmit(input.request.kind, body), callbacks: callbackUrl !== undefined };
+        heartbeat({ phase: 'accepted', outcome } satisfies SubmitJournal);
+        return outcome;
       } catch (err) {
+        // A definite refusal (rate limit, bad input...) created nothing: the next attempt may send again.
+        if (err instanceof ProviderError && err.errorClass !== 'ambiguous') heartbeat({ phase: 'refused' } satisfies SubmitJournal);
         throw toActivityFailure(err, true);
       }
     },

@@ -27,6 +27,11 @@ const program = new Command('song')
   .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)')
   .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)')
   .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
+  .addOption(
+    new Option('--on-unknown-submit <policy>', 'when a submit got no answer: wait for `npm run resolve` (never pays twice), or resubmit (may pay twice)')
+      .choices(['wait', 'resubmit'])
+      .default('wait'),
+  )
   .option('--json', 'print one JSON document (workflowId, runId, status, artifacts) and nothing else on stdout', false)
   .option('--verbose', "also show the embedded stack's log (simulator requests, callbacks)", false)
   .addHelpText(
@@ -79,6 +84,7 @@ interface Options {
   out?: string;
   id?: string;
   callbacks: boolean;
+  onUnknownSubmit: 'wait' | 'resubmit';
   json: boolean;
   verbose: boolean;
 }
@@ -112,7 +118,15 @@ async function main(): Promise<void> {
   const workflowId = opts.id ?? `song-${slugify(opts.title ?? opts.prompt)}-${shortHash({ provider, request })}`;
   const outDir = path.resolve(opts.out ?? config.outDir, 'singles', workflowId);
   const review = opts.review === undefined ? undefined : { timeoutMs: (opts.review === true ? 30 : opts.review) * 60_000 };
-  const input: SongPipelineInput = { provider, request, steps: SONG_PIPELINE_STEPS.filter((s) => steps.includes(s)), outDir, callbacks, review };
+  const input: SongPipelineInput = {
+    provider,
+    request,
+    steps: SONG_PIPELINE_STEPS.filter((s) => steps.includes(s)),
+    outDir,
+    callbacks,
+    review,
+    onAmbiguousSubmit: opts.onUnknownSubmit,
+  };
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
   // The stack's own chatter (each simulator request, each callback) is for --verbose.
@@ -188,10 +202,19 @@ function isMilestone(line: string): boolean {
 function showProgress(handle: WorkflowHandle, say: (line: string) => void): () => void {
   let last = '';
   let toldAboutChoice = false;
+  const told = new Set<string>();
   const timer = setInterval(() => {
     handle
       .query(progressQuery)
       .then((p: PipelineProgress) => {
+        for (const a of p.needsAttention ?? []) {
+          const key = `attention ${a.stepId}`;
+          if (!told.has(key)) {
+            told.add(key);
+            say(`  step ${a.stepId} NEEDS ATTENTION: ${a.reason}`);
+            say(`    the run waits; resolve it with: npm run resolve -- ${handle.workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
+          }
+        }
         if (p.state === 'awaiting-choice' && !toldAboutChoice) {
           toldAboutChoice = true;
           say(`  waiting for a clip choice: npm run choose-clip -- ${handle.workflowId} <clipId>`);

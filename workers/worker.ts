@@ -23,6 +23,9 @@ export async function createMusicWorker(options: MusicWorkerOptions): Promise<Wo
     activities: createActivities(options.deps),
     // Two cores per machine: a handful of concurrent downloads and probes is plenty.
     maxConcurrentActivityTaskExecutions: 20,
+    // The submit activity journals "sending" then "accepted <task id>" in heartbeats; sending them
+    // promptly keeps the window in which a killed worker leaves an unknown outcome short.
+    maxHeartbeatThrottleInterval: '1 second',
   });
 }
 

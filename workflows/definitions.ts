@@ -11,7 +11,7 @@ export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent'
 /** Picks which of the song's clips the later steps use, while the run waits for a choice (--review). */
 export const chooseClipUpdate = defineUpdate<string, [string]>('chooseClip');
 
-export type StepState = 'pending' | 'submitting' | TaskState | 'storing' | 'done' | 'skipped';
+export type StepState = 'pending' | 'submitting' | 'needs-attention' | TaskState | 'storing' | 'done' | 'skipped';
 
 export interface StepProgress {
   stepId: string;
@@ -35,5 +35,7 @@ export interface PipelineProgress {
   chosenClipId?: string;
   /** Callback hints received, and how many were ignored (foreign task id or unknown step). */
   hints: { received: number; ignored: number };
+  /** Steps waiting for an operator (`npm run resolve`, or the `resolve` update). */
+  needsAttention?: { stepId: string; reason: string }[];
 }
 export const progressQuery = defineQuery<PipelineProgress>('progress');

@@ -2,6 +2,7 @@
 // for whichever comes first of a callback hint or a poll that sees the task finished, confirm hints
 // by query (the query API is the source of truth), and fail clearly at the step's deadline.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -13,10 +14,15 @@ import {
 import type { MusicActivities } from '../activities';
 import { failureTypeOf } from '../providers/errors';
 import { isTerminal, type CallbackStage, type ProviderName, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
+import type { AttentionBoard } from './attention';
 import type { ProviderEvent, StepProgress } from './definitions';
 import { MusicStep } from './searchAttributes';
 
 export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
+export const STEP_ABANDONED = 'StepAbandoned';
+const AMBIGUOUS_FAILURE = failureTypeOf('ambiguous');
+/** With the resubmit policy, how many times an unknown outcome is submitted again before a person is asked. */
+const MAX_POLICY_RESUBMITS = 2;
 export const PROVIDER_TASK_FAILED = 'ProviderTaskFailed';
 
 /** Errors that a retry cannot fix, or (ambiguous) where a retry could pay twice. */
@@ -80,6 +86,9 @@ export interface StepRunner {
   workflowId: string;
   callbacks: boolean;
   hints: HintBox;
+  attention: AttentionBoard;
+  /** What to do when a submit's outcome is unknown: wait for an operator (default) or submit again. */
+  onAmbiguous: 'wait' | 'resubmit';
   deadlines: Partial<Record<StepKind, number>>;
   report(update: Partial<StepProgress> & { stepId: string; kind: StepKind }): void;
 }
@@ -100,19 +109,7 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
   runner.report({ stepId, kind, state: 'submitting', startedAt });
   upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
 
-  const { submitProviderTask } = activities(`${provider}: submit ${kind}`, {
-    startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
-  });
-  const { taskId, completed, callbacks } = await submitProviderTask({
-    provider,
-    workflowId: runner.workflowId,
-    stepId,
-    request,
-    callbacks: runner.callbacks,
-    // The token must outlive the step and the provider's redelivery window.
-    callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
-  });
+  const { taskId, completed, callbacks } = await submitOnce(runner, stepId, request, deadlineMs);
   runner.hints.submittedTask(stepId, taskId);
   if (completed) {
     // A step the dialect answers synchronously: nothing to wait for.
@@ -192,6 +189,56 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
 
   runner.report({ stepId, kind, state: final.state, providerStatus: final.providerStatus });
   return checkSucceeded(runner, stepId, final);
+}
+
+type Submitted = Awaited<ReturnType<MusicActivities['submitProviderTask']>>;
+
+function isAmbiguous(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AMBIGUOUS_FAILURE;
+}
+
+/**
+ * Creates the provider task, paying at most once unless a person decides otherwise. The activity
+ * records its progress in heartbeats (sending, then the task id), so a retry after a crash resumes
+ * the recorded task; when the outcome is truly unknown it fails as ambiguous and the step waits
+ * for an operator (or resubmits, when the run's policy says so).
+ */
+async function submitOnce(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number): Promise<Submitted> {
+  const { provider } = runner;
+  const { submitProviderTask } = activities(`${provider}: submit ${request.kind}`, {
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
+  });
+  let resubmits = 0;
+  for (;;) {
+    try {
+      return await submitProviderTask({
+        provider,
+        workflowId: runner.workflowId,
+        stepId,
+        request,
+        callbacks: runner.callbacks,
+        // The token must outlive the step and the provider's redelivery window.
+        callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
+      });
+    } catch (err) {
+      if (!isAmbiguous(err)) throw err;
+      const reason = (err as ActivityFailure).cause!.message;
+      if (runner.onAmbiguous === 'resubmit' && resubmits < MAX_POLICY_RESUBMITS) {
+        resubmits++;
+        runner.report({ stepId, kind: request.kind, state: 'submitting', providerStatus: `resubmitting by policy (${resubmits})` });
+        continue;
+      }
+      runner.report({ stepId, kind: request.kind, state: 'needs-attention', error: reason });
+      const resolution = await runner.attention.resolve(stepId, reason);
+      runner.report({ stepId, kind: request.kind, state: 'submitting', error: undefined, providerStatus: `resolved: ${resolution.action}` });
+      if (resolution.action === 'task-id') return { taskId: resolution.taskId, callbacks: false };
+      if (resolution.action === 'abandon') {
+        throw ApplicationFailure.create({ type: STEP_ABANDONED, message: `step ${stepId}: abandoned by an operator after: ${reason}`, nonRetryable: true });
+      }
+    }
+  }
 }
 
 function checkSucceeded(runner: StepRunner, stepId: string, snapshot: TaskSnapshot): TaskSnapshot {

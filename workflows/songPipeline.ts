@@ -15,6 +15,7 @@ import type { ArtifactRecord } from '../activities/types';
 import type { Clip, ClipRef, ProviderName, SongRequest, StepKind } from '../providers/model';
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
 import { runBounded } from './bounded';
+import { AttentionBoard } from './attention';
 import { chooseClip, type ReviewOptions } from './clipChoice';
 import { progressQuery, providerEventSignal, type PipelineProgress, type StepProgress } from './definitions';
 import { HintBox, runProviderStep, type StepRunner } from './providerStep';
@@ -38,6 +39,8 @@ export interface SongPipelineInput {
   parallelSteps?: number;
   /** Per step kind, in ms; defaults are generous. */
   deadlines?: Partial<Record<StepKind, number>>;
+  /** A submit whose outcome is unknown: wait for an operator (default), or submit again (may pay twice). */
+  onAmbiguousSubmit?: 'wait' | 'resubmit';
 }
 
 export interface SongPipelineResult {
@@ -97,9 +100,22 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     }
     Object.assign(step, update);
     if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
-    setCurrentDetails(describe(progress));
+    setCurrentDetails(describe(progress, workflowId));
   };
-  const runner: StepRunner = { provider: input.provider, workflowId, callbacks: input.callbacks, hints, deadlines: input.deadlines ?? {}, report };
+  const attention = new AttentionBoard(() => {
+    progress.needsAttention = attention.list();
+    setCurrentDetails(describe(progress, workflowId));
+  });
+  const runner: StepRunner = {
+    provider: input.provider,
+    workflowId,
+    callbacks: input.callbacks,
+    hints,
+    attention,
+    onAmbiguous: input.onAmbiguousSubmit ?? 'wait',
+    deadlines: input.deadlines ?? {},
+    report,
+  };
 
   upsertSearchAttributes([
     { key: MusicProvider, value: input.provider },
@@ -136,7 +152,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       const running = progress.steps.find((s) => s.finishedAt === undefined);
       if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: errorMessage(err) });
       upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
-      setCurrentDetails(describe(progress));
+      setCurrentDetails(describe(progress, workflowId));
       throw err;
     }
   }
@@ -236,16 +252,20 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     { key: MusicStep, value: 'done' },
     { key: MusicState, value: status },
   ]);
-  setCurrentDetails(describe(progress));
+  setCurrentDetails(describe(progress, workflowId));
   const personaId = manifest().personaId;
   return { workflowId, runId, status, provider: input.provider, title, outDir: input.outDir, personaId, clip, steps: progress.steps, failedSteps, artifacts };
 }
 
 /** Markdown shown as the run's current details in the Temporal UI. */
-function describe(progress: PipelineProgress): string {
+function describe(progress: PipelineProgress, workflowId: string): string {
   const rows = progress.steps.map(
     (s) => `| ${s.stepId} | ${s.state}${s.reused ? ' (reused)' : ''} | ${s.providerStatus ?? ''} | ${s.taskId ?? ''} | ${s.error ?? ''} |`,
   );
   const choice = progress.state === 'awaiting-choice' ? `\n\nWaiting for a clip choice (update chooseClip): ${(progress.candidates ?? []).map((c) => c.id).join(', ')}` : '';
-  return [`**${progress.state}**${choice}`, '', '| step | state | provider status | task | error |', '|---|---|---|---|---|', ...rows].join('\n');
+  const attention = (progress.needsAttention ?? []).map(
+    (a) =>
+      `\n\n**Step ${a.stepId} needs attention**: ${a.reason}\n\nThe provider may or may not have created (and charged for) the task. Look it up in the provider's dashboard, then resolve: \`npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id>\` (or \`--resubmit\`, \`--abandon\`), or send the \`resolve\` update from this page.`,
+  );
+  return [`**${progress.state}**${choice}${attention.join('')}`, '', '| step | state | provider status | task | error |', '|---|---|---|---|---|', ...rows].join('\n');
 }

@@ -24,10 +24,17 @@ const POST_SONG_QUERIES: Record<string, string> = {
   'generate-cover': 'cover',
 };
 
+/** How the provider treats the next submits: refuse with a rate limit, or accept and never answer. */
+export type SubmitFault = 'throttle' | 'hang';
+
 export interface ScriptedProvider {
   url: string;
   apiKey: string;
   tasks: ScriptedTask[];
+  /** Submit requests received, including refused ones. */
+  submitRequests: number;
+  /** Faults applied to the next submits, in order; submits beyond the list are accepted normally. */
+  faults: SubmitFault[];
   /** Resolves once `count` tasks have been submitted. */
   waitForSubmits(count: number): Promise<ScriptedTask[]>;
   setStatus(taskId: string, status: ScriptedTask['status']): void;
@@ -49,16 +56,42 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
   const apiKey = 'scripted-key';
   const tasks: ScriptedTask[] = [];
   const waiters: { count: number; resolve: (t: ScriptedTask[]) => void }[] = [];
-  const app = Fastify();
+  const provider: ScriptedProvider = {
+    url: '',
+    apiKey,
+    tasks,
+    submitRequests: 0,
+    faults: [],
+    waitForSubmits(count) {
+      if (tasks.length >= count) return Promise.resolve([...tasks]);
+      return new Promise((resolve) => waiters.push({ count, resolve }));
+    },
+    setStatus(taskId, status) {
+      const task = tasks.find((t) => t.taskId === taskId);
+      if (!task) throw new Error(`no task ${taskId}`);
+      task.status = status;
+    },
+    close: () => app.close(),
+  };
+  // Force-closing lets close() end connections held open by 'hang'.
+  const app = Fastify({ forceCloseConnections: true });
   let base = '';
 
   const authorized = (header: string | undefined) => header === `Bearer ${apiKey}`;
 
-  const submit = (route: string) => async (req: { headers: { authorization?: string }; body: unknown }, reply: { code(n: number): { send(b: unknown): unknown } }) => {
+  const submit = (route: string) => async (req: { headers: { authorization?: string }; body: unknown }, reply: { code(n: number): { send(b: unknown): unknown }; header(k: string, v: string): unknown }) => {
     if (!authorized(req.headers.authorization)) return reply.code(401).send({ code: 401, msg: 'bad key' });
+    provider.submitRequests++;
+    const fault = provider.faults.shift();
+    if (fault === 'throttle') {
+      reply.header('retry-after', '1');
+      return reply.code(430).send({ code: 430, msg: 'request rate too high' });
+    }
     const task: ScriptedTask = { taskId: `task${tasks.length + 1}`, route, body: req.body as Record<string, unknown>, status: 'PENDING', queries: 0 };
     tasks.push(task);
     for (const w of waiters.filter((w) => tasks.length >= w.count)) w.resolve([...tasks]);
+    // The task exists (and is paid for), but the answer never comes back.
+    if (fault === 'hang') return new Promise(() => {});
     return { code: 200, msg: 'success', data: { taskId: task.taskId } };
   };
   app.post('/suno/generate', submit('generate'));
@@ -132,19 +165,6 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-  return {
-    url: base,
-    apiKey,
-    tasks,
-    waitForSubmits(count) {
-      if (tasks.length >= count) return Promise.resolve([...tasks]);
-      return new Promise((resolve) => waiters.push({ count, resolve }));
-    },
-    setStatus(taskId, status) {
-      const task = tasks.find((t) => t.taskId === taskId);
-      if (!task) throw new Error(`no task ${taskId}`);
-      task.status = status;
-    },
-    close: () => app.close(),
-  };
+  provider.url = base;
+  return provider;
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { activityInfo } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { createActivities } from '../../activities';
+import { createActivities, type MusicActivities } from '../../activities';
 import type { QueryInput } from '../../activities/types';
 import type { SongPipelineInput } from '../../workflows/songPipeline';
 import { WORKFLOWS_PATH } from '../../workers/worker';
@@ -25,8 +25,8 @@ export interface PollRecord {
 export interface WorkflowHarness {
   env: TestWorkflowEnvironment;
   provider: ScriptedProvider;
-  /** Runs `fn` while a worker with the real activities serves the task queue. */
-  withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>): Promise<T>;
+  /** Runs `fn` while a worker with the real activities (some replaced by `override`) serves the task queue. */
+  withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>): Promise<T>;
   /** A fresh input (own output folder) with the given overrides. */
   input(overrides?: Partial<SongPipelineInput>): SongPipelineInput;
   start(args: SongPipelineInput, workflowId?: string): ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>;
@@ -38,7 +38,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
   const outRoot = await mkdtemp(path.join(tmpdir(), 'song-wf-'));
   let runs = 0;
 
-  async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>): Promise<T> {
+  async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>): Promise<T> {
     const real = createActivities({
       endpointFor: () => ({ baseUrl: provider.url, apiKey: provider.apiKey }),
       callbacks: { publicUrl: 'http://127.0.0.1:9', secret: 'test-secret-test-secret' },
@@ -61,6 +61,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
           polls.push({ attempt: activityInfo().attempt, ranAtMs: await env.currentTimeMs() });
           return real.awaitProviderTask(input);
         },
+        ...override?.(real),
       },
     });
     return worker.runUntil(fn(polls));

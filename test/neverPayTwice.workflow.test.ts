@@ -1,0 +1,120 @@
+// "Never pay twice", on the time-skipping server: a refused submit is retried, a crash after the
+// provider answered resumes the recorded task, and a submit whose answer was lost waits for an
+// operator (task id, resubmit or abandon) unless the run's policy says to resubmit.
+import { activityInfo } from '@temporalio/activity';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveUpdate } from '../workflows/attention';
+import { progressQuery } from '../workflows/definitions';
+import { MusicState } from '../workflows/searchAttributes';
+import type { SongPipelineResult } from '../workflows/songPipeline';
+import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
+
+let harness: WorkflowHarness;
+
+beforeAll(async () => {
+  harness = await createWorkflowHarness();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+function finishTasksAsTheyCome(): () => void {
+  const timer = setInterval(() => {
+    for (const t of harness.provider.tasks) if (t.status === 'PENDING') harness.provider.setStatus(t.taskId, 'SUCCESS');
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+async function waitForAttention(handle: Awaited<ReturnType<WorkflowHarness['start']>>) {
+  await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 20_000 }).toEqual(['song']);
+}
+
+describe('never pay twice', () => {
+  it('retries a submit the provider refused (rate limit), creating exactly one task', async () => {
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const [tasksBefore, requestsBefore] = [provider.tasks.length, provider.submitRequests];
+      provider.faults.push('throttle');
+      const stop = finishTasksAsTheyCome();
+      const result: SongPipelineResult = await (await harness.start(harness.input())).result().finally(stop);
+      expect(result.status).toBe('succeeded');
+      expect(provider.submitRequests - requestsBefore).toBe(2);
+      expect(provider.tasks.length - tasksBefore).toBe(1);
+    });
+  });
+
+  it('resumes the recorded task when the worker dies after the provider answered', async () => {
+    await harness.withWorker(
+      async () => {
+        const { provider } = harness;
+        const tasksBefore = provider.tasks.length;
+        const stop = finishTasksAsTheyCome();
+        const result: SongPipelineResult = await (await harness.start(harness.input())).result().finally(stop);
+        expect(result.status).toBe('succeeded');
+        expect(provider.tasks.length - tasksBefore).toBe(1);
+        expect(result.steps.find((s) => s.stepId === 'song')!.taskId).toBe(provider.tasks[tasksBefore]!.taskId);
+      },
+      (real) => ({
+        async submitProviderTask(input) {
+          const outcome = await real.submitProviderTask(input);
+          // The first attempt "crashes" between the provider's answer and its completion.
+          if (activityInfo().attempt === 1) throw new Error('worker died before reporting the task id');
+          return outcome;
+        },
+      }),
+    );
+  });
+
+  it('waits for an operator when the answer was lost, and continues with the task id they give', async () => {
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const tasksBefore = provider.tasks.length;
+      provider.faults.push('hang');
+      const handle = await harness.start(harness.input());
+      await waitForAttention(handle);
+      const description = await handle.describe();
+      expect(description.typedSearchAttributes.get(MusicState)).toBe('needs-attention');
+
+      const refused = await handle.executeUpdate(resolveUpdate, { args: [{ stepId: 'song' }] }).catch((e: WorkflowUpdateFailedError) => e);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toMatch(/exactly one of taskId, resubmit or abandon/);
+
+      const lost = provider.tasks[tasksBefore]!;
+      expect(await handle.executeUpdate(resolveUpdate, { args: [{ taskId: lost.taskId }] })).toBe('song');
+      provider.setStatus(lost.taskId, 'SUCCESS');
+      const result: SongPipelineResult = await handle.result();
+      expect(result.steps.find((s) => s.stepId === 'song')!.taskId).toBe(lost.taskId);
+      expect(provider.tasks.length - tasksBefore).toBe(1);
+    });
+  });
+
+  it('fails the step clearly when the operator abandons it', async () => {
+    await harness.withWorker(async () => {
+      harness.provider.faults.push('hang');
+      const handle = await harness.start(harness.input());
+      await waitForAttention(handle);
+      await handle.executeUpdate(resolveUpdate, { args: [{ abandon: true }] });
+      const err = await handle.result().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe('StepAbandoned');
+      expect(cause.message).toMatch(/step song: abandoned by an operator/);
+    });
+  });
+
+  it('submits again on its own when the run policy says so', async () => {
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const tasksBefore = provider.tasks.length;
+      provider.faults.push('hang');
+      const stop = finishTasksAsTheyCome();
+      const result: SongPipelineResult = await (await harness.start(harness.input({ onAmbiguousSubmit: 'resubmit' }))).result().finally(stop);
+      expect(result.status).toBe('succeeded');
+      // The policy accepted the risk: two tasks exist, the run used the second.
+      expect(provider.tasks.length - tasksBefore).toBe(2);
+      expect(result.steps.find((s) => s.stepId === 'song')!.taskId).toBe(provider.tasks[tasksBefore + 1]!.taskId);
+    });
+  });
+});
