@@ -1,2 +1,3 @@
 // Workflow entry points registered by the worker.
 export { songPipeline } from './songPipeline';
+export { albumPipeline } from './albumPipeline';

@@ -41,6 +41,8 @@ export interface SongPipelineInput {
   deadlines?: Partial<Record<StepKind, number>>;
   /** A submit whose outcome is unknown: wait for an operator (default), or submit again (may pay twice). */
   onAmbiguousSubmit?: 'wait' | 'resubmit';
+  /** The provider task that wrote `request.lyrics`, when someone else (an album) ran the lyrics step. */
+  lyricsTaskId?: string;
 }
 
 export interface SongPipelineResult {
@@ -186,11 +188,13 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       pending.push(storeDownload({ url: picked.imageUrl, dir: input.outDir, name, kind: 'cover', check: { media: 'image' }, source: { ...source, url: picked.imageUrl } }));
     }
     if (request.lyrics && !request.instrumental && !records.lyrics) {
-      // The user's own lyrics.
+      // The user's own lyrics, or those an album generated for this track.
       pending.push(writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${request.lyrics.trim()}\n`, kind: 'lyrics' }));
     }
     const files = await Promise.all(pending);
     artifacts.push(...files);
+    const lyricsFile = files.find((f) => f.kind === 'lyrics');
+    if (lyricsFile && input.lyricsTaskId) records.lyrics = { state: 'succeeded', taskId: input.lyricsTaskId, files: [manifestFile(input.outDir, lyricsFile).file] };
     const songFiles = files.filter((f) => f.kind !== 'lyrics');
     records.song = { state: 'succeeded', taskId: songTask.taskId, files: songFiles.map((f) => manifestFile(input.outDir, f).file) };
     const seconds = files.find((f) => f.kind === 'audio')!.durationSeconds!;

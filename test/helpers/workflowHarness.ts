@@ -24,6 +24,9 @@ export interface PollRecord {
 
 export interface WorkflowHarness {
   env: TestWorkflowEnvironment;
+  taskQueue: string;
+  /** A fresh folder under the harness's scratch space. */
+  folder(name: string): string;
   provider: ScriptedProvider;
   /** Runs `fn` while a worker with the real activities (some replaced by `override`) serves the task queue. */
   withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>): Promise<T>;
@@ -69,6 +72,8 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
 
   return {
     env,
+    taskQueue: TASK_QUEUE,
+    folder: (name) => path.join(outRoot, name),
     provider,
     withWorker,
     input(overrides = {}) {

@@ -1,0 +1,119 @@
+// Albums on the time-skipping server: lyrics for all tracks at once, one persona for every later
+// vocal track, a second start attaching to the same run, and each failure policy.
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../workflows/albumPipeline';
+import { albumProgressQuery } from '../workflows/albumDefinitions';
+import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
+import type { ScriptedTask } from './helpers/scriptedProvider';
+
+let harness: WorkflowHarness;
+let albums = 0;
+
+beforeAll(async () => {
+  harness = await createWorkflowHarness();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+function album(overrides: Partial<AlbumPipelineInput> = {}, trackCount = 3): AlbumPipelineInput {
+  albums++;
+  const albumId = `test-album-${albums}`;
+  return {
+    albumId,
+    title: `Test Album ${albums}`,
+    artist: 'Tester',
+    provider: 'anyint',
+    outDir: harness.folder(albumId),
+    tracks: Array.from({ length: trackCount }, (_, i) => ({
+      number: i + 1,
+      title: `Track ${i + 1}`,
+      request: { prompt: `track ${i + 1} of album ${albums}`, instrumental: false, style: 'pop' },
+      steps: ['lyrics', 'song'],
+      outDir: harness.folder(`${albumId}/${String(i + 1).padStart(2, '0')}`),
+    })),
+    persona: { strategy: 'none' },
+    concurrency: 2,
+    failurePolicy: { mode: 'skip' },
+    callbacks: false,
+    ...overrides,
+  };
+}
+
+/** Lets every task submitted from now on finish, except those `fail` picks, which fail. */
+function provideSongs(fail: (t: ScriptedTask) => boolean = () => false): () => void {
+  let next = harness.provider.tasks.length;
+  const timer = setInterval(() => {
+    for (; next < harness.provider.tasks.length; next++) {
+      const t = harness.provider.tasks[next]!;
+      harness.provider.setStatus(t.taskId, fail(t) ? 'GENERATE_AUDIO_FAILED' : 'SUCCESS');
+    }
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+const start = (input: AlbumPipelineInput) =>
+  harness.env.client.workflow.start('albumPipeline', { taskQueue: harness.taskQueue, workflowId: `album-${input.albumId}`, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' });
+
+describe('albumPipeline', () => {
+  it('writes lyrics for every track first, makes the persona once, and sings every later track with it', async () => {
+    await harness.withWorker(async () => {
+      const before = harness.provider.tasks.length;
+      const input = album({ persona: { strategy: 'from-track', track: 1 } });
+      const stop = provideSongs();
+      const handle = await start(input);
+      // A second start of the same album attaches to the running run.
+      const again = await start(input);
+      expect(again.firstExecutionRunId).toBe(handle.firstExecutionRunId);
+      const result: AlbumPipelineResult = await handle.result().finally(stop);
+
+      expect(result.status).toBe('succeeded');
+      const tasks = harness.provider.tasks.slice(before);
+      const firstSong = tasks.findIndex((t) => t.route === 'generate');
+      expect(tasks.slice(0, firstSong).map((t) => t.route)).toEqual(['generate-lyrics', 'generate-lyrics', 'generate-lyrics']);
+      const songs = tasks.filter((t) => t.route === 'generate');
+      expect(songs).toHaveLength(3);
+      expect(result.personaId).toBeTruthy();
+      expect(songs[0]!.body.personaId).toBeUndefined();
+      expect(songs.slice(1).map((t) => t.body.personaId)).toEqual([result.personaId, result.personaId]);
+      expect(result.tracks.map((t) => t.workflowId)).toEqual([`album-${input.albumId}-t01`, `album-${input.albumId}-t02`, `album-${input.albumId}-t03`]);
+    });
+  });
+
+  it('skips a failing track and finishes the others (policy skip)', async () => {
+    await harness.withWorker(async () => {
+      const input = album({ failurePolicy: { mode: 'skip' } });
+      const stop = provideSongs((t) => t.route === 'generate' && String(t.body.title) === 'Track 2');
+      const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+      expect(result.status).toBe('partial');
+      expect(result.tracks.map((t) => t.state)).toEqual(['succeeded', 'failed', 'succeeded']);
+      expect(result.tracks[1]!.error).toMatch(/step song: anyint task .* failed/);
+    });
+  });
+
+  it('retries a failing track up to the policy’s attempts (policy retry)', async () => {
+    await harness.withWorker(async () => {
+      const input = album({ failurePolicy: { mode: 'retry', attempts: 2 } as FailurePolicy });
+      let failures = 0;
+      const stop = provideSongs((t) => t.route === 'generate' && String(t.body.title) === 'Track 3' && failures++ < 1);
+      const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+      expect(result.status).toBe('succeeded');
+      expect(result.tracks[2]).toMatchObject({ state: 'succeeded', attempts: 2 });
+    });
+  });
+
+  it('fails the album and starts no further track (policy fail-album)', async () => {
+    await harness.withWorker(async () => {
+      const input = album({ failurePolicy: { mode: 'fail-album' }, concurrency: 1 });
+      const stop = provideSongs((t) => t.route === 'generate' && String(t.body.title) === 'Track 1');
+      const handle = await start(input);
+      const err = await handle.result().finally(stop).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(((err as WorkflowFailedError).cause as Error).message).toMatch(/track 1 failed/);
+      const progress = await handle.query(albumProgressQuery);
+      expect(progress.tracks.map((t) => t.state)).toEqual(['failed', 'skipped', 'skipped']);
+    });
+  });
+});

@@ -1,0 +1,24 @@
+// Messages an album workflow answers; per-step detail of a track comes from its own child run.
+import { defineQuery, setHandler } from '@temporalio/workflow';
+
+export interface TrackProgress {
+  number: number;
+  title: string;
+  /** The child songPipeline run: query its `progress` for the step it is on. */
+  workflowId: string;
+  state: 'queued' | 'lyrics' | 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped';
+  attempts: number;
+  error?: string;
+}
+
+export interface AlbumProgress {
+  state: 'running' | 'succeeded' | 'partial' | 'failed';
+  tracks: TrackProgress[];
+}
+
+/** Same name as the song pipeline's query: `progress` answers for any run. */
+export const albumProgressQuery = defineQuery<AlbumProgress>('progress');
+
+export function defineAlbumMessages(progress: AlbumProgress): void {
+  setHandler(albumProgressQuery, () => progress);
+}
