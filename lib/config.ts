@@ -16,6 +16,7 @@ function providerVars() {
   for (const name of PROVIDER_NAMES) {
     shape[`${name.toUpperCase()}_BASE_URL`] = optionalNonEmpty(httpUrl);
     shape[`${name.toUpperCase()}_API_KEY`] = optionalNonEmpty(z.string().min(1));
+    shape[`${name.toUpperCase()}_MAX_RUNNING_TASKS`] = optionalNonEmpty(z.coerce.number().int().min(1).max(1000));
   }
   return shape;
 }
@@ -40,9 +41,14 @@ const envSchema = z.object({
 
 export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
 
+/** Running tasks a provider accepts at once when nothing is configured (all runs together). */
+export const DEFAULT_MAX_RUNNING_TASKS = 10;
+
 export interface Config {
   provider: ProviderName;
   providers: Record<ProviderName, ProviderAccess>;
+  /** Most provider tasks running at once, per provider, across every run (`<NAME>_MAX_RUNNING_TASKS`). */
+  maxRunningTasks: Record<ProviderName, number>;
   callbacks: {
     enabled: boolean;
     port: number;
@@ -77,7 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
 
   const providers = {} as Record<ProviderName, ProviderAccess>;
+  const maxRunningTasks = {} as Record<ProviderName, number>;
   for (const name of PROVIDER_NAMES) {
+    maxRunningTasks[name] = (e[`${name.toUpperCase()}_MAX_RUNNING_TASKS`] as unknown as number | undefined) ?? DEFAULT_MAX_RUNNING_TASKS;
     const urlVar = `${name.toUpperCase()}_BASE_URL`;
     const keyVar = `${name.toUpperCase()}_API_KEY`;
     const baseUrl = e[urlVar];
@@ -95,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     provider: e.MUSIC_PROVIDER,
     providers,
+    maxRunningTasks,
     callbacks: { enabled: e.CALLBACKS, port: e.CALLBACK_PORT, publicUrl, secret: e.CALLBACK_SECRET },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -120,6 +129,7 @@ export const ENVIRONMENT_HELP = `Environment:
   MUSIC_PROVIDER          provider to use: ${PROVIDER_NAMES.join(', ')} (default anyint)
   <NAME>_BASE_URL         a provider's API base URL, e.g. ANYINT_BASE_URL
   <NAME>_API_KEY          its API key; with neither set, the built-in simulator plays that provider
+  <NAME>_MAX_RUNNING_TASKS  most tasks running at once at that provider, all runs together (default 10)
   CALLBACK_PUBLIC_URL     URL at which providers reach our callback endpoint (default http://127.0.0.1:<CALLBACK_PORT>)
   CALLBACK_PORT           port of the callback endpoint (default 8787)
   CALLBACK_SECRET         secret that signs callback tokens (required for a non-loopback public URL)

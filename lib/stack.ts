@@ -152,6 +152,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         pollScaleFor: (name) => options.pollScale ?? (config.providers[name].mode === 'simulated' ? SIMULATED_POLL_SCALE : 1),
         endpointFor: (name) => endpoints[name],
         callbacks: { publicUrl: stack.callbackUrl, secret },
+        slots: { client, taskQueue: config.temporal.taskQueue, limitFor: (name) => config.maxRunningTasks[name] },
       },
     });
     const running = worker.run();

@@ -116,4 +116,37 @@ describe('albumPipeline', () => {
       expect(progress.tracks.map((t) => t.state)).toEqual(['failed', 'skipped', 'skipped']);
     });
   });
+
+  it('keeps two albums started at once within the provider’s running-task limit', async () => {
+    /** Finishes each task once it has been running for a while, so tasks would pile up without a limit. */
+    const slowProvider = () => {
+      const since = new Map<string, number>();
+      const timer = setInterval(() => {
+        for (const t of harness.provider.tasks.filter((t) => t.status === 'PENDING')) {
+          const first = since.get(t.taskId) ?? Date.now();
+          since.set(t.taskId, first);
+          if (Date.now() - first > 150) harness.provider.setStatus(t.taskId, 'SUCCESS');
+        }
+      }, 20);
+      return () => clearInterval(timer);
+    };
+    const twoAlbums = async () => {
+      harness.provider.maxUnfinished = 0;
+      const stop = slowProvider();
+      const runs = await Promise.all([start(album({ concurrency: 3 })), start(album({ concurrency: 3 }))]);
+      const results: AlbumPipelineResult[] = await Promise.all(runs.map((r) => r.result())).finally(stop);
+      expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
+      return harness.provider.maxUnfinished;
+    };
+
+    // Without a limit, six lyrics tasks run at once; with a limit of two, never more than two.
+    harness.slotLimit = undefined;
+    expect(await harness.withWorker(twoAlbums)).toBeGreaterThan(2);
+    harness.slotLimit = 2;
+    try {
+      expect(await harness.withWorker(twoAlbums)).toBeLessThanOrEqual(2);
+    } finally {
+      harness.slotLimit = undefined;
+    }
+  });
 });

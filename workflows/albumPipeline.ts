@@ -17,6 +17,7 @@ import {
 import type { MusicActivities } from '../activities';
 import type { ProviderName, SongRequest } from '../providers/model';
 import { AttentionBoard } from './attention';
+import { SlotClaims } from './slotClaims';
 import { runBounded } from './bounded';
 import { defineAlbumMessages, type AlbumProgress, type TrackProgress } from './albumDefinitions';
 import { providerEventSignal } from './definitions';
@@ -101,6 +102,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     callbacks: input.callbacks,
     hints,
     attention,
+    slots: new SlotClaims(input.provider, workflowId),
     onAmbiguous: 'wait',
     deadlines: {},
     report: () => {},

@@ -11,7 +11,7 @@ export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent'
 /** Picks which of the song's clips the later steps use, while the run waits for a choice (--review). */
 export const chooseClipUpdate = defineUpdate<string, [string]>('chooseClip');
 
-export type StepState = 'pending' | 'submitting' | 'needs-attention' | TaskState | 'storing' | 'done' | 'skipped';
+export type StepState = 'pending' | 'waiting-for-slot' | 'submitting' | 'needs-attention' | TaskState | 'storing' | 'done' | 'skipped';
 
 export interface StepProgress {
   stepId: string;

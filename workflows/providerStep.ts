@@ -15,6 +15,7 @@ import type { MusicActivities } from '../activities';
 import { failureTypeOf } from '../providers/errors';
 import { isTerminal, type CallbackStage, type ProviderName, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
 import type { AttentionBoard } from './attention';
+import type { SlotClaims } from './slotClaims';
 import type { ProviderEvent, StepProgress } from './definitions';
 import { MusicStep } from './searchAttributes';
 
@@ -87,6 +88,7 @@ export interface StepRunner {
   callbacks: boolean;
   hints: HintBox;
   attention: AttentionBoard;
+  slots: SlotClaims;
   /** What to do when a submit's outcome is unknown: wait for an operator (default) or submit again. */
   onAmbiguous: 'wait' | 'resubmit';
   deadlines: Partial<Record<StepKind, number>>;
@@ -103,11 +105,23 @@ function formatDuration(ms: number): string {
 
 export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest): Promise<TaskSnapshot> {
   const kind = request.kind;
-  const { provider } = runner;
   const deadlineMs = runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
   const startedAt = Date.now();
   runner.report({ stepId, kind, state: 'submitting', startedAt });
   upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
+  // The slot is held from before the submit until the task has finished, whatever the outcome.
+  await runner.slots.acquire(stepId, deadlineMs + 10 * 60_000, () => runner.report({ stepId, kind, state: 'waiting-for-slot' }));
+  try {
+    return await runTask(runner, stepId, request, deadlineMs, startedAt);
+  } finally {
+    await runner.slots.release(stepId);
+  }
+}
+
+async function runTask(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number, startedAt: number): Promise<TaskSnapshot> {
+  const kind = request.kind;
+  const { provider } = runner;
+  runner.report({ stepId, kind, state: 'submitting' });
 
   const { taskId, completed, callbacks } = await submitOnce(runner, stepId, request, deadlineMs);
   runner.hints.submittedTask(stepId, taskId);

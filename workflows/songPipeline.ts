@@ -16,6 +16,7 @@ import type { Clip, ClipRef, ProviderName, SongRequest, StepKind } from '../prov
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
 import { runBounded } from './bounded';
 import { AttentionBoard } from './attention';
+import { SlotClaims } from './slotClaims';
 import { chooseClip, type ReviewOptions } from './clipChoice';
 import { progressQuery, providerEventSignal, type PipelineProgress, type StepProgress } from './definitions';
 import { HintBox, runProviderStep, type StepRunner } from './providerStep';
@@ -114,6 +115,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     callbacks: input.callbacks,
     hints,
     attention,
+    slots: new SlotClaims(input.provider, workflowId),
     onAmbiguous: input.onAmbiguousSubmit ?? 'wait',
     deadlines: input.deadlines ?? {},
     report,

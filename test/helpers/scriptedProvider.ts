@@ -35,6 +35,8 @@ export interface ScriptedProvider {
   submitRequests: number;
   /** Faults applied to the next submits, in order; submits beyond the list are accepted normally. */
   faults: SubmitFault[];
+  /** The most tasks that were unfinished at once, counted at each submit. */
+  maxUnfinished: number;
   /** Resolves once `count` tasks have been submitted. */
   waitForSubmits(count: number): Promise<ScriptedTask[]>;
   setStatus(taskId: string, status: ScriptedTask['status']): void;
@@ -62,6 +64,7 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
     tasks,
     submitRequests: 0,
     faults: [],
+    maxUnfinished: 0,
     waitForSubmits(count) {
       if (tasks.length >= count) return Promise.resolve([...tasks]);
       return new Promise((resolve) => waiters.push({ count, resolve }));
@@ -89,6 +92,7 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
     }
     const task: ScriptedTask = { taskId: `task${tasks.length + 1}`, route, body: req.body as Record<string, unknown>, status: 'PENDING', queries: 0 };
     tasks.push(task);
+    provider.maxUnfinished = Math.max(provider.maxUnfinished, tasks.filter((t) => t.status === 'PENDING').length);
     for (const w of waiters.filter((w) => tasks.length >= w.count)) w.resolve([...tasks]);
     // The task exists (and is paid for), but the answer never comes back.
     if (fault === 'hang') return new Promise(() => {});

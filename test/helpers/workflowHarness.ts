@@ -25,6 +25,8 @@ export interface PollRecord {
 export interface WorkflowHarness {
   env: TestWorkflowEnvironment;
   taskQueue: string;
+  /** When set, workers started from now on limit running provider tasks to this many (provider semaphore). */
+  slotLimit?: number;
   /** A fresh folder under the harness's scratch space. */
   folder(name: string): string;
   provider: ScriptedProvider;
@@ -50,6 +52,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
       maxDownloadBytes: 10_000_000,
       pollScaleFor: () => 1,
       batchWindowMs: 10,
+      slots: harness.slotLimit === undefined ? undefined : { client: env.client, taskQueue: TASK_QUEUE, limitFor: () => harness.slotLimit },
     });
     const polls: PollRecord[] = [];
     const worker = await Worker.create({
@@ -70,7 +73,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
     return worker.runUntil(fn(polls));
   }
 
-  return {
+  const harness: WorkflowHarness = {
     env,
     taskQueue: TASK_QUEUE,
     folder: (name) => path.join(outRoot, name),
@@ -96,4 +99,5 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
       await rm(outRoot, { recursive: true, force: true });
     },
   };
+  return harness;
 }

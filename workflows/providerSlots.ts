@@ -1,0 +1,99 @@
+// A counting semaphore per provider, as a long-lived workflow: every run that is about to create a
+// provider task asks it for a slot and gives the slot back when the task has finished. Providers
+// refuse work past a number of running tasks (cqt answers 429 "task limit"); one semaphore shared by
+// all runs keeps two albums started at once within the limit, across workers and restarts, and it is
+// visible in the Temporal UI (query `slots`). Leases expire so a run that vanished cannot hold a
+// slot forever; the history is bounded by continue-as-new.
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import type { ProviderName } from '../providers/model';
+
+export interface SlotRequest {
+  /** Workflow id of the run asking; the grant is signalled back to it. */
+  requester: string;
+  stepId: string;
+  /** The provider's limit as the asking worker is configured; the newest value wins. */
+  limit: number;
+  /** How long the slot may be held before it is taken back (the step's deadline, plus margin). */
+  leaseMs: number;
+}
+
+export interface SlotHolder extends SlotRequest {
+  grantedAt: number;
+}
+
+export interface SlotsState {
+  provider: ProviderName;
+  limit: number;
+  holders: SlotHolder[];
+  waiting: SlotRequest[];
+}
+
+export const acquireSlotSignal = defineSignal<[SlotRequest]>('acquireSlot');
+export const releaseSlotSignal = defineSignal<[{ requester: string; stepId: string }]>('releaseSlot');
+/** Sent to the requesting run when its slot is granted. */
+export const slotGrantedSignal = defineSignal<[{ stepId: string }]>('slotGranted');
+export const slotsQuery = defineQuery<SlotsState>('slots');
+
+export function providerSlotsWorkflowId(provider: ProviderName): string {
+  return `provider-slots-${provider}`;
+}
+
+const same = (a: { requester: string; stepId: string }, b: { requester: string; stepId: string }) => a.requester === b.requester && a.stepId === b.stepId;
+
+export async function providerSlots(initial: SlotsState): Promise<void> {
+  const state: SlotsState = { ...initial, holders: [...initial.holders], waiting: [...initial.waiting] };
+  const regrant: SlotRequest[] = [];
+
+  setHandler(slotsQuery, () => state);
+  setHandler(acquireSlotSignal, (request) => {
+    state.limit = request.limit;
+    // A retried request (the asking activity ran twice) must not take a second slot.
+    if (state.holders.some((h) => same(h, request))) regrant.push(request);
+    else if (!state.waiting.some((w) => same(w, request))) state.waiting.push(request);
+  });
+  setHandler(releaseSlotSignal, (release) => {
+    state.holders = state.holders.filter((h) => !same(h, release));
+    state.waiting = state.waiting.filter((w) => !same(w, release));
+  });
+
+  for (;;) {
+    const nextExpiry = Math.min(...state.holders.map((h) => h.grantedAt + h.leaseMs));
+    const wait = Number.isFinite(nextExpiry) ? Math.max(1, nextExpiry - Date.now()) : undefined;
+    const grantable = () => regrant.length > 0 || (state.waiting.length > 0 && state.holders.length < state.limit) || workflowInfo().continueAsNewSuggested;
+    if (wait === undefined) await condition(grantable);
+    else await condition(grantable, wait);
+
+    const now = Date.now();
+    state.holders = state.holders.filter((h) => h.grantedAt + h.leaseMs > now);
+    const grants: SlotRequest[] = regrant.splice(0);
+    while (state.waiting.length > 0 && state.holders.length < state.limit) {
+      const next = state.waiting.shift()!;
+      state.holders.push({ ...next, grantedAt: now });
+      grants.push(next);
+    }
+    await Promise.all(
+      grants.map((g) =>
+        getExternalWorkflowHandle(g.requester)
+          .signal(slotGrantedSignal, { stepId: g.stepId })
+          .catch(() => {
+            // The run is gone: its slot is free again.
+            state.holders = state.holders.filter((h) => !same(h, g));
+          }),
+      ),
+    );
+
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof providerSlots>(state);
+    }
+  }
+}
