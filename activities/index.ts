@@ -1,5 +1,6 @@
 // Every activity the worker hosts, built from the worker's dependencies (provider endpoints and
 // keys, callback settings), which never travel through workflow history.
+import { createAlbumAssemblyActivities } from './albumAssembly';
 import { createArtifactActivities, type ArtifactDeps } from './artifacts';
 import { createPreviousTrackActivities } from './previousTrack';
 import { createProviderSlotActivities, type SlotDeps } from './providerSlots';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createArtifactActivities(deps),
     ...createPreviousTrackActivities(),
     ...createProviderSlotActivities(deps.slots),
+    ...createAlbumAssemblyActivities(),
   };
 }
 

@@ -1,5 +1,7 @@
 // Albums on the time-skipping server: lyrics for all tracks at once, one persona for every later
 // vocal track, a second start attaching to the same run, and each failure policy.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../workflows/albumPipeline';
@@ -33,6 +35,7 @@ function album(overrides: Partial<AlbumPipelineInput> = {}, trackCount = 3): Alb
       request: { prompt: `track ${i + 1} of album ${albums}`, instrumental: false, style: 'pop' },
       steps: ['lyrics', 'song'],
       outDir: harness.folder(`${albumId}/${String(i + 1).padStart(2, '0')}`),
+      fileStem: `${String(i + 1).padStart(2, '0')} - Track ${i + 1}`,
     })),
     persona: { strategy: 'none' },
     concurrency: 2,
@@ -79,6 +82,13 @@ describe('albumPipeline', () => {
       expect(songs[0]!.body.personaId).toBeUndefined();
       expect(songs.slice(1).map((t) => t.body.personaId)).toEqual([result.personaId, result.personaId]);
       expect(result.tracks.map((t) => t.workflowId)).toEqual([`album-${input.albumId}-t01`, `album-${input.albumId}-t02`, `album-${input.albumId}-t03`]);
+
+      // The album folder: tagged copies, a playlist in track order, and album.json listing every track.
+      expect(result.tracks.map((t) => path.basename(t.tagged!.path))).toEqual(['01 - Track 1.mp3', '02 - Track 2.mp3', '03 - Track 3.mp3']);
+      const playlist = await readFile(result.files.find((f) => f.kind === 'playlist')!.path, 'utf8');
+      expect(playlist.match(/^[^#].*\.mp3$/gm)).toEqual(['01 - Track 1.mp3', '02 - Track 2.mp3', '03 - Track 3.mp3']);
+      const albumJson = JSON.parse(await readFile(result.files.find((f) => f.kind === 'album-manifest')!.path, 'utf8'));
+      expect(albumJson.tracks).toHaveLength(3);
     });
   });
 
@@ -118,23 +128,25 @@ describe('albumPipeline', () => {
   });
 
   it('keeps two albums started at once within the provider’s running-task limit', async () => {
-    /** Finishes each task once it has been running for a while, so tasks would pile up without a limit. */
+    /** Finishes each task after it has been polled twice (not by wall time: the test server skips time). */
     const slowProvider = () => {
-      const since = new Map<string, number>();
       const timer = setInterval(() => {
-        for (const t of harness.provider.tasks.filter((t) => t.status === 'PENDING')) {
-          const first = since.get(t.taskId) ?? Date.now();
-          since.set(t.taskId, first);
-          if (Date.now() - first > 150) harness.provider.setStatus(t.taskId, 'SUCCESS');
-        }
-      }, 20);
+        for (const t of harness.provider.tasks) if (t.status === 'PENDING' && t.queries >= 2) harness.provider.setStatus(t.taskId, 'SUCCESS');
+      }, 10);
       return () => clearInterval(timer);
     };
     const twoAlbums = async () => {
       harness.provider.maxUnfinished = 0;
       const stop = slowProvider();
       const runs = await Promise.all([start(album({ concurrency: 3 })), start(album({ concurrency: 3 }))]);
-      const results: AlbumPipelineResult[] = await Promise.all(runs.map((r) => r.result())).finally(stop);
+      // One result() at a time: each unlocks the test server's time skipping while it waits, and
+      // concurrent waits would lock it again as soon as the first album finishes.
+      const results: AlbumPipelineResult[] = [];
+      try {
+        for (const run of runs) results.push(await run.result());
+      } finally {
+        stop();
+      }
       expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded']);
       return harness.provider.maxUnfinished;
     };

@@ -14,6 +14,8 @@ export interface TrackProgress {
 export interface AlbumProgress {
   state: 'running' | 'succeeded' | 'partial' | 'failed';
   tracks: TrackProgress[];
+  /** Credits of the provider tasks the album ran, once it has finished. */
+  creditsSpent?: number;
 }
 
 /** Same name as the song pipeline's query: `progress` answers for any run. */

@@ -34,6 +34,8 @@ export interface AlbumTrackPlan {
   steps: PipelineStep[];
   /** Absolute folder of the track. */
   outDir: string;
+  /** Name of the album's tagged copy, e.g. "03 - Night Train" (no extension). */
+  fileStem: string;
 }
 
 export type PersonaStrategy = { strategy: 'none' } | { strategy: 'given'; personaId: string } | { strategy: 'from-track'; track: number };
@@ -51,6 +53,14 @@ export interface AlbumPipelineInput {
   concurrency: number;
   failurePolicy: FailurePolicy;
   callbacks: boolean;
+  year?: number;
+  genre?: string;
+  model?: string;
+  /** Also write loudness-normalized copies under mastered/. */
+  loudness?: { targetLufs: number };
+  /** Credits per step at this provider (the price table the command used), to record what was spent. */
+  prices?: Partial<Record<PipelineStep, number>>;
+  credits?: { estimated?: number; budget?: number };
 }
 
 export interface AlbumTrackResult {
@@ -61,6 +71,11 @@ export interface AlbumTrackResult {
   attempts: number;
   error?: string;
   result?: SongPipelineResult;
+  /** Credits of the provider tasks this track actually ran (reused steps cost nothing). */
+  creditsSpent?: number;
+  /** The album's tagged copy of the song, and its mastered copy when loudness was asked for. */
+  tagged?: { path: string; sha256: string; bytes: number; durationSeconds: number };
+  mastered?: { path: string; sha256: string; bytes: number; durationSeconds: number; beforeLufs: number; afterLufs: number };
 }
 
 export interface AlbumPipelineResult {
@@ -68,9 +83,17 @@ export interface AlbumPipelineResult {
   status: 'succeeded' | 'partial' | 'failed';
   personaId?: string;
   tracks: AlbumTrackResult[];
+  creditsSpent: number;
+  /** album.json and the playlist. */
+  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' }[];
 }
 
 const { loadPreviousTrack } = proxyActivities<MusicActivities>({ startToCloseTimeout: '1 minute', summary: 'read earlier track files' });
+const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxyActivities<MusicActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: ['AlbumAssemblyFailed'] },
+  summary: 'assemble album',
+});
 
 export function trackWorkflowId(albumId: string, number: number): string {
   return `album-${albumId}-t${String(number).padStart(2, '0')}`;
@@ -178,12 +201,109 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   );
 
   const tracks = input.tracks.map((t) => results.get(t.number)!);
-  const status = failAlbum ? 'failed' : tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
+  if (failAlbum) {
+    progress.state = 'failed';
+    upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
+    setCurrentDetails(describe(progress));
+    throw ApplicationFailure.nonRetryable(`album ${input.albumId} failed: ${failAlbum}`, 'AlbumFailed');
+  }
+
+  // 4. The album itself: tagged (and, if asked, mastered) copies, a playlist and album.json.
+  await Promise.all(tracks.map((t) => assembleTrack(t)));
+  const playable = tracks.filter((t) => t.tagged);
+  const playlist = await writePlaylist({
+    albumDir: input.outDir,
+    title: input.title,
+    entries: playable.map((t) => ({ path: t.tagged!.path, title: t.title, artist: input.artist, durationSeconds: t.tagged!.durationSeconds })),
+  });
+  const creditsSpent = tracks.reduce((n, t) => n + (t.creditsSpent ?? 0), 0);
+  const albumJson = await writeAlbumManifest({
+    albumDir: input.outDir,
+    album: {
+      id: input.albumId,
+      title: input.title,
+      artist: input.artist,
+      year: input.year,
+      genre: input.genre,
+      provider: input.provider,
+      model: input.model,
+      workflowId,
+      runId: workflowInfo().runId,
+      persona: { strategy: input.persona.strategy, personaId, track: input.persona.strategy === 'from-track' ? input.persona.track : undefined },
+      loudness: input.loudness,
+      credits: input.credits,
+      completedAt: new Date(Date.now()).toISOString(),
+    },
+    tracks: tracks.map((t) => ({
+      number: t.number,
+      title: t.title,
+      state: t.state,
+      error: t.error,
+      attempts: t.attempts,
+      workflowId: t.workflowId,
+      runId: t.result?.runId,
+      trackDir: t.result ? input.tracks.find((p) => p.number === t.number)!.outDir : undefined,
+      files: [
+        ...(t.tagged ? [{ path: t.tagged.path, kind: 'tagged-audio' as const, sha256: t.tagged.sha256, durationSeconds: t.tagged.durationSeconds }] : []),
+        ...(t.mastered ? [{ path: t.mastered.path, kind: 'mastered-audio' as const, sha256: t.mastered.sha256, durationSeconds: t.mastered.durationSeconds }] : []),
+      ],
+      credits: { spent: t.creditsSpent },
+      loudness: t.mastered ? { beforeLufs: t.mastered.beforeLufs, afterLufs: t.mastered.afterLufs } : undefined,
+    })),
+    files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }],
+  });
+
+  const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
   progress.state = status;
+  progress.creditsSpent = creditsSpent;
   upsertSearchAttributes([{ key: MusicState, value: status }]);
   setCurrentDetails(describe(progress));
-  if (failAlbum) throw ApplicationFailure.nonRetryable(`album ${input.albumId} failed: ${failAlbum}`, 'AlbumFailed');
-  return { albumId: input.albumId, status, personaId, tracks };
+  return {
+    albumId: input.albumId,
+    status,
+    personaId,
+    tracks,
+    creditsSpent,
+    files: [
+      { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes, kind: 'album-manifest' },
+      { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
+    ],
+  };
+
+  async function assembleTrack(t: AlbumTrackResult): Promise<void> {
+    const song = t.result?.artifacts.find((a) => a.kind === 'audio');
+    if (!t.result || !song) return;
+    const plan = input.tracks.find((p) => p.number === t.number)!;
+    const cover = t.result.artifacts.find((a) => a.kind === 'cover-art') ?? t.result.artifacts.find((a) => a.kind === 'cover');
+    const lrc = t.result.artifacts.find((a) => a.kind === 'lrc');
+    const tags = {
+      title: t.title,
+      artist: input.artist,
+      album: input.title,
+      trackNumber: t.number,
+      trackCount: input.tracks.length,
+      year: input.year,
+      genre: input.genre,
+      coverPath: cover?.path,
+      lyricsText: plan.request.instrumental ? undefined : plan.request.lyrics,
+      lrcPath: lrc?.path,
+    };
+    const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });
+    t.tagged = { path: tagged.path, sha256: tagged.sha256, bytes: tagged.bytes, durationSeconds: tagged.durationSeconds };
+    if (input.loudness) {
+      const masteredPath = `${input.outDir}/mastered/${plan.fileStem}.mp3`;
+      const mastered = await normalizeLoudness({ inPath: song.path, outPath: masteredPath, targetLufs: input.loudness.targetLufs });
+      const taggedMaster = await tagTrack({ ...tags, mp3Path: masteredPath, outPath: masteredPath });
+      t.mastered = {
+        path: taggedMaster.path,
+        sha256: taggedMaster.sha256,
+        bytes: taggedMaster.bytes,
+        durationSeconds: taggedMaster.durationSeconds,
+        beforeLufs: mastered.before.integratedLufs,
+        afterLufs: mastered.after.integratedLufs,
+      };
+    }
+  }
 
   async function runTrack(t: AlbumTrackPlan): Promise<AlbumTrackResult> {
     const childId = trackWorkflowId(input.albumId, t.number);
@@ -213,7 +333,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
           ],
         });
         const result = await handle.result();
-        last = { number: t.number, title: t.title, workflowId: childId, state: result.status, attempts: attempt, result };
+        const spent = result.steps.filter((s) => s.taskId && !s.reused && (s.state === 'done' || s.state === 'succeeded')).reduce((n, s) => n + (input.prices?.[s.kind as PipelineStep] ?? 0), 0);
+        last = { number: t.number, title: t.title, workflowId: childId, state: result.status, attempts: attempt, result, creditsSpent: (last.creditsSpent ?? 0) + spent };
         if (result.status === 'partial') last.error = result.failedSteps.map((f) => `${f.step}: ${f.error}`).join('; ');
       } catch (err) {
         last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: errorMessage(err) };
@@ -227,5 +348,6 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
 
 function describe(progress: AlbumProgress): string {
   const rows = progress.tracks.map((t) => `| ${t.number} | ${t.title} | ${t.state} | ${t.attempts} | ${t.error ?? ''} |`);
-  return [`**${progress.state}**`, '', '| # | track | state | attempts | error |', '|---|---|---|---|---|', ...rows].join('\n');
+  const credits = progress.creditsSpent === undefined ? '' : ` — credits spent: ${progress.creditsSpent}`;
+  return [`**${progress.state}**${credits}`, '', '| # | track | state | attempts | error |', '|---|---|---|---|---|', ...rows].join('\n');
 }
