@@ -2,15 +2,12 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { loadAlbumManifest, type ResolvedAlbum } from '../lib/albumManifest';
+import { planAlbum } from '../lib/albumPlan';
 import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
 import { openSession } from '../lib/session';
-import { loadPriceTable } from '../providers/priceFile';
-import { estimateAlbumCredits, formatEstimateTable, priceOf } from '../providers/prices';
 import { albumProgressQuery, type AlbumProgress } from '../workflows/albumDefinitions';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../workflows/searchAttributes';
-import { PIPELINE_STEPS, type PipelineStep } from '../workflows/trackManifest';
 
 const program = new Command('album')
   .description('Make a whole album from a YAML (or JSON) manifest, durably: one song run per track.')
@@ -55,26 +52,12 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) fail(err.message);
     throw err;
   }
-  const loaded = await loadAlbumManifest(file, { defaultProvider: config.provider });
-  if (!loaded.ok) fail(`${file} is not a valid album; nothing was started:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}`);
-  const album = loaded.album;
-
-  const prices = await loadPriceTable().catch((err: Error) => fail(err.message));
-  const estimate = estimateAlbumCredits({ provider: album.provider, tracks: album.tracks.map((t) => ({ number: t.number, title: t.title, steps: t.steps })) }, prices);
+  const planned = await planAlbum(file, config, { out: opts.out, callbacks: opts.callbacks, budget: opts.budget });
+  if (!planned.ok) fail(`${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
+  const { album, input, estimateTable } = planned.plan;
+  const albumDir = input.outDir;
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  if (!opts.json) say(`"${album.title}" by ${album.artist}: ${album.tracks.length} tracks on ${album.provider}\n\n${formatEstimateTable(estimate)}\n`);
-  const budget = opts.budget ?? album.budget;
-  if (budget !== undefined && estimate.total > budget) {
-    fail(`the estimate (${estimate.total} credits) exceeds the budget (${budget}); nothing was started`);
-  }
-
-  const albumDir = path.resolve(opts.out ?? config.outDir, album.id);
-  const stepPrices: Partial<Record<PipelineStep, number>> = {};
-  for (const step of PIPELINE_STEPS) {
-    const price = priceOf(prices, album.provider, step);
-    if (price) stepPrices[step] = price.credits;
-  }
-  const input = toWorkflowInput(album, albumDir, opts.callbacks && config.callbacks.enabled, stepPrices, estimate.total, budget);
+  if (!opts.json) say(`"${album.title}" by ${album.artist}: ${album.tracks.length} tracks on ${album.provider}\n\n${estimateTable}\n`);
 
   const session = await openSession(config, opts.json ? () => {} : (line) => !line.startsWith('simulator: ') && !line.startsWith('callback ') && say(line));
   const workflowId = `album-${album.id}`;
@@ -102,41 +85,6 @@ async function main(): Promise<void> {
   } finally {
     await session.close();
   }
-}
-
-function toWorkflowInput(
-  album: ResolvedAlbum,
-  albumDir: string,
-  callbacks: boolean,
-  prices: Partial<Record<PipelineStep, number>>,
-  estimated: number,
-  budget: number | undefined,
-): AlbumPipelineInput {
-  return {
-    albumId: album.id,
-    title: album.title,
-    artist: album.artist,
-    provider: album.provider,
-    outDir: albumDir,
-    year: album.year,
-    genre: album.genre,
-    model: album.model,
-    persona: album.persona,
-    concurrency: album.concurrency,
-    failurePolicy: album.failurePolicy,
-    callbacks,
-    loudness: album.loudness,
-    prices,
-    credits: { estimated, budget },
-    tracks: album.tracks.map((t) => ({
-      number: t.number,
-      title: t.title,
-      request: { prompt: t.prompt, title: t.title, style: t.style, lyrics: t.lyrics, instrumental: t.instrumental, model: album.model },
-      steps: t.steps,
-      outDir: path.join(albumDir, t.dirName),
-      fileStem: t.fileStem,
-    })),
-  };
 }
 
 async function startOrAttach(client: Awaited<ReturnType<typeof openSession>>['client'], taskQueue: string, workflowId: string, input: AlbumPipelineInput, say: (l: string) => void): Promise<WorkflowHandle> {

@@ -2,3 +2,4 @@
 export { songPipeline } from './songPipeline';
 export { albumPipeline } from './albumPipeline';
 export { providerSlots } from './providerSlots';
+export { batchPipeline } from './batchPipeline';

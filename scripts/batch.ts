@@ -1,0 +1,104 @@
+// `npm run batch -- FILES... [--max-albums N]`: make many albums, a few at a time, in one durable batch.
+import { Command, InvalidArgumentError } from 'commander';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { planAlbum, type AlbumPlan } from '../lib/albumPlan';
+import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
+import { openSession } from '../lib/session';
+import { shortHash } from '../lib/slug';
+import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../workflows/batchPipeline';
+
+const program = new Command('batch')
+  .description('Make several albums in one durable batch run, a bounded number at a time.')
+  .argument('<files...>', 'album manifests')
+  .option('--max-albums <n>', 'albums in production at once (default 2)', parseCount, 2)
+  .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)')
+  .option('--no-callbacks', 'do not ask providers for webhooks; poll only')
+  .option('--json', 'print one JSON document with every album', false)
+  .addHelpText('after', `\nEvery manifest is checked (and priced) before anything starts. Ctrl-C leaves the batch running; the same command attaches again.\n\n${ENVIRONMENT_HELP}`);
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 50) throw new InvalidArgumentError('--max-albums takes a whole number from 1 to 50');
+  return n;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`batch: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const files = program.args;
+  const opts = program.opts<{ maxAlbums: number; out?: string; callbacks: boolean; json: boolean }>();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message);
+    throw err;
+  }
+  const plans: AlbumPlan[] = [];
+  const problems: string[] = [];
+  for (const file of files) {
+    const planned = await planAlbum(file, config, { out: opts.out, callbacks: opts.callbacks });
+    if (planned.ok) plans.push(planned.plan);
+    else problems.push(...planned.errors.map((e) => `${file}: ${e}`));
+  }
+  const ids = plans.map((p) => p.album.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) problems.push(`album ${duplicate} is listed twice`);
+  if (problems.length > 0) fail(`nothing was started:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const total = plans.reduce((n, p) => n + p.estimate.total, 0);
+  if (!opts.json) for (const p of plans) say(`${p.album.title} (${p.album.tracks.length} tracks, ${p.album.provider}): about ${p.estimate.total} credits`);
+  if (!opts.json) say(`batch total: about ${total} credits\n`);
+
+  const session = await openSession(config, opts.json ? () => {} : (line) => !line.startsWith('simulator: ') && !line.startsWith('callback ') && say(line));
+  const workflowId = `batch-${shortHash(ids)}`;
+  process.once('SIGINT', () => {
+    say(`\ninterrupted: batch ${workflowId} keeps going${session.started === 'nothing' ? '' : ' the next time a worker runs'}; run the same command again to attach.`);
+    void session.close().finally(() => process.exit(130));
+  });
+  try {
+    const input: BatchPipelineInput = { albums: plans.map((p) => p.input), maxAlbums: opts.maxAlbums };
+    let handle;
+    try {
+      handle = await session.client.workflow.start('batchPipeline', {
+        taskQueue: session.taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `batch of ${plans.length} albums`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      handle = session.client.workflow.getHandle(workflowId);
+    }
+    say(`batch run ${workflowId}`);
+    let last = '';
+    const timer = setInterval(() => {
+      handle
+        .query(batchProgressQuery)
+        .then((p) => {
+          const line = `done ${p.done.length}, running ${p.running.join(', ') || '-'}, waiting ${p.waiting.length}`;
+          if (line !== last && !opts.json) say(`  ${(last = line)}`);
+        })
+        .catch(() => {});
+    }, 2000);
+    let done: BatchAlbumSummary[];
+    try {
+      done = await handle.result();
+    } finally {
+      clearInterval(timer);
+    }
+    if (done.some((d) => d.status !== 'succeeded')) process.exitCode = 1;
+    if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, albums: done }, null, 2)}\n`);
+    else for (const d of done) process.stdout.write(`  ${d.albumId.padEnd(36)} ${d.status.padEnd(9)} ${String(d.creditsSpent).padStart(6)} credits${d.error ? `  (${d.error})` : ''}\n`);
+  } finally {
+    await session.close();
+  }
+}
+
+main().catch((err: Error) => fail(err.message, 1));
