@@ -3,8 +3,10 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../lib/albumPlan';
-import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
+import { ENVIRONMENT_HELP } from '../lib/config';
+import { exitWith, configOrExit, isStackMilestone } from '../lib/cli';
 import { openSession } from '../lib/session';
+import { innermostMessage } from '../workflows/errors';
 import { albumProgressQuery, type AlbumProgress } from '../workflows/albumDefinitions';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../workflows/searchAttributes';
@@ -36,30 +38,19 @@ function parseCredits(value: string): number {
   return n;
 }
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`album: ${message}\n`);
-  process.exit(code);
-}
-
 async function main(): Promise<void> {
   program.parse();
   const [file] = program.args as [string];
   const opts = program.opts<{ out?: string; budget?: number; callbacks: boolean; json: boolean }>();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const config = configOrExit('album');
   const planned = await planAlbum(file, config, { out: opts.out, callbacks: opts.callbacks, budget: opts.budget });
-  if (!planned.ok) fail(`${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
+  if (!planned.ok) exitWith('album', `${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
   const { album, input, estimateTable } = planned.plan;
   const albumDir = input.outDir;
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (!opts.json) say(`"${album.title}" by ${album.artist}: ${album.tracks.length} tracks on ${album.provider}\n\n${estimateTable}\n`);
 
-  const session = await openSession(config, opts.json ? () => {} : (line) => !line.startsWith('simulator: ') && !line.startsWith('callback ') && say(line));
+  const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
   const workflowId = `album-${album.id}`;
   process.once('SIGINT', () => {
     say(`\ninterrupted: album ${workflowId} keeps its runs${session.started === 'nothing' ? ' going on the running worker' : ' and continues the next time a worker runs'}; run the same command again to attach.`);
@@ -78,7 +69,7 @@ async function main(): Promise<void> {
     }
     print(result, albumDir, opts.json);
   } catch (err) {
-    const message = err instanceof WorkflowFailedError ? rootMessage(err) : (err as Error).message;
+    const message = err instanceof WorkflowFailedError ? innermostMessage(err) : (err as Error).message;
     if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
     else say(`album failed: ${message}`);
     process.exitCode = 1;
@@ -132,16 +123,6 @@ function showProgress(handle: WorkflowHandle, say: (line: string) => void): () =
   return () => clearInterval(timer);
 }
 
-function rootMessage(err: Error): string {
-  let current: Error | undefined = err;
-  let message = err.message;
-  while (current) {
-    message = current.message || message;
-    current = (current as { cause?: Error }).cause;
-  }
-  return message;
-}
-
 function print(result: AlbumPipelineResult, albumDir: string, json: boolean): void {
   if (result.status !== 'succeeded') process.exitCode = 1;
   if (json) {
@@ -169,4 +150,4 @@ function print(result: AlbumPipelineResult, albumDir: string, json: boolean): vo
   process.stdout.write(`  credits spent: ${result.creditsSpent}\n`);
 }
 
-main().catch((err: Error) => fail(err.message, 1));
+main().catch((err: Error) => exitWith('album', err.message, 1));

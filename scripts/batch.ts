@@ -2,7 +2,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { planAlbum, type AlbumPlan } from '../lib/albumPlan';
-import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
+import { ENVIRONMENT_HELP } from '../lib/config';
+import { exitWith, configOrExit, isStackMilestone } from '../lib/cli';
 import { openSession } from '../lib/session';
 import { shortHash } from '../lib/slug';
 import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../workflows/batchPipeline';
@@ -22,22 +23,11 @@ function parseCount(value: string): number {
   return n;
 }
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`batch: ${message}\n`);
-  process.exit(code);
-}
-
 async function main(): Promise<void> {
   program.parse();
   const files = program.args;
   const opts = program.opts<{ maxAlbums: number; out?: string; callbacks: boolean; json: boolean }>();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const config = configOrExit('batch');
   const plans: AlbumPlan[] = [];
   const problems: string[] = [];
   for (const file of files) {
@@ -48,14 +38,14 @@ async function main(): Promise<void> {
   const ids = plans.map((p) => p.album.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) problems.push(`album ${duplicate} is listed twice`);
-  if (problems.length > 0) fail(`nothing was started:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length > 0) exitWith('batch', `nothing was started:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const total = plans.reduce((n, p) => n + p.estimate.total, 0);
   if (!opts.json) for (const p of plans) say(`${p.album.title} (${p.album.tracks.length} tracks, ${p.album.provider}): about ${p.estimate.total} credits`);
   if (!opts.json) say(`batch total: about ${total} credits\n`);
 
-  const session = await openSession(config, opts.json ? () => {} : (line) => !line.startsWith('simulator: ') && !line.startsWith('callback ') && say(line));
+  const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
   const workflowId = `batch-${shortHash(ids)}`;
   process.once('SIGINT', () => {
     say(`\ninterrupted: batch ${workflowId} keeps going${session.started === 'nothing' ? '' : ' the next time a worker runs'}; run the same command again to attach.`);
@@ -101,4 +91,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => fail(err.message, 1));
+main().catch((err: Error) => exitWith('batch', err.message, 1));

@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
+import { ENVIRONMENT_HELP } from '../lib/config';
+import { exitWith, configOrExit, isStackMilestone } from '../lib/cli';
 import { openSession } from '../lib/session';
+import { innermostMessage } from '../workflows/errors';
 import { shortHash, slugify } from '../lib/slug';
 import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
 import { adapterFor, missingCapabilities } from '../providers/registry';
@@ -89,27 +91,16 @@ interface Options {
   verbose: boolean;
 }
 
-function fail(message: string, code = 2): never {
-  process.stderr.write(`song: ${message}\n`);
-  process.exit(code);
-}
-
 async function main(): Promise<void> {
   program.parse();
   const opts = program.opts<Options>();
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
+  const config = configOrExit('song');
   const provider = opts.provider ?? config.provider;
   const offered = adapterFor(provider).capabilities;
   const steps = opts.steps ?? SONG_PIPELINE_STEPS.filter((s) => offered.includes(s) && !(s === 'persona' && opts.personaId));
   const missing = missingCapabilities(provider, steps);
-  if (missing.length > 0) fail(`provider ${provider} does not offer step(s) ${missing.join(', ')}; nothing was submitted`);
-  if (opts.instrumental && opts.lyricsFile) fail('--lyrics-file and --instrumental contradict each other');
+  if (missing.length > 0) exitWith('song', `provider ${provider} does not offer step(s) ${missing.join(', ')}; nothing was submitted`);
+  if (opts.instrumental && opts.lyricsFile) exitWith('song', '--lyrics-file and --instrumental contradict each other');
   const lyrics = opts.lyricsFile ? await readLyricsFile(opts.lyricsFile) : undefined;
 
   const request: SongRequest = { prompt: opts.prompt, title: opts.title, style: opts.style, lyrics, instrumental: opts.instrumental, model: opts.model, personaId: opts.personaId };
@@ -130,7 +121,7 @@ async function main(): Promise<void> {
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
   // The stack's own chatter (each simulator request, each callback) is for --verbose.
-  const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isMilestone(line) && say(line);
+  const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isStackMilestone(line) && say(line);
   const session = await openSession(config, stackLog);
   let interrupted = false;
   process.once('SIGINT', () => {
@@ -152,7 +143,7 @@ async function main(): Promise<void> {
     printResult(result, opts.json);
   } catch (err) {
     if (interrupted) return;
-    const message = err instanceof WorkflowFailedError ? rootMessage(err) : (err as Error).message;
+    const message = err instanceof WorkflowFailedError ? innermostMessage(err) : (err as Error).message;
     if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
     else say(`song failed: ${message}`);
     process.exitCode = 1;
@@ -194,10 +185,6 @@ async function startOrAttach(
   }
 }
 
-function isMilestone(line: string): boolean {
-  return !line.startsWith('simulator: ') && !line.startsWith('callback ');
-}
-
 /** Prints each step's state as it changes; returns a function that stops watching. */
 function showProgress(handle: WorkflowHandle, say: (line: string) => void): () => void {
   let last = '';
@@ -233,16 +220,6 @@ function showProgress(handle: WorkflowHandle, say: (line: string) => void): () =
   return () => clearInterval(timer);
 }
 
-function rootMessage(err: Error): string {
-  let current: Error | undefined = err;
-  let message = err.message;
-  while (current) {
-    message = current.message || message;
-    current = (current as { cause?: Error }).cause;
-  }
-  return message;
-}
-
 function printResult(result: SongPipelineResult, json: boolean): void {
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   const steps = result.steps.map((s) => ({
@@ -275,12 +252,12 @@ async function readLyricsFile(file: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    fail(`--lyrics-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    exitWith('song', `--lyrics-file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
-  if (text.includes('\uFFFD')) fail(`--lyrics-file ${file}: not UTF-8 text`);
-  if (text.trim().length === 0) fail(`--lyrics-file ${file}: the file is empty`);
-  if (text.length > 5000) fail(`--lyrics-file ${file}: ${text.length} characters; providers accept at most 5000`);
+  if (text.includes('\uFFFD')) exitWith('song', `--lyrics-file ${file}: not UTF-8 text`);
+  if (text.trim().length === 0) exitWith('song', `--lyrics-file ${file}: the file is empty`);
+  if (text.length > 5000) exitWith('song', `--lyrics-file ${file}: ${text.length} characters; providers accept at most 5000`);
   return text.trim();
 }
 
-main().catch((err: Error) => fail(err.message, 1));
+main().catch((err: Error) => exitWith('song', err.message, 1));

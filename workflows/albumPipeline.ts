@@ -19,6 +19,7 @@ import type { ProviderName, SongRequest } from '../providers/model';
 import { AttentionBoard } from './attention';
 import { SlotClaims } from './slotClaims';
 import { runBounded } from './bounded';
+import { innermostMessage } from './errors';
 import { defineAlbumMessages, type AlbumProgress, type TrackProgress } from './albumDefinitions';
 import { providerEventSignal } from './definitions';
 import { HintBox, runProviderStep, type StepRunner } from './providerStep';
@@ -97,16 +98,6 @@ const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxy
 
 export function trackWorkflowId(albumId: string, number: number): string {
   return `album-${albumId}-t${String(number).padStart(2, '0')}`;
-}
-
-function errorMessage(err: unknown): string {
-  let current = err as { message?: string; cause?: unknown } | undefined;
-  let message = String(err);
-  while (current) {
-    if (current.message) message = current.message;
-    current = current.cause as typeof current;
-  }
-  return message;
 }
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
@@ -337,7 +328,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
         last = { number: t.number, title: t.title, workflowId: childId, state: result.status, attempts: attempt, result, creditsSpent: (last.creditsSpent ?? 0) + spent };
         if (result.status === 'partial') last.error = result.failedSteps.map((f) => `${f.step}: ${f.error}`).join('; ');
       } catch (err) {
-        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: errorMessage(err) };
+        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err) };
       }
       update(t.number, { state: last.state, error: last.error });
       if (last.state === 'succeeded') break;

@@ -15,6 +15,7 @@ import type { ArtifactRecord } from '../activities/types';
 import type { Clip, ClipRef, ProviderName, SongRequest, StepKind } from '../providers/model';
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
 import { runBounded } from './bounded';
+import { innermostMessage } from './errors';
 import { AttentionBoard } from './attention';
 import { SlotClaims } from './slotClaims';
 import { chooseClip, type ReviewOptions } from './clipChoice';
@@ -66,17 +67,6 @@ const { storeDownload, writeTextArtifact, loadPreviousTrack } = proxyActivities<
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   summary: 'track files',
 });
-
-function errorMessage(err: unknown): string {
-  let current = err as { message?: string; cause?: unknown } | undefined;
-  let message = String(err);
-  // Activity failures wrap the useful message one or two levels down.
-  while (current) {
-    if (current.message) message = current.message;
-    current = current.cause as typeof current;
-  }
-  return message;
-}
 
 /** Later steps that make no sense for this request are dropped rather than failed. */
 function applicable(step: AfterSongStep, request: SongRequest): boolean {
@@ -154,7 +144,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     } catch (err) {
       progress.state = 'failed';
       const running = progress.steps.find((s) => s.finishedAt === undefined);
-      if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: errorMessage(err) });
+      if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: innermostMessage(err) });
       upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
       setCurrentDetails(describe(progress, workflowId));
       throw err;
@@ -242,7 +232,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
         records[step] = { state: 'succeeded', taskId: outcome.taskId, files: outcome.files.map((f) => manifestFile(input.outDir, f).file), personaId: outcome.personaId };
         report({ stepId: step, kind: step, state: 'done' });
       } catch (err) {
-        const error = errorMessage(err);
+        const error = innermostMessage(err);
         failedSteps.push({ step, error });
         records[step] = { state: 'failed', error, files: [] };
         report({ stepId: step, kind: step, state: 'failed', error });
