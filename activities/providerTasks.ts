@@ -58,8 +58,14 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
           message: `${input.provider} ${input.request.kind} submit: an earlier attempt sent the request and got no answer (the worker stopped or the connection broke), so the provider may have created (and charged for) the task`,
         });
       }
+      let call;
       try {
-        const call = adapter.buildSubmit(input.request, callbackUrl);
+        call = adapter.buildSubmit(input.request, callbackUrl);
+      } catch (err) {
+        // Our own request schema refused it: nothing left the worker, so nothing can have been charged.
+        throw ApplicationFailure.create({ type: failureTypeOf('rejected'), message: (err as Error).message, nonRetryable: true });
+      }
+      try {
         heartbeat({ phase: 'sending' } satisfies SubmitJournal);
         const body = await callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false });
         // Whether a webhook can come decides how sparse the fallback polling may be.

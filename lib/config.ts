@@ -1,5 +1,6 @@
 // Configuration from the environment, validated once at start-up. A bad value stops the program
 // with a message naming the variable, before any run is started.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 
@@ -121,7 +122,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 export function isLoopbackUrl(url: string): boolean {
   const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  // 127/8 only as an IP literal: a name such as 127.hooks.example.com is a public host like any other.
+  return host === 'localhost' || host === '[::1]' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 }
 
 /** The variables a user may set, with their meaning, for `--help` texts and the README. */

@@ -41,10 +41,12 @@ export async function callProvider(adapter: ProviderAdapter, endpoint: ProviderE
       signal: options.signal,
     });
   } catch (err) {
-    throw transportError(adapter, err, options);
+    throw transportError(adapter, err, options, endpoint.apiKey);
   }
 
-  const text = await readText(response.body, adapter, options);
+  // Some gateways echo the Authorization header in their error answers; the key must not travel on
+  // into errors, workflow history or logs.
+  const text = withoutKey(await readText(response.body, adapter, options), endpoint.apiKey);
   const parsed = parseJson(text);
   if (response.statusCode < 200 || response.statusCode >= 300) {
     const retryAfter = retryAfterMs(response.headers['retry-after']);
@@ -63,17 +65,21 @@ async function readText(body: { text(): Promise<string> }, adapter: ProviderAdap
   try {
     return await body.text();
   } catch (err) {
-    throw transportError(adapter, err, options);
+    throw transportError(adapter, err, options, '');
   }
 }
 
-function transportError(adapter: ProviderAdapter, err: unknown, options: CallOptions): ProviderError {
+function withoutKey(text: string, apiKey: string): string {
+  return apiKey.length >= 8 ? text.split(apiKey).join('[api key]') : text;
+}
+
+function transportError(adapter: ProviderAdapter, err: unknown, options: CallOptions, apiKey: string): ProviderError {
   const code = (err as { code?: string }).code ?? (err as Error).name ?? 'network';
   const cause = (err as { cause?: { code?: string } }).cause?.code;
   const notSent = NOT_SENT_CODES.has(code) || (cause !== undefined && NOT_SENT_CODES.has(cause));
   const errorClass = notSent || options.idempotent ? 'unavailable' : 'ambiguous';
   const what = err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError ? `no answer within ${options.timeoutMs} ms` : (err as Error).message;
-  return new ProviderError(adapter.name, errorClass, cause ?? code, what);
+  return new ProviderError(adapter.name, errorClass, cause ?? code, withoutKey(what, apiKey));
 }
 
 function parseJson(text: string): unknown {

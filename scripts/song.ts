@@ -1,5 +1,6 @@
 // `npm run song -- --prompt "..."`: make one song and print where its files are.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -17,17 +18,17 @@ import { SONG_PIPELINE_STEPS, type SongPipelineInput, type SongPipelineResult, t
 const program = new Command('song')
   .description('Make one song with a Suno-compatible provider, durably, and store its files.')
   .requiredOption('--prompt <text>', 'what the song is about (also the lyrics prompt)', nonEmpty('--prompt'))
-  .option('--title <title>', 'song title (default: the title the lyrics step proposes)')
-  .option('--style <style>', 'style tags, e.g. "lo-fi, piano, mellow"')
+  .option('--title <title>', 'song title (default: the title the lyrics step proposes)', nonEmpty('--title'))
+  .option('--style <style>', 'style tags, e.g. "lo-fi, piano, mellow"', nonEmpty('--style'))
   .option('--instrumental', 'no vocals (skips the lyrics step)', false)
-  .option('--model <name>', "provider model name (default: the provider's newest)")
+  .option('--model <name>', "provider model name (default: the provider's newest)", nonEmpty('--model'))
   .addOption(new Option('--provider <name>', 'provider to use (default: MUSIC_PROVIDER or anyint)').choices(PROVIDER_NAMES))
   .option('--steps <list>', `comma-separated steps to run, in any order (${SONG_PIPELINE_STEPS.join(',')}); default: every step the provider offers`, parseSteps)
   .option('--lyrics-file <file>', 'sing these lyrics (UTF-8 text) instead of generating them')
-  .option('--persona-id <id>', 'sing with an existing persona (voice) instead of creating one')
+  .option('--persona-id <id>', 'sing with an existing persona (voice) instead of creating one', nonEmpty('--persona-id'))
   .option('--review [minutes]', 'wait for a person to choose the clip (npm run choose-clip) before the later steps; default 30 minutes', parseMinutes)
-  .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)')
-  .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)')
+  .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)', nonEmpty('--out'))
+  .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)', parseWorkflowId)
   .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
   .addOption(
     new Option('--on-unknown-submit <policy>', 'when a submit got no answer: wait for `npm run resolve` (never pays twice), or resubmit (may pay twice)')
@@ -56,6 +57,14 @@ function nonEmpty(flag: string) {
     if (value.trim() === '') throw new InvalidArgumentError(`${flag} must not be empty`);
     return value;
   };
+}
+
+/** The id also names the output folder, so it must be a plain name. */
+function parseWorkflowId(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(value) || value.includes('..')) {
+    throw new InvalidArgumentError('--id must be 1-200 letters, digits, dots, dashes or underscores, start with a letter or digit, and contain no ".."');
+  }
+  return value;
 }
 
 function parseMinutes(value: string): number {
@@ -108,6 +117,15 @@ async function main(): Promise<void> {
   // The id (and folder) name the song, not the steps: asking for more steps later reuses the song.
   const workflowId = opts.id ?? `song-${slugify(opts.title ?? opts.prompt)}-${shortHash({ provider, request })}`;
   const outDir = path.resolve(opts.out ?? config.outDir, 'singles', workflowId);
+  try {
+    // Build the song request as the provider will get it (a stand-in for lyrics still to come), so
+    // a field the provider cannot take is refused now, before anything is paid for.
+    const lyricsComing = steps.includes('lyrics') && !request.instrumental && !request.lyrics;
+    adapterFor(provider).buildSubmit({ kind: 'song', song: { ...request, lyrics: request.lyrics ?? (lyricsComing ? 'lyrics' : undefined) } }, 'https://callbacks.invalid/dry-run');
+  } catch (err) {
+    exitWith('song', `the request does not fit ${provider}: ${(err as Error).message}`);
+  }
+  await checkOutputFolder(outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
   const review = opts.review === undefined ? undefined : { timeoutMs: (opts.review === true ? 30 : opts.review) * 60_000 };
   const input: SongPipelineInput = {
     provider,
@@ -245,6 +263,25 @@ function printResult(result: SongPipelineResult, json: boolean): void {
     process.stdout.write(`  ${a.kind.padEnd(9)} ${name.padEnd(24)} ${String(a.bytes).padStart(9)} bytes${duration.padEnd(8)}  sha256 ${a.sha256.slice(0, 16)}…\n`);
   }
   for (const f of result.failedSteps) process.stdout.write(`  FAILED   ${f.step}: ${f.error}\n`);
+}
+
+/** The nearest existing ancestor of the output folder must be a writable folder; nothing is created here. */
+async function checkOutputFolder(dir: string, source: string): Promise<void> {
+  let current = dir;
+  for (;;) {
+    try {
+      const info = await stat(current);
+      if (!info.isDirectory()) exitWith('song', `${source}: ${current} is not a folder`);
+      await access(current, constants.W_OK).catch(() => exitWith('song', `${source}: ${current} is not writable`));
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') exitWith('song', `${source}: a part of ${dir} is a file, not a folder`);
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+  }
 }
 
 async function readLyricsFile(file: string): Promise<string> {
