@@ -6,15 +6,15 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
-import { createMusicWorker, DEFAULT_ACTIVITY_TUNING, SIMULATED_POLL_SCALE } from '../workers/worker';
+import { createMusicWorker } from '../workers/worker';
 import { startSimulator } from '../simulator';
-import type { ProviderEndpoint } from '../providers/http';
-import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
+import { PROVIDER_NAMES } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { resolveCallbackSecret } from './callbackSecret';
 import { dataDir } from './projectPaths';
 import type { Config } from './config';
 import { startDevServer } from './devServer';
+import { SIMULATOR_API_KEY, workerDeps } from './workerDeps';
 
 export interface StackOptions {
   config: Config;
@@ -51,8 +51,7 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-/** The simulator's key: it only listens on loopback, so a fixed well-known value is enough. */
-export const SIMULATOR_API_KEY = 'sim-key';
+export { SIMULATOR_API_KEY };
 
 let runtimeInstalled = false;
 
@@ -105,7 +104,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const stack: RunningStack = { client, address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, uiUrl, stop };
     if (options.worker === false) return stack;
 
-    const endpoints = {} as Record<ProviderName, ProviderEndpoint>;
     const simulated = PROVIDER_NAMES.filter((name) => config.providers[name].mode === 'simulated');
     if (simulated.length > 0) {
       const sim = await startSimulator({
@@ -120,10 +118,6 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       stops.push(() => sim.close());
       stack.simulatorUrl = sim.url;
       log(`simulator at ${sim.url} plays: ${simulated.join(', ')}`);
-    }
-    for (const name of PROVIDER_NAMES) {
-      const access = config.providers[name];
-      endpoints[name] = access.mode === 'real' ? { baseUrl: access.baseUrl, apiKey: access.apiKey } : { baseUrl: stack.simulatorUrl!, apiKey: SIMULATOR_API_KEY };
     }
 
     const secret = resolveCallbackSecret(config.callbacks.secret);
@@ -147,13 +141,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundle: options.workflowBundle,
-      deps: {
-        ...DEFAULT_ACTIVITY_TUNING,
-        pollScaleFor: (name) => options.pollScale ?? (config.providers[name].mode === 'simulated' ? SIMULATED_POLL_SCALE : 1),
-        endpointFor: (name) => endpoints[name],
-        callbacks: { publicUrl: stack.callbackUrl, secret },
-        slots: { client, taskQueue: config.temporal.taskQueue, limitFor: (name) => config.maxRunningTasks[name] },
-      },
+      deps: workerDeps({ config, client, simulatorUrl: stack.simulatorUrl, callbacks: { publicUrl: stack.callbackUrl, secret }, pollScale: options.pollScale }),
     });
     const running = worker.run();
     stops.push(async () => {

@@ -1,0 +1,41 @@
+// `npm run worker`: one more worker process for a running Temporal server (scale out by running more,
+// on any machine). Providers without an API key are reached at SIMULATOR_URL; webhooks are expected
+// at CALLBACK_PUBLIC_URL (or the loopback callback port), served by `npm start` or another process.
+import { Command } from 'commander';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { resolveCallbackSecret } from '../lib/callbackSecret';
+import { configOrExit, exitWith } from '../lib/cli';
+import { ENVIRONMENT_HELP } from '../lib/config';
+import { workerDeps } from '../lib/workerDeps';
+import { createMusicWorker } from '../workers/worker';
+
+const program = new Command('worker')
+  .description('Run one worker (workflows and activities) against a running Temporal server until Ctrl-C.')
+  .addHelpText('after', `\nAlso: SIMULATOR_URL  base URL of a running simulator, for providers without an API key\n\n${ENVIRONMENT_HELP}`);
+
+async function main(): Promise<void> {
+  program.parse();
+  const config = configOrExit('worker');
+  const simulatorUrl = process.env.SIMULATOR_URL || undefined;
+  if (simulatorUrl && !/^https?:\/\//.test(simulatorUrl)) exitWith('worker', 'SIMULATOR_URL: must be an http(s) URL');
+  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  const connection = await Connection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey }).catch(() =>
+    exitWith('worker', `no Temporal server answers at ${address}; start one with npm start`, 1),
+  );
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const nativeConnection = await NativeConnection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey });
+  const callbacks = { publicUrl: config.callbacks.publicUrl ?? `http://127.0.0.1:${config.callbacks.port}`, secret: resolveCallbackSecret(config.callbacks.secret) };
+  const worker = await createMusicWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: workerDeps({ config, client, simulatorUrl, callbacks }),
+  });
+  process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
+  await worker.run();
+  await nativeConnection.close();
+  await connection.close();
+}
+
+main().catch((err: Error) => exitWith('worker', err.message, 1));
