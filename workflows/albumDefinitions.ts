@@ -16,6 +16,8 @@ export interface AlbumProgress {
   tracks: TrackProgress[];
   /** Credits of the provider tasks the album ran, once it has finished. */
   creditsSpent?: number;
+  /** The album's own steps (lyrics) waiting for an operator (`npm run resolve`). */
+  needsAttention?: { stepId: string; reason: string }[];
 }
 
 /** Same name as the song pipeline's query: `progress` answers for any run. */

@@ -109,7 +109,10 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   defineAlbumMessages(progress);
   const hints = new HintBox();
   setHandler(providerEventSignal, (event) => hints.record(event));
-  const attention = new AttentionBoard(() => setCurrentDetails(describe(progress)));
+  const attention = new AttentionBoard(() => {
+    progress.needsAttention = attention.list();
+    setCurrentDetails(describe(progress));
+  });
   const runner: StepRunner = {
     provider: input.provider,
     workflowId,

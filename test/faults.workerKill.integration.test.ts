@@ -1,0 +1,152 @@
+// Never lose a run, never pay twice, with real processes: the worker is a separate process that is
+// killed with SIGKILL at random moments during an album and started again. The album completes, and
+// the simulator's ledger shows no step submitted (paid for) twice.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyCallbackToken } from '../lib/callbackToken';
+import { startDevServer, type DevServer } from '../lib/devServer';
+import { SIMULATOR_API_KEY } from '../lib/workerDeps';
+import { startSimulator, type RunningSimulator } from '../simulator';
+import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
+import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
+import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
+
+const SECRET = 'fault-test-secret-fault-test-secret';
+const TASK_QUEUE = 'fault-tests';
+const root = path.resolve(__dirname, '..');
+
+let scratch: string;
+let server: DevServer;
+let connection: Connection;
+let client: Client;
+let simulator: RunningSimulator;
+let endpoint: CallbackEndpoint;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'faults-'));
+  server = await startDevServer({ port: 0, ui: false, dbFile: path.join(scratch, 'temporal.db'), searchAttributes: MUSIC_SEARCH_ATTRIBUTES });
+  connection = await Connection.connect({ address: server.address });
+  client = new Client({ connection });
+  simulator = await startSimulator({ apiKey: SIMULATOR_API_KEY, stageDelaysMs: { text: 400, first: 800, complete: 1200 }, clipSeconds: 4, stateDir: path.join(scratch, 'sim'), seed: 'faults' });
+  endpoint = await startCallbackEndpoint({ client, secret: SECRET, port: 0 });
+});
+
+afterAll(async () => {
+  await endpoint?.close();
+  await simulator?.close();
+  await connection?.close();
+  await server?.stop();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+function startWorker(): ChildProcess {
+  return spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'scripts/worker.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
+      SIMULATOR_URL: simulator.url,
+      CALLBACK_PUBLIC_URL: endpoint.url,
+      CALLBACK_SECRET: SECRET,
+    },
+    stdio: 'ignore',
+  });
+}
+
+function killed(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
+}
+
+describe('worker killed with SIGKILL during an album', () => {
+  it('completes the album with no paid submit made twice', async () => {
+    const albumId = 'fault-album';
+    const input: AlbumPipelineInput = {
+      albumId,
+      title: 'Fault Album',
+      artist: 'Chaos',
+      provider: 'anyint',
+      outDir: path.join(scratch, 'out', albumId),
+      persona: { strategy: 'none' },
+      concurrency: 2,
+      failurePolicy: { mode: 'skip' },
+      callbacks: true,
+      tracks: [1, 2, 3].map((n) => ({
+        number: n,
+        title: `Track ${n}`,
+        request: { prompt: `fault track ${n}`, instrumental: false, style: 'rock' },
+        steps: ['lyrics', 'song', 'wav'],
+        outDir: path.join(scratch, 'out', albumId, `0${n}`),
+        fileStem: `0${n} - Track ${n}`,
+      })),
+    };
+    const handle = await client.workflow.start('albumPipeline', { taskQueue: TASK_QUEUE, workflowId: `album-${albumId}`, args: [input] });
+    const done = handle.result().then((r: AlbumPipelineResult) => r);
+    let finished = false;
+    void done.finally(() => (finished = true)).catch(() => {});
+
+    // A kill between sending a submit and recording its answer leaves the outcome unknown: the step
+    // then waits for an operator, who finds the task in the provider's records (here the ledger).
+    let resolved = 0;
+    const operator = setInterval(() => {
+      const runs = [`album-${albumId}`, ...input.tracks.map((t) => `album-${albumId}-t0${t.number}`)];
+      for (const id of runs) {
+        client.workflow
+          .getHandle(id)
+          .query<{ needsAttention?: { stepId: string }[] }>('progress')
+          .then(async (p) => {
+            for (const { stepId } of p.needsAttention ?? []) {
+              const entry = simulator.ledger.find((e) => {
+                const url = (e.body as { callBackUrl?: string }).callBackUrl ?? '';
+                const check = verifyCallbackToken(SECRET, url.slice(url.lastIndexOf('/') + 1));
+                return check.ok && check.claims.workflowId === id && check.claims.stepId === stepId;
+              });
+              const request = entry ? { stepId, taskId: entry.taskId } : { stepId, resubmit: true };
+              await client.workflow.getHandle(id).executeUpdate('resolve', { args: [request] });
+              resolved++;
+            }
+          })
+          .catch(() => {});
+      }
+    }, 1_000);
+
+    let worker = startWorker();
+    let kills = 0;
+    // Bounded chaos: a few kills at random moments, then the worker is left to finish.
+    for (let i = 0; i < 3 && !finished; i++) {
+      await new Promise((r) => setTimeout(r, 4_000 + Math.random() * 4_000));
+      if (finished) break;
+      await killed(worker);
+      kills++;
+      worker = startWorker();
+    }
+    let result: AlbumPipelineResult;
+    try {
+      result = await done;
+    } finally {
+      clearInterval(operator);
+      await killed(worker);
+    }
+    console.log(`worker killed ${kills} times; ${resolved} unknown submit(s) resolved from the provider's records`);
+    expect(kills).toBeGreaterThan(0);
+    expect(result.status).toBe('succeeded');
+
+    // Every paid submit names its run and step in its callback token: none may appear twice.
+    const paid = simulator.ledger.map((entry) => {
+      const url = (entry.body as { callBackUrl?: string }).callBackUrl ?? '';
+      const check = verifyCallbackToken(SECRET, url.slice(url.lastIndexOf('/') + 1));
+      return check.ok ? `${check.claims.workflowId}/${check.claims.stepId}` : `unsigned ${entry.route}`;
+    });
+    const twice = paid.filter((key, i) => paid.indexOf(key) !== i);
+    expect(twice).toEqual([]);
+    expect(paid.filter((k) => k.endsWith('/song'))).toHaveLength(3);
+  }, 240_000);
+});
