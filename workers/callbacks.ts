@@ -184,7 +184,8 @@ export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' |
         clearTimeout(timer);
       }
       stats.signalled++;
-      log(`callback ${hint.stage} for ${workflowId}/${stepId} task ${clip(hint.taskId, 80)}`);
+      // The task id stays out: it comes from the body, and the run's history already has the one that counts.
+      log(`callback ${hint.stage} for ${workflowId}/${stepId}`);
       return reply.code(200).send({ ok: true });
     },
   });
