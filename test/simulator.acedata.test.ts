@@ -4,72 +4,22 @@
 // (stems, all stems, WAV, MP4, word timing, persona and a song sung with it), real media and the
 // ledger.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia } from '../lib/ffmpeg';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
+import { download, downloadMedia, simulatorHttp, startReceiver, waitForWith, type Receiver } from './helpers/simulatorHttp';
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 3;
 // Windows of 300 ms between stages, so a poll lands in each even on a loaded machine.
 const STAGE_DELAYS = { text: 150, first: 450, complete: 750 };
-const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface ReceivedCallback {
-  path: string;
-  body: any;
-}
-
-/** A bare webhook receiver: records every POST and answers 200. */
-async function startReceiver(): Promise<{ url: string; received: ReceivedCallback[]; close(): Promise<void> }> {
-  const received: ReceivedCallback[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function post(simulator: RunningSimulator, path: string, body: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
-async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
-}
+const { auth: AUTH, start: startWithDefaults, post } = simulatorHttp({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+const waitFor = waitForWith(8000);
 
 const retrieve = (simulator: RunningSimulator, id: string) => post(simulator, '/suno/tasks', { id, action: 'retrieve' });
 
@@ -77,7 +27,7 @@ const generate = { action: 'generate', prompt: 'a song about a lighthouse keeper
 
 describe('simulator (acedata dialect)', () => {
   let simulator: RunningSimulator;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
   let scratch: string;
   let asyncId: string;
   let lyricsId: string;
@@ -85,13 +35,7 @@ describe('simulator (acedata dialect)', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     scratch = await mkdtemp(join(tmpdir(), 'simulator-acedata-'));
-    simulator = await startSimulator({
-      apiKey: API_KEY,
-      stageDelaysMs: STAGE_DELAYS,
-      clipSeconds: CLIP_SECONDS,
-      seed: 'acedata',
-      callbackDelivery: { retryDelayMs: 50 },
-    });
+    simulator = await startWithDefaults({ seed: 'acedata', callbackDelivery: { retryDelayMs: 50 } });
   });
 
   afterAll(async () => {
@@ -156,11 +100,9 @@ describe('simulator (acedata dialect)', () => {
       expect(clip.lyric).toMatch(/\[Verse\]/);
       expect(clip.style.length).toBeGreaterThan(0);
       expect(Math.abs(clip.duration - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
-      const audio = await download(clip.audio_url);
+      const audio = await downloadMedia(clip.audio_url, join(scratch, `clip-${index}.mp3`));
       expect(audio.contentType).toBe('audio/mpeg');
-      const file = join(scratch, `clip-${index}.mp3`);
-      await writeFile(file, audio.bytes);
-      expect((await probeMedia(file)).streams.map((stream) => stream.codecName)).toContain('mp3');
+      expect(audio.probe.streams.map((stream) => stream.codecName)).toContain('mp3');
       const image = await download(clip.image_url);
       expect(image.bytes.subarray(0, 8)).toEqual(PNG_SIGNATURE);
     }
@@ -267,11 +209,9 @@ describe('simulator (acedata dialect)', () => {
     for (const [index, stem] of body.data.entries()) {
       expect(stem).toMatchObject({ state: 'succeeded', stem_from_id: source.id, title: `${source.title} (${index === 0 ? 'Vocals' : 'Instrumental'})` });
       expect(stem.id).toMatch(UUID);
-      const audio = await download(stem.audio_url);
+      const audio = await downloadMedia(stem.audio_url, join(scratch, `stem-${index}.mp3`));
       expect(audio.contentType).toBe('audio/mpeg');
-      const file = join(scratch, `stem-${index}.mp3`);
-      await writeFile(file, audio.bytes);
-      expect(Math.abs((await probeMedia(file)).durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
+      expect(Math.abs(audio.probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
     }
     const record = (await retrieve(simulator, body.task_id)).body;
     expect(record).toMatchObject({ type: 'audios', response: body });
@@ -293,12 +233,10 @@ describe('simulator (acedata dialect)', () => {
     const held = await post(simulator, '/suno/wav', { audio_id: source.id });
     expect(held.status).toBe(200);
     expect(held.body).toMatchObject({ success: true });
-    const wav = await download(held.body.data[0].file_url);
+    const wav = await downloadMedia(held.body.data[0].file_url, join(scratch, 'song.wav'));
     expect(wav.contentType).toBe('audio/wav');
     expect(wav.bytes.subarray(0, 4).toString('ascii')).toBe('RIFF');
-    const file = join(scratch, 'song.wav');
-    await writeFile(file, wav.bytes);
-    const probe = await probeMedia(file);
+    const { probe } = wav;
     expect(probe.streams.map((stream) => stream.codecName)).toContain('pcm_s16le');
     expect(Math.abs(probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.1);
 
@@ -314,11 +252,9 @@ describe('simulator (acedata dialect)', () => {
     const mp4 = await post(simulator, '/suno/mp4', { audio_id: source.id });
     expect(mp4.status).toBe(200);
     expect(mp4.body.success).toBe(true);
-    const video = await download(mp4.body.data[0].video_url);
+    const video = await downloadMedia(mp4.body.data[0].video_url, join(scratch, 'song.mp4'));
     expect(video.contentType).toBe('video/mp4');
-    const file = join(scratch, 'song.mp4');
-    await writeFile(file, video.bytes);
-    const probe = await probeMedia(file);
+    const { probe } = video;
     expect(probe.streams.map((stream) => stream.codecType).sort()).toEqual(['audio', 'video']);
     expect(Math.abs(probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
     expect((await retrieve(simulator, mp4.body.task_id)).body).toMatchObject({ type: 'mp4', response: mp4.body });

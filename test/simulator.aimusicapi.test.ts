@@ -2,45 +2,21 @@
 // polled through its stages (including the window where `data.type` already says SUCCESS while the
 // second clip is still streaming), real media, the ledger, and the 402 of an exhausted account.
 
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia } from '../lib/ffmpeg';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
+import { download, downloadMedia, simulatorHttp, waitForWith } from './helpers/simulatorHttp';
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 3;
 // A wide first-to-complete gap, so the early-SUCCESS window is easy to observe.
 const STAGE_DELAYS = { text: 150, first: 450, complete: 850 };
-const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-async function post(simulator: RunningSimulator, path: string, body: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function get(simulator: RunningSimulator, path: string, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { headers });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
-async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
-}
+const { auth: AUTH, start: startWithDefaults, post, get } = simulatorHttp({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+const waitFor = waitForWith(8000);
 
 const inspiration = { gpt_description_prompt: 'a calm song about the sea at dawn', make_instrumental: false, model: 'chirp-v3-5' };
 const custom = {
@@ -57,7 +33,7 @@ describe('simulator (aimusicapi dialect)', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'simulator-aimusicapi-'));
-    simulator = await startSimulator({ apiKey: API_KEY, stageDelaysMs: STAGE_DELAYS, clipSeconds: CLIP_SECONDS, seed: 'aimusicapi' });
+    simulator = await startWithDefaults({ seed: 'aimusicapi' });
   });
 
   afterAll(async () => {
@@ -136,11 +112,9 @@ describe('simulator (aimusicapi dialect)', () => {
       expect(clip.prompt).toMatch(/\[Verse\]/);
       expect(Math.abs(clip.duration - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
 
-      const audio = await download(clip.audio_url);
+      const audio = await downloadMedia(clip.audio_url, join(scratch, `clip-${index}.mp3`));
       expect(audio.contentType).toBe('audio/mpeg');
-      const file = join(scratch, `clip-${index}.mp3`);
-      await writeFile(file, audio.bytes);
-      const probe = await probeMedia(file);
+      const { probe } = audio;
       expect(probe.streams.map((stream) => stream.codecName)).toContain('mp3');
       expect(Math.abs(probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
 

@@ -3,46 +3,27 @@
 // WAV, MP4, word timeline, persona), real media, the ledger, and the two refusals clients must
 // classify: 451 for an artist name and 429 past the running-task limit.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia } from '../lib/ffmpeg';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
+import { download, downloadMedia, simulatorHttp, waitForWith } from './helpers/simulatorHttp';
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 3;
 // Windows of 300 ms between stages, so a poll lands in each even on a loaded machine.
 const STAGE_DELAYS = { text: 150, first: 450, complete: 750 };
-const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const SUBMIT = '/api/cqt/generator/suno';
 
-async function post(simulator: RunningSimulator, body: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${SUBMIT}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as any };
-}
+const http = simulatorHttp({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+const waitFor = waitForWith(8000);
 
-async function info(simulator: RunningSimulator, id: string, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}/api/cqt/info/suno?id=${encodeURIComponent(id)}`, { headers });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
-async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
-}
+// Every CQTAI task is submitted to the one generator route and read back from the one info route.
+const post = (simulator: RunningSimulator, body: unknown, headers?: Record<string, string>) => http.post(simulator, SUBMIT, body, headers);
+const info = (simulator: RunningSimulator, id: string, headers?: Record<string, string>) =>
+  http.get(simulator, `/api/cqt/info/suno?id=${encodeURIComponent(id)}`, headers);
 
 /** Polls a task until it succeeds, keeping the first answer seen at each status. */
 async function pollTask(simulator: RunningSimulator, id: string) {
@@ -64,7 +45,7 @@ describe('simulator (cqt dialect)', () => {
 
   beforeAll(async () => {
     scratch = await mkdtemp(join(tmpdir(), 'simulator-cqt-'));
-    simulator = await startSimulator({ apiKey: API_KEY, stageDelaysMs: STAGE_DELAYS, clipSeconds: CLIP_SECONDS, seed: 'cqt' });
+    simulator = await http.start({ seed: 'cqt' });
   });
 
   afterAll(async () => {
@@ -122,11 +103,9 @@ describe('simulator (cqt dialect)', () => {
       expect(clip).toMatchObject({ status: 'complete', model_name: 'chirp-v55', major_model_version: 'v5.5' });
       expect(clip.metadata.prompt).toMatch(/\[Verse\]/);
       expect(Math.abs(clip.metadata.duration - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
-      const audio = await download(clip.audio_url);
+      const audio = await downloadMedia(clip.audio_url, join(scratch, `clip-${index}.mp3`));
       expect(audio.contentType).toBe('audio/mpeg');
-      const file = join(scratch, `clip-${index}.mp3`);
-      await writeFile(file, audio.bytes);
-      const probe = await probeMedia(file);
+      const { probe } = audio;
       expect(probe.streams.map((stream) => stream.codecName)).toContain('mp3');
       const image = await download(clip.image_url);
       expect(image.contentType).toBe('image/png');
@@ -170,11 +149,9 @@ describe('simulator (cqt dialect)', () => {
     }
 
     const probeDownload = async (url: string, name: string, contentType: string) => {
-      const media = await download(url);
+      const media = await downloadMedia(url, join(scratch, name));
       expect(media.contentType).toBe(contentType);
-      const file = join(scratch, name);
-      await writeFile(file, media.bytes);
-      return probeMedia(file);
+      return media.probe;
     };
     const two = done.get('gen_stem_two');
     expect(two.map((stem: any) => stem.metadata.stem_type_group_name)).toEqual(['Vocals', 'Instrumental']);

@@ -3,76 +3,21 @@
 // notify_hook callback, continuation, real media, the ledger, and tasks kept across a restart
 // (answered by this dialect only).
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia } from '../lib/ffmpeg';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
+import { download, downloadMedia, simulatorHttp, startReceiver, waitForWith, type Receiver } from './helpers/simulatorHttp';
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 3;
 // Windows of 300 ms between stages, so a poll lands in each even on a loaded machine.
 const STAGE_DELAYS = { text: 150, first: 450, complete: 750 };
-const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-interface ReceivedCallback {
-  path: string;
-  body: any;
-}
-
-/** A bare webhook receiver: records every POST and answers 200. */
-async function startReceiver(): Promise<{ url: string; received: ReceivedCallback[]; close(): Promise<void> }> {
-  const received: ReceivedCallback[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function post(simulator: RunningSimulator, path: string, body: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function get(simulator: RunningSimulator, path: string, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { headers });
-  return { status: response.status, body: (await response.json()) as any };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
-
-async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
-}
+const { start: startWithDefaults, post, get } = simulatorHttp({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+const waitFor = waitForWith(8000);
 
 /** Fetches a task until SUCCESS, keeping the first snapshot seen at each status and progress. */
 async function pollTask(simulator: RunningSimulator, taskId: string) {
@@ -90,7 +35,7 @@ const inspiration = { gpt_description_prompt: 'neon city at midnight', mv: 'chir
 
 describe('simulator (newapi dialect)', () => {
   let simulator: RunningSimulator;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
   let scratch: string;
   let musicId: string;
   let lyricsId: string;
@@ -98,13 +43,7 @@ describe('simulator (newapi dialect)', () => {
   beforeAll(async () => {
     receiver = await startReceiver();
     scratch = await mkdtemp(join(tmpdir(), 'simulator-newapi-'));
-    simulator = await startSimulator({
-      apiKey: API_KEY,
-      stageDelaysMs: STAGE_DELAYS,
-      clipSeconds: CLIP_SECONDS,
-      seed: 'newapi',
-      callbackDelivery: { retryDelayMs: 50 },
-    });
+    simulator = await startWithDefaults({ seed: 'newapi', callbackDelivery: { retryDelayMs: 50 } });
   });
 
   afterAll(async () => {
@@ -166,12 +105,9 @@ describe('simulator (newapi dialect)', () => {
       expect(clip.metadata).toMatchObject({ gpt_description_prompt: inspiration.gpt_description_prompt, error_type: null });
       expect(Math.abs(clip.metadata.duration - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
 
-      const audio = await download(clip.audio_url);
+      const audio = await downloadMedia(clip.audio_url, join(scratch, `clip-${index}.mp3`));
       expect(audio.contentType).toBe('audio/mpeg');
-      const file = join(scratch, `clip-${index}.mp3`);
-      await writeFile(file, audio.bytes);
-      const probe = await probeMedia(file);
-      expect(probe.streams.map((stream) => stream.codecName)).toContain('mp3');
+      expect(audio.probe.streams.map((stream) => stream.codecName)).toContain('mp3');
 
       const image = await download(clip.image_url);
       expect(image.contentType).toBe('image/png');

@@ -3,10 +3,7 @@
 // back up to the song, the WAV and the video last as long as the song, covers are PNGs, word times
 // lie inside the song, a clip makes one persona, and restored tasks re-render the same bytes.
 
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,61 +11,25 @@ import { probeMedia, runFfmpeg } from '../lib/ffmpeg';
 import { anyint } from '../providers/anyint';
 import type { ClipRef, StepRequest, TaskSnapshot } from '../providers/model';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
+import {
+  download as fetchMedia,
+  downloadTo,
+  sha256,
+  simulatorHttp,
+  startReceiver,
+  waitForWith,
+  type Envelope,
+  type Receiver,
+} from './helpers/simulatorHttp';
 
 const API_KEY = 'post-song-key';
 const CLIP_SECONDS = 6;
 const STAGE_DELAYS = { text: 50, first: 100, complete: 200 };
-const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-interface Envelope<T = any> {
-  code: number;
-  msg: string;
-  data: T;
-}
-
-async function startReceiver(): Promise<{ url: string; received: { path: string; body: any }[]; close(): Promise<void> }> {
-  const received: { path: string; body: any }[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function post(simulator: RunningSimulator, path: string, body: unknown, headers: Record<string, string> = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Envelope };
-}
-
-async function get(simulator: RunningSimulator, path: string) {
-  const response = await fetch(`${simulator.url}${path}`, { headers: AUTH });
-  return { status: response.status, body: (await response.json()) as Envelope };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const { start: startWithDefaults, post, get } = simulatorHttp<Envelope>({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+// Post-song work renders whole files with ffmpeg, so a wait here covers far more than one stage.
+const waitFor = waitForWith(15_000, 25);
 
 /** Submits through the adapter, as the worker does, and returns what the adapter makes of the answer. */
 async function submit(simulator: RunningSimulator, request: StepRequest, callbackUrl?: string) {
@@ -96,13 +57,9 @@ async function makeSong(simulator: RunningSimulator, instrumental: boolean, prom
   return { taskId: outcome.taskId, clips: snapshot.clips };
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 describe('simulator post-song routes (AnyInt)', () => {
   let simulator: RunningSimulator;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
   let scratch: string;
   let song: Awaited<ReturnType<typeof makeSong>>;
   let source: ClipRef;
@@ -110,13 +67,9 @@ describe('simulator post-song routes (AnyInt)', () => {
   let songPcm: Float32Array;
   let fileCount = 0;
 
-  async function download(url: string, extension: string): Promise<{ file: string; bytes: Buffer; contentType: string | null }> {
-    const response = await fetch(url);
-    expect(response.status).toBe(200);
-    const bytes = Buffer.from(await response.arrayBuffer());
-    const file = join(scratch, `file-${++fileCount}.${extension}`);
-    await writeFile(file, bytes);
-    return { file, bytes, contentType: response.headers.get('content-type') };
+  /** Every download gets its own file, so nothing a later check reads was overwritten in between. */
+  function download(url: string, extension: string) {
+    return downloadTo(url, join(scratch, `file-${++fileCount}.${extension}`));
   }
 
   /** Decoded samples (interleaved stereo float), as any player would hear them. */
@@ -144,15 +97,10 @@ describe('simulator post-song routes (AnyInt)', () => {
   }
 
   beforeAll(async () => {
-    receiver = await startReceiver();
+    // A receiver that answers an empty object, as this file's always has: the simulator must not read it.
+    receiver = await startReceiver('{}');
     scratch = await mkdtemp(join(tmpdir(), 'simulator-post-song-'));
-    simulator = await startSimulator({
-      apiKey: API_KEY,
-      stageDelaysMs: STAGE_DELAYS,
-      clipSeconds: CLIP_SECONDS,
-      seed: 'post-song',
-      callbackDelivery: { retryDelayMs: 50 },
-    });
+    simulator = await startWithDefaults({ seed: 'post-song', callbackDelivery: { retryDelayMs: 50 } });
     song = await makeSong(simulator, false, 'A bright summer pop song about travel and freedom');
     const clip = song.clips[0]!;
     source = { taskId: song.taskId, clipId: clip.id, audioUrl: clip.audioUrl, durationSeconds: clip.durationSeconds };
@@ -404,7 +352,5 @@ function pathOf(url: string): string {
 }
 
 async function hashOf(url: string): Promise<string> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return sha256(Buffer.from(await response.arrayBuffer()));
+  return sha256((await fetchMedia(url)).bytes);
 }

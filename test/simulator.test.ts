@@ -2,77 +2,30 @@
 // contract itself: auth, validation, the stage timeline, real media, webhooks, the ledger,
 // byte-for-byte determinism, tasks kept across restarts and callback tokens kept out of logs.
 
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia } from '../lib/ffmpeg';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
 import { logSafeUrl, withoutUrlSecrets } from '../simulator/logSafeUrl';
+import {
+  download,
+  downloadMedia,
+  sha256,
+  simulatorHttp,
+  startReceiver,
+  waitForWith,
+  type Envelope,
+  type Receiver,
+} from './helpers/simulatorHttp';
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 4;
 const STAGE_DELAYS = { text: 100, first: 200, complete: 300 };
-const AUTH = { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' };
 
-interface Envelope<T = any> {
-  code: number;
-  msg: string;
-  data: T;
-}
-
-interface ReceivedCallback {
-  path: string;
-  body: any;
-}
-
-/** A bare webhook receiver: records every POST and answers 200. */
-async function startReceiver(): Promise<{ url: string; received: ReceivedCallback[]; close(): Promise<void> }> {
-  const received: ReceivedCallback[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function post(simulator: RunningSimulator, path: string, body: unknown, headers = AUTH) {
-  const response = await fetch(`${simulator.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as Envelope };
-}
-
-async function get(simulator: RunningSimulator, path: string) {
-  const response = await fetch(`${simulator.url}${path}`, { headers: AUTH });
-  return { status: response.status, body: (await response.json()) as Envelope };
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 15));
-  }
-}
+const { start: startWithDefaults, post, get } = simulatorHttp<Envelope>({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+const waitFor = waitForWith(5000);
 
 function songRequest(callBackUrl: string) {
   return {
@@ -100,31 +53,15 @@ async function pollSong(simulator: RunningSimulator, taskId: string) {
   return { seen, order };
 }
 
-async function download(url: string): Promise<{ bytes: Buffer; contentType: string | null }> {
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return { bytes: Buffer.from(await response.arrayBuffer()), contentType: response.headers.get('content-type') };
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 describe('simulator (AnyInt dialect)', () => {
   let simulator: RunningSimulator;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: Receiver;
   let scratch: string;
 
   beforeAll(async () => {
     receiver = await startReceiver();
     scratch = await mkdtemp(join(tmpdir(), 'simulator-test-'));
-    simulator = await startSimulator({
-      apiKey: API_KEY,
-      stageDelaysMs: STAGE_DELAYS,
-      clipSeconds: CLIP_SECONDS,
-      seed: 'test-seed',
-      callbackDelivery: { retryDelayMs: 50 },
-    });
+    simulator = await startWithDefaults({ seed: 'test-seed', callbackDelivery: { retryDelayMs: 50 } });
   });
 
   afterAll(async () => {
@@ -197,11 +134,9 @@ describe('simulator (AnyInt dialect)', () => {
     for (const [index, clip] of clips.entries()) {
       expect(Math.abs(clip.duration - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
 
-      const audio = await download(clip.audioUrl);
+      const audio = await downloadMedia(clip.audioUrl, join(scratch, `clip-${index}.mp3`));
       expect(audio.contentType).toBe('audio/mpeg');
-      const file = join(scratch, `clip-${index}.mp3`);
-      await writeFile(file, audio.bytes);
-      const probe = await probeMedia(file);
+      const { probe } = audio;
       expect(probe.streams.map((stream) => stream.codecName)).toContain('mp3');
       expect(Math.abs(probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.5);
 
