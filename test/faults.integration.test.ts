@@ -1,4 +1,4 @@
-// Never lose a run, never pay twice, with real processes: the worker is a separate process that is
+// Faults with real processes. Never lose a run, never pay twice: the worker is a separate process that is
 // killed with SIGKILL at random moments during an album and started again. The album completes, and
 // the simulator's ledger shows no step submitted (paid for) twice.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +13,7 @@ import { SIMULATOR_API_KEY } from '../lib/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 const SECRET = 'fault-test-secret-fault-test-secret';
@@ -36,7 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await endpoint?.close();
+  await endpoint?.close().catch(() => {});
   await simulator?.close();
   await connection?.close();
   await server?.stop();
@@ -66,7 +67,7 @@ function killed(worker: ChildProcess): Promise<void> {
   });
 }
 
-describe('worker killed with SIGKILL during an album', () => {
+describe('faults with real processes', () => {
   it('completes the album with no paid submit made twice', async () => {
     const albumId = 'fault-album';
     const input: AlbumPipelineInput = {
@@ -149,4 +150,27 @@ describe('worker killed with SIGKILL during an album', () => {
     expect(twice).toEqual([]);
     expect(paid.filter((k) => k.endsWith('/song'))).toHaveLength(3);
   }, 240_000);
+
+  it('completes a song by polling alone while the callback endpoint is down', async () => {
+    await endpoint.close();
+    const signalledBefore = endpoint.stats.signalled;
+    const worker = startWorker();
+    try {
+      const input: SongPipelineInput = {
+        provider: 'anyint',
+        request: { prompt: 'a song while nobody listens for webhooks', instrumental: false },
+        steps: ['lyrics', 'song'],
+        outDir: path.join(scratch, 'out', 'endpoint-down'),
+        callbacks: true,
+      };
+      const handle = await client.workflow.start('songPipeline', { taskQueue: TASK_QUEUE, workflowId: 'endpoint-down', args: [input] });
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      expect(endpoint.stats.signalled).toBe(signalledBefore);
+      // The provider did try to call back, and gave up: polling finished every step.
+      expect(simulator.ledger.filter((e) => String((e.body as { callBackUrl?: string }).callBackUrl ?? '').includes('/callbacks/')).length).toBeGreaterThan(0);
+    } finally {
+      await killed(worker);
+    }
+  }, 120_000);
 });
