@@ -1,6 +1,7 @@
 // Faults with real processes. Never lose a run, never pay twice: the worker is a separate process that is
 // killed with SIGKILL at random moments during an album and started again. The album completes, and
-// the simulator's ledger shows no step submitted (paid for) twice.
+// the simulator's ledger shows no step submitted (paid for) twice. With the callback endpoint down,
+// polling alone finishes the steps.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
