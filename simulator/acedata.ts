@@ -239,36 +239,25 @@ export function acedataDialect(context: DialectContext) {
 
     // Word timings and personas are answered in the submit itself. They are still tasks, so the
     // ledger (and the journal behind it) records them and a persona id stays valid after a restart.
-    app.post('/suno/timing', async (request, reply) => {
-      const checked = check(timingRequest, request.body);
-      if (!checked.ok) return reject(reply, 400, checked.message);
-      const source = sourceClip('audio_id', checked.value.audio_id);
-      if (typeof source === 'string') return reject(reply, 400, source);
-      if (!canAffordSubmit(context)) return reject(reply, 402, 'the balance is used up');
-      const task = createPaid({
-        route: TIMING_ROUTE,
-        request: request.body,
-        timeline: immediateTimeline(),
-        content: () => workOnClips(source.song.content, [source.clip.id]),
+    for (const [path, route, schema] of [
+      ['/suno/timing', TIMING_ROUTE, timingRequest],
+      ['/suno/persona', PERSONA_ROUTE, personaRequest],
+    ] as const) {
+      app.post(path, async (request, reply) => {
+        const checked = check(schema, request.body);
+        if (!checked.ok) return reject(reply, 400, checked.message);
+        const source = sourceClip('audio_id', checked.value.audio_id);
+        if (typeof source === 'string') return reject(reply, 400, source);
+        if (!canAffordSubmit(context)) return reject(reply, 402, 'the balance is used up');
+        const task = createPaid({
+          route,
+          request: request.body,
+          timeline: immediateTimeline(),
+          content: () => workOnClips(source.song.content, [source.clip.id]),
+        });
+        return answerSubmit(request, reply, task, false);
       });
-      return answerSubmit(request, reply, task, false);
-    });
-
-    app.post('/suno/persona', async (request, reply) => {
-      const checked = check(personaRequest, request.body);
-      if (!checked.ok) return reject(reply, 400, checked.message);
-      const body = checked.value;
-      const source = sourceClip('audio_id', body.audio_id);
-      if (typeof source === 'string') return reject(reply, 400, source);
-      if (!canAffordSubmit(context)) return reject(reply, 402, 'the balance is used up');
-      const task = createPaid({
-        route: PERSONA_ROUTE,
-        request: request.body,
-        timeline: immediateTimeline(),
-        content: () => workOnClips(source.song.content, [source.clip.id]),
-      });
-      return answerSubmit(request, reply, task, false);
-    });
+    }
 
     app.post('/suno/tasks', async (request, reply) => {
       const checked = check(tasksRequest, request.body);
