@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../lib/albumPlan';
 import { ENVIRONMENT_HELP } from '../lib/config';
-import { exitWith, configOrExit, isStackMilestone } from '../lib/cli';
+import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
 import { openSession } from '../lib/session';
 import { innermostMessage } from '../workflows/errors';
 import { albumProgressQuery, type AlbumProgress } from '../workflows/albumDefinitions';
@@ -52,10 +52,7 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
   const workflowId = `album-${album.id}`;
-  process.once('SIGINT', () => {
-    say(`\ninterrupted: album ${workflowId} keeps its runs${session.started === 'nothing' ? ' going on the running worker' : ' and continues the next time a worker runs'}; run the same command again to attach.`);
-    void session.close().finally(() => process.exit(130));
-  });
+  const interrupted = leaveRunningOnInterrupt(session, say, `album ${workflowId} keeps its runs and`);
 
   try {
     const handle = await startOrAttach(session.client, session.taskQueue, workflowId, input, say);
@@ -69,12 +66,13 @@ async function main(): Promise<void> {
     }
     print(result, albumDir, opts.json);
   } catch (err) {
+    if (interrupted()) return;
     const message = err instanceof WorkflowFailedError ? innermostMessage(err) : (err as Error).message;
     if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
     else say(`album failed: ${message}`);
     process.exitCode = 1;
   } finally {
-    await session.close();
+    if (!interrupted()) await session.close();
   }
 }
 

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { planAlbum, type AlbumPlan } from '../lib/albumPlan';
 import { ENVIRONMENT_HELP } from '../lib/config';
-import { exitWith, configOrExit, isStackMilestone } from '../lib/cli';
+import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
 import { openSession } from '../lib/session';
 import { shortHash } from '../lib/slug';
 import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../workflows/batchPipeline';
@@ -47,10 +47,7 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
   const workflowId = `batch-${shortHash(ids)}`;
-  process.once('SIGINT', () => {
-    say(`\ninterrupted: batch ${workflowId} keeps going${session.started === 'nothing' ? '' : ' the next time a worker runs'}; run the same command again to attach.`);
-    void session.close().finally(() => process.exit(130));
-  });
+  const interrupted = leaveRunningOnInterrupt(session, say, `batch ${workflowId}`);
   try {
     const input: BatchPipelineInput = { albums: plans.map((p) => p.input), maxAlbums: opts.maxAlbums };
     let handle;
@@ -86,8 +83,10 @@ async function main(): Promise<void> {
     if (done.some((d) => d.status !== 'succeeded')) process.exitCode = 1;
     if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, albums: done }, null, 2)}\n`);
     else for (const d of done) process.stdout.write(`  ${d.albumId.padEnd(36)} ${d.status.padEnd(9)} ${String(d.creditsSpent).padStart(6)} credits${d.error ? `  (${d.error})` : ''}\n`);
+  } catch (err) {
+    if (!interrupted()) throw err;
   } finally {
-    await session.close();
+    if (!interrupted()) await session.close();
   }
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../lib/config';
-import { exitWith, configOrExit, isStackMilestone } from '../lib/cli';
+import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
 import { openSession } from '../lib/session';
 import { innermostMessage } from '../workflows/errors';
 import { shortHash, slugify } from '../lib/slug';
@@ -141,12 +141,7 @@ async function main(): Promise<void> {
   // The stack's own chatter (each simulator request, each callback) is for --verbose.
   const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isStackMilestone(line) && say(line);
   const session = await openSession(config, stackLog);
-  let interrupted = false;
-  process.once('SIGINT', () => {
-    interrupted = true;
-    say(`\ninterrupted: run ${workflowId} is kept${session.started === 'nothing' ? ' and continues on the running worker' : ' and continues the next time a worker runs'}; run the same command again to attach.`);
-    void session.close().finally(() => process.exit(130));
-  });
+  const interrupted = leaveRunningOnInterrupt(session, say, `run ${workflowId} is kept and`);
 
   try {
     const handle = await startOrAttach(session.client, session.taskQueue, workflowId, input, say);
@@ -160,13 +155,13 @@ async function main(): Promise<void> {
     }
     printResult(result, opts.json);
   } catch (err) {
-    if (interrupted) return;
+    if (interrupted()) return;
     const message = err instanceof WorkflowFailedError ? innermostMessage(err) : (err as Error).message;
     if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
     else say(`song failed: ${message}`);
     process.exitCode = 1;
   } finally {
-    if (!interrupted) await session.close();
+    if (!interrupted()) await session.close();
   }
 }
 
