@@ -2,13 +2,14 @@
 // killed with SIGKILL at random moments during an album and started again. The album completes, and
 // the simulator's ledger shows no step submitted (paid for) twice. With the callback endpoint down,
 // polling alone finishes the steps.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyCallbackToken } from '../lib/callbackToken';
+import { startAttentionOperator } from '../lib/chaos/attentionOperator';
+import { callbackUrlOf, namePaidSubmits, paidMoreThanOnce } from '../lib/chaos/paidSubmits';
+import { startWorkerProcess, type WorkerProcess } from '../lib/chaos/workerProcess';
 import { startDevServer, type DevServer } from '../lib/devServer';
 import { SIMULATOR_API_KEY } from '../lib/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
@@ -19,7 +20,6 @@ import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 const SECRET = 'fault-test-secret-fault-test-secret';
 const TASK_QUEUE = 'fault-tests';
-const root = path.resolve(__dirname, '..');
 
 let scratch: string;
 let server: DevServer;
@@ -45,26 +45,13 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-function startWorker(): ChildProcess {
-  return spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'scripts/worker.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_TASK_QUEUE: TASK_QUEUE,
-      SIMULATOR_URL: simulator.url,
-      CALLBACK_PUBLIC_URL: endpoint.url,
-      CALLBACK_SECRET: SECRET,
-    },
-    stdio: 'ignore',
-  });
-}
-
-function killed(worker: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
-    worker.once('exit', () => resolve());
-    worker.kill('SIGKILL');
+function startWorker(): WorkerProcess {
+  return startWorkerProcess({
+    temporalAddress: server.address,
+    taskQueue: TASK_QUEUE,
+    simulatorUrl: simulator.url,
+    callbackPublicUrl: endpoint.url,
+    callbackSecret: SECRET,
   });
 }
 
@@ -97,28 +84,12 @@ describe('faults with real processes', () => {
 
     // A kill between sending a submit and recording its answer leaves the outcome unknown: the step
     // then waits for an operator, who finds the task in the provider's records (here the ledger).
-    let resolved = 0;
-    const operator = setInterval(() => {
-      const runs = [`album-${albumId}`, ...input.tracks.map((t) => `album-${albumId}-t0${t.number}`)];
-      for (const id of runs) {
-        client.workflow
-          .getHandle(id)
-          .query<{ needsAttention?: { stepId: string }[] }>('progress')
-          .then(async (p) => {
-            for (const { stepId } of p.needsAttention ?? []) {
-              const entry = simulator.ledger.find((e) => {
-                const url = (e.body as { callBackUrl?: string }).callBackUrl ?? '';
-                const check = verifyCallbackToken(SECRET, url.slice(url.lastIndexOf('/') + 1));
-                return check.ok && check.claims.workflowId === id && check.claims.stepId === stepId;
-              });
-              const request = entry ? { stepId, taskId: entry.taskId } : { stepId, resubmit: true };
-              await client.workflow.getHandle(id).executeUpdate('resolve', { args: [request] });
-              resolved++;
-            }
-          })
-          .catch(() => {});
-      }
-    }, 1_000);
+    const operator = startAttentionOperator({
+      client,
+      workflowIds: [`album-${albumId}`, ...input.tracks.map((t) => `album-${albumId}-t0${t.number}`)],
+      ledger: simulator.ledger,
+      secret: SECRET,
+    });
 
     let worker = startWorker();
     let kills = 0;
@@ -126,7 +97,7 @@ describe('faults with real processes', () => {
     for (let i = 0; i < 3 && !finished; i++) {
       await new Promise((r) => setTimeout(r, 4_000 + Math.random() * 4_000));
       if (finished) break;
-      await killed(worker);
+      await worker.kill();
       kills++;
       worker = startWorker();
     }
@@ -134,21 +105,17 @@ describe('faults with real processes', () => {
     try {
       result = await done;
     } finally {
-      clearInterval(operator);
-      await killed(worker);
+      await operator.stop();
+      await worker.kill();
     }
-    console.log(`worker killed ${kills} times; ${resolved} unknown submit(s) resolved from the provider's records`);
+    console.log(`worker killed ${kills} times; ${operator.resolutions} unknown submit(s) resolved from the provider's records`);
     expect(kills).toBeGreaterThan(0);
     expect(result.status).toBe('succeeded');
 
     // Every paid submit names its run and step in its callback token: none may appear twice.
-    const paid = simulator.ledger.map((entry) => {
-      const url = (entry.body as { callBackUrl?: string }).callBackUrl ?? '';
-      const check = verifyCallbackToken(SECRET, url.slice(url.lastIndexOf('/') + 1));
-      return check.ok ? `${check.claims.workflowId}/${check.claims.stepId}` : `unsigned ${entry.route}`;
-    });
-    const twice = paid.filter((key, i) => paid.indexOf(key) !== i);
-    expect(twice).toEqual([]);
+    const paid = namePaidSubmits(simulator.ledger, SECRET);
+    expect(paid.filter((k) => k.startsWith('unsigned '))).toEqual([]);
+    expect(paidMoreThanOnce(simulator.ledger, SECRET)).toEqual([]);
     expect(paid.filter((k) => k.endsWith('/song'))).toHaveLength(3);
   }, 240_000);
 
@@ -169,9 +136,9 @@ describe('faults with real processes', () => {
       expect(result.status).toBe('succeeded');
       expect(endpoint.stats.signalled).toBe(signalledBefore);
       // The provider did try to call back, and gave up: polling finished every step.
-      expect(simulator.ledger.filter((e) => String((e.body as { callBackUrl?: string }).callBackUrl ?? '').includes('/callbacks/')).length).toBeGreaterThan(0);
+      expect(simulator.ledger.filter((e) => callbackUrlOf(e.body) !== undefined).length).toBeGreaterThan(0);
     } finally {
-      await killed(worker);
+      await worker.kill();
     }
   }, 120_000);
 });
