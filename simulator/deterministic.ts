@@ -8,9 +8,35 @@ function digest(...parts: (string | number)[]): Buffer {
   return createHash('sha256').update(parts.join('\0')).digest();
 }
 
-/** 32 lowercase hex characters, like the family's task ids. */
-export function taskIdFor(seed: string, submissionNumber: number): string {
-  return digest(seed, 'task', submissionNumber).toString('hex').slice(0, 32);
+/**
+ * 32 lowercase hex characters, like the family's task ids. The id depends on what was asked, not
+ * on when: concurrent runs submit in a different order every time, and a run with faults must
+ * still get the same ids (and so the same media) as one without. `occurrence` tells apart
+ * identical requests (the second identical submit is a second, different task).
+ */
+export function taskIdFor(seed: string, identity: string, occurrence: number): string {
+  return digest(seed, 'task', identity, occurrence).toString('hex').slice(0, 32);
+}
+
+/** Fields that say where to call back: they carry per-run tokens, not what was asked for. */
+const CALLBACK_FIELD = /call_?back|notify|hook/i;
+
+/** What a request asks for, as text: the route and the body with keys sorted and webhooks left out. */
+export function requestIdentity(route: string, request: unknown): string {
+  const body =
+    typeof request === 'object' && request !== null && !Array.isArray(request)
+      ? Object.fromEntries(Object.entries(request).filter(([key]) => !CALLBACK_FIELD.test(key)))
+      : request;
+  return `${route}\0${canonicalJson(body)}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 /** A UUID-shaped clip id (the family's clip ids are UUIDs). */

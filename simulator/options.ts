@@ -3,6 +3,7 @@
 
 import { join } from 'node:path';
 import { DEFAULT_CALLBACK_DELIVERY, type CallbackDeliveryOptions } from './callbackSender';
+import type { FaultOptions } from './faults';
 import type { StageDelaysMs } from './taskStore';
 
 /**
@@ -24,7 +25,7 @@ export interface SimulatorOptions {
   stageDelaysMs?: Partial<StageDelaysMs>;
   /** Length of each generated clip. Default 12. */
   clipSeconds?: number;
-  /** Ids and media are functions of the seed and the order of submits. Default 'sim'. */
+  /** Ids and media are functions of the seed and the requests (not their order or timing). Default 'sim'. */
   seed?: string;
   /**
    * Keep accepted tasks (and so the ledger) in `<stateDir>/tasks.jsonl` and load them on start,
@@ -44,6 +45,8 @@ export interface SimulatorOptions {
   callbackDelivery?: Partial<CallbackDeliveryOptions>;
   /** Default 'mirror'. */
   errorStatus?: ErrorStatusMode;
+  /** Faults to inject: scripted, random (seeded) and on webhooks. Default: none. */
+  faults?: FaultOptions;
   /** Receives one line per notable event (submits, callback outcomes, render failures). */
   log?: (line: string) => void;
 }
@@ -62,6 +65,7 @@ export interface ResolvedSimulatorOptions {
   sendCallbacks: boolean;
   callbackDelivery: CallbackDeliveryOptions;
   errorStatus: ErrorStatusMode;
+  faults: FaultOptions;
   log: (line: string) => void;
 }
 
@@ -99,6 +103,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedSimulato
     sendCallbacks: options.sendCallbacks ?? true,
     callbackDelivery,
     errorStatus: options.errorStatus ?? 'mirror',
+    faults: options.faults ?? {},
     log: options.log ?? (() => {}),
   };
 }

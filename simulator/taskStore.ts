@@ -8,7 +8,7 @@
 // so their clock starts from the wall-clock submit time they were saved with.
 
 import { performance } from 'node:perf_hooks';
-import { taskIdFor } from './deterministic';
+import { requestIdentity, taskIdFor } from './deterministic';
 
 export type StageName = 'text' | 'first' | 'complete';
 
@@ -28,7 +28,7 @@ export interface SimulatedTask<Content> {
   /** The dialect that accepted the task; only it answers queries for the task. */
   dialect: string;
   id: string;
-  /** 1-based position among accepted submits; ids and media derive from it. */
+  /** 1-based position among accepted submits. */
   sequence: number;
   route: string;
   /** The request body exactly as received. */
@@ -70,6 +70,8 @@ export class TaskStore<Content> {
   private readonly tasks = new Map<string, SimulatedTask<Content>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private submissions = 0;
+  /** How many tasks each distinct request made so far: ids derive from the request and this count. */
+  private readonly occurrences = new Map<string, number>();
   private readonly persist: (task: SimulatedTask<Content>) => void;
   private readonly monotonicNow: () => number;
   private readonly wallNow: () => number;
@@ -85,7 +87,9 @@ export class TaskStore<Content> {
 
   create(spec: NewTask<Content>): SimulatedTask<Content> {
     const sequence = ++this.submissions;
-    const id = taskIdFor(this.seed, sequence);
+    const identity = requestIdentity(spec.route, spec.request);
+    const occurrence = (this.occurrences.get(identity) ?? 0) + 1;
+    const id = taskIdFor(this.seed, identity, occurrence);
     const task: SimulatedTask<Content> = {
       dialect: spec.dialect,
       id,
@@ -99,6 +103,7 @@ export class TaskStore<Content> {
       content: spec.content(id),
     };
     this.persist(task);
+    this.occurrences.set(identity, occurrence);
     this.tasks.set(id, task);
     const onStage = spec.onStage;
     if (onStage) {
@@ -122,6 +127,8 @@ export class TaskStore<Content> {
     };
     this.tasks.set(task.id, task);
     this.submissions = Math.max(this.submissions, task.sequence);
+    const identity = requestIdentity(task.route, task.request);
+    this.occurrences.set(identity, (this.occurrences.get(identity) ?? 0) + 1);
     return task;
   }
 
