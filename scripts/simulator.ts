@@ -2,7 +2,14 @@
 // worker started elsewhere:  npm run simulator -- --port 8788 --seed demo
 
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_STAGE_DELAYS_MS, startSimulator, type StageDelaysMs } from '../simulator/index';
+import {
+  CALLBACK_FAULTS,
+  DEFAULT_STAGE_DELAYS_MS,
+  REQUEST_FAULTS,
+  startSimulator,
+  type FaultOptions,
+  type StageDelaysMs,
+} from '../simulator/index';
 
 function parseNumber(label: string, { integer = false, min = 0 } = {}) {
   return (raw: string): number => {
@@ -11,6 +18,23 @@ function parseNumber(label: string, { integer = false, min = 0 } = {}) {
       throw new InvalidArgumentError(`${label} must be ${integer ? 'an integer' : 'a number'} >= ${min}`);
     }
     return value;
+  };
+}
+
+function parseRate(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !(value >= 0 && value <= 1)) throw new InvalidArgumentError('must be a probability between 0 and 1');
+  return value;
+}
+
+function parseList<T extends string>(allowed: readonly T[]) {
+  return (raw: string): T[] => {
+    const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+    const unknown = items.filter((item) => !(allowed as readonly string[]).includes(item));
+    if (items.length === 0 || unknown.length > 0) {
+      throw new InvalidArgumentError(`${unknown.length > 0 ? `unknown: ${unknown.join(', ')}; ` : ''}choose from ${allowed.join(', ')}`);
+    }
+    return items as T[];
   };
 }
 
@@ -29,7 +53,7 @@ function parseStageDelays(raw: string): StageDelaysMs {
 const program = new Command()
   .name('simulator')
   .description(
-    'Local Suno-compatible music API (AnyInt dialect) that renders real MP3/PNG files and sends webhooks.\n' +
+    'Local Suno-compatible music API (all five dialects on one port) that renders real media and sends webhooks.\n' +
       'Ids and media are deterministic: the same seed and the same requests give the same bytes.',
   )
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
@@ -54,13 +78,25 @@ const program = new Command()
       .choices(['mirror', 'always-200'])
       .default('mirror'),
   )
+  .option('--fault-rate <p>', 'probability that a request gets an injected fault (see --faults)', parseRate, 0)
+  .option('--faults <list>', `faults to inject at random: ${REQUEST_FAULTS.join(',')}`, parseList(REQUEST_FAULTS), [...REQUEST_FAULTS])
+  .addOption(new Option('--fault-on <target>', 'which requests random faults may hit').choices(['submit', 'query', 'any']).default('any'))
+  .option('--callback-fault-rate <p>', 'probability that a webhook is delivered with a fault (see --callback-faults)', parseRate, 0)
+  .option('--callback-faults <list>', `webhook faults: ${CALLBACK_FAULTS.join(',')}`, parseList(CALLBACK_FAULTS), [...CALLBACK_FAULTS])
+  .option('--callback-delay-ms <ms>', 'how late a delayed or held webhook comes', parseNumber('callback delay', { integer: true }), 5000)
+  .option('--hang-ms <ms>', "how long a 'hang' fault holds a request before dropping it", parseNumber('hang', { integer: true, min: 1 }), 120000)
   .option('--quiet', 'print only the URL, no event log')
   .addHelpText(
     'after',
     '\nRoutes: POST /suno/generate, POST /suno/generate-lyrics, GET /suno/query/task?taskId=,\n' +
       '        GET /suno/query/lyrics?taskId=, GET /media/<file>, GET /_sim/ledger (paid submits, no auth)\n' +
+      '        (and the aimusicapi, newapi, acedata and cqt routes on the same port)\n' +
+      '        GET /_sim/faults (what was injected), POST /_sim/faults {"rules":[{"fault":"hang","on":"submit","times":1}]}\n' +
+      '\nFaults: throttled, unavailable, rejected, auth and billing answer in the dialect\'s error envelope; hang and cut\n' +
+      'accept (and charge for) a submit but never deliver the answer. Random faults follow the seed.\n' +
       '\nExample:\n' +
-      '  npm run simulator -- --port 8788 --api-key K --seed S --clip-seconds 6 --stage-delays 500,1000,2000 --no-callbacks',
+      '  npm run simulator -- --port 8788 --api-key K --seed S --clip-seconds 6 --stage-delays 500,1000,2000 --no-callbacks\n' +
+      '  npm run simulator -- --fault-rate 0.2 --faults throttled,unavailable,cut --callback-fault-rate 0.3',
   );
 
 interface CliOptions {
@@ -75,7 +111,22 @@ interface CliOptions {
   publicUrl?: string;
   callbacks: boolean;
   errorStatus: 'mirror' | 'always-200';
+  faultRate: number;
+  faults: (typeof REQUEST_FAULTS)[number][];
+  faultOn: 'submit' | 'query' | 'any';
+  callbackFaultRate: number;
+  callbackFaults: (typeof CALLBACK_FAULTS)[number][];
+  callbackDelayMs: number;
+  hangMs: number;
   quiet?: boolean;
+}
+
+function faultOptions(cli: CliOptions): FaultOptions {
+  return {
+    hangMs: cli.hangMs,
+    random: cli.faultRate > 0 ? { rate: cli.faultRate, faults: cli.faults, on: cli.faultOn } : undefined,
+    callbacks: cli.callbackFaultRate > 0 ? { rate: cli.callbackFaultRate, faults: cli.callbackFaults, delayMs: cli.callbackDelayMs } : undefined,
+  };
 }
 
 async function main(): Promise<void> {
@@ -92,6 +143,7 @@ async function main(): Promise<void> {
     publicUrl: cli.publicUrl,
     sendCallbacks: cli.callbacks,
     errorStatus: cli.errorStatus,
+    faults: faultOptions(cli),
     log: cli.quiet ? undefined : (line) => console.error(`${new Date().toISOString()} ${line}`),
   });
   console.log(simulator.url);

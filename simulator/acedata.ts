@@ -9,6 +9,7 @@
 //   - otherwise: the request is held open until the result is final, then answered.
 
 import { Readable } from 'node:stream';
+import type { FaultStatuses } from './faults';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   audiosRequest,
@@ -102,6 +103,9 @@ function wantsStream(request: FastifyRequest): boolean {
   return request.headers.accept?.toLowerCase().includes(NDJSON) ?? false;
 }
 
+// The statuses this service uses for each class of error, for injected faults.
+const FAULT_STATUSES: FaultStatuses = { throttled: 429, unavailable: 503, rejected: 400, auth: 401, billing: 402 };
+
 export function acedataDialect(context: DialectContext) {
   const { store, media, callbacks, options, log } = context;
 
@@ -170,7 +174,7 @@ export function acedataDialect(context: DialectContext) {
   }
 
   return async function acedataRoutes(app: FastifyInstance): Promise<void> {
-    guardRoutes(app, context, DIALECT, reject);
+    guardRoutes(app, context, DIALECT, reject, FAULT_STATUSES);
 
     app.post('/suno/audios', async (request, reply) => {
       const checked = check(audiosRequest, request.body);

@@ -36,6 +36,8 @@ export function errorCodeFor(status: number): string {
       return 'not_found';
     case 413:
       return 'too_large';
+    case 429:
+      return 'too_many_requests';
     default:
       return status >= 500 ? 'api_error' : 'bad_request';
   }

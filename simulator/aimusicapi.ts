@@ -2,6 +2,7 @@
 // so clients poll. Registered as an encapsulated fastify plugin, so its auth hook and error
 // envelope cover only its own routes.
 
+import type { FaultStatuses } from './faults';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { submitRequest, workQuery, type SubmitRequest } from './aimusicapiRequests';
 import { errorAnswer, queryAnswer, submitAnswer } from './aimusicapiWire';
@@ -29,6 +30,9 @@ function songInput(body: SubmitRequest): SongInput {
   return { lyrics: body.prompt, title: body.title, style: body.tags, instrumental, model: body.model };
 }
 
+// The statuses this service uses for each class of error, for injected faults.
+const FAULT_STATUSES: FaultStatuses = { throttled: 429, unavailable: 503, rejected: 400, auth: 401, billing: 402 };
+
 export function aimusicapiDialect(context: DialectContext) {
   const { store, media, log } = context;
 
@@ -36,7 +40,7 @@ export function aimusicapiDialect(context: DialectContext) {
     reply.code(errorHttpStatus(context, status)).send(errorAnswer(status, message));
 
   return async function aimusicapiRoutes(app: FastifyInstance): Promise<void> {
-    guardRoutes(app, context, DIALECT, reject);
+    guardRoutes(app, context, DIALECT, reject, FAULT_STATUSES);
 
     app.post('/api/submit', async (request, reply) => {
       if (request.body === undefined || request.body === null) return reject(reply, 400, 'body: No body provided');

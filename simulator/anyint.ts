@@ -4,6 +4,8 @@
 // video, cover art, persona, timestamped lyrics) is in anyintPostSong.ts, under the same hooks.
 
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { injectFaults } from './faultHooks';
+import type { FaultStatuses } from './faults';
 import { hasBearerToken } from './auth';
 import {
   check,
@@ -47,6 +49,9 @@ function songInput(body: GenerateRequest): SongInput {
   }
   return { description: body.prompt, instrumental: body.instrumental, model: body.model };
 }
+
+// This family answers 429 when credits run out and 430 when calls come too fast; 455 is maintenance.
+const FAULT_STATUSES: FaultStatuses = { throttled: 430, unavailable: 455, rejected: 400, auth: 401, billing: 429 };
 
 export function anyIntDialect(context: SimulatorContext) {
   const { store, media, callbacks, ledger, options, log } = context;
@@ -98,6 +103,7 @@ export function anyIntDialect(context: SimulatorContext) {
         return reject(reply, 401, 'authentication failed: send Authorization: Bearer <api key>');
       }
     });
+    injectFaults(app, context, FAULT_STATUSES, reject);
 
     // Body parsing failures (bad JSON, wrong content type, oversized body) still answer in the
     // dialect's envelope, because a client reads the envelope first.

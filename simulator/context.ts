@@ -1,7 +1,8 @@
-// What each dialect module is given: the shared task store, media, webhook sender and ledger.
+// What each dialect module is given: the shared task store, media, webhook sender, ledger and faults.
 // Dialects own only their routes and wire shapes.
 
 import type { CallbackSender } from './callbackSender';
+import type { FaultPlan } from './faults';
 import type { LedgerEntry } from './ledger';
 import type { MediaLibrary } from './media';
 import type { ResolvedSimulatorOptions } from './options';
@@ -14,6 +15,7 @@ export interface SimulatorContext {
   media: MediaLibrary;
   callbacks: CallbackSender;
   ledger: LedgerEntry[];
+  faults: FaultPlan;
   /** Public URL of a file served from the media directory. */
   mediaUrl(name: string): string;
   log(line: string): void;

@@ -3,6 +3,7 @@
 // reproduced on purpose so clients can meet them: 451 for a prompt naming an artist, and 429 once
 // too many of the account's tasks are unfinished (the `taskLimit` option).
 
+import type { FaultStatuses } from './faults';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { artistMentioned } from './cqtModeration';
 import {
@@ -70,6 +71,9 @@ const refused = (status: number, message: string): Plan => ({ ok: false, status,
 function isPlan(value: Source | Plan): value is Plan {
   return 'ok' in value;
 }
+
+// 429 is cqt's running-task limit, which its clients treat as "slow down".
+const FAULT_STATUSES: FaultStatuses = { throttled: 429, unavailable: 503, rejected: 400, auth: 401, billing: 402 };
 
 export function cqtDialect(context: DialectContext) {
   const { store, media, options, log } = context;
@@ -172,7 +176,7 @@ export function cqtDialect(context: DialectContext) {
   }
 
   return async function cqtRoutes(app: FastifyInstance): Promise<void> {
-    guardRoutes(app, context, DIALECT, reject);
+    guardRoutes(app, context, DIALECT, reject, FAULT_STATUSES);
 
     app.post('/api/cqt/generator/suno', async (request, reply) => {
       const named = check(taskField, request.body);

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { hasBearerToken } from './auth';
+import { injectFaults } from './faultHooks';
+import type { FaultStatuses } from './faults';
 import type { SimulatorContext } from './context';
 import { ledgerEntryFor } from './ledger';
 import { asSongTask, clipOf, type SongClip, type SongContent, type TaskContent } from './taskContent';
@@ -112,15 +114,17 @@ export function errorHttpStatus(context: SimulatorContext, status: number): numb
 }
 
 /**
- * Bearer auth on every route of the plugin, and body-parsing failures (bad JSON, wrong content
- * type, oversized body) answered in the dialect's envelope, because clients read the envelope first.
+ * Bearer auth on every route of the plugin, injected faults (answered with the dialect's status
+ * for each class), and body-parsing failures (bad JSON, wrong content type, oversized body)
+ * answered in the dialect's envelope, because clients read the envelope first.
  */
-export function guardRoutes(app: FastifyInstance, context: DialectContext, dialect: string, reject: Reject): void {
+export function guardRoutes(app: FastifyInstance, context: DialectContext, dialect: string, reject: Reject, faultStatuses: FaultStatuses): void {
   app.addHook('onRequest', async (request, reply) => {
     if (!hasBearerToken(request.headers.authorization, context.options.apiKey)) {
       return reject(reply, 401, 'authentication failed: send Authorization: Bearer <api key>');
     }
   });
+  injectFaults(app, context, faultStatuses, reject);
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     const status = error.statusCode ?? 500;
     if (status === 413) return reject(reply, 413, 'body: too large');

@@ -10,6 +10,7 @@ import { ffmpegPath, ffprobePath } from '../lib/ffmpeg';
 import { CallbackSender } from './callbackSender';
 import type { SimulatorContext } from './context';
 import { resolveDialectOptions, type DialectOptions } from './dialects';
+import { FaultPlan } from './faults';
 import { ledgerEntryFor, type LedgerEntry } from './ledger';
 import { MediaLibrary } from './media';
 import { resolveOptions, type SimulatorOptions } from './options';
@@ -23,6 +24,8 @@ export type { SimulatorOptions, ErrorStatusMode } from './options';
 export { DEFAULT_STAGE_DELAYS_MS } from './options';
 export type { StageDelaysMs } from './taskStore';
 export type { CallbackDeliveryOptions } from './callbackSender';
+export type { FaultOptions, FaultRule, RandomFaults, CallbackFaults, FaultCounts } from './faults';
+export { FaultPlan, REQUEST_FAULTS, ERROR_FAULTS, EXCHANGE_FAULTS, CALLBACK_FAULTS } from './faults';
 export type { DialectOptions } from './dialects';
 
 export interface RunningSimulator {
@@ -35,6 +38,8 @@ export interface RunningSimulator {
   ledger: LedgerEntry[];
   /** Where media files are written. */
   mediaDir: string;
+  /** Faults to inject from now on, and what was injected so far. */
+  faults: FaultPlan;
   /** Stops timers and webhook retries, closes the server; removes the media dir if it was temporary. */
   close(): Promise<void>;
 }
@@ -57,7 +62,8 @@ export async function startSimulator(options: SimulatorOptions & DialectOptions 
     for (const saved of journal.load()) ledger.push(ledgerEntryFor(store.restore(saved)));
     if (ledger.length > 0) log(`restored ${ledger.length} task(s) from ${journal.file}`);
   }
-  const callbacks = new CallbackSender(settings.callbackDelivery, log);
+  const faults = new FaultPlan(settings.seed, settings.faults);
+  const callbacks = new CallbackSender(settings.callbackDelivery, log, faults);
   // Known only once the port is bound, unless configured.
   let publicUrl = settings.publicUrl ?? '';
   const context: SimulatorContext = {
@@ -66,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions & DialectOptions 
     media,
     callbacks,
     ledger,
+    faults,
     mediaUrl: (name) => `${publicUrl}/media/${encodeURIComponent(name)}`,
     log,
   };
@@ -73,10 +80,11 @@ export async function startSimulator(options: SimulatorOptions & DialectOptions 
   const app = await buildServer(context, dialectOptions);
   const shutdown = async () => {
     store.close();
+    faults.close();
     await callbacks.close();
     await app.close();
     await media.settle();
-    if (ownsMediaDir) await rm(mediaDir, { recursive: true, force: true });
+    if (ownsMediaDir) await rm(mediaDir, { recursive: true, force: true, maxRetries: 3 });
   };
   try {
     await app.listen({ host: settings.host, port: settings.port });
@@ -95,6 +103,7 @@ export async function startSimulator(options: SimulatorOptions & DialectOptions 
     url,
     ledger,
     mediaDir,
+    faults,
     close: () => (closing ??= shutdown()),
   };
 }

@@ -151,7 +151,12 @@ export class MediaLibrary {
 
   /** Resolves when every render started so far has settled (used before deleting the directory). */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.renders.values()]);
+    // A render can start others (a song's parts, then their mix), so wait until no new one appears.
+    for (;;) {
+      const started = [...this.renders.values()];
+      await Promise.allSettled(started);
+      if ([...this.renders.values()].every((render) => started.includes(render))) return;
+    }
   }
 
   private once<T>(name: string, render: () => Promise<T>): Promise<T> {

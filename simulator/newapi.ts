@@ -3,6 +3,7 @@
 // may not forward notify_hook (polling is its main path); the simulator sends one callback, the
 // finished task object, when a hook is given and callbacks are on.
 
+import type { FaultStatuses } from './faults';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   canAffordSubmit,
@@ -60,6 +61,9 @@ function songInput(body: MusicRequest, continued: SongContent | undefined): Song
   return { lyrics: body.prompt, title: body.title, style: body.tags, instrumental, model };
 }
 
+// The relay answers 403 when the quota cannot pay; the rest are the usual statuses.
+const FAULT_STATUSES: FaultStatuses = { throttled: 429, unavailable: 503, rejected: 400, auth: 401, billing: 403 };
+
 export function newapiDialect(context: DialectContext) {
   const { store, media, callbacks, options, log } = context;
 
@@ -86,7 +90,7 @@ export function newapiDialect(context: DialectContext) {
   }
 
   return async function newapiRoutes(app: FastifyInstance): Promise<void> {
-    guardRoutes(app, context, DIALECT, reject);
+    guardRoutes(app, context, DIALECT, reject, FAULT_STATUSES);
 
     app.post('/suno/submit/music', async (request, reply) => {
       const checked = check(musicRequest, request.body);

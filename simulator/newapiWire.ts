@@ -30,6 +30,11 @@ export function errorCodeFor(status: number): string {
       return 'quota_not_enough';
     case 413:
       return 'request_too_large';
+    case 429:
+      return 'rate_limit_exceeded';
+    case 503:
+      // The relay's word when no upstream channel could take the request.
+      return 'get_channel_failed';
     default:
       return status >= 500 ? 'internal_error' : 'error';
   }

@@ -5,13 +5,22 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { acedataDialect } from './acedata';
 import { aimusicapiDialect } from './aimusicapi';
 import { anyIntDialect } from './anyint';
 import type { SimulatorContext } from './context';
 import { cqtDialect } from './cqt';
 import { resolveDialectOptions, type ResolvedDialectOptions } from './dialects';
+import { callbackFaultsSchema, faultRuleSchema, randomFaultsSchema } from './faults';
 import { newapiDialect } from './newapi';
+
+/** `null` turns random faults off; an absent field leaves them as they are. */
+const faultControlSchema = z.strictObject({
+  rules: z.array(faultRuleSchema).optional(),
+  random: randomFaultsSchema.nullable().optional(),
+  callbacks: callbackFaultsSchema.nullable().optional(),
+});
 
 export async function buildServer(
   context: SimulatorContext,
@@ -22,6 +31,26 @@ export async function buildServer(
   const app = Fastify({ logger: false, forceCloseConnections: true });
 
   app.get('/_sim/ledger', async () => ({ count: context.ledger.length, entries: context.ledger }));
+
+  // Faults are switched on while the simulator runs, so one process can play a calm provider and
+  // then a failing one. Like the ledger, this is the simulator's own route: loopback, no API key.
+  app.get('/_sim/faults', async () => ({
+    counts: context.faults.counts(),
+    pending: context.faults.pending(),
+    injected: context.faults.injected,
+  }));
+  app.post('/_sim/faults', async (request, reply) => {
+    const parsed = faultControlSchema.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reply.code(400).send({ code: 400, msg: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
+    }
+    const { rules, random, callbacks } = parsed.data;
+    if (rules) context.faults.add(rules);
+    if (random !== undefined) context.faults.setRandomRequests(random);
+    if (callbacks !== undefined) context.faults.setRandomCallbacks(callbacks);
+    return { pending: context.faults.pending() };
+  });
 
   app.get<{ Params: { name: string } }>('/media/:name', async (request, reply) => {
     const { name } = request.params;
