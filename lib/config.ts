@@ -38,6 +38,7 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: optionalNonEmpty(port).default(8233),
   SIMULATOR_PORT: optionalNonEmpty(port).default(8788),
   OUT_DIR: optionalNonEmpty(z.string().min(1)).default('out'),
+  PROVIDER_TIMEOUT_MS: optionalNonEmpty(z.coerce.number().int().min(100).max(600_000)).default(30_000),
 });
 
 export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
@@ -50,6 +51,8 @@ export interface Config {
   providers: Record<ProviderName, ProviderAccess>;
   /** Most provider tasks running at once, per provider, across every run (`<NAME>_MAX_RUNNING_TASKS`). */
   maxRunningTasks: Record<ProviderName, number>;
+  /** How long one provider HTTP exchange may take; past it a submit's outcome is unknown. */
+  providerTimeoutMs: number;
   callbacks: {
     enabled: boolean;
     port: number;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     provider: e.MUSIC_PROVIDER,
     providers,
     maxRunningTasks,
+    providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     callbacks: { enabled: e.CALLBACKS, port: e.CALLBACK_PORT, publicUrl, secret: e.CALLBACK_SECRET },
     temporal: {
       address: e.TEMPORAL_ADDRESS,
@@ -140,4 +144,5 @@ export const ENVIRONMENT_HELP = `Environment:
   TEMPORAL_NAMESPACE      namespace (default default)
   TEMPORAL_API_KEY        API key for Temporal Cloud (implies TLS)
   TEMPORAL_TLS            on|off: connect with TLS (default off)
+  PROVIDER_TIMEOUT_MS     how long one provider request may take, in ms (default 30000)
   OUT_DIR                 where finished media is written (default ./out)`;

@@ -29,6 +29,7 @@ export function workerDeps({ config, client, simulatorUrl, callbacks, pollScale 
   }
   return {
     ...DEFAULT_ACTIVITY_TUNING,
+    httpTimeoutMs: config.providerTimeoutMs,
     pollScaleFor: (name) => pollScale ?? (config.providers[name].mode === 'simulated' ? SIMULATED_POLL_SCALE : 1),
     endpointFor: (name) => {
       const endpoint = endpoints[name];
