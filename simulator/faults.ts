@@ -55,9 +55,12 @@ export const callbackFaultsSchema = z.strictObject({
 });
 export type CallbackFaults = z.input<typeof callbackFaultsSchema>;
 
+/** One random spec, or several (say, every fault on submits and only network faults on queries). */
+const randomSpecsSchema = z.union([randomFaultsSchema, z.array(randomFaultsSchema)]).transform((specs) => (Array.isArray(specs) ? specs : [specs]));
+
 export const faultOptionsSchema = z.strictObject({
   rules: z.array(faultRuleSchema).default([]),
-  random: randomFaultsSchema.optional(),
+  random: randomSpecsSchema.optional(),
   callbacks: callbackFaultsSchema.optional(),
   /** How long a hung request is held before its connection is dropped. */
   hangMs: z.number().int().positive().default(120_000),
@@ -82,7 +85,7 @@ export function requestTarget(method: string, path: string): 'submit' | 'query' 
 
 export class FaultPlan {
   private readonly rules: ParsedRule[];
-  private random: z.output<typeof randomFaultsSchema> | undefined;
+  private random: z.output<typeof randomFaultsSchema>[];
   private callbackFaults: z.output<typeof callbackFaultsSchema> | undefined;
   readonly hangMs: number;
   private readonly dice: SeededRandom;
@@ -92,7 +95,7 @@ export class FaultPlan {
   constructor(seed: string, options: FaultOptions = {}) {
     const parsed = faultOptionsSchema.parse(options);
     this.rules = parsed.rules;
-    this.random = parsed.random;
+    this.random = parsed.random ?? [];
     this.callbackFaults = parsed.callbacks;
     this.hangMs = parsed.hangMs;
     this.dice = seededRandom(seed, 'faults');
@@ -104,8 +107,8 @@ export class FaultPlan {
   }
 
   /** Replaces the random request faults; null turns them off. */
-  setRandomRequests(random: RandomFaults | null): void {
-    this.random = random === null ? undefined : randomFaultsSchema.parse(random);
+  setRandomRequests(random: RandomFaults | RandomFaults[] | null): void {
+    this.random = random === null ? [] : randomSpecsSchema.parse(random);
   }
 
   /** Replaces the random webhook faults; null turns them off. */
@@ -135,8 +138,9 @@ export class FaultPlan {
     if (rule) {
       fault = rule.fault;
       if (--rule.times === 0) this.rules.splice(index, 1);
-    } else if (this.random && hits(this.random.on) && this.dice.next() < this.random.rate) {
-      fault = this.dice.pick(this.random.faults);
+    } else {
+      const spec = this.random.find((candidate) => hits(candidate.on));
+      if (spec && this.dice.next() < spec.rate) fault = this.dice.pick(spec.faults);
     }
     if (fault) this.injected.push({ fault, target: label, at: new Date().toISOString() });
     return fault;

@@ -18,7 +18,7 @@ import { newapiDialect } from './newapi';
 /** `null` turns random faults off; an absent field leaves them as they are. */
 const faultControlSchema = z.strictObject({
   rules: z.array(faultRuleSchema).optional(),
-  random: randomFaultsSchema.nullable().optional(),
+  random: z.union([randomFaultsSchema, z.array(randomFaultsSchema)]).nullable().optional(),
   callbacks: callbackFaultsSchema.nullable().optional(),
 });
 
