@@ -1,0 +1,211 @@
+// `npm run chaos`: make albums twice with the same simulator seed — once calmly, once while the
+// worker is killed, the dev server restarted, providers fail in every way and callbacks are forged —
+// then check that nothing was paid twice, nothing was lost, and the files are the same.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { planAlbum } from '../lib/albumPlan';
+import { runAlbumPhase, type PhaseReport } from '../lib/chaos/albumPhase';
+import { auditTrackManifests, compareOutputs } from '../lib/chaos/artifactAudit';
+import { loadConfig } from '../lib/config';
+import { exitWith } from '../lib/cli';
+import { projectRoot } from '../lib/projectPaths';
+import { CALLBACK_FAULTS, REQUEST_FAULTS, type StageDelaysMs } from '../simulator';
+import type { AlbumPipelineInput } from '../workflows/albumPipeline';
+
+const DEFAULT_MANIFESTS = ['examples/rainy-day-album.yaml', 'examples/instrumental-ep.yaml'];
+// Query faults are the network's (slow, down, cut), not a provider refusing to show a task it made.
+const QUERY_FAULTS = ['throttled', 'unavailable', 'cut', 'hang'] as const;
+
+function count(label: string, { min = 0 } = {}) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${label} must be a whole number >= ${min}`);
+    return value;
+  };
+}
+
+function rate(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !(value >= 0 && value <= 1)) throw new InvalidArgumentError('must be between 0 and 1');
+  return value;
+}
+
+function stageDelays(raw: string): StageDelaysMs {
+  const [text, first, complete, ...rest] = raw.split(',').map((part) => Number(part.trim()));
+  if (rest.length > 0 || text === undefined || first === undefined || complete === undefined || ![text, first, complete].every((d) => d >= 0) || !(text <= first && first <= complete)) {
+    throw new InvalidArgumentError('expected text,first,complete milliseconds, non-negative and in that order');
+  }
+  return { text, first, complete };
+}
+
+const program = new Command('chaos')
+  .description(
+    'Make albums twice with the same simulator seed: once calmly (the baseline), once under faults, and compare.\n' +
+      'Faults: worker SIGKILLs, dev-server restarts (data kept), provider errors of every class, hung and cut\n' +
+      'submits, duplicated/late/reordered/lost webhooks, and forged callbacks. Prints a table and exits 1 if a\n' +
+      'paid submit was made twice, an artifact was lost or differs, or a run did not succeed.',
+  )
+  .argument('[manifests...]', 'album manifests to make', DEFAULT_MANIFESTS)
+  .option('--kills <n>', 'most worker SIGKILLs (they stop once the albums are done)', count('--kills'), 6)
+  .option('--restarts <n>', 'most dev-server stop/start cycles', count('--restarts'), 2)
+  .option('--forgeries <n>', 'forged callbacks to send', count('--forgeries'), 350)
+  .option('--fault-rate <p>', 'share of provider requests that get a fault', rate, 0.15)
+  .option('--callback-fault-rate <p>', 'share of webhooks delivered with a fault', rate, 0.5)
+  .option('--seed <seed>', 'simulator seed (the same in both runs)', 'chaos')
+  .addOption(new Option('--stage-delays <text,first,complete>', 'simulated task durations in ms').argParser(stageDelays).default({ text: 1000, first: 2000, complete: 3000 }, '1000,2000,3000'))
+  .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
+  .option('--keep', 'keep the work folder (databases, simulator state, both outputs) and print where it is')
+  .option('--json', 'print the figures as JSON instead of a table')
+  .option('--quiet', 'no progress lines, only the result')
+  .addHelpText('after', '\nExamples:\n  npm run chaos\n  npm run chaos -- examples/instrumental-ep.yaml --kills 3 --restarts 1 --fault-rate 0.3');
+
+interface Options {
+  kills: number;
+  restarts: number;
+  forgeries: number;
+  faultRate: number;
+  callbackFaultRate: number;
+  seed: string;
+  stageDelays: StageDelaysMs;
+  timeout: number;
+  keep?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+async function planAlbums(files: string[]): Promise<AlbumPipelineInput[]> {
+  const config = loadConfig({});
+  const inputs: AlbumPipelineInput[] = [];
+  for (const file of files) {
+    const planned = await planAlbum(path.resolve(projectRoot(), file), config, { out: 'unused', callbacks: true });
+    if (!planned.ok) exitWith('chaos', `${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
+    // Faults here are transient by design, so a failed track is tried again rather than skipped.
+    inputs.push({ ...planned.plan.input, failurePolicy: { mode: 'retry', attempts: 6 } });
+  }
+  return inputs;
+}
+
+function byKind(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+async function main(): Promise<void> {
+  program.parse();
+  const opts = program.opts<Options>();
+  const manifests = program.processedArgs[0] as string[];
+  const albums = await planAlbums(manifests);
+  const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  const workDir = await mkdtemp(path.join(tmpdir(), 'music-chaos-'));
+  const common = {
+    workDir,
+    albums,
+    seed: opts.seed,
+    stageDelaysMs: opts.stageDelays,
+    clipSeconds: 6,
+    secret: `chaos-${Math.random().toString(36).slice(2)}-secret-value`,
+    providerTimeoutMs: 5_000,
+    timeoutMs: opts.timeout * 60_000,
+    log: say,
+  };
+
+  try {
+    say(`baseline: ${albums.length} album(s), ${sum(albums.map((a) => a.tracks.length))} tracks, no faults`);
+    const calm = await runAlbumPhase({ ...common, name: 'baseline' });
+    say(`baseline done in ${(calm.wallMs / 1000).toFixed(1)} s; now the same albums under faults`);
+    const chaos = await runAlbumPhase({
+      ...common,
+      name: 'chaos',
+      disruptions: {
+        kills: opts.kills,
+        restarts: opts.restarts,
+        forgeries: opts.forgeries,
+        faults: {
+          random: [
+            { rate: opts.faultRate, faults: [...REQUEST_FAULTS], on: 'submit' },
+            { rate: opts.faultRate, faults: [...QUERY_FAULTS], on: 'query' },
+          ],
+          callbacks: opts.callbackFaultRate > 0 ? { rate: opts.callbackFaultRate, faults: [...CALLBACK_FAULTS], delayMs: 4_000 } : undefined,
+          hangMs: 60_000,
+        },
+      },
+    });
+    const manifestsAudit = await auditTrackManifests(chaos.outDir);
+    const comparison = await compareOutputs(calm.outDir, chaos.outDir);
+    const figures = summarize(calm, chaos, manifestsAudit, comparison);
+    if (opts.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+    else process.stdout.write(`${table(figures)}\n`);
+    if (opts.keep) say(`work folder kept: ${workDir}`);
+    process.exitCode = figures.ok ? 0 : 1;
+  } finally {
+    if (!opts.keep) await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+type Figures = ReturnType<typeof summarize>;
+
+function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: number; lost: string[] }, comparison: { compared: number; missing: string[]; different: string[] }) {
+  const tracks = chaos.albums.flatMap((a) => a.tracks);
+  const requestFaults = Object.fromEntries(REQUEST_FAULTS.map((f) => [f, chaos.faults[f]]));
+  const webhookFaults = Object.fromEntries(CALLBACK_FAULTS.map((f) => [f, chaos.faults[f]]));
+  const statuses: Record<string, number> = {};
+  for (const { status } of chaos.forgeries) statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
+  const refused = chaos.forgeries.filter((f) => f.status >= 400).length;
+  const acceptedAsHints = chaos.forgeries.filter((f) => f.status >= 200 && f.status < 300).length;
+  const runsOk = [...calm.albums, ...chaos.albums].every((a) => a.status === 'succeeded');
+  const artifactsLost = manifests.lost.length + comparison.missing.length;
+  const ok = runsOk && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
+  return {
+    ok,
+    albums: chaos.albums,
+    baselineAlbums: calm.albums,
+    songs: tracks.length,
+    trackAttempts: sum(tracks.map((t) => t.attempts)),
+    kills: chaos.kills,
+    restarts: chaos.restarts,
+    unexpectedWorkerExits: chaos.unexpectedWorkerExits,
+    providerFaults: requestFaults,
+    webhookFaults,
+    forgedCallbacks: { sent: chaos.forgeries.length, refused, acceptedAsHints, byStatus: statuses },
+    endpoint: chaos.endpoint,
+    paidSubmits: { baseline: calm.paidSubmits, chaos: chaos.paidSubmits },
+    paidTwice: chaos.paidTwice,
+    artifacts: { listed: manifests.listed, lost: [...manifests.lost, ...comparison.missing], compared: comparison.compared, different: comparison.different },
+    stepsNeedingAttention: chaos.attentionResolved,
+    wallSeconds: { baseline: Math.round(calm.wallMs / 1000), chaos: Math.round(chaos.wallMs / 1000) },
+  };
+}
+
+function table(f: Figures): string {
+  const albums = f.albums.map((a) => `${a.albumId} ${a.status}`).join(', ');
+  const rows: [string, string][] = [
+    ['runs (albums / songs)', `${f.albums.length} / ${f.songs} (${albums}); ${f.trackAttempts} song attempts`],
+    ['worker kills (SIGKILL)', `${f.kills}${f.unexpectedWorkerExits > 0 ? `; ${f.unexpectedWorkerExits} exited by themselves` : ''}`],
+    ['dev-server restarts', String(f.restarts)],
+    ['provider faults injected', `${sum(Object.values(f.providerFaults))} (${byKind(f.providerFaults)})`],
+    ['webhook faults injected', `${sum(Object.values(f.webhookFaults))} (${byKind(f.webhookFaults)})`],
+    ['callbacks forged', String(f.forgedCallbacks.sent)],
+    ['  refused by the endpoint', `${f.forgedCallbacks.refused} (${byKind(Object.fromEntries(Object.entries(f.forgedCallbacks.byStatus).filter(([s]) => Number(s) >= 400).map(([s, n]) => [`HTTP ${s}`, n])))})`],
+    ['  genuine token, other task id: taken as a hint, ignored', String(f.forgedCallbacks.acceptedAsHints)],
+    ['paid submits (baseline / with faults)', `${f.paidSubmits.baseline} / ${f.paidSubmits.chaos}`],
+    ['paid submits made twice', `${f.paidTwice.length}${f.paidTwice.length > 0 ? ` (${f.paidTwice.join(', ')})` : ''}`],
+    ['artifacts lost', `${f.artifacts.lost.length} (of ${f.artifacts.listed} listed in track.json)${f.artifacts.lost.length > 0 ? `: ${f.artifacts.lost.slice(0, 5).join(', ')}` : ''}`],
+    ['files differing from the calm run', `${f.artifacts.different.length} (of ${f.artifacts.compared} compared by sha256)${f.artifacts.different.length > 0 ? `: ${f.artifacts.different.slice(0, 5).join(', ')}` : ''}`],
+    ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
+    ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value} |`);
+  return [`| ${'what'.padEnd(width)} | figure |`, `| ${'-'.repeat(width)} | --- |`, ...lines, '', f.ok ? 'chaos: OK' : 'chaos: FAILED'].join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
