@@ -43,7 +43,16 @@ export interface DevServer {
   namespace: string;
   /** The server's pid, or undefined when the SDK runs it for us (fallback without a local CLI). */
   pid?: number;
+  /** The SQLite file holding the server's state. */
+  dbFile: string;
   stop(): Promise<void>;
+  /**
+   * A new server on the same address (the ports actually bound, even if 0 was asked for) with the
+   * same database, so every run, timer and task queue picks up where it was, and workers and clients
+   * reconnect to the address they already have. Fault tests use it to take the server away mid-run.
+   * Call it after stop(): a running server holds the port, which fails as in startDevServer.
+   */
+  startAgain(): Promise<DevServer>;
 }
 
 const DEFAULT_PORT = 7233;
@@ -150,9 +159,11 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     }
   }
 
+  const startAgain = () => startDevServer({ ...opts, cliPath, port, uiPort, dbFile });
+
   if (!cliPath) {
     log('No local temporal CLI; letting the Temporal SDK download one (needs internet).');
-    return startWithSdk({ ip, port, uiPort, dbFile, namespace, attributes });
+    return startWithSdk({ ip, port, uiPort, dbFile, namespace, attributes, startAgain });
   }
 
   const args = [
@@ -228,7 +239,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     for (const line of tail) log(`  ${line}`);
   });
 
-  return { address, uiUrl, namespace, pid: child.pid, stop };
+  return { address, uiUrl, namespace, pid: child.pid, dbFile, stop, startAgain };
 }
 
 function describeExit(info: { code: number | null; signal: NodeJS.Signals | null; error?: Error }): string {
@@ -295,6 +306,7 @@ async function startWithSdk(o: {
   dbFile: string;
   namespace: string;
   attributes: { name: string; type: SearchAttributeType }[];
+  startAgain: () => Promise<DevServer>;
 }): Promise<DevServer> {
   let env: TestWorkflowEnvironment;
   try {
@@ -320,6 +332,8 @@ async function startWithSdk(o: {
     address: env.address,
     uiUrl: o.uiPort === undefined ? undefined : `http://${hostPort(o.ip, o.uiPort)}`,
     namespace: o.namespace,
+    dbFile: o.dbFile,
     stop: () => env.teardown(),
+    startAgain: o.startAgain,
   };
 }
