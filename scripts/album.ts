@@ -5,6 +5,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type Workflo
 import { planAlbum } from '../lib/albumPlan';
 import { ENVIRONMENT_HELP } from '../lib/config';
 import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
+import { outageNotice, resultThroughOutages } from '../lib/runResult';
 import { openSession } from '../lib/session';
 import { innermostMessage } from '../workflows/errors';
 import { albumProgressQuery, type AlbumProgress } from '../workflows/albumDefinitions';
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     const stop = showProgress(handle, opts.json ? () => {} : say);
     let result: AlbumPipelineResult;
     try {
-      result = await handle.result();
+      result = await resultThroughOutages<AlbumPipelineResult>(handle, { onOutage: outageNotice(`album ${workflowId}`) });
     } finally {
       stop();
     }

@@ -4,6 +4,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { planAlbum, type AlbumPlan } from '../lib/albumPlan';
 import { ENVIRONMENT_HELP } from '../lib/config';
 import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
+import { outageNotice, resultThroughOutages } from '../lib/runResult';
 import { openSession } from '../lib/session';
 import { shortHash } from '../lib/slug';
 import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../workflows/batchPipeline';
@@ -76,7 +77,7 @@ async function main(): Promise<void> {
     }, 2000);
     let done: BatchAlbumSummary[];
     try {
-      done = await handle.result();
+      done = await resultThroughOutages<BatchAlbumSummary[]>(handle, { onOutage: outageNotice(`batch ${workflowId}`) });
     } finally {
       clearInterval(timer);
     }

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../lib/config';
 import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
+import { outageNotice, resultThroughOutages } from '../lib/runResult';
 import { openSession } from '../lib/session';
 import { innermostMessage } from '../workflows/errors';
 import { shortHash, slugify } from '../lib/slug';
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     const stopProgress = showProgress(handle, opts.json ? () => {} : say);
     let result: SongPipelineResult;
     try {
-      result = await handle.result();
+      result = await resultThroughOutages<SongPipelineResult>(handle, { onOutage: outageNotice(`run ${workflowId}`) });
     } finally {
       stopProgress();
     }

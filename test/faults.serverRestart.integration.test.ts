@@ -14,11 +14,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Client, Connection, ServiceError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttentionOperator } from '../lib/chaos/attentionOperator';
 import { namePaidSubmits, paidMoreThanOnce } from '../lib/chaos/paidSubmits';
 import { startWorkerProcess, type WorkerProcess } from '../lib/chaos/workerProcess';
+import { resultThroughOutages } from '../lib/runResult';
 import { startDevServer, type DevServer } from '../lib/devServer';
 import { SIMULATOR_API_KEY } from '../lib/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
@@ -66,23 +67,6 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-/**
- * The run's result, waiting through outages: the client's own retries give up after about 20 s
- * without a server, while the run itself is safe in the server's database. Asking again attaches
- * to the same run, as running `npm run album` again would.
- */
-async function resultThroughOutages<T>(handle: WorkflowHandle, onOutage: (err: Error) => void): Promise<T> {
-  for (;;) {
-    try {
-      return (await handle.result()) as T;
-    } catch (err) {
-      if (!(err instanceof ServiceError)) throw err;
-      onOutage(err);
-      await sleep(1_000);
-    }
-  }
-}
-
 async function sha256Of(file: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(file))
@@ -129,7 +113,7 @@ describe('faults with real processes: the Temporal server', () => {
     void worker.exited.then((exit) => note(`worker process exited (${exit.signal ?? `code ${exit.code}`})`));
 
     const handle = await client.workflow.start('albumPipeline', { taskQueue: TASK_QUEUE, workflowId: `album-${albumId}`, args: [input] });
-    const done = resultThroughOutages<AlbumPipelineResult>(handle, (err) => note(`result() gave up (${err.message}); waiting again`));
+    const done = resultThroughOutages<AlbumPipelineResult>(handle, { onOutage: (err) => note(`result() gave up (${err.message}); waiting again`) });
     // A submit cut off by the outage (sent, answer never recorded) waits for an operator, like a killed worker's.
     const operator = startAttentionOperator({
       client,

@@ -13,6 +13,7 @@ import { PROVIDER_NAMES } from '../../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
 import { innermostMessage } from '../../workflows/errors';
 import { startDevServer, type DevServer } from '../devServer';
+import { resultThroughOutages } from '../runResult';
 import { SIMULATOR_API_KEY } from '../workerDeps';
 import { startAttentionOperator } from './attentionOperator';
 import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
@@ -215,22 +216,11 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
   }
 }
 
-/**
- * The album's result, riding out a server that goes away: a lost connection is retried until the
- * deadline, while a failed run is an answer.
- */
+/** The album's result, riding out the restarts; a failed run is an answer, and so is the deadline. */
 async function waitForResult(handle: WorkflowHandle, deadline: number): Promise<AlbumPipelineResult | { error: string }> {
   const late = new Promise<{ error: string }>((resolve) => setTimeout(() => resolve({ error: 'no result before the deadline' }), Math.max(0, deadline - Date.now())).unref());
-  const result = (async () => {
-    for (;;) {
-      try {
-        return (await handle.result()) as AlbumPipelineResult;
-      } catch (error) {
-        if (error instanceof WorkflowFailedError) return { error: innermostMessage(error) };
-        if (Date.now() > deadline) return { error: `no result before the deadline: ${(error as Error).message}` };
-        await sleep(1_000);
-      }
-    }
-  })();
+  const result = resultThroughOutages<AlbumPipelineResult>(handle, { deadline }).catch((error: unknown) => ({
+    error: error instanceof WorkflowFailedError ? innermostMessage(error) : (error as Error).message,
+  }));
   return Promise.race([result, late]);
 }
