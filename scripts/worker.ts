@@ -1,7 +1,7 @@
 // `npm run worker`: one more worker process for a running Temporal server (scale out by running more,
 // on any machine). Providers without an API key are reached at SIMULATOR_URL; webhooks are expected
 // at CALLBACK_PUBLIC_URL (or the loopback callback port), served by `npm start` or another process.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveCallbackSecret } from '../lib/callbackSecret';
@@ -12,17 +12,42 @@ import { createMusicWorker } from '../workers/worker';
 
 const program = new Command('worker')
   .description('Run one worker (workflows and activities) against a running Temporal server until Ctrl-C.')
+  .option(
+    '--wait-for-server <seconds>',
+    'how long to wait for the Temporal server to answer at start (a worker brought up before its server, after a reboot say)',
+    parseSeconds,
+    60,
+  )
   .addHelpText('after', `\nAlso: SIMULATOR_URL  base URL of a running simulator, for providers without an API key\n\n${ENVIRONMENT_HELP}`);
+
+function parseSeconds(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('must be a number of seconds >= 0');
+  return value;
+}
+
+/** Connects, trying again every 2 s until the deadline: a server still starting is not an error yet. */
+async function connectWhenReady(address: string, options: { tls: boolean; apiKey?: string }, waitSeconds: number): Promise<Connection> {
+  const deadline = Date.now() + waitSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Connection.connect({ address, tls: options.tls, apiKey: options.apiKey, connectTimeout: '2s' });
+    } catch {
+      if (Date.now() >= deadline) exitWith('worker', `no Temporal server answers at ${address}; start one with npm start`, 1);
+      if (attempt === 1) process.stderr.write(`waiting up to ${waitSeconds} s for the Temporal server at ${address}\n`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
+  }
+}
 
 async function main(): Promise<void> {
   program.parse();
+  const { waitForServer } = program.opts<{ waitForServer: number }>();
   const config = configOrExit('worker');
   const simulatorUrl = process.env.SIMULATOR_URL || undefined;
   if (simulatorUrl && !/^https?:\/\//.test(simulatorUrl)) exitWith('worker', 'SIMULATOR_URL: must be an http(s) URL');
   const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
-  const connection = await Connection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey }).catch(() =>
-    exitWith('worker', `no Temporal server answers at ${address}; start one with npm start`, 1),
-  );
+  const connection = await connectWhenReady(address, { tls: config.temporal.tls, apiKey: config.temporal.apiKey }, waitForServer);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const nativeConnection = await NativeConnection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey });
   const callbacks = { publicUrl: config.callbacks.publicUrl ?? `http://127.0.0.1:${config.callbacks.port}`, secret: resolveCallbackSecret(config.callbacks.secret) };
