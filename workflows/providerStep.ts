@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  isCancellation,
   proxyActivities,
   sleep,
   upsertSearchAttributes,
@@ -17,6 +18,7 @@ import { isTerminal, type CallbackStage, type ProviderName, type StepKind, type 
 import type { AttentionBoard } from './attention';
 import type { SlotClaims } from './slotClaims';
 import type { ProviderEvent, StepProgress } from './definitions';
+import { innermostMessage } from './errors';
 import { MusicStep } from './searchAttributes';
 
 export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
@@ -186,7 +188,19 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
         runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
         continue;
       }
-      const snapshot = await queryProviderTask(queryInput);
+      let snapshot: TaskSnapshot;
+      try {
+        snapshot = await queryProviderTask(queryInput);
+      } catch (err) {
+        // A hint is only a hint: when the query that would confirm it keeps failing for a transient
+        // reason (the provider throttles or is down for longer than the query's few retries), the
+        // poll, which retries until the deadline, still finds the outcome. Failing the step here
+        // would throw away a task that was paid for and may well have finished. Only errors that
+        // no retry can fix (auth, billing...) end the step, as they would end the poll.
+        if (!isTransientQueryFailure(err)) throw err;
+        runner.report({ stepId, kind, providerStatus: `callback not confirmed yet: ${innermostMessage(err)}` });
+        continue;
+      }
       runner.report({ stepId, kind, state: snapshot.state, providerStatus: snapshot.providerStatus });
       if (isTerminal(snapshot.state)) final = snapshot;
     }
@@ -206,6 +220,14 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
 }
 
 type Submitted = Awaited<ReturnType<MusicActivities['submitProviderTask']>>;
+
+/** A query that failed only because its retries ran out on errors a later retry could fix. */
+function isTransientQueryFailure(err: unknown): boolean {
+  // A cancelled run (or step) must stop, not wait on.
+  if (!(err instanceof ActivityFailure) || isCancellation(err)) return false;
+  const cause = err.cause;
+  return !(cause instanceof ApplicationFailure) || !(cause.nonRetryable || NEVER_RETRY.includes(cause.type ?? ''));
+}
 
 function isAmbiguous(err: unknown): boolean {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AMBIGUOUS_FAILURE;
