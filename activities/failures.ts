@@ -8,15 +8,16 @@ export const WIRE_FORMAT_FAILURE = 'ProviderWireFormat';
 
 /**
  * `submitting` marks errors raised while creating a task: there an unreadable answer means the task
- * may exist, which is the ambiguous case, not a transient one.
+ * may exist, which is the ambiguous case, not a transient one. `retryDelayMs`, when given, is the
+ * delay before a retry the provider did not time itself (no Retry-After).
  */
-export function toActivityFailure(err: unknown, submitting: boolean): unknown {
+export function toActivityFailure(err: unknown, submitting: boolean, retryDelayMs?: number): unknown {
   if (err instanceof ProviderError) {
     return ApplicationFailure.create({
       type: failureTypeOf(err.errorClass),
       message: err.message,
       nonRetryable: !err.retryable,
-      nextRetryDelay: err.retryAfterMs,
+      nextRetryDelay: err.retryAfterMs ?? retryDelayMs,
       details: [{ provider: err.provider, code: err.code, errorClass: err.errorClass, providerMessage: err.providerMessage }],
     });
   }
@@ -25,6 +26,7 @@ export function toActivityFailure(err: unknown, submitting: boolean): unknown {
       type: submitting ? failureTypeOf('ambiguous') : WIRE_FORMAT_FAILURE,
       message: err.message,
       nonRetryable: submitting,
+      nextRetryDelay: submitting ? undefined : retryDelayMs,
     });
   }
   return err;

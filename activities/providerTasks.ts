@@ -95,11 +95,15 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
      */
     async awaitProviderTask(input: QueryInput): Promise<TaskSnapshot> {
       const { attempt } = activityInfo();
+      const nextPollMs = Math.max(100, Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScaleFor(input.provider)));
       let snapshot: TaskSnapshot;
       try {
         snapshot = await query(adapterFor(input.provider), input);
       } catch (err) {
-        throw toActivityFailure(err, false);
+        // A failed poll is tried again on the poll schedule. Left to the retry policy's backoff, whose
+        // attempt count includes every "still running" poll before it, one error late in a long
+        // render would put the next poll minutes away.
+        throw toActivityFailure(err, false, nextPollMs);
       }
       if (isTerminal(snapshot.state)) return snapshot;
       throw ApplicationFailure.create({
@@ -107,7 +111,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // Expected on every poll but the last: logged at debug level, not as a warning.
         category: ApplicationFailureCategory.BENIGN,
         message: `${input.provider} ${input.kind} task ${input.taskId} is ${snapshot.providerStatus} (poll ${attempt})`,
-        nextRetryDelay: Math.max(100, Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScaleFor(input.provider))),
+        nextRetryDelay: nextPollMs,
       });
     },
   };
