@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   for (const file of files) {
     const planned = await planAlbum(file, config, { out: opts.out, callbacks: opts.callbacks });
     if (planned.ok) plans.push(planned.plan);
-    else problems.push(...planned.errors.map((e) => `${file}: ${e}`));
+    // Some errors (a missing file) already start with the file's name.
+    else problems.push(...planned.errors.map((e) => (e.startsWith(`${file}:`) ? e : `${file}: ${e}`)));
   }
   const ids = plans.map((p) => p.album.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

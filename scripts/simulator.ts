@@ -11,11 +11,12 @@ import {
   type StageDelaysMs,
 } from '../simulator/index';
 
-function parseNumber(label: string, { integer = false, min = 0 } = {}) {
+function parseNumber(label: string, { integer = false, min = 0, max = Number.POSITIVE_INFINITY } = {}) {
   return (raw: string): number => {
     const value = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-      throw new InvalidArgumentError(`${label} must be ${integer ? 'an integer' : 'a number'} >= ${min}`);
+    if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      const range = Number.isFinite(max) ? `between ${min} and ${max}` : `>= ${min}`;
+      throw new InvalidArgumentError(`${label} must be ${integer ? 'an integer' : 'a number'} ${range}`);
     }
     return value;
   };
@@ -57,7 +58,7 @@ const program = new Command()
       'Ids and media are deterministic: the same seed and the same requests give the same bytes.',
   )
   .option('--host <host>', 'interface to listen on', '127.0.0.1')
-  .option('--port <port>', 'port to listen on (0 = any free port)', parseNumber('port', { integer: true }), 8788)
+  .option('--port <port>', 'port to listen on (0 = any free port)', parseNumber('port', { integer: true, max: 65535 }), 8788)
   .option('--api-key <key>', 'Bearer token clients must send', 'sim-key')
   .option('--seed <seed>', 'seed for task ids, lyrics and media', 'sim')
   .option('--clip-seconds <seconds>', 'length of each generated clip', parseNumber('clip seconds', { min: 0.1 }), 12)
