@@ -30,8 +30,10 @@ export type FaultStatuses = Record<ErrorFault, number>;
 export const faultRuleSchema = z.strictObject({
   fault: z.enum(REQUEST_FAULTS),
   on: z.enum(['submit', 'query', 'any']).default('submit'),
-  /** Only requests whose "METHOD /path" contains this text, e.g. "POST /suno/generate". */
+  /** Only requests whose "METHOD /path" contains this text, e.g. "/suno/generate" (also -lyrics, -cover...). */
   match: z.string().min(1).optional(),
+  /** Only requests to exactly this "METHOD /path", e.g. "POST /suno/generate". */
+  route: z.string().regex(/^[A-Z]+ \/\S*$/, 'must be "METHOD /path"').optional(),
   /** How many matching requests the rule hits before it is spent. */
   times: z.number().int().positive().default(1),
 });
@@ -87,7 +89,7 @@ export class FaultPlan {
   private readonly rules: ParsedRule[];
   private random: z.output<typeof randomFaultsSchema>[];
   private callbackFaults: z.output<typeof callbackFaultsSchema> | undefined;
-  readonly hangMs: number;
+  hangMs: number;
   private readonly dice: SeededRandom;
   private readonly released = new AbortController();
   readonly injected: InjectedFault[] = [];
@@ -116,6 +118,11 @@ export class FaultPlan {
     this.callbackFaults = callbacks === null ? undefined : callbackFaultsSchema.parse(callbacks);
   }
 
+  /** Drops every scripted rule not yet spent. */
+  clearRules(): void {
+    this.rules.length = 0;
+  }
+
   /** Scripted rules not yet spent. */
   pending(): ParsedRule[] {
     return this.rules.map((rule) => ({ ...rule }));
@@ -132,7 +139,9 @@ export class FaultPlan {
     const target = requestTarget(method, path);
     const label = `${method} ${path}`;
     const hits = (on: FaultTarget) => on === 'any' || on === target;
-    const index = this.rules.findIndex((rule) => hits(rule.on) && (rule.match === undefined || label.includes(rule.match)));
+    const index = this.rules.findIndex(
+      (rule) => hits(rule.on) && (rule.match === undefined || label.includes(rule.match)) && (rule.route === undefined || label === rule.route),
+    );
     let fault: RequestFault | undefined;
     const rule = this.rules[index];
     if (rule) {

@@ -17,7 +17,10 @@ import { newapiDialect } from './newapi';
 
 /** `null` turns random faults off; an absent field leaves them as they are. */
 const faultControlSchema = z.strictObject({
+  /** Drop the rules not yet spent (before adding any given with it). */
+  clear: z.boolean().optional(),
   rules: z.array(faultRuleSchema).optional(),
+  hangMs: z.number().int().positive().optional(),
   random: z.union([randomFaultsSchema, z.array(randomFaultsSchema)]).nullable().optional(),
   callbacks: callbackFaultsSchema.nullable().optional(),
 });
@@ -45,8 +48,10 @@ export async function buildServer(
       const issue = parsed.error.issues[0];
       return reply.code(400).send({ code: 400, msg: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` });
     }
-    const { rules, random, callbacks } = parsed.data;
+    const { clear, rules, random, callbacks, hangMs } = parsed.data;
+    if (clear) context.faults.clearRules();
     if (rules) context.faults.add(rules);
+    if (hangMs !== undefined) context.faults.hangMs = hangMs;
     if (random !== undefined) context.faults.setRandomRequests(random);
     if (callbacks !== undefined) context.faults.setRandomCallbacks(callbacks);
     return { pending: context.faults.pending() };

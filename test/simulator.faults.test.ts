@@ -117,6 +117,24 @@ describe('injected exchange faults', () => {
     expect(report.counts.billing).toBe(2);
   });
 
+  it('a rule can name one exact route, and pending rules can be cleared over HTTP', async () => {
+    const control = (body: unknown) =>
+      fetch(`${simulator.url}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    // "POST /suno/generate" as a substring would also hit /suno/generate-lyrics; as a route it does not.
+    expect((await control({ rules: [{ fault: 'unavailable', route: 'POST /suno/generate', times: 5 }] })).status).toBe(200);
+    const adapter = adapterFor('anyint');
+    const lyrics = adapter.buildSubmit({ kind: 'lyrics', lyrics: { prompt: 'words about rain' } }, 'http://127.0.0.1:9/unused');
+    await callProvider(adapter, { baseUrl: simulator.url, apiKey: API_KEY }, lyrics, { timeoutMs: 5_000, idempotent: false });
+    expect((await errorOf(submitSong(simulator, 'anyint'))).errorClass).toBe('unavailable');
+    expect(simulator.faults.pending()).toEqual([expect.objectContaining({ route: 'POST /suno/generate', times: 4 })]);
+
+    const cleared = await control({ clear: true, hangMs: 1_000 });
+    expect(await cleared.json()).toEqual({ pending: [] });
+    expect(simulator.faults.hangMs).toBe(1_000);
+    await submitSong(simulator, 'anyint');
+    expect((await control({ rules: [{ fault: 'hang', route: 'POST suno' }] })).status).toBe(400);
+  });
+
   it('random faults follow the seed: the same seed injects on the same requests', async () => {
     const pattern = async () => {
       const seeded = await startSimulator({ apiKey: API_KEY, seed: 'dice', sendCallbacks: false, clipSeconds: 1, faults: { random: { rate: 0.5, faults: ['unavailable'], on: 'submit' } } });
