@@ -34,6 +34,8 @@ export interface DevServerOptions {
   /** Forward every line the server prints to `log`, not just those explaining a failure. */
   verbose?: boolean;
   log?: (line: string) => void;
+  /** Called when the server exits after startup without stop() (a crash, an OOM kill). */
+  onUnexpectedExit?: () => void;
 }
 
 export interface DevServer {
@@ -237,6 +239,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
     unhook();
     log(`The Temporal dev server stopped unexpectedly (${describeExit(info)}). Last output:`);
     for (const line of tail) log(`  ${line}`);
+    opts.onUnexpectedExit?.();
   });
 
   return { address, uiUrl, namespace, pid: child.pid, dbFile, stop, startAgain };

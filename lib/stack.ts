@@ -13,7 +13,7 @@ import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 import { resolveCallbackSecret } from './callbackSecret';
 import { dataDir } from './projectPaths';
 import type { Config } from './config';
-import { startDevServer } from './devServer';
+import { startDevServer, type DevServer } from './devServer';
 import { SIMULATOR_API_KEY, workerDeps } from './workerDeps';
 
 export interface StackOptions {
@@ -45,6 +45,8 @@ export interface RunningStack {
   namespace: string;
   taskQueue: string;
   uiUrl?: string;
+  /** The embedded dev server's current process id (it changes when the server is started again). */
+  devServerPid?: () => number | undefined;
   simulatorUrl?: string;
   callbackUrl?: string;
   callbackEndpoint?: CallbackEndpoint;
@@ -52,6 +54,9 @@ export interface RunningStack {
 }
 
 export { SIMULATOR_API_KEY };
+
+/** Tries to bring a crashed embedded dev server back before giving up (and saying so). */
+const DEV_SERVER_RESTARTS = 5;
 
 let runtimeInstalled = false;
 
@@ -78,9 +83,26 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
   try {
     let address = config.temporal.address;
+    let devServerPid: (() => number | undefined) | undefined;
     let uiUrl: string | undefined;
     if (!address) {
-      const dev = await startDevServer({
+      // The embedded server is supervised: if it dies, it is started again on its database, and the
+      // worker, callback endpoint and clients reconnect by themselves. Runs lose nothing but time.
+      let dev: DevServer;
+      let stopped = false;
+      const restart = async () => {
+        for (let attempt = 1; attempt <= DEV_SERVER_RESTARTS && !stopped; attempt++) {
+          try {
+            dev = await dev.startAgain();
+            log(`Temporal dev server started again at ${dev.address} (its runs continue)`);
+            return;
+          } catch (error) {
+            log(`starting the Temporal dev server again failed (attempt ${attempt}/${DEV_SERVER_RESTARTS}): ${(error as Error).message.split('\n')[0]}`);
+            await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt));
+          }
+        }
+      };
+      dev = await startDevServer({
         port: options.devServer?.port ?? config.temporal.devServerPort,
         uiPort: options.devServer?.uiPort ?? config.temporal.uiPort,
         ui: options.devServer?.ui ?? true,
@@ -88,8 +110,13 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         namespace: config.temporal.namespace,
         searchAttributes: MUSIC_SEARCH_ATTRIBUTES.map((k) => k.name),
         log,
+        onUnexpectedExit: () => void restart(),
       });
-      stops.push(() => dev.stop());
+      devServerPid = () => dev.pid;
+      stops.push(() => {
+        stopped = true;
+        return dev.stop();
+      });
       address = dev.address;
       uiUrl = dev.uiUrl;
       log(`Temporal dev server at ${address}${uiUrl ? `, UI at ${uiUrl}` : ''}`);
@@ -101,7 +128,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporal.namespace });
 
-    const stack: RunningStack = { client, address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, uiUrl, stop };
+    const stack: RunningStack = { client, address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, uiUrl, devServerPid, stop };
     if (options.worker === false) return stack;
 
     const simulated = PROVIDER_NAMES.filter((name) => config.providers[name].mode === 'simulated');
