@@ -18,7 +18,11 @@ const program = new Command('worker')
     parseSeconds,
     60,
   )
-  .addHelpText('after', `\nAlso: SIMULATOR_URL  base URL of a running simulator, for providers without an API key\n\n${ENVIRONMENT_HELP}`);
+  .addHelpText(
+    'after',
+    `\nAlso: SIMULATOR_URL         base URL of a running simulator, for providers without an API key\n` +
+      `      WORKER_EXIT_WITH_PID  stop when that process ends (for supervisors that start workers as children)\n\n${ENVIRONMENT_HELP}`,
+  );
 
 function parseSeconds(raw: string): number {
   const value = Number(raw);
@@ -40,8 +44,27 @@ async function connectWhenReady(address: string, options: { tls: boolean; apiKey
   }
 }
 
+/**
+ * WORKER_EXIT_WITH_PID: end this worker when that process is gone. Whoever starts workers as child
+ * processes (a supervisor script, a test) gets no orphans that go on taking tasks after it died.
+ */
+function exitWithProcess(raw: string | undefined): void {
+  if (!raw) return;
+  const pid = Number(raw);
+  if (!Number.isInteger(pid) || pid <= 0) exitWith('worker', 'WORKER_EXIT_WITH_PID: must be a process id');
+  setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      process.stderr.write(`worker: process ${pid} is gone; stopping\n`);
+      process.exit(1);
+    }
+  }, 1_000).unref();
+}
+
 async function main(): Promise<void> {
   program.parse();
+  exitWithProcess(process.env.WORKER_EXIT_WITH_PID);
   const { waitForServer } = program.opts<{ waitForServer: number }>();
   const config = configOrExit('worker');
   const simulatorUrl = process.env.SIMULATOR_URL || undefined;

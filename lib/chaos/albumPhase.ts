@@ -97,11 +97,13 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const endpoint = await startCallbackEndpoint({ client, secret: options.secret, port: 0 });
     cleanups.push(() => endpoint.close());
 
+    // A queue of its own: no worker of another run (or a stray one) can take this phase's tasks.
+    const taskQueue = `chaos-${options.name}-${process.pid}-${started}`;
     let unexpectedWorkerExits = 0;
     const startWorker = (): WorkerProcess => {
       const worker = startWorkerProcess({
         temporalAddress: server.address,
-        taskQueue: 'chaos',
+        taskQueue,
         simulatorUrl: simulator.url,
         callbackPublicUrl: endpoint.url,
         callbackSecret: options.secret,
@@ -124,7 +126,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const handles = await Promise.all(
       options.albums.map((input) =>
         client.workflow.start('albumPipeline', {
-          taskQueue: 'chaos',
+          taskQueue,
           workflowId: `album-${input.albumId}`,
           args: [{ ...input, outDir: path.join(outDir, input.albumId), tracks: input.tracks.map((t) => ({ ...t, outDir: path.join(outDir, input.albumId, path.basename(t.outDir)) })) }],
         }),

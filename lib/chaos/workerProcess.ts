@@ -41,8 +41,10 @@ export interface WorkerProcess {
 
 export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess {
   const root = projectRoot();
-  // node + tsx's cli rather than `npx tsx`: no npm wrapper process in between, so the pid we kill is the worker.
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'scripts/worker.ts')], {
+  // Node with tsx as a loader, in one process: neither `npx tsx` nor tsx's cli will do, because both
+  // run the script in a child process, so a SIGKILL would hit the wrapper and leave the real worker
+  // running as an orphan (which then goes on working: no kill at all, and a stray worker later).
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/worker.ts')], {
     cwd: root,
     env: withOverrides(process.env, {
       TEMPORAL_ADDRESS: options.temporalAddress,
@@ -50,6 +52,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       SIMULATOR_URL: options.simulatorUrl,
       CALLBACK_PUBLIC_URL: options.callbackPublicUrl,
       CALLBACK_SECRET: options.callbackSecret,
+      // If this process dies without killing the worker (a crashed test, Ctrl-C), the worker ends too.
+      WORKER_EXIT_WITH_PID: String(process.pid),
       ...options.env,
     }),
     stdio: ['ignore', options.onStdoutLine ? 'pipe' : 'ignore', options.onStderrLine ? 'pipe' : 'ignore'],
