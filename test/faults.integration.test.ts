@@ -14,8 +14,9 @@ import { startDevServer, type DevServer } from '../lib/devServer';
 import { SIMULATOR_API_KEY } from '../lib/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
-import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
+import type { AlbumPipelineResult } from '../workflows/albumPipeline';
 import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
+import { threeTrackFaultAlbum } from './helpers/faultAlbum';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 const SECRET = 'fault-test-secret-fault-test-secret';
@@ -58,25 +59,7 @@ function startWorker(): WorkerProcess {
 describe('faults with real processes', () => {
   it('completes the album with no paid submit made twice', async () => {
     const albumId = 'fault-album';
-    const input: AlbumPipelineInput = {
-      albumId,
-      title: 'Fault Album',
-      artist: 'Chaos',
-      provider: 'anyint',
-      outDir: path.join(scratch, 'out', albumId),
-      persona: { strategy: 'none' },
-      concurrency: 2,
-      failurePolicy: { mode: 'skip' },
-      callbacks: true,
-      tracks: [1, 2, 3].map((n) => ({
-        number: n,
-        title: `Track ${n}`,
-        request: { prompt: `fault track ${n}`, instrumental: false, style: 'rock' },
-        steps: ['lyrics', 'song', 'wav'],
-        outDir: path.join(scratch, 'out', albumId, `0${n}`),
-        fileStem: `0${n} - Track ${n}`,
-      })),
-    };
+    const input = threeTrackFaultAlbum(albumId, 'Fault Album', path.join(scratch, 'out'));
     const handle = await client.workflow.start('albumPipeline', { taskQueue: TASK_QUEUE, workflowId: `album-${albumId}`, args: [input] });
     const done = handle.result().then((r: AlbumPipelineResult) => r);
     let finished = false;

@@ -10,12 +10,12 @@
 // it could not report are retried by the server after their timeouts. The callback endpoint
 // answers 503 (by design: providers redeliver, polling covers the gap). This client's result()
 // gives up after about 20 s of outage; waiting again attaches to the same run.
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashFile } from '../activities/atomicFile';
 import { startAttentionOperator } from '../lib/chaos/attentionOperator';
 import { namePaidSubmits, paidMoreThanOnce } from '../lib/chaos/paidSubmits';
 import { startWorkerProcess, type WorkerProcess } from '../lib/chaos/workerProcess';
@@ -24,7 +24,8 @@ import { startDevServer, type DevServer } from '../lib/devServer';
 import { SIMULATOR_API_KEY } from '../lib/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
-import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
+import type { AlbumPipelineResult } from '../workflows/albumPipeline';
+import { threeTrackFaultAlbum } from './helpers/faultAlbum';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../workflows/searchAttributes';
 
 const SECRET = 'fault-test-secret-fault-test-secret';
@@ -67,34 +68,11 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-async function sha256Of(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
-}
 
 describe('faults with real processes: the Temporal server', () => {
   it('stopped and started again mid-album (its data kept): the album completes', async () => {
     const albumId = 'restart-album';
-    const input: AlbumPipelineInput = {
-      albumId,
-      title: 'Restart Album',
-      artist: 'Chaos',
-      provider: 'anyint',
-      outDir: path.join(scratch, 'out', albumId),
-      persona: { strategy: 'none' },
-      concurrency: 2,
-      failurePolicy: { mode: 'skip' },
-      callbacks: true,
-      tracks: [1, 2, 3].map((n) => ({
-        number: n,
-        title: `Track ${n}`,
-        request: { prompt: `restart track ${n}`, instrumental: false, style: 'rock' },
-        steps: ['lyrics', 'song', 'wav'],
-        outDir: path.join(scratch, 'out', albumId, `0${n}`),
-        fileStem: `0${n} - Track ${n}`,
-      })),
-    };
+    const input = threeTrackFaultAlbum(albumId, 'Restart Album', path.join(scratch, 'out'));
 
     // What happened when, printed at the end: the point of this test is also to show how each part behaves.
     const started = Date.now();
@@ -158,9 +136,9 @@ describe('faults with real processes: the Temporal server', () => {
       const artifacts = track.result?.artifacts ?? [];
       expect(artifacts.map((a) => a.kind)).toEqual(expect.arrayContaining(['lyrics', 'audio', 'wav']));
       for (const file of [...artifacts, ...(track.tagged ? [track.tagged] : [])]) {
-        expect(await sha256Of(file.path), file.path).toBe(file.sha256);
+        expect((await hashFile(file.path)).sha256, file.path).toBe(file.sha256);
       }
     }
-    for (const file of result.files) expect(await sha256Of(file.path), file.path).toBe(file.sha256);
+    for (const file of result.files) expect((await hashFile(file.path)).sha256, file.path).toBe(file.sha256);
   }, 120_000);
 });

@@ -4,9 +4,9 @@
 //   the same bytes (nothing was skipped, truncated or made twice with other content).
 // JSON manifests are left out of the comparison: they record run ids, times and URLs, which differ
 // between any two runs by design.
-import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { hashFile } from '../../activities/atomicFile';
 import type { TrackManifest } from '../../workflows/trackManifest';
 
 export interface ManifestAudit {
@@ -39,12 +39,12 @@ async function filesUnder(root: string): Promise<string[]> {
   return found.sort();
 }
 
+/** The file's sha256, or undefined when it cannot be read (missing counts as lost, not as a crash). */
 async function sha256Of(file: string): Promise<string | undefined> {
-  try {
-    return createHash('sha256').update(await readFile(file)).digest('hex');
-  } catch {
-    return undefined;
-  }
+  return hashFile(file).then(
+    (hashed) => hashed.sha256,
+    () => undefined,
+  );
 }
 
 /** Checks each track.json under `root` against the files beside it. */
