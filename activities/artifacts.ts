@@ -7,6 +7,7 @@ import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Agent, interceptors, request } from 'undici';
 import { probeMedia } from '../lib/ffmpeg';
@@ -91,12 +92,16 @@ export function createArtifactActivities(deps: ArtifactDeps) {
               return;
             }
             hash.update(chunk);
+            // Proof of life while bytes flow (the SDK throttles it), so a worker that dies mid-download
+            // is noticed within the heartbeat timeout, not after the whole start-to-close timeout.
+            heartbeat();
             done(null, chunk);
           },
         });
         await pipeline(response.body, meter, createWriteStream(temp));
         if (bytes === 0) throw checkFailed(`${input.kind} ${input.url} is empty`);
 
+        heartbeat();
         const { extension, durationSeconds } = await checkMedia(temp, input);
         const fileName = `${input.name}${extension}`;
         const finalPath = path.join(input.dir, fileName);

@@ -27,6 +27,8 @@ export interface AfterSongOutcome {
 
 const { storeDownload, writeTimedLyrics } = proxyActivities<MusicActivities>({
   startToCloseTimeout: '5 minutes',
+  // Downloads heartbeat as bytes arrive: a killed worker's download is retried after this, not 5 minutes.
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4 },
   summary: 'store artifact',
 });

@@ -64,6 +64,8 @@ export interface SongPipelineResult {
 
 const { storeDownload, writeTextArtifact, loadPreviousTrack } = proxyActivities<MusicActivities>({
   startToCloseTimeout: '5 minutes',
+  // Downloads heartbeat as bytes arrive: a killed worker's download is retried after this, not 5 minutes.
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   summary: 'track files',
 });
