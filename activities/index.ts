@@ -1,10 +1,10 @@
 // Every activity the worker hosts, built from the worker's dependencies (provider endpoints and
 // keys, callback settings), which never travel through workflow history.
-import { createAlbumAssemblyActivities } from './albumAssembly';
-import { createArtifactActivities, type ArtifactDeps } from './artifacts';
-import { createPreviousTrackActivities } from './previousTrack';
-import { createProviderSlotActivities, type SlotDeps } from './providerSlots';
-import { createProviderTaskActivities, type ProviderTaskDeps } from './providerTasks';
+import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
+import { createArtifactActivities, type ArtifactDeps } from '../artifacts/artifactActivities';
+import { createPreviousTrackActivities } from '../song/previousTrack';
+import { createProviderSlotActivities, type SlotDeps } from '../slots/slotActivities';
+import { createProviderTaskActivities, type ProviderTaskDeps } from '../steps/providerTasks';
 
 export type ActivityDeps = ProviderTaskDeps & ArtifactDeps & { slots?: SlotDeps };
 

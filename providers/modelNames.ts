@@ -1,7 +1,7 @@
 // The newest model each dialect documents, sent when a run names no model or asks for `latest`.
 // Any other name is the provider's own and passes through unchanged: accounts differ in what they
 // may use, and the provider is the one to say no.
-import { ANYINT_DEFAULT_MODEL } from './anyint';
+import { ANYINT_DEFAULT_MODEL } from './anyint/adapter';
 import type { ProviderName } from './model';
 
 export const LATEST_MODEL: Readonly<Record<ProviderName, string>> = {

@@ -1,12 +1,12 @@
 // Adapters by provider name: one per wire dialect of the seed documents.
 import type { ProviderAdapter } from './adapter';
-import { acedata } from './acedata';
-import { aimusicapi } from './aimusicapi';
-import { anyint } from './anyint';
+import { acedata } from './acedata/adapter';
+import { aimusicapi } from './aimusicapi/adapter';
+import { anyint } from './anyint/adapter';
 import { stepRefusal } from './capabilities';
-import { cqt } from './cqt';
+import { cqt } from './cqt/adapter';
 import { PROVIDER_NAMES, type ProviderName, type StepKind } from './model';
-import { newapi } from './newapi';
+import { newapi } from './newapi/adapter';
 
 const ADAPTERS: Readonly<Record<ProviderName, ProviderAdapter>> = { anyint, aimusicapi, newapi, acedata, cqt };
 

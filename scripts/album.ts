@@ -2,15 +2,15 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { planAlbum } from '../lib/albumPlan';
-import { ENVIRONMENT_HELP } from '../lib/config';
-import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
-import { outageNotice, resultThroughOutages } from '../lib/runResult';
-import { openSession } from '../lib/session';
-import { innermostMessage } from '../workflows/errors';
-import { albumProgressQuery, type AlbumProgress } from '../workflows/albumDefinitions';
-import type { AlbumPipelineInput, AlbumPipelineResult } from '../workflows/albumPipeline';
-import { MusicAlbum, MusicProvider, MusicState } from '../workflows/searchAttributes';
+import { planAlbum } from '../album/manifest/plan';
+import { ENVIRONMENT_HELP } from '../runtime/config';
+import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../client/cli';
+import { outageNotice, resultThroughOutages } from '../client/runResult';
+import { openSession } from '../client/session';
+import { innermostMessage } from '../steps/failureMessage';
+import { albumProgressQuery, type AlbumProgress } from '../contracts/albumMessages';
+import type { AlbumPipelineInput, AlbumPipelineResult } from '../album/albumPipeline';
+import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 
 const program = new Command('album')
   .description('Make a whole album from a YAML (or JSON) manifest, durably: one song run per track.')

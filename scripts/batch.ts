@@ -1,13 +1,13 @@
 // `npm run batch -- FILES... [--max-albums N]`: make many albums, a few at a time, in one durable batch.
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { planAlbum, type AlbumPlan } from '../lib/albumPlan';
-import { ENVIRONMENT_HELP } from '../lib/config';
-import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
-import { outageNotice, resultThroughOutages } from '../lib/runResult';
-import { openSession } from '../lib/session';
-import { shortHash } from '../lib/slug';
-import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../workflows/batchPipeline';
+import { planAlbum, type AlbumPlan } from '../album/manifest/plan';
+import { ENVIRONMENT_HELP } from '../runtime/config';
+import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../client/cli';
+import { outageNotice, resultThroughOutages } from '../client/runResult';
+import { openSession } from '../client/session';
+import { shortHash } from '../runtime/slug';
+import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../album/batchPipeline';
 
 const program = new Command('batch')
   .description('Make several albums in one durable batch run, a bounded number at a time.')

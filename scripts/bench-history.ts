@@ -5,9 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../lib/config';
-import { startStack } from '../lib/stack';
-import type { SongPipelineInput } from '../workflows/songPipeline';
+import { loadConfig } from '../runtime/config';
+import { startStack } from '../stack/stack';
+import type { SongPipelineInput } from '../song/songPipeline';
 
 const program = new Command('bench:history')
   .description('Count history events per song (callbacks vs polling only) at several provider latencies.')

@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { loadConfig } from '../lib/config';
-import { startStack } from '../lib/stack';
+import { loadConfig } from '../runtime/config';
+import { startStack } from '../stack/stack';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { adapterFor } from '../providers/registry';
-import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
-import { PIPELINE_STEPS } from '../workflows/trackManifest';
+import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import { PIPELINE_STEPS } from '../contracts/trackManifest';
 
 const program = new Command('bench:pipeline')
   .description('Wall time of one full song pipeline vs the sum of its step times.')

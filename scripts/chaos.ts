@@ -5,14 +5,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { planAlbum } from '../lib/albumPlan';
-import { runAlbumPhase, type PhaseReport } from '../lib/chaos/albumPhase';
-import { auditTrackManifests, compareOutputs } from '../lib/chaos/artifactAudit';
-import { loadConfig } from '../lib/config';
-import { exitWith } from '../lib/cli';
-import { projectRoot } from '../lib/projectPaths';
+import { planAlbum } from '../album/manifest/plan';
+import { runAlbumPhase, type PhaseReport } from '../chaos/albumPhase';
+import { auditTrackManifests, compareOutputs } from '../chaos/artifactAudit';
+import { loadConfig } from '../runtime/config';
+import { exitWith } from '../client/cli';
+import { projectRoot } from '../runtime/projectPaths';
 import { CALLBACK_FAULTS, REQUEST_FAULTS, type StageDelaysMs } from '../simulator';
-import type { AlbumPipelineInput } from '../workflows/albumPipeline';
+import type { AlbumPipelineInput } from '../album/albumPipeline';
 
 const DEFAULT_MANIFESTS = ['examples/rainy-day-album.yaml', 'examples/instrumental-ep.yaml'];
 // Query faults are the network's (slow, down, cut), not a provider refusing to show a task it made.

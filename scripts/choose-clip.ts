@@ -2,8 +2,8 @@
 // Without a clip id it lists the candidates.
 import { Command } from 'commander';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../lib/config';
-import { chooseClipUpdate, progressQuery } from '../workflows/definitions';
+import { ConfigError, loadConfig } from '../runtime/config';
+import { chooseClipUpdate, progressQuery } from '../contracts/pipelineMessages';
 
 const program = new Command('choose-clip')
   .description('Choose the clip a song run (started with --review) continues with.')

@@ -2,9 +2,9 @@
 // whose submit outcome is unknown (the run waits in MusicState "needs-attention" until then).
 import { Command } from 'commander';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../lib/config';
-import { resolveUpdate, type ResolveRequest } from '../workflows/attention';
-import { progressQuery } from '../workflows/definitions';
+import { ConfigError, loadConfig } from '../runtime/config';
+import { resolveUpdate, type ResolveRequest } from '../steps/attention';
+import { progressQuery } from '../contracts/pipelineMessages';
 
 const program = new Command('resolve')
   .description('Resolve a step that needs attention because the provider may or may not have created its task.')

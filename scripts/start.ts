@@ -2,8 +2,8 @@
 // simulator for providers without an API key, the callback endpoint, and the worker). Ctrl-C stops
 // everything it started.
 import { Command } from 'commander';
-import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../lib/config';
-import { startStack } from '../lib/stack';
+import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../runtime/config';
+import { startStack } from '../stack/stack';
 
 const program = new Command('start')
   .description('Run the music pipeline stack in the foreground until Ctrl-C.')

@@ -4,10 +4,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { resolveCallbackSecret } from '../lib/callbackSecret';
-import { configOrExit, exitWith } from '../lib/cli';
-import { ENVIRONMENT_HELP } from '../lib/config';
-import { workerDeps } from '../lib/workerDeps';
+import { resolveCallbackSecret } from '../callbacks/callbackSecret';
+import { configOrExit, exitWith } from '../client/cli';
+import { ENVIRONMENT_HELP } from '../runtime/config';
+import { workerDeps } from '../workers/workerDeps';
 import { createMusicWorker } from '../workers/worker';
 
 const program = new Command('worker')

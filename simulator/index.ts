@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ffmpegPath, ffprobePath } from '../lib/ffmpeg';
+import { ffmpegPath, ffprobePath } from '../runtime/ffmpeg';
 import { CallbackSender } from './callbackSender';
 import type { SimulatorContext } from './context';
 import { resolveDialectOptions, type DialectOptions } from './dialects';

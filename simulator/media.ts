@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { probeMedia, runFfmpeg } from '../lib/ffmpeg';
+import { probeMedia, runFfmpeg } from '../runtime/ffmpeg';
 import { renderCoverPng } from './coverArt';
 import { CHANNELS, PART_NAMES, SAMPLE_RATE, renderMelodyPcm, type PartName } from './melody';
 import { videoCodecArgs } from './videoEncoder';

@@ -6,14 +6,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { acedataDialect } from './acedata';
-import { aimusicapiDialect } from './aimusicapi';
-import { anyIntDialect } from './anyint';
+import { acedataDialect } from './acedata/routes';
+import { aimusicapiDialect } from './aimusicapi/routes';
+import { anyIntDialect } from './anyint/routes';
 import type { SimulatorContext } from './context';
-import { cqtDialect } from './cqt';
+import { cqtDialect } from './cqt/routes';
 import { resolveDialectOptions, type ResolvedDialectOptions } from './dialects';
 import { callbackFaultsSchema, faultRuleSchema, randomFaultsSchema } from './faults';
-import { newapiDialect } from './newapi';
+import { newapiDialect } from './newapi/routes';
 
 /** `null` turns random faults off; an absent field leaves them as they are. */
 const faultControlSchema = z.strictObject({

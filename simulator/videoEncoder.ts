@@ -3,7 +3,7 @@
 // there, and every player (and ffprobe) reads an MP4 made with either.
 
 import { execFile } from 'node:child_process';
-import { ffmpegPath } from '../lib/ffmpeg';
+import { ffmpegPath } from '../runtime/ffmpeg';
 
 let detected: Promise<string[]> | undefined;
 

@@ -2,7 +2,7 @@
 // synchronous routes (lyrics, persona, MP4, timing), task records from /suno/tasks at every stage,
 // streamed partial clips, stems titles, `{success:false, error}` envelopes and the one callback.
 import { describe, expect, it } from 'vitest';
-import { acedata } from '../providers/acedata';
+import { acedata } from '../providers/acedata/adapter';
 import { ProviderError } from '../providers/errors';
 import type { ClipRef } from '../providers/model';
 import { WireFormatError } from '../providers/wire';

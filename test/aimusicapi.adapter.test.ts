@@ -2,7 +2,7 @@
 // the top or inside data, data.type SUCCESS while a clip is still streaming, empty early fields,
 // numbers sent as strings, and error envelopes.
 import { describe, expect, it } from 'vitest';
-import { aimusicapi } from '../providers/aimusicapi';
+import { aimusicapi } from '../providers/aimusicapi/adapter';
 import { ProviderError } from '../providers/errors';
 import { WireFormatError } from '../providers/wire';
 

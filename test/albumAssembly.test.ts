@@ -6,12 +6,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAlbumAssemblyActivities } from '../activities/albumAssembly';
-import type { AlbumJson } from '../activities/albumTypes';
-import { readTags, stripId3 } from '../activities/id3Tags';
-import { parseLrc } from '../activities/lrcParse';
-import { ffprobePath, probeMedia, runFfmpeg } from '../lib/ffmpeg';
-import type { TrackManifest } from '../workflows/trackManifest';
+import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
+import type { AlbumJson } from '../contracts/albumFiles';
+import { readTags, stripId3 } from '../album/assembly/id3Tags';
+import { parseLrc } from '../album/assembly/lrcParse';
+import { ffprobePath, probeMedia, runFfmpeg } from '../runtime/ffmpeg';
+import type { TrackManifest } from '../contracts/trackManifest';
 
 const run = promisify(execFile);
 const activities = createAlbumAssemblyActivities();

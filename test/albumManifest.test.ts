@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { loadAlbumManifest, parseAlbumManifest, type ResolvedAlbum } from '../lib/albumManifest';
+import { loadAlbumManifest, parseAlbumManifest, type ResolvedAlbum } from '../album/manifest/manifest';
 
 const examples = path.resolve(import.meta.dirname, '..', 'examples');
 

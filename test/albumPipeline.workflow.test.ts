@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../workflows/albumPipeline';
-import { albumProgressQuery } from '../workflows/albumDefinitions';
+import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../album/albumPipeline';
+import { albumProgressQuery } from '../contracts/albumMessages';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 import type { ScriptedTask } from './helpers/scriptedProvider';
 

@@ -1,7 +1,7 @@
 // The AnyInt adapter against the payload shapes its API family documents, including early stages,
 // failures, numbers sent as strings, extra fields, and the callback's snake_case.
 import { describe, expect, it } from 'vitest';
-import { anyint, NO_CALLBACK_URL } from '../providers/anyint';
+import { anyint, NO_CALLBACK_URL } from '../providers/anyint/adapter';
 import { ProviderError } from '../providers/errors';
 import { WireFormatError } from '../providers/wire';
 

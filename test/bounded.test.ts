@@ -1,6 +1,6 @@
 // The bound on how many later steps of a song run at once.
 import { describe, expect, it } from 'vitest';
-import { runBounded } from '../workflows/bounded';
+import { runBounded } from '../steps/bounded';
 
 describe('runBounded', () => {
   it('never runs more than the limit at once, runs everything, and keeps going past failures', async () => {

@@ -7,9 +7,9 @@ import { connect } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signCallbackToken } from '../lib/callbackToken';
+import { signCallbackToken } from '../callbacks/callbackToken';
 import { PROVIDER_NAMES } from '../providers/model';
-import { CALLBACK_BODY_LIMIT_BYTES, startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
+import { CALLBACK_BODY_LIMIT_BYTES, startCallbackEndpoint, type CallbackEndpoint } from '../callbacks/callbackEndpoint';
 
 const SECRET = 'fuzz-secret-fuzz-secret-fuzz-secret';
 const REQUESTS = 3000;

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signCallbackToken } from '../lib/callbackToken';
-import { CALLBACK_BODY_LIMIT_BYTES, CALLBACK_SIGNAL_TIMEOUT_MS, startCallbackEndpoint, type CallbackEndpoint } from '../workers/callbacks';
+import { signCallbackToken } from '../callbacks/callbackToken';
+import { CALLBACK_BODY_LIMIT_BYTES, CALLBACK_SIGNAL_TIMEOUT_MS, startCallbackEndpoint, type CallbackEndpoint } from '../callbacks/callbackEndpoint';
 import { createMusicWorker, DEFAULT_ACTIVITY_TUNING, WORKFLOWS_PATH } from '../workers/worker';
-import { progressQuery, type PipelineProgress } from '../workflows/definitions';
-import type { SongPipelineInput } from '../workflows/songPipeline';
+import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
+import type { SongPipelineInput } from '../song/songPipeline';
 import { startScriptedProvider, type ScriptedProvider, type ScriptedTask } from './helpers/scriptedProvider';
 import { startTestDevServer, type TestDevServer } from './helpers/temporalEnv';
 

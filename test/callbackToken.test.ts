@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { signCallbackToken, verifyCallbackToken } from '../lib/callbackToken';
+import { signCallbackToken, verifyCallbackToken } from '../callbacks/callbackToken';
 
 const secret = 'a-secret-of-enough-length';
 const claims = { workflowId: 'song-1', stepId: 'song', provider: 'anyint', expiresAt: new Date(Date.now() + 60_000) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../lib/config';
+import { ConfigError, loadConfig } from '../runtime/config';
 
 describe('configuration from the environment', () => {
   it('runs on embedded defaults with no variables at all', () => {

@@ -2,7 +2,7 @@
 // `task`, `{code, msg, data}` envelopes (429 is a task limit, 451 a refused artist name), and a
 // query whose `result` is a clip list or one object depending on the task.
 import { describe, expect, it } from 'vitest';
-import { cqt } from '../providers/cqt';
+import { cqt } from '../providers/cqt/adapter';
 import { ProviderError } from '../providers/errors';
 import type { ClipRef } from '../providers/model';
 import { WireFormatError } from '../providers/wire';

@@ -5,10 +5,10 @@ import { activityInfo } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveUpdate } from '../workflows/attention';
-import { progressQuery } from '../workflows/definitions';
-import { MusicState } from '../workflows/searchAttributes';
-import type { SongPipelineResult } from '../workflows/songPipeline';
+import { resolveUpdate } from '../steps/attention';
+import { progressQuery } from '../contracts/pipelineMessages';
+import { MusicState } from '../contracts/searchAttributes';
+import type { SongPipelineResult } from '../song/songPipeline';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 
 let harness: WorkflowHarness;

@@ -3,7 +3,7 @@
 // out of batch answers, and notify_hook deliveries.
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../providers/errors';
-import { newapi } from '../providers/newapi';
+import { newapi } from '../providers/newapi/adapter';
 import { WireFormatError } from '../providers/wire';
 
 function errorOf(fn: () => unknown): unknown {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadAlbumManifest } from '../lib/albumManifest';
+import { loadAlbumManifest } from '../album/manifest/manifest';
 import { PROVIDER_NAMES } from '../providers/model';
 import { loadPriceTable, parsePriceOverrides, PriceFileError } from '../providers/priceFile';
 import { applyPriceOverrides, DEFAULT_PRICES, estimateAlbumCredits, formatEstimateTable, priceOf } from '../providers/prices';

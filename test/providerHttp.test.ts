@@ -2,8 +2,8 @@
 // whose answer was lost must come out as `ambiguous`, never as a safe-to-retry error.
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acedata } from '../providers/acedata';
-import { anyint } from '../providers/anyint';
+import { acedata } from '../providers/acedata/adapter';
+import { anyint } from '../providers/anyint/adapter';
 import { ProviderError } from '../providers/errors';
 import { callProvider } from '../providers/http';
 

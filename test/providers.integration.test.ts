@@ -8,12 +8,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { ActivityFailure, ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../lib/config';
-import { startStack, type RunningStack } from '../lib/stack';
+import { loadConfig } from '../runtime/config';
+import { startStack, type RunningStack } from '../stack/stack';
 import { PROVIDER_NAMES } from '../providers/model';
 import { adapterFor } from '../providers/registry';
-import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
-import { PIPELINE_STEPS } from '../workflows/trackManifest';
+import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import { PIPELINE_STEPS } from '../contracts/trackManifest';
 import { WORKFLOWS_PATH } from '../workers/worker';
 
 let stack: RunningStack;

@@ -1,9 +1,9 @@
 // Many runs polling at once share one batch request where the dialect can read many tasks.
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryBatcher } from '../activities/queryBatcher';
-import { anyint } from '../providers/anyint';
-import { newapi } from '../providers/newapi';
+import { QueryBatcher } from '../steps/queryBatcher';
+import { anyint } from '../providers/anyint/adapter';
+import { newapi } from '../providers/newapi/adapter';
 
 const app = Fastify();
 let base = '';

@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeMedia, runFfmpeg } from '../lib/ffmpeg';
-import { anyint } from '../providers/anyint';
+import { probeMedia, runFfmpeg } from '../runtime/ffmpeg';
+import { anyint } from '../providers/anyint/adapter';
 import type { ClipRef, StepRequest, TaskSnapshot } from '../providers/model';
 import { startSimulator, type RunningSimulator } from '../simulator/index';
 import {

@@ -5,8 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chooseClipUpdate, progressQuery } from '../workflows/definitions';
-import type { SongPipelineResult } from '../workflows/songPipeline';
+import { chooseClipUpdate, progressQuery } from '../contracts/pipelineMessages';
+import type { SongPipelineResult } from '../song/songPipeline';
 import type { ScriptedTask } from './helpers/scriptedProvider';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 

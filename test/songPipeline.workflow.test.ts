@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GROWTH, JITTER, pollTiming } from '../activities/pollSchedule';
-import { progressQuery, providerEventSignal } from '../workflows/definitions';
-import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
+import { GROWTH, JITTER, pollTiming } from '../steps/pollSchedule';
+import { progressQuery, providerEventSignal } from '../contracts/pipelineMessages';
+import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
 import { CLIP_SECONDS } from './helpers/scriptedProvider';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 

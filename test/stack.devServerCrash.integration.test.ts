@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../lib/config';
-import { resultThroughOutages } from '../lib/runResult';
-import { startStack, type RunningStack } from '../lib/stack';
+import { loadConfig } from '../runtime/config';
+import { resultThroughOutages } from '../client/runResult';
+import { startStack, type RunningStack } from '../stack/stack';
 import { WORKFLOWS_PATH } from '../workers/worker';
-import type { SongPipelineInput, SongPipelineResult } from '../workflows/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
 
 let stack: RunningStack;
 let scratch: string;

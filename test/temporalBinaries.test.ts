@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isTemporalReachable, startDevServer } from '../lib/devServer';
-import { findTemporalCli, TEMPORAL_CLI_PATH_ENV } from '../lib/temporalBinaries';
-import { MUSIC_SEARCH_ATTRIBUTES, MusicProvider } from '../workflows/searchAttributes';
+import { isTemporalReachable, startDevServer } from '../runtime/devServer';
+import { findTemporalCli, TEMPORAL_CLI_PATH_ENV } from '../runtime/temporalBinaries';
+import { MUSIC_SEARCH_ATTRIBUTES, MusicProvider } from '../contracts/searchAttributes';
 import { createTimeSkippingEnv } from './helpers/temporalEnv';
 
 let scratch: string;

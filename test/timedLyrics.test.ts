@@ -1,6 +1,6 @@
 // Word timings become .lrc lines a player can follow.
 import { describe, expect, it } from 'vitest';
-import { renderLrc, timedLines } from '../activities/timedLyrics';
+import { renderLrc, timedLines } from '../artifacts/timedLyrics';
 
 const words = (...spec: [string, number][]) => spec.map(([word, start]) => ({ word, startSeconds: start, endSeconds: start + 0.4 }));
 

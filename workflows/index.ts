@@ -1,5 +1,5 @@
 // Workflow entry points registered by the worker.
-export { songPipeline } from './songPipeline';
-export { albumPipeline } from './albumPipeline';
-export { providerSlots } from './providerSlots';
-export { batchPipeline } from './batchPipeline';
+export { songPipeline } from '../song/songPipeline';
+export { albumPipeline } from '../album/albumPipeline';
+export { providerSlots } from '../slots/providerSlots';
+export { batchPipeline } from '../album/batchPipeline';

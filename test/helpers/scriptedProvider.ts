@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { runFfmpeg } from '../../lib/ffmpeg';
+import { runFfmpeg } from '../../runtime/ffmpeg';
 import { renderCoverPng } from '../../simulator/coverArt';
 
 export interface ScriptedTask {

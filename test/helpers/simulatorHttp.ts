@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { probeMedia } from '../../lib/ffmpeg';
+import { probeMedia } from '../../runtime/ffmpeg';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/index';
 
 /** The AnyInt envelope, for tests that want its fields typed. */

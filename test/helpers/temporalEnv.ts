@@ -7,9 +7,9 @@ import type { SearchAttributeType } from '@temporalio/common';
 // CommonJS package: only the default import works under both vitest and plain Node ESM (tsx).
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startDevServer } from '../../lib/devServer';
-import { findTestServer } from '../../lib/temporalBinaries';
-import { MUSIC_SEARCH_ATTRIBUTES } from '../../workflows/searchAttributes';
+import { startDevServer } from '../../runtime/devServer';
+import { findTestServer } from '../../runtime/temporalBinaries';
+import { MUSIC_SEARCH_ATTRIBUTES } from '../../contracts/searchAttributes';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 

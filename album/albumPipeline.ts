@@ -1,0 +1,347 @@
+// An album: every track is a child songPipeline with an id derived from the album and the track
+// number, so running the album again attaches to (or cheaply re-checks) the same runs. Lyrics need
+// nothing else, so they are written for all tracks at once; with a persona strategy the persona is
+// made once, from the named track's chosen clip, and every later vocal track sings with it. Tracks
+// run with bounded concurrency, and each track's failure is handled by the album's policy.
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { MusicActivities } from '../activities';
+import type { ProviderName, SongRequest } from '../providers/model';
+import { AttentionBoard } from '../steps/attention';
+import { SlotClaims } from '../slots/slotClaims';
+import { runBounded } from '../steps/bounded';
+import { innermostMessage } from '../steps/failureMessage';
+import { defineAlbumMessages, type AlbumProgress, type TrackProgress } from '../contracts/albumMessages';
+import { providerEventSignal } from '../contracts/pipelineMessages';
+import { HintBox, runProviderStep, type StepRunner } from '../steps/providerStep';
+import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
+import { songPipeline, type SongPipelineInput, type SongPipelineResult } from '../song/songPipeline';
+import type { PipelineStep } from '../contracts/trackManifest';
+
+export interface AlbumTrackPlan {
+  /** 1-based position on the album. */
+  number: number;
+  title: string;
+  request: SongRequest;
+  steps: PipelineStep[];
+  /** Absolute folder of the track. */
+  outDir: string;
+  /** Name of the album's tagged copy, e.g. "03 - Night Train" (no extension). */
+  fileStem: string;
+}
+
+export type PersonaStrategy = { strategy: 'none' } | { strategy: 'given'; personaId: string } | { strategy: 'from-track'; track: number };
+export type FailurePolicy = { mode: 'retry'; attempts: number } | { mode: 'skip' } | { mode: 'fail-album' };
+
+export interface AlbumPipelineInput {
+  albumId: string;
+  title: string;
+  artist: string;
+  provider: ProviderName;
+  /** Absolute album folder. */
+  outDir: string;
+  tracks: AlbumTrackPlan[];
+  persona: PersonaStrategy;
+  concurrency: number;
+  failurePolicy: FailurePolicy;
+  callbacks: boolean;
+  year?: number;
+  genre?: string;
+  model?: string;
+  /** Also write loudness-normalized copies under mastered/. */
+  loudness?: { targetLufs: number };
+  /** Credits per step at this provider (the price table the command used), to record what was spent. */
+  prices?: Partial<Record<PipelineStep, number>>;
+  credits?: { estimated?: number; budget?: number };
+}
+
+export interface AlbumTrackResult {
+  number: number;
+  title: string;
+  workflowId: string;
+  state: 'succeeded' | 'partial' | 'failed' | 'skipped';
+  attempts: number;
+  error?: string;
+  result?: SongPipelineResult;
+  /** Credits of the provider tasks this track actually ran (reused steps cost nothing). */
+  creditsSpent?: number;
+  /** The album's tagged copy of the song, and its mastered copy when loudness was asked for. */
+  tagged?: { path: string; sha256: string; bytes: number; durationSeconds: number };
+  mastered?: { path: string; sha256: string; bytes: number; durationSeconds: number; beforeLufs: number; afterLufs: number };
+}
+
+export interface AlbumPipelineResult {
+  albumId: string;
+  status: 'succeeded' | 'partial' | 'failed';
+  personaId?: string;
+  tracks: AlbumTrackResult[];
+  creditsSpent: number;
+  /** album.json and the playlist. */
+  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' }[];
+}
+
+const { loadPreviousTrack } = proxyActivities<MusicActivities>({ startToCloseTimeout: '1 minute', summary: 'read earlier track files' });
+const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxyActivities<MusicActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: ['AlbumAssemblyFailed'] },
+  summary: 'assemble album',
+});
+
+export function trackWorkflowId(albumId: string, number: number): string {
+  return `album-${albumId}-t${String(number).padStart(2, '0')}`;
+}
+
+export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
+  const { workflowId } = workflowInfo();
+  const progress: AlbumProgress = {
+    state: 'running',
+    tracks: input.tracks.map((t) => ({ number: t.number, title: t.title, workflowId: trackWorkflowId(input.albumId, t.number), state: 'queued', attempts: 0 })),
+  };
+  defineAlbumMessages(progress);
+  const hints = new HintBox();
+  setHandler(providerEventSignal, (event) => hints.record(event));
+  const attention = new AttentionBoard(() => {
+    progress.needsAttention = attention.list();
+    setCurrentDetails(describe(progress));
+  });
+  const runner: StepRunner = {
+    provider: input.provider,
+    workflowId,
+    callbacks: input.callbacks,
+    hints,
+    attention,
+    slots: new SlotClaims(input.provider, workflowId),
+    onAmbiguous: 'wait',
+    deadlines: {},
+    report: () => {},
+  };
+  const track = (n: number) => progress.tracks.find((t) => t.number === n)!;
+  const update = (n: number, change: Partial<TrackProgress>) => {
+    Object.assign(track(n), change);
+    setCurrentDetails(describe(progress));
+  };
+  upsertSearchAttributes([
+    { key: MusicProvider, value: input.provider },
+    { key: MusicAlbum, value: input.albumId },
+    { key: MusicState, value: 'running' },
+  ]);
+
+  // 1. Lyrics for every vocal track at once: they depend on nothing. An earlier run's lyrics are reused.
+  const lyricsTasks = new Map<number, string>();
+  await Promise.all(
+    input.tracks
+      .filter((t) => !t.request.instrumental && !t.request.lyrics && t.steps.includes('lyrics'))
+      .map(async (t) => {
+        const previous = await loadPreviousTrack({ dir: t.outDir });
+        if (previous?.lyricsText) {
+          t.request = { ...t.request, lyrics: previous.lyricsText.trim() };
+          return;
+        }
+        update(t.number, { state: 'lyrics' });
+        try {
+          const task = await runProviderStep(runner, `lyrics-t${t.number}`, { kind: 'lyrics', lyrics: { prompt: t.request.prompt } });
+          const text = task.lyrics[0]?.text;
+          if (text) {
+            t.request = { ...t.request, lyrics: text };
+            lyricsTasks.set(t.number, task.taskId);
+          }
+        } catch {
+          // The track's own run tries its lyrics again, under the album's failure policy.
+        }
+        update(t.number, { state: 'queued' });
+      }),
+  );
+
+  // 2. The persona, when the album makes one, comes from its track before any other vocal track sings.
+  let personaId = input.persona.strategy === 'given' ? input.persona.personaId : undefined;
+  const results = new Map<number, AlbumTrackResult>();
+  const ordered = [...input.tracks];
+  if (input.persona.strategy === 'from-track') {
+    const source = input.tracks.find((t) => t.number === (input.persona as { track: number }).track)!;
+    const steps: PipelineStep[] = source.steps.includes('persona') ? source.steps : [...source.steps, 'persona'];
+    const outcome = await runTrack({ ...source, steps });
+    results.set(source.number, outcome);
+    personaId = outcome.result?.personaId;
+    if (!personaId) {
+      throw ApplicationFailure.nonRetryable(`track ${source.number} ("${source.title}") should give the album its persona but ${outcome.error ?? 'made none'}`, 'AlbumPersonaMissing');
+    }
+    ordered.splice(ordered.indexOf(source), 1);
+  }
+
+  // 3. The other tracks, a bounded number at a time.
+  let failAlbum: string | undefined;
+  await runBounded(
+    ordered.map((t) => async () => {
+      if (failAlbum) {
+        update(t.number, { state: 'skipped', error: `not started: ${failAlbum}` });
+        results.set(t.number, { number: t.number, title: t.title, workflowId: trackWorkflowId(input.albumId, t.number), state: 'skipped', attempts: 0, error: failAlbum });
+        return;
+      }
+      const sings = !t.request.instrumental && personaId !== undefined;
+      const outcome = await runTrack({ ...t, request: sings ? { ...t.request, personaId } : t.request, steps: t.steps.filter((s) => !(sings && s === 'persona')) });
+      results.set(t.number, outcome);
+      if (outcome.state === 'failed' && input.failurePolicy.mode === 'fail-album') failAlbum = `track ${t.number} failed: ${outcome.error}`;
+    }),
+    input.concurrency,
+  );
+
+  const tracks = input.tracks.map((t) => results.get(t.number)!);
+  if (failAlbum) {
+    progress.state = 'failed';
+    upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
+    setCurrentDetails(describe(progress));
+    throw ApplicationFailure.nonRetryable(`album ${input.albumId} failed: ${failAlbum}`, 'AlbumFailed');
+  }
+
+  // 4. The album itself: tagged (and, if asked, mastered) copies, a playlist and album.json.
+  await Promise.all(tracks.map((t) => assembleTrack(t)));
+  const playable = tracks.filter((t) => t.tagged);
+  const playlist = await writePlaylist({
+    albumDir: input.outDir,
+    title: input.title,
+    entries: playable.map((t) => ({ path: t.tagged!.path, title: t.title, artist: input.artist, durationSeconds: t.tagged!.durationSeconds })),
+  });
+  const creditsSpent = tracks.reduce((n, t) => n + (t.creditsSpent ?? 0), 0);
+  const albumJson = await writeAlbumManifest({
+    albumDir: input.outDir,
+    album: {
+      id: input.albumId,
+      title: input.title,
+      artist: input.artist,
+      year: input.year,
+      genre: input.genre,
+      provider: input.provider,
+      model: input.model,
+      workflowId,
+      runId: workflowInfo().runId,
+      persona: { strategy: input.persona.strategy, personaId, track: input.persona.strategy === 'from-track' ? input.persona.track : undefined },
+      loudness: input.loudness,
+      credits: input.credits,
+      completedAt: new Date(Date.now()).toISOString(),
+    },
+    tracks: tracks.map((t) => ({
+      number: t.number,
+      title: t.title,
+      state: t.state,
+      error: t.error,
+      attempts: t.attempts,
+      workflowId: t.workflowId,
+      runId: t.result?.runId,
+      trackDir: t.result ? input.tracks.find((p) => p.number === t.number)!.outDir : undefined,
+      files: [
+        ...(t.tagged ? [{ path: t.tagged.path, kind: 'tagged-audio' as const, sha256: t.tagged.sha256, durationSeconds: t.tagged.durationSeconds }] : []),
+        ...(t.mastered ? [{ path: t.mastered.path, kind: 'mastered-audio' as const, sha256: t.mastered.sha256, durationSeconds: t.mastered.durationSeconds }] : []),
+      ],
+      credits: { spent: t.creditsSpent },
+      loudness: t.mastered ? { beforeLufs: t.mastered.beforeLufs, afterLufs: t.mastered.afterLufs } : undefined,
+    })),
+    files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }],
+  });
+
+  const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
+  progress.state = status;
+  progress.creditsSpent = creditsSpent;
+  upsertSearchAttributes([{ key: MusicState, value: status }]);
+  setCurrentDetails(describe(progress));
+  return {
+    albumId: input.albumId,
+    status,
+    personaId,
+    tracks,
+    creditsSpent,
+    files: [
+      { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes, kind: 'album-manifest' },
+      { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
+    ],
+  };
+
+  async function assembleTrack(t: AlbumTrackResult): Promise<void> {
+    const song = t.result?.artifacts.find((a) => a.kind === 'audio');
+    if (!t.result || !song) return;
+    const plan = input.tracks.find((p) => p.number === t.number)!;
+    const cover = t.result.artifacts.find((a) => a.kind === 'cover-art') ?? t.result.artifacts.find((a) => a.kind === 'cover');
+    const lrc = t.result.artifacts.find((a) => a.kind === 'lrc');
+    const tags = {
+      title: t.title,
+      artist: input.artist,
+      album: input.title,
+      trackNumber: t.number,
+      trackCount: input.tracks.length,
+      year: input.year,
+      genre: input.genre,
+      coverPath: cover?.path,
+      lyricsText: plan.request.instrumental ? undefined : plan.request.lyrics,
+      lrcPath: lrc?.path,
+    };
+    const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });
+    t.tagged = { path: tagged.path, sha256: tagged.sha256, bytes: tagged.bytes, durationSeconds: tagged.durationSeconds };
+    if (input.loudness) {
+      const masteredPath = `${input.outDir}/mastered/${plan.fileStem}.mp3`;
+      const mastered = await normalizeLoudness({ inPath: song.path, outPath: masteredPath, targetLufs: input.loudness.targetLufs });
+      const taggedMaster = await tagTrack({ ...tags, mp3Path: masteredPath, outPath: masteredPath });
+      t.mastered = {
+        path: taggedMaster.path,
+        sha256: taggedMaster.sha256,
+        bytes: taggedMaster.bytes,
+        durationSeconds: taggedMaster.durationSeconds,
+        beforeLufs: mastered.before.integratedLufs,
+        afterLufs: mastered.after.integratedLufs,
+      };
+    }
+  }
+
+  async function runTrack(t: AlbumTrackPlan): Promise<AlbumTrackResult> {
+    const childId = trackWorkflowId(input.albumId, t.number);
+    const attempts = input.failurePolicy.mode === 'retry' ? 1 + input.failurePolicy.attempts : 1;
+    let last: AlbumTrackResult = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: 0 };
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      update(t.number, { state: 'running', attempts: attempt });
+      const args: SongPipelineInput = {
+        provider: input.provider,
+        request: { ...t.request, title: t.request.title ?? t.title },
+        steps: t.steps.filter((s) => s !== 'lyrics' || !t.request.lyrics),
+        outDir: t.outDir,
+        callbacks: input.callbacks,
+        lyricsTaskId: lyricsTasks.get(t.number),
+      };
+      try {
+        const handle: ChildWorkflowHandle<typeof songPipeline> = await startChild(songPipeline, {
+          workflowId: childId,
+          args: [args],
+          // Each attempt is a fresh run of the same id; it reuses whatever files the last one left.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          staticSummary: `${input.title} #${t.number}: ${t.title}`,
+          typedSearchAttributes: [
+            { key: MusicProvider, value: input.provider },
+            { key: MusicAlbum, value: input.albumId },
+          ],
+        });
+        const result = await handle.result();
+        const spent = result.steps.filter((s) => s.taskId && !s.reused && (s.state === 'done' || s.state === 'succeeded')).reduce((n, s) => n + (input.prices?.[s.kind as PipelineStep] ?? 0), 0);
+        last = { number: t.number, title: t.title, workflowId: childId, state: result.status, attempts: attempt, result, creditsSpent: (last.creditsSpent ?? 0) + spent };
+        if (result.status === 'partial') last.error = result.failedSteps.map((f) => `${f.step}: ${f.error}`).join('; ');
+      } catch (err) {
+        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err) };
+      }
+      update(t.number, { state: last.state, error: last.error });
+      if (last.state === 'succeeded') break;
+    }
+    return last;
+  }
+}
+
+function describe(progress: AlbumProgress): string {
+  const rows = progress.tracks.map((t) => `| ${t.number} | ${t.title} | ${t.state} | ${t.attempts} | ${t.error ?? ''} |`);
+  const credits = progress.creditsSpent === undefined ? '' : ` — credits spent: ${progress.creditsSpent}`;
+  return [`**${progress.state}**${credits}`, '', '| # | track | state | attempts | error |', '|---|---|---|---|---|', ...rows].join('\n');
+}

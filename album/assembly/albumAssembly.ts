@@ -1,0 +1,161 @@
+// Activities that turn finished track folders into an album: tagged MP3s a player shows with track
+// numbers, cover art and lyrics; optional mastered copies at a loudness target; album.json; a
+// playlist. Every file is written under a temporary name and renamed into place once complete and
+// checked, so running an activity again (a retry, a rerun of the album) rewrites the same bytes and
+// never exposes a half-written file. The song pipeline's own files are only read: their sha256 in
+// track.json is what lets a later run reuse them.
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+import { probeMedia, runFfmpeg } from '../../runtime/ffmpeg';
+import { AlbumFileError, buildAlbumJson } from './albumJson';
+import type {
+  NormalizeLoudnessInput,
+  NormalizeLoudnessResult,
+  TagTrackInput,
+  TagTrackResult,
+  WriteAlbumManifestInput,
+  WritePlaylistInput,
+  WrittenAlbumFile,
+} from '../../contracts/albumFiles';
+import { hashFile, replaceAtomically, writeFileAtomic } from '../../artifacts/atomicFile';
+import { buildTags, imageMime, readTags, tagMp3, type TrackTags } from './id3Tags';
+import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
+import { playlistLocation, renderM3u8 } from './playlist';
+
+export const ALBUM_ASSEMBLY_FAILURE = 'AlbumAssemblyFailed';
+
+/** Bad input (a missing file, not an MP3, silent audio): the same call would fail again, so it is not retried. */
+function badInput(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, ALBUM_ASSEMBLY_FAILURE);
+}
+
+async function readInput(file: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw badInput(`${what} ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`}`);
+  }
+}
+
+/** Cover art as APIC wants it: PNG or JPEG as they are, WebP converted to PNG. */
+async function loadCover(file: string): Promise<TrackTags['cover']> {
+  const data = await readInput(file, 'cover');
+  const mime = imageMime(data.subarray(0, 12));
+  if (mime === 'image/png' || mime === 'image/jpeg') return { mime, data };
+  if (mime !== 'image/webp') throw badInput(`cover ${file} is not a PNG, JPEG or WebP image`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cover-'));
+  try {
+    const png = path.join(dir, 'cover.png');
+    await runFfmpeg(['-y', '-i', file, '-frames:v', '1', png]);
+    return { mime: 'image/png', data: await readFile(png) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function defaultTaggedPath(mp3Path: string): string {
+  const ext = path.extname(mp3Path);
+  return path.join(path.dirname(mp3Path), `${path.basename(mp3Path, ext)}.tagged${ext || '.mp3'}`);
+}
+
+const DURATION_TOLERANCE_SECONDS = 0.1;
+
+export function createAlbumAssemblyActivities() {
+  return {
+    /** Writes a tagged copy of an MP3 (ID3v2.3: title, artist, album, n/N, year, genre, cover, lyrics, timed lyrics). */
+    async tagTrack(input: TagTrackInput): Promise<TagTrackResult> {
+      const outPath = input.outPath ?? defaultTaggedPath(input.mp3Path);
+      const audio = await readInput(input.mp3Path, 'song');
+      const source = await probeMedia(input.mp3Path).catch((err: Error) => {
+        throw badInput(`song ${input.mp3Path} does not decode: ${err.message}`);
+      });
+      if (!source.streams.some((s) => s.codecType === 'audio' && s.codecName === 'mp3')) throw badInput(`song ${input.mp3Path} is not an MP3 (ID3 tags are for MP3 files)`);
+
+      const { tags, frames } = buildTags({
+        title: input.title,
+        artist: input.artist,
+        album: input.album,
+        trackNumber: input.trackNumber,
+        trackCount: input.trackCount,
+        year: input.year,
+        genre: input.genre,
+        cover: input.coverPath ? await loadCover(input.coverPath) : undefined,
+        lyricsText: input.lyricsText,
+        lrcText: input.lrcPath ? (await readInput(input.lrcPath, 'timed lyrics')).toString('utf8') : undefined,
+        language: input.language,
+      });
+      const tagged = tagMp3(audio, tags);
+
+      const durationSeconds = await replaceAtomically(outPath, async (temp) => {
+        await writeFile(temp, tagged);
+        // Check the copy before it takes the final name: it still decodes to the same length, and the
+        // tag reads back with the track's own title and number.
+        const probe = await probeMedia(temp);
+        if (Math.abs(probe.durationSeconds - source.durationSeconds) > DURATION_TOLERANCE_SECONDS) {
+          throw new Error(`tagged copy of ${input.mp3Path} lasts ${probe.durationSeconds} s instead of ${source.durationSeconds} s`);
+        }
+        const back = readTags(temp);
+        if (back.title !== input.title || back.trackNumber !== tags.trackNumber) throw new Error(`tags of ${outPath} do not read back (title "${back.title}", track ${back.trackNumber})`);
+        return probe.durationSeconds;
+      });
+      const { sha256, bytes } = await hashFile(outPath);
+      return { path: outPath, sha256, bytes, durationSeconds, frames };
+    },
+
+    /** Writes a mastered copy at the target integrated loudness (two-pass loudnorm) and measures it. */
+    async normalizeLoudness(input: NormalizeLoudnessInput): Promise<NormalizeLoudnessResult> {
+      if (path.resolve(input.inPath) === path.resolve(input.outPath)) throw badInput(`mastering writes a separate file; outPath is the input ${input.inPath}`);
+      if (!outputFormat(input.outPath)) throw badInput(`mastered file ${input.outPath}: the extension must be one of ${SUPPORTED_OUTPUT_EXTENSIONS.join(', ')}`);
+      if (!(input.targetLufs >= -70 && input.targetLufs <= -5)) throw badInput(`loudness target ${input.targetLufs} LUFS is outside -70..-5`);
+      await stat(input.inPath).catch((err: NodeJS.ErrnoException) => {
+        throw badInput(`song ${input.inPath} ${err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`}`);
+      });
+      const truePeakDb = input.truePeakDb ?? -1;
+      try {
+        const { before, normalization, after } = await replaceAtomically(input.outPath, async (temp) => {
+          const done = await normalizeInto(input.inPath, temp, input.outPath, { targetLufs: input.targetLufs, truePeakDb });
+          return { ...done, after: await measureLoudness(temp, { targetLufs: input.targetLufs, truePeakDb, rangeLu: 11 }) };
+        });
+        const [{ sha256, bytes }, probe] = await Promise.all([hashFile(input.outPath), probeMedia(input.outPath)]);
+        return { path: input.outPath, sha256, bytes, durationSeconds: probe.durationSeconds, targetLufs: input.targetLufs, before: before.stats, after: after.stats, normalization };
+      } catch (err) {
+        if (err instanceof SilentAudioError) throw badInput(`cannot master ${input.inPath}: ${err.message}`);
+        throw err;
+      }
+    },
+
+    /** Writes album.json in the album folder: every track and every file, hashed on disk. */
+    async writeAlbumManifest(input: WriteAlbumManifestInput): Promise<WrittenAlbumFile> {
+      let album;
+      try {
+        album = await buildAlbumJson(input);
+      } catch (err) {
+        // A missing or changed file will not come back by retrying.
+        if (err instanceof AlbumFileError) throw badInput(`album.json: ${err.message}`);
+        throw err;
+      }
+      return writeFileAtomic(path.join(input.albumDir, 'album.json'), `${JSON.stringify(album, null, 2)}\n`);
+    },
+
+    /** Writes an .m3u8 playlist (default playlist.m3u8) in the album folder, with relative paths. */
+    async writePlaylist(input: WritePlaylistInput): Promise<WrittenAlbumFile> {
+      const lines = [];
+      for (const entry of input.entries) {
+        let durationSeconds = entry.durationSeconds;
+        if (durationSeconds === undefined) {
+          const probe = await probeMedia(entry.path).catch((err: Error) => {
+            throw badInput(`playlist entry ${entry.path}: ${err.message}`);
+          });
+          durationSeconds = probe.durationSeconds;
+        }
+        lines.push({ location: playlistLocation(input.albumDir, entry.path), title: entry.title, artist: entry.artist, durationSeconds });
+      }
+      return writeFileAtomic(path.join(input.albumDir, input.fileName ?? 'playlist.m3u8'), renderM3u8(lines, input.title));
+    },
+  };
+}
+
+export type AlbumAssemblyActivities = ReturnType<typeof createAlbumAssemblyActivities>;

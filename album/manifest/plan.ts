@@ -1,0 +1,70 @@
+// From a manifest file to a ready albumPipeline input: validate it, price it, check the budget, and
+// lay out the folders. Shared by `npm run album` and `npm run batch`, so both refuse the same things.
+import path from 'node:path';
+import { loadPriceTable } from '../../providers/priceFile';
+import { estimateAlbumCredits, formatEstimateTable, priceOf, type AlbumEstimate } from '../../providers/prices';
+import type { AlbumPipelineInput } from '../albumPipeline';
+import { PIPELINE_STEPS, type PipelineStep } from '../../contracts/trackManifest';
+import { loadAlbumManifest, type ResolvedAlbum } from './manifest';
+import type { Config } from '../../runtime/config';
+
+export interface AlbumPlan {
+  album: ResolvedAlbum;
+  input: AlbumPipelineInput;
+  estimate: AlbumEstimate;
+  estimateTable: string;
+  budget?: number;
+}
+
+export async function planAlbum(
+  file: string,
+  config: Config,
+  options: { out?: string; callbacks: boolean; budget?: number },
+): Promise<{ ok: true; plan: AlbumPlan } | { ok: false; errors: string[] }> {
+  const loaded = await loadAlbumManifest(file, { defaultProvider: config.provider });
+  if (!loaded.ok) return { ok: false, errors: loaded.errors };
+  const album = loaded.album;
+  let prices;
+  try {
+    prices = await loadPriceTable();
+  } catch (err) {
+    return { ok: false, errors: [(err as Error).message] };
+  }
+  const estimate = estimateAlbumCredits({ provider: album.provider, tracks: album.tracks.map((t) => ({ number: t.number, title: t.title, steps: t.steps })) }, prices);
+  const budget = options.budget ?? album.budget;
+  if (budget !== undefined && estimate.total > budget) {
+    return { ok: false, errors: [`budget: the estimate (${estimate.total} credits) exceeds the budget (${budget})`] };
+  }
+  const stepPrices: Partial<Record<PipelineStep, number>> = {};
+  for (const step of PIPELINE_STEPS) {
+    const price = priceOf(prices, album.provider, step);
+    if (price) stepPrices[step] = price.credits;
+  }
+  const albumDir = path.resolve(options.out ?? config.outDir, album.id);
+  const input: AlbumPipelineInput = {
+    albumId: album.id,
+    title: album.title,
+    artist: album.artist,
+    provider: album.provider,
+    outDir: albumDir,
+    year: album.year,
+    genre: album.genre,
+    model: album.model,
+    persona: album.persona,
+    concurrency: album.concurrency,
+    failurePolicy: album.failurePolicy,
+    callbacks: options.callbacks && config.callbacks.enabled,
+    loudness: album.loudness,
+    prices: stepPrices,
+    credits: { estimated: estimate.total, budget },
+    tracks: album.tracks.map((t) => ({
+      number: t.number,
+      title: t.title,
+      request: { prompt: t.prompt, title: t.title, style: t.style, lyrics: t.lyrics, instrumental: t.instrumental, model: album.model },
+      steps: t.steps,
+      outDir: path.join(albumDir, t.dirName),
+      fileStem: t.fileStem,
+    })),
+  };
+  return { ok: true, plan: { album, input, estimate, estimateTable: formatEstimateTable(estimate), budget } };
+}

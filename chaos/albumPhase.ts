@@ -1,0 +1,228 @@
+// One phase of a chaos run: a stack of its own (dev server with its own database, simulator, callback
+// endpoint, worker process) making a set of albums, either calmly (the baseline) or while everything
+// around it fails: provider faults and webhook faults from the simulator, the worker killed with
+// SIGKILL, the dev server stopped and started again, and forged callbacks at the endpoint. An
+// operator loop resolves unknown submits from the provider's records, as a person on call would.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { startSimulator, type FaultCounts, type FaultOptions, type StageDelaysMs } from '../simulator';
+import { startCallbackEndpoint, type CallbackStats } from '../callbacks/callbackEndpoint';
+import type { AlbumPipelineInput, AlbumPipelineResult } from '../album/albumPipeline';
+import { PROVIDER_NAMES } from '../providers/model';
+import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
+import { innermostMessage } from '../steps/failureMessage';
+import { startDevServer, type DevServer } from '../runtime/devServer';
+import { resultThroughOutages } from '../client/runResult';
+import { SIMULATOR_API_KEY } from '../workers/workerDeps';
+import { startAttentionOperator } from './attentionOperator';
+import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
+import { callbackUrlOf, paidMoreThanOnce } from './paidSubmits';
+import { startWorkerProcess, type WorkerProcess } from './workerProcess';
+
+export interface Disruptions {
+  /** Most worker SIGKILLs; they stop when the albums are done. */
+  kills: number;
+  /** Most dev-server stop/start cycles. */
+  restarts: number;
+  /** Forged callbacks to send over the run. */
+  forgeries: number;
+  faults: FaultOptions;
+}
+
+export interface PhaseOptions {
+  name: string;
+  workDir: string;
+  albums: AlbumPipelineInput[];
+  seed: string;
+  stageDelaysMs: StageDelaysMs;
+  clipSeconds: number;
+  secret: string;
+  /** Undefined: the calm baseline. */
+  disruptions?: Disruptions;
+  /** Per-request provider timeout for the worker: how soon a hung submit counts as unknown. */
+  providerTimeoutMs: number;
+  timeoutMs: number;
+  log: (line: string) => void;
+}
+
+export interface PhaseReport {
+  outDir: string;
+  wallMs: number;
+  albums: { albumId: string; status: string; tracks: { number: number; state: string; attempts: number }[]; error?: string }[];
+  kills: number;
+  restarts: number;
+  /** Worker processes that ended without being killed by us (a crash would show here). */
+  unexpectedWorkerExits: number;
+  faults: FaultCounts;
+  forgeries: ForgeryOutcome[];
+  endpoint: CallbackStats;
+  paidSubmits: number;
+  paidTwice: string[];
+  attentionResolved: number;
+}
+
+function withoutProviderKeys(): Record<string, undefined> {
+  return Object.fromEntries(PROVIDER_NAMES.flatMap((name) => [`${name.toUpperCase()}_BASE_URL`, `${name.toUpperCase()}_API_KEY`]).map((name) => [name, undefined]));
+}
+
+const FORGERY_SPACING_MS = 100;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const between = (low: number, high: number) => low + Math.random() * (high - low);
+
+export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport> {
+  const { log, disruptions } = options;
+  const dir = path.join(options.workDir, options.name);
+  const outDir = path.join(dir, 'out');
+  await mkdir(dir, { recursive: true });
+  const started = Date.now();
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  try {
+    let server: DevServer = await startDevServer({ port: 0, ui: false, dbFile: path.join(dir, 'temporal.db'), searchAttributes: MUSIC_SEARCH_ATTRIBUTES, log: () => {} });
+    cleanups.push(() => server.stop());
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection });
+    const simulator = await startSimulator({
+      apiKey: SIMULATOR_API_KEY,
+      seed: options.seed,
+      stageDelaysMs: options.stageDelaysMs,
+      clipSeconds: options.clipSeconds,
+      stateDir: path.join(dir, 'simulator'),
+      faults: disruptions?.faults,
+    });
+    cleanups.push(() => simulator.close());
+    const endpoint = await startCallbackEndpoint({ client, secret: options.secret, port: 0 });
+    cleanups.push(() => endpoint.close());
+
+    // A queue of its own: no worker of another run (or a stray one) can take this phase's tasks.
+    const taskQueue = `chaos-${options.name}-${process.pid}-${started}`;
+    let unexpectedWorkerExits = 0;
+    const startWorker = (): WorkerProcess => {
+      const worker = startWorkerProcess({
+        temporalAddress: server.address,
+        taskQueue,
+        simulatorUrl: simulator.url,
+        callbackPublicUrl: endpoint.url,
+        callbackSecret: options.secret,
+        // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
+        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) },
+      });
+      void worker.exited.then((exit) => {
+        if (exit.signal !== 'SIGKILL') {
+          unexpectedWorkerExits++;
+          log(`${options.name}: a worker exited by itself (${exit.code ?? exit.signal}); starting another`);
+          if (!finished) current = startWorker();
+        }
+      });
+      return worker;
+    };
+    let finished = false;
+    let current = startWorker();
+    cleanups.push(() => current.kill());
+
+    const handles = await Promise.all(
+      options.albums.map((input) =>
+        client.workflow.start('albumPipeline', {
+          taskQueue,
+          workflowId: `album-${input.albumId}`,
+          args: [{ ...input, outDir: path.join(outDir, input.albumId), tracks: input.tracks.map((t) => ({ ...t, outDir: path.join(outDir, input.albumId, path.basename(t.outDir)) })) }],
+        }),
+      ),
+    );
+    log(`${options.name}: ${handles.length} album(s) started`);
+    const runIds = () => options.albums.flatMap((a) => [`album-${a.albumId}`, ...a.tracks.map((t) => `album-${a.albumId}-t${String(t.number).padStart(2, '0')}`)]);
+    const operator = startAttentionOperator({
+      client,
+      workflowIds: runIds,
+      ledger: simulator.ledger,
+      secret: options.secret,
+      log: (line) => log(`${options.name}: operator: ${line}`),
+    });
+    cleanups.push(() => operator.stop());
+
+    let kills = 0;
+    let restarts = 0;
+    const forgeries: ForgeryOutcome[] = [];
+    const chaos: Promise<void>[] = [];
+    if (disruptions) {
+      chaos.push(
+        (async () => {
+          while (!finished && kills < disruptions.kills) {
+            await sleep(between(4_000, 9_000));
+            if (finished) break;
+            await current.kill();
+            kills++;
+            log(`${options.name}: worker killed (SIGKILL) ${kills}/${disruptions.kills}`);
+            // A supervisor (systemd, Kubernetes) brings a new one up after a moment.
+            await sleep(between(300, 2_000));
+            current = startWorker();
+          }
+        })(),
+        (async () => {
+          while (!finished && restarts < disruptions.restarts) {
+            await sleep(between(10_000, 18_000));
+            if (finished) break;
+            await server.stop();
+            const downMs = between(3_000, 6_000);
+            log(`${options.name}: dev server stopped for ${(downMs / 1000).toFixed(1)} s`);
+            await sleep(downMs);
+            server = await server.startAgain();
+            restarts++;
+            log(`${options.name}: dev server started again ${restarts}/${disruptions.restarts}`);
+          }
+        })(),
+        (async () => {
+          const seenCallbackUrls = () => simulator.ledger.map((entry) => callbackUrlOf(entry.body)).filter((url): url is string => url !== undefined);
+          // Forgers who saw a real URL need one to exist: start once the first submit has gone out,
+          // then spread the forgeries over the time the albums usually take.
+          while (!finished && seenCallbackUrls().length === 0) await sleep(200);
+          for (let i = 0; i < disruptions.forgeries && !finished; i++) {
+            const kind = FORGERY_KINDS[i % FORGERY_KINDS.length] ?? 'made-up-token';
+            forgeries.push(await sendForgery({ endpointUrl: endpoint.url, seenCallbackUrls, secret: options.secret }, kind));
+            await sleep(FORGERY_SPACING_MS);
+          }
+        })(),
+      );
+    }
+
+    const deadline = Date.now() + options.timeoutMs;
+    const results = await Promise.all(handles.map((handle) => waitForResult(handle, deadline)));
+    finished = true;
+    await Promise.all(chaos);
+    await operator.stop();
+
+    return {
+      outDir,
+      wallMs: Date.now() - started,
+      albums: results.map((result, i) => ({
+        albumId: options.albums[i]?.albumId ?? '?',
+        status: 'error' in result ? 'failed' : result.status,
+        tracks: 'error' in result ? [] : result.tracks.map((t) => ({ number: t.number, state: t.state, attempts: t.attempts })),
+        error: 'error' in result ? result.error : undefined,
+      })),
+      kills,
+      restarts,
+      unexpectedWorkerExits,
+      faults: simulator.faults.counts(),
+      forgeries,
+      endpoint: { ...endpoint.stats },
+      paidSubmits: simulator.ledger.length,
+      paidTwice: paidMoreThanOnce(simulator.ledger, options.secret),
+      attentionResolved: operator.resolutions,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  }
+}
+
+/** The album's result, riding out the restarts; a failed run is an answer, and so is the deadline. */
+async function waitForResult(handle: WorkflowHandle, deadline: number): Promise<AlbumPipelineResult | { error: string }> {
+  const late = new Promise<{ error: string }>((resolve) => setTimeout(() => resolve({ error: 'no result before the deadline' }), Math.max(0, deadline - Date.now())).unref());
+  const result = resultThroughOutages<AlbumPipelineResult>(handle, { deadline }).catch((error: unknown) => ({
+    error: error instanceof WorkflowFailedError ? innermostMessage(error) : (error as Error).message,
+  }));
+  return Promise.race([result, late]);
+}

@@ -1,0 +1,60 @@
+// Which run and step paid for each submit the provider accepted. The provider's ledger knows only
+// routes, bodies and task ids; our callback URL in each body ends with a signed token that names the
+// workflow and the step, so "never pay twice" becomes checkable: no `<workflowId>/<stepId>` may
+// appear twice. A real provider's billing export could be read the same way.
+import type { LedgerEntry } from '../simulator';
+import { verifyCallbackToken } from '../callbacks/callbackToken';
+
+/** The part of a ledger entry this needs: the simulator's ledger, or any record of accepted submits. */
+export type PaidSubmit = Pick<LedgerEntry, 'route' | 'taskId' | 'receivedAt' | 'body'>;
+
+/**
+ * The callback URL inside a submit body. Each dialect names the field its own way (`callBackUrl`,
+ * `callback_url`, `notify_hook`, ...), so rather than keep a list that goes stale with the next
+ * dialect, any top-level string that points at our endpoint's route counts.
+ */
+export function callbackUrlOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  for (const value of Object.values(body)) {
+    if (typeof value === 'string' && value.includes('/callbacks/')) return value;
+  }
+  return undefined;
+}
+
+/**
+ * `<workflowId>/<stepId>` for a submit made by one of our runs, or undefined when its body carries no
+ * token signed with `secret` (callbacks off, or another system's submit).
+ */
+export function paidStepOf(entry: PaidSubmit, secret: string): string | undefined {
+  const url = callbackUrlOf(entry.body);
+  if (url === undefined) return undefined;
+  const token = url.slice(url.lastIndexOf('/') + 1);
+  // Checked as of the submit: the token was valid when it was paid for, however long ago that was
+  // (a chaos run or a restored ledger may be read after the token expired).
+  const check = verifyCallbackToken(secret, token, new Date(entry.receivedAt));
+  return check.ok ? `${check.claims.workflowId}/${check.claims.stepId}` : undefined;
+}
+
+/** One name per paid submit, in ledger order; unsigned ones as `unsigned <route>`, so they still count. */
+export function namePaidSubmits(ledger: readonly PaidSubmit[], secret: string): string[] {
+  return ledger.map((entry) => paidStepOf(entry, secret) ?? `unsigned ${entry.route}`);
+}
+
+/**
+ * The steps paid for more than once, each named once. Unsigned submits cannot be attributed to a
+ * step, so they are left out here rather than reported as false duplicates of each other.
+ */
+export function paidMoreThanOnce(ledger: readonly PaidSubmit[], secret: string): string[] {
+  const counts = new Map<string, number>();
+  for (const entry of ledger) {
+    const step = paidStepOf(entry, secret);
+    if (step !== undefined) counts.set(step, (counts.get(step) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n > 1).map(([step]) => step);
+}
+
+/** The provider's task for a run's step, as an operator would find it in the provider's records. */
+export function findPaidSubmit(ledger: readonly PaidSubmit[], secret: string, workflowId: string, stepId: string): PaidSubmit | undefined {
+  const wanted = `${workflowId}/${stepId}`;
+  return ledger.find((entry) => paidStepOf(entry, secret) === wanted);
+}

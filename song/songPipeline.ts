@@ -1,0 +1,269 @@
+// A song request becomes a finished track folder: lyrics (unless given or instrumental), the song,
+// the choice of a clip, then every later step the request names (persona, stems, WAV, MP4, cover art,
+// timestamped lyrics) side by side, each file verified and listed in track.json. A later step that
+// fails is reported and the rest is kept; running the same request again reuses what is intact.
+import {
+  ApplicationFailure,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MusicActivities } from '../activities';
+import type { ArtifactRecord } from '../contracts/artifacts';
+import type { Clip, ClipRef, ProviderName, SongRequest, StepKind } from '../providers/model';
+import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
+import { runBounded } from '../steps/bounded';
+import { innermostMessage } from '../steps/failureMessage';
+import { AttentionBoard } from '../steps/attention';
+import { SlotClaims } from '../slots/slotClaims';
+import { chooseClip, type ReviewOptions } from './clipChoice';
+import { progressQuery, providerEventSignal, type PipelineProgress, type StepProgress } from '../contracts/pipelineMessages';
+import { HintBox, runProviderStep, type StepRunner } from '../steps/providerStep';
+import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
+import { AFTER_SONG_STEPS, manifestFile, PIPELINE_STEPS, type AfterSongStep, type PipelineStep, type StepRecord, type TrackManifest } from '../contracts/trackManifest';
+
+export { PIPELINE_STEPS as SONG_PIPELINE_STEPS };
+export type SongPipelineStep = PipelineStep;
+
+export interface SongPipelineInput {
+  provider: ProviderName;
+  request: SongRequest;
+  steps: SongPipelineStep[];
+  /** Absolute folder for this track's files. */
+  outDir: string;
+  /** Ask providers for webhooks; polling always runs as the fallback. */
+  callbacks: boolean;
+  /** Wait this long for a person to choose a clip (chooseClip update) before the policy decides. */
+  review?: ReviewOptions;
+  /** How many later steps run at once (default 8: every later step; providers' own task limits come first). */
+  parallelSteps?: number;
+  /** Per step kind, in ms; defaults are generous. */
+  deadlines?: Partial<Record<StepKind, number>>;
+  /** A submit whose outcome is unknown: wait for an operator (default), or submit again (may pay twice). */
+  onAmbiguousSubmit?: 'wait' | 'resubmit';
+  /** The provider task that wrote `request.lyrics`, when someone else (an album) ran the lyrics step. */
+  lyricsTaskId?: string;
+}
+
+export interface SongPipelineResult {
+  workflowId: string;
+  runId: string;
+  /** 'partial' when some later step failed; the files of the others are kept. */
+  status: 'succeeded' | 'partial';
+  provider: ProviderName;
+  title: string;
+  outDir: string;
+  personaId?: string;
+  clip: ClipRef;
+  steps: StepProgress[];
+  failedSteps: { step: string; error: string }[];
+  artifacts: ArtifactRecord[];
+}
+
+const { storeDownload, writeTextArtifact, loadPreviousTrack } = proxyActivities<MusicActivities>({
+  startToCloseTimeout: '5 minutes',
+  // Downloads heartbeat as bytes arrive: a killed worker's download is retried after this, not 5 minutes.
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  summary: 'track files',
+});
+
+/** Later steps that make no sense for this request are dropped rather than failed. */
+function applicable(step: AfterSongStep, request: SongRequest): boolean {
+  if (request.instrumental && (step === 'persona' || step === 'timestamped-lyrics')) return false;
+  if (request.personaId && step === 'persona') return false;
+  return true;
+}
+
+export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
+  const { workflowId, runId } = workflowInfo();
+  const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
+  const hints = new HintBox();
+  setHandler(providerEventSignal, (event) => {
+    hints.record(event);
+    progress.hints = { received: hints.received, ignored: hints.ignored };
+  });
+  setHandler(progressQuery, () => progress);
+
+  const report: StepRunner['report'] = (update) => {
+    let step = progress.steps.find((s) => s.stepId === update.stepId);
+    if (!step) {
+      step = { stepId: update.stepId, kind: update.kind, state: 'pending' };
+      progress.steps.push(step);
+    }
+    Object.assign(step, update);
+    if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
+    setCurrentDetails(describe(progress, workflowId));
+  };
+  const attention = new AttentionBoard(() => {
+    progress.needsAttention = attention.list();
+    setCurrentDetails(describe(progress, workflowId));
+  });
+  const runner: StepRunner = {
+    provider: input.provider,
+    workflowId,
+    callbacks: input.callbacks,
+    hints,
+    attention,
+    slots: new SlotClaims(input.provider, workflowId),
+    onAmbiguous: input.onAmbiguousSubmit ?? 'wait',
+    deadlines: input.deadlines ?? {},
+    report,
+  };
+
+  upsertSearchAttributes([
+    { key: MusicProvider, value: input.provider },
+    { key: MusicState, value: 'running' },
+  ]);
+
+  const request: SongRequest = { ...input.request };
+  const artifacts: ArtifactRecord[] = [];
+  const records: TrackManifest['steps'] = {};
+  const previous = await loadPreviousTrack({ dir: input.outDir });
+  const reuse = (step: PipelineStep, record: StepRecord | undefined, files: ArtifactRecord[]) => {
+    report({ stepId: step, kind: step, state: 'done', taskId: record?.taskId, reused: true });
+    records[step] = { state: 'succeeded', taskId: record?.taskId, files: files.map((f) => manifestFile(input.outDir, f).file), personaId: record?.personaId };
+    artifacts.push(...files);
+  };
+
+  let clip: ClipRef & { tags?: string };
+  let title: string;
+  let songSeconds: number;
+  const reusableSong = previous?.reusable.song;
+  if (previous?.manifest.clip && reusableSong) {
+    // The song (and the lyrics it was sung with) exist from an earlier run of this request.
+    if (previous.reusable.lyrics) reuse('lyrics', previous.manifest.steps.lyrics, previous.reusable.lyrics);
+    reuse('song', previous.manifest.steps.song, reusableSong);
+    clip = previous.manifest.clip;
+    title = previous.manifest.title;
+    request.lyrics ??= previous.lyricsText?.trim();
+    songSeconds = reusableSong.find((a) => a.kind === 'audio')?.durationSeconds ?? clip.durationSeconds ?? 0;
+  } else {
+    try {
+      ({ clip, title, songSeconds } = await makeSong());
+    } catch (err) {
+      progress.state = 'failed';
+      const running = progress.steps.find((s) => s.finishedAt === undefined);
+      if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: innermostMessage(err) });
+      upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
+      setCurrentDetails(describe(progress, workflowId));
+      throw err;
+    }
+  }
+
+  async function makeSong(): Promise<{ clip: ClipRef & { tags?: string }; title: string; songSeconds: number }> {
+    if (input.steps.includes('lyrics') && !request.lyrics && !request.instrumental) {
+      const lyricsTask = await runProviderStep(runner, 'lyrics', { kind: 'lyrics', lyrics: { prompt: request.prompt } });
+      const variant = lyricsTask.lyrics[0];
+      if (!variant) throw ApplicationFailure.nonRetryable(`step lyrics: ${input.provider} task ${lyricsTask.taskId} succeeded without lyrics text`, 'ProviderTaskEmpty');
+      request.lyrics = variant.text;
+      request.title ??= variant.title;
+      const file = await writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${variant.text.trim()}\n`, kind: 'lyrics' });
+      artifacts.push(file);
+      records.lyrics = { state: 'succeeded', taskId: lyricsTask.taskId, files: [manifestFile(input.outDir, file).file] };
+      report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
+    }
+
+    const songTask = await runProviderStep(runner, 'song', { kind: 'song', song: request });
+    const picked: Clip | undefined = await chooseClip(songTask.clips, progress, input.review);
+    if (!picked?.audioUrl) throw ApplicationFailure.nonRetryable(`step song: ${input.provider} task ${songTask.taskId} succeeded without a downloadable clip`, 'ProviderTaskEmpty');
+    const songTitle = request.title ?? picked.title ?? 'Untitled';
+
+    report({ stepId: 'song', kind: 'song', state: 'storing' });
+    const source = { provider: input.provider, taskId: songTask.taskId, clipId: picked.id };
+    const pending = [
+      storeDownload({ url: picked.audioUrl, dir: input.outDir, name: 'song', kind: 'audio', check: { media: 'audio' }, source: { ...source, url: picked.audioUrl } }),
+    ];
+    if (picked.imageUrl) {
+      // With a cover-art step the generated art is cover.png; the clip's own image is kept beside it.
+      const name = input.steps.includes('cover-art') ? 'clip-image' : 'cover';
+      pending.push(storeDownload({ url: picked.imageUrl, dir: input.outDir, name, kind: 'cover', check: { media: 'image' }, source: { ...source, url: picked.imageUrl } }));
+    }
+    if (request.lyrics && !request.instrumental && !records.lyrics) {
+      // The user's own lyrics, or those an album generated for this track.
+      pending.push(writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${request.lyrics.trim()}\n`, kind: 'lyrics' }));
+    }
+    const files = await Promise.all(pending);
+    artifacts.push(...files);
+    const lyricsFile = files.find((f) => f.kind === 'lyrics');
+    if (lyricsFile && input.lyricsTaskId) records.lyrics = { state: 'succeeded', taskId: input.lyricsTaskId, files: [manifestFile(input.outDir, lyricsFile).file] };
+    const songFiles = files.filter((f) => f.kind !== 'lyrics');
+    records.song = { state: 'succeeded', taskId: songTask.taskId, files: songFiles.map((f) => manifestFile(input.outDir, f).file) };
+    const seconds = files.find((f) => f.kind === 'audio')!.durationSeconds!;
+    report({ stepId: 'song', kind: 'song', state: 'done' });
+    return {
+      clip: { taskId: songTask.taskId, clipId: picked.id, audioUrl: picked.audioUrl, durationSeconds: seconds, title: picked.title, tags: picked.tags },
+      title: songTitle,
+      songSeconds: seconds,
+    };
+  }
+
+  const manifest = (): TrackManifest => ({
+    version: 1,
+    title,
+    provider: input.provider,
+    workflowId,
+    runId,
+    request: { prompt: request.prompt, style: request.style, instrumental: request.instrumental, model: request.model, personaId: input.request.personaId },
+    clip,
+    personaId: records.persona?.personaId ?? input.request.personaId ?? previous?.manifest.personaId,
+    steps: records,
+    files: artifacts.filter((a) => a.kind !== 'manifest').map((a) => manifestFile(input.outDir, a)),
+  });
+  const writeManifest = () => writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(manifest(), null, 2)}\n`, kind: 'manifest' });
+  // Written as soon as the song is stored, so an interrupted run's successor can reuse it.
+  await writeManifest();
+
+  const later = AFTER_SONG_STEPS.filter((s) => input.steps.includes(s));
+  for (const step of later.filter((s) => !applicable(s, request))) report({ stepId: step, kind: step, state: 'skipped' });
+  const toRun = later.filter((s) => applicable(s, request));
+  const context: AfterSongContext = { runner, provider: input.provider, clip, songSeconds, outDir: input.outDir, title, style: request.style, lyrics: request.lyrics };
+  const failedSteps: SongPipelineResult['failedSteps'] = [];
+  await runBounded(
+    toRun.map((step) => async () => {
+      const reusable = previous?.reusable[step];
+      if (reusable) {
+        reuse(step, previous?.manifest.steps[step], reusable);
+        return;
+      }
+      try {
+        const outcome = await runAfterSongStep(step, context);
+        artifacts.push(...outcome.files);
+        records[step] = { state: 'succeeded', taskId: outcome.taskId, files: outcome.files.map((f) => manifestFile(input.outDir, f).file), personaId: outcome.personaId };
+        report({ stepId: step, kind: step, state: 'done' });
+      } catch (err) {
+        const error = innermostMessage(err);
+        failedSteps.push({ step, error });
+        records[step] = { state: 'failed', error, files: [] };
+        report({ stepId: step, kind: step, state: 'failed', error });
+      }
+    }),
+    input.parallelSteps ?? 8,
+  );
+
+  artifacts.push(await writeManifest());
+  const status = failedSteps.length === 0 ? 'succeeded' : 'partial';
+  progress.state = status;
+  upsertSearchAttributes([
+    { key: MusicStep, value: 'done' },
+    { key: MusicState, value: status },
+  ]);
+  setCurrentDetails(describe(progress, workflowId));
+  const personaId = manifest().personaId;
+  return { workflowId, runId, status, provider: input.provider, title, outDir: input.outDir, personaId, clip, steps: progress.steps, failedSteps, artifacts };
+}
+
+/** Markdown shown as the run's current details in the Temporal UI. */
+function describe(progress: PipelineProgress, workflowId: string): string {
+  const rows = progress.steps.map(
+    (s) => `| ${s.stepId} | ${s.state}${s.reused ? ' (reused)' : ''} | ${s.providerStatus ?? ''} | ${s.taskId ?? ''} | ${s.error ?? ''} |`,
+  );
+  const choice = progress.state === 'awaiting-choice' ? `\n\nWaiting for a clip choice (update chooseClip): ${(progress.candidates ?? []).map((c) => c.id).join(', ')}` : '';
+  const attention = (progress.needsAttention ?? []).map(
+    (a) =>
+      `\n\n**Step ${a.stepId} needs attention**: ${a.reason}\n\nThe provider may or may not have created (and charged for) the task. Look it up in the provider's dashboard, then resolve: \`npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id>\` (or \`--resubmit\`, \`--abandon\`), or send the \`resolve\` update from this page.`,
+  );
+  return [`**${progress.state}**${choice}${attention.join('')}`, '', '| step | state | provider status | task | error |', '|---|---|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,82 @@
+// Steps that wait for a person. A submit whose outcome is unknown (the request went out, no answer
+// came back) may or may not have created a paid task; repeating it silently could pay twice. Such a
+// step waits here, visibly (search attribute, current details, progress query), until an operator
+// resolves it with the `resolve` update: the task id the provider shows, resubmit, or abandon.
+import { condition, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { MusicState } from '../contracts/searchAttributes';
+
+export interface ResolveRequest {
+  /** Which waiting step; may be left out when only one waits. */
+  stepId?: string;
+  /** The provider task id the operator found (for example in the provider's dashboard). */
+  taskId?: string;
+  /** Submit again, accepting that the provider may charge twice. */
+  resubmit?: boolean;
+  /** Give the step up; it fails with a message saying an operator abandoned it. */
+  abandon?: boolean;
+}
+export const resolveUpdate = defineUpdate<string, [ResolveRequest]>('resolve');
+
+export type Resolution = { action: 'task-id'; taskId: string } | { action: 'resubmit' } | { action: 'abandon' };
+
+export interface AttentionItem {
+  stepId: string;
+  reason: string;
+}
+
+export class AttentionBoard {
+  private readonly waiting = new Map<string, { reason: string; resolution?: Resolution }>();
+
+  constructor(private readonly onChange: () => void) {
+    setHandler(
+      resolveUpdate,
+      (request) => {
+        const stepId = this.target(request);
+        this.waiting.get(stepId)!.resolution = toResolution(request);
+        return stepId;
+      },
+      {
+        validator: (request) => {
+          this.target(request);
+          const chosen = [request.taskId !== undefined, request.resubmit === true, request.abandon === true].filter(Boolean).length;
+          if (chosen !== 1) throw new Error('give exactly one of taskId, resubmit or abandon');
+          if (request.taskId !== undefined && request.taskId.trim() === '') throw new Error('taskId must not be empty');
+        },
+      },
+    );
+  }
+
+  list(): AttentionItem[] {
+    return [...this.waiting.entries()].filter(([, w]) => !w.resolution).map(([stepId, w]) => ({ stepId, reason: w.reason }));
+  }
+
+  /** Marks the step as needing attention and waits for an operator's resolution. */
+  async resolve(stepId: string, reason: string): Promise<Resolution> {
+    this.waiting.set(stepId, { reason });
+    upsertSearchAttributes([{ key: MusicState, value: 'needs-attention' }]);
+    this.onChange();
+    await condition(() => this.waiting.get(stepId)?.resolution !== undefined);
+    const { resolution } = this.waiting.get(stepId)!;
+    this.waiting.delete(stepId);
+    if (this.list().length === 0) upsertSearchAttributes([{ key: MusicState, value: 'running' }]);
+    this.onChange();
+    return resolution!;
+  }
+
+  private target(request: ResolveRequest): string {
+    const open = this.list();
+    if (open.length === 0) throw new Error('no step of this run needs attention');
+    if (request.stepId !== undefined) {
+      if (!open.some((o) => o.stepId === request.stepId)) throw new Error(`step ${request.stepId} does not need attention; waiting: ${open.map((o) => o.stepId).join(', ')}`);
+      return request.stepId;
+    }
+    if (open.length > 1) throw new Error(`several steps need attention (${open.map((o) => o.stepId).join(', ')}): name one with stepId`);
+    return open[0]!.stepId;
+  }
+}
+
+function toResolution(request: ResolveRequest): Resolution {
+  if (request.taskId !== undefined) return { action: 'task-id', taskId: request.taskId.trim() };
+  if (request.resubmit) return { action: 'resubmit' };
+  return { action: 'abandon' };
+}
