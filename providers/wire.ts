@@ -25,6 +25,21 @@ export const idString = z.union([z.string().min(1), z.number()]).transform((v) =
 /** An envelope code: 200, "200" or a word like "success". */
 export const envelopeCode = z.union([z.number(), z.string()]).optional();
 
+/** The object without its undefined fields: what we send never carries `"field": undefined` placeholders. */
+export function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A provider's failure reason that names the input itself (moderation, an artist name, copyright,
+ * a malformed request): a new submit of the same input would fail again, so it is not retryable.
+ */
+const INPUT_REFUSAL = /moderat|artist|copyright|sensitive|inappropriate|flagged|not allowed|violat|malformed|producer tag/i;
+
+export function isInputRefusal(reason: string): boolean {
+  return INPUT_REFUSAL.test(reason);
+}
+
 /** Throws when a zod parse fails, with every issue named by its path: `data.taskId: required`. */
 export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
   const result = schema.safeParse(value);

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { HttpCall } from '../adapter';
 import type { ClipRef, SongRequest } from '../model';
-import { parseOrThrow } from '../wire';
+import { parseOrThrow, dropUndefined } from '../wire';
 
 /** The `action` values of /suno/audios this adapter sends. */
 export const AUDIO_ACTIONS = ['generate', 'artist_consistency', 'stems', 'all_stems'] as const;
@@ -47,10 +47,6 @@ export const retrieveBody = z.strictObject({ id: z.string().min(1), action: z.li
 export const retrieveBatchBody = z.strictObject({ ids: z.array(z.string().min(1)).min(1), action: z.literal('retrieve_batch') });
 
 const INSPIRATION_PROMPT_MAX = 200;
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 /**
  * Custom mode when we bring lyrics, inspiration mode otherwise. An instrumental is described rather

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { RETRYABLE_CLASSES, type ErrorClass } from '../errors';
 import type { AlignedWord, Clip, LyricsVariant, StemFile, StepKind, StepOutputs, TaskSnapshot, TaskState } from '../model';
-import { idString, looseNumber, looseString, parseOrThrow } from '../wire';
+import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString } from '../wire';
 
 /** A flag some answers send as "true"/"false" or 1/0. */
 export const looseBool = z
@@ -88,10 +88,6 @@ function clipStage(item: AudioItem): ClipStage {
   return item.audio_url ? 'streaming' : 'waiting';
 }
 
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
-
 function toClip(item: AudioItem): Clip {
   return dropUndefined({
     id: item.id,
@@ -136,12 +132,11 @@ function firstString(data: unknown, keys: readonly string[]): string | undefined
   return undefined;
 }
 
-const NOT_RETRYABLE = /moderat|artist|copyright|inappropriate|flagged|malformed|producer tag/i;
 
 function failureOf(error: { code?: string; message?: string } | null | undefined, fallback: string): { reason: string; retryable: boolean } {
   const reason = error?.message ?? error?.code ?? fallback;
   const known = error?.code ? CODE_CLASSES[error.code.toLowerCase()] : undefined;
-  const retryable = known ? RETRYABLE_CLASSES.includes(known) : !NOT_RETRYABLE.test(reason);
+  const retryable = known ? RETRYABLE_CLASSES.includes(known) : !isInputRefusal(reason);
   return { reason, retryable };
 }
 

@@ -7,7 +7,7 @@ import { stepRefusal } from '../capabilities';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
 import type { CallbackHint, Clip, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from '../model';
 import { resolveModelName } from '../modelNames';
-import { envelopeCode, idString, looseNumber, looseString, parseOrThrow, WireFormatError } from '../wire';
+import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString, envelopeCode, WireFormatError } from '../wire';
 
 const PROVIDER = 'aimusicapi';
 const CAPABILITIES: readonly StepKind[] = ['song'];
@@ -134,14 +134,8 @@ const CLIP_STAGES: Record<string, ClipStage> = {
   failure: 'error',
 };
 
-/** Failures that a new submit would hit again: the input itself was refused. */
-const NOT_RETRYABLE = /moderat|artist|copyright|sensitive|inappropriate|flagged|not allowed/i;
 
 // ---- Translation ----
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 function songBody(song: SongRequest): HttpCall['body'] {
   const model = aimusicapi.resolveModel(song.model);
@@ -242,7 +236,7 @@ export const aimusicapi: ProviderAdapter = {
     if (state === 'failed') {
       const clipReason = raw.map((c) => c.error_message ?? c.fail_message ?? c.metadata?.error_message).find((m) => m !== undefined);
       const reason = data.error_message ?? data.fail_message ?? clipReason ?? `${kind} task ended with ${typeWord ?? 'every clip failed'}`;
-      snapshot.failure = { reason, retryable: !NOT_RETRYABLE.test(reason) };
+      snapshot.failure = { reason, retryable: !isInputRefusal(reason) };
     }
     return snapshot;
   },

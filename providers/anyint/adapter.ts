@@ -6,7 +6,7 @@
 // from their own query routes (see postSongResults.ts), and call back when they finish.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
-import { anyintClassify, dropUndefined, isSuccessCode, PROVIDER, unwrapEnvelope } from './envelope';
+import { anyintClassify, isSuccessCode, PROVIDER, unwrapEnvelope } from './envelope';
 import { coverCall, mp4Call, personaCall, stemsCall, timestampedLyricsCall, wavCall } from './postSongRequests';
 import { isRecordKind, parseRecord, RECORD_QUERY_ROUTES } from './postSongResults';
 import { isRetryableFailure, stateOfStatus, statusWord } from './status';
@@ -14,7 +14,7 @@ import { parsePersonaAnswer, parseTimestampedLyricsAnswer } from './syncResults'
 import { stepRefusal } from '../capabilities';
 import { ProviderError } from '../errors';
 import type { CallbackHint, CallbackStage, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from '../model';
-import { envelopeCode, idString, looseNumber, looseString, parseOrThrow, WireFormatError } from '../wire';
+import { parseOrThrow, dropUndefined, idString, looseNumber, looseString, envelopeCode, WireFormatError } from '../wire';
 
 /**
  * The family requires a callback URL on every submit. When the run polls only, we still have to

@@ -36,7 +36,3 @@ export function unwrapEnvelope(body: unknown, what: string): unknown {
   }
   return env.data;
 }
-
-export function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import type { StemFile, StepKind, StepOutputs, TaskSnapshot, TaskState } from '../model';
 import { isRetryableFailure, stateOfStatus, statusWord } from './status';
-import { dropUndefined } from './envelope';
-import { idString, looseString, parseOrThrow, WireFormatError } from '../wire';
+import { parseOrThrow, dropUndefined, idString, looseString, WireFormatError } from '../wire';
 
 export type RecordKind = Extract<StepKind, 'stems' | 'all-stems' | 'wav' | 'mp4' | 'cover-art'>;
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { HttpCall } from '../adapter';
 import type { ClipRef, SongRequest } from '../model';
-import { parseOrThrow } from '../wire';
+import { parseOrThrow, dropUndefined } from '../wire';
 
 export const GENERATOR_PATH = '/api/cqt/generator/suno';
 
@@ -46,10 +46,6 @@ export const personaBody = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1),
 });
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 /**
  * Custom mode for our lyrics, and for an instrumental with a style or title (the gateway documents

@@ -3,7 +3,7 @@
 // (songs, stems) or one object (persona, exports, timeline) depending on the task.
 import { z } from 'zod';
 import type { AlignedWord, Clip, LyricsVariant, StemFile, StepKind, StepOutputs, TaskSnapshot, TaskState } from '../model';
-import { envelopeCode, idString, looseNumber, looseString, parseOrThrow } from '../wire';
+import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString, envelopeCode } from '../wire';
 
 export const envelope = z.object({ code: envelopeCode, msg: looseString, message: looseString, data: z.unknown().optional() });
 
@@ -67,12 +67,6 @@ const STATUS_STATES: Record<string, TaskState> = {
   canceled: 'failed',
 };
 
-/** 451-style refusals: a new submit of the same input fails again. */
-const NOT_RETRYABLE = /artist|moderat|copyright|sensitive|inappropriate|not allowed|violat/i;
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 function asList(value: unknown): unknown[] {
   if (value === null || value === undefined || value === '') return [];
@@ -195,7 +189,7 @@ export function snapshotOf(kind: StepKind, taskId: string, info: TaskInfo): Task
   if (state === 'failed') {
     const reason = info.errorMsg ?? clipReason ?? `${kind} task ended with ${info.status}`;
     // The gateway refunds failed tasks, so a new submit costs nothing extra unless the input is refused.
-    snapshot.failure = { reason, retryable: !NOT_RETRYABLE.test(reason) };
+    snapshot.failure = { reason, retryable: !isInputRefusal(reason) };
   }
   return snapshot;
 }

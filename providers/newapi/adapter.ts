@@ -9,7 +9,7 @@ import { stepRefusal } from '../capabilities';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
 import type { CallbackHint, CallbackStage, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from '../model';
 import { resolveModelName } from '../modelNames';
-import { envelopeCode, idString, looseNumber, looseString, parseOrThrow, WireFormatError } from '../wire';
+import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString, envelopeCode, WireFormatError } from '../wire';
 
 const PROVIDER = 'newapi';
 // Continuation (`task_id` + `continue_clip_id` + `continue_at` on the music route) is documented;
@@ -121,13 +121,8 @@ const CODE_CLASSES: Record<string, ErrorClass> = {
   do_request_failed: 'unavailable',
 };
 
-const NOT_RETRYABLE = /moderat|artist|copyright|sensitive|inappropriate|flagged|not allowed/i;
 
 // ---- Translation ----
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
 
 function newapiClassify(code: number): ErrorClass {
   // The relay answers 403 when the user's quota cannot pay for the task.
@@ -230,7 +225,7 @@ function snapshotOf(kind: StepKind, fallbackId: string, task: TaskObject): TaskS
 
 function failure(kind: StepKind, status: string, reason: string | undefined): { reason: string; retryable: boolean } {
   const text = reason ?? `${kind} task ended with ${status}`;
-  return { reason: text, retryable: !NOT_RETRYABLE.test(text) };
+  return { reason: text, retryable: !isInputRefusal(text) };
 }
 
 function actionOf(kind: StepKind): 'MUSIC' | 'LYRICS' {
