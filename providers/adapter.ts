@@ -1,7 +1,7 @@
 // The contract every wire dialect implements. Adapters are pure translation: they build the HTTP
 // calls and parse the answers; providers/http.ts performs the I/O. Keeping I/O out of adapters lets
 // the callback endpoint, the activities and the unit tests share them.
-import type { CallbackHint, ProviderName, StepKind, StepRequest, TaskSnapshot } from './model';
+import type { CallbackHint, ProviderName, SongRequest, StepKind, StepRequest, TaskSnapshot, TransformField, TransformKind } from './model';
 
 /**
  * What a submit answered: a task id to wait on or, for steps a dialect answers synchronously
@@ -12,6 +12,9 @@ export interface SubmitOutcome {
   completed?: TaskSnapshot;
 }
 import type { ErrorClass, ProviderError } from './errors';
+
+/** Song fields that only some dialects can send. */
+export type SongOptionField = keyof Pick<SongRequest, 'negativeStyle' | 'vocalGender' | 'variation' | 'weights'>;
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -24,6 +27,13 @@ export interface ProviderAdapter {
   readonly name: ProviderName;
   /** The steps this dialect can run; a pipeline asking for another step is refused before any submit. */
   readonly capabilities: readonly StepKind[];
+  /**
+   * For each transform kind in `capabilities`, the request fields this dialect can send. A request
+   * with a field outside this list is refused before any submit, naming the dialect and the field.
+   */
+  readonly transformFields?: Partial<Record<TransformKind, readonly TransformField[]>>;
+  /** The optional song fields (beyond prompt, title, style, lyrics, instrumental, model, persona) this dialect can send. */
+  readonly songFields?: readonly SongOptionField[];
   /** Whether the dialect can notify us by webhook (otherwise polling is the only path). */
   readonly supportsCallbacks: boolean;
 

@@ -14,6 +14,8 @@ export const STEP_KINDS = [
   'cover-art',
   'timestamped-lyrics',
   'style',
+  'upload',
+  'cover',
   'upload-cover',
   'upload-extend',
   'add-vocals',
@@ -21,7 +23,13 @@ export const STEP_KINDS = [
   'replace-section',
   'concat',
   'mashup',
+  'sample',
+  'sound-effect',
   'remaster',
+  'vox',
+  'reuse-style',
+  'video',
+  'downbeats',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -83,6 +91,10 @@ export interface StepOutputs {
   imageUrls?: string[];
   /** timestamped-lyrics */
   alignedWords?: AlignedWord[];
+  /** style: the expanded style text */
+  style?: string;
+  /** downbeats: seconds from the start of the clip */
+  downbeats?: number[];
 }
 
 /** What a query (or a callback body) says about one provider task. */
@@ -113,6 +125,27 @@ export interface SongRequest {
   instrumental: boolean;
   model?: string;
   personaId?: string;
+  /** Styles the song should avoid. */
+  negativeStyle?: string;
+  vocalGender?: VocalGender;
+  /** How far a v5 generation may stray from the prompt. */
+  variation?: Variation;
+  /** Suno's advanced sliders, each 0 to 1. */
+  weights?: Weights;
+}
+
+export type VocalGender = 'male' | 'female';
+export const VARIATIONS = ['high', 'normal', 'subtle'] as const;
+export type Variation = (typeof VARIATIONS)[number];
+
+/** Suno's advanced sliders, each from 0 to 1. */
+export interface Weights {
+  /** More experimental output. */
+  weirdness?: number;
+  /** Closer to the given style. */
+  style?: number;
+  /** More reliance on the reference audio (covers). */
+  audio?: number;
 }
 
 /** A finished clip that a later step works on. */
@@ -132,6 +165,98 @@ export interface PersonaRequest {
   description: string;
 }
 
+/** A span of a clip, in seconds from its start. */
+export interface Section {
+  start: number;
+  end: number;
+}
+
+/**
+ * The transforms: steps that make new audio from earlier audio (or, for sound effects, from a prompt).
+ * One request shape serves them all; each kind uses the fields its description names, and each dialect
+ * declares which fields it can take (`ProviderAdapter.transformFields`), so that a field it cannot
+ * take is refused before anything is submitted.
+ */
+export const TRANSFORM_STEPS = [
+  'extend',
+  'upload',
+  'cover',
+  'upload-cover',
+  'upload-extend',
+  'add-vocals',
+  'add-instrumental',
+  'replace-section',
+  'concat',
+  'mashup',
+  'sample',
+  'sound-effect',
+  'remaster',
+  'vox',
+  'reuse-style',
+] as const;
+export type TransformKind = (typeof TRANSFORM_STEPS)[number];
+
+/**
+ * - extend {source, continueAt, prompt or lyrics, style, title}: continue the clip from continueAt;
+ *   the result is the new part (or the whole song, where the dialect joins it);
+ * - upload {audioUrl}: make the user's own audio a provider clip that other steps can use;
+ * - cover {source, style, lyrics, weights.audio}: the same song in another style;
+ * - upload-cover, upload-extend {audioUrl, ...}: cover or extend the user's own audio;
+ * - add-vocals {source or audioUrl, lyrics or prompt, section}: sing over an instrumental;
+ * - add-instrumental {source or audioUrl, style, section}: accompany a vocal;
+ * - replace-section {source, section, lyrics or prompt}: redo one span, same length;
+ * - concat {sources}: join clips (an extension with its song) into one track;
+ * - mashup {sources: two clips}: blend two songs;
+ * - sample {source or audioUrl, section, prompt}: a new song from a snippet;
+ * - sound-effect {prompt, seconds}: a sound, not a song;
+ * - remaster {source}: the same song, cleaner;
+ * - vox {source or personaId, prompt or lyrics}: a new song in a persona's voice (VOX mode);
+ * - reuse-style {source, lyrics}: the clip's style with new lyrics.
+ */
+export interface TransformRequest {
+  /** The clips worked on: one for most kinds, two or more for concat and mashup. */
+  sources?: ClipRef[];
+  /** The user's own audio, at a URL the provider can fetch. */
+  audioUrl?: string;
+  prompt?: string;
+  lyrics?: string;
+  style?: string;
+  negativeStyle?: string;
+  title?: string;
+  model?: string;
+  instrumental?: boolean;
+  /** Seconds into the source where an extension starts. */
+  continueAt?: number;
+  section?: Section;
+  /** Length of a sound effect. */
+  seconds?: number;
+  weights?: Weights;
+  vocalGender?: VocalGender;
+  personaId?: string;
+}
+
+/** The fields of a transform request, as named in refusals (`weights.audio`, `section`). */
+export const TRANSFORM_FIELDS = [
+  'sources',
+  'audioUrl',
+  'prompt',
+  'lyrics',
+  'style',
+  'negativeStyle',
+  'title',
+  'model',
+  'instrumental',
+  'continueAt',
+  'section',
+  'seconds',
+  'weights.weirdness',
+  'weights.style',
+  'weights.audio',
+  'vocalGender',
+  'personaId',
+] as const;
+export type TransformField = (typeof TRANSFORM_FIELDS)[number];
+
 /** Steps that take a finished clip and nothing else. */
 export const CLIP_STEPS = ['stems', 'all-stems', 'wav', 'mp4', 'cover-art', 'timestamped-lyrics'] as const;
 export type ClipStepKind = (typeof CLIP_STEPS)[number];
@@ -140,7 +265,11 @@ export type StepRequest =
   | { kind: 'lyrics'; lyrics: LyricsRequest }
   | { kind: 'song'; song: SongRequest }
   | { kind: 'persona'; persona: PersonaRequest }
-  | { kind: ClipStepKind; source: ClipRef };
+  | { kind: ClipStepKind; source: ClipRef }
+  | { kind: 'style'; style: { prompt: string } }
+  | { kind: 'video'; source: ClipRef; prompt?: string }
+  | { kind: 'downbeats'; source: ClipRef }
+  | { kind: TransformKind; transform: TransformRequest };
 
 /** The stage a callback reports; a hint only, never a result. */
 export type CallbackStage = 'text' | 'first' | 'complete' | 'error';
