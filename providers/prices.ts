@@ -43,6 +43,15 @@ function uniform(song: number, small: number, stems: number, allStems: number, b
     concat: basis(small),
     mashup: basis(song),
     remaster: basis(song),
+    upload: basis(small),
+    cover: basis(song),
+    sample: basis(song),
+    // The cqt page prices a sound effect at a third of a song (10 against 30).
+    'sound-effect': basis(Math.max(small, Math.round(song / 3))),
+    vox: basis(song),
+    'reuse-style': basis(song),
+    video: basis(small),
+    downbeats: basis(small),
   };
 }
 
