@@ -19,6 +19,7 @@ const LAYERS = [
   'artifacts', // files: download, verify, hash, write atomically
   'slots', // the per-provider semaphore
   'steps', // one provider step: submit once, wait for a hint or a poll, confirm
+  'pipeline', // pipelines as definitions: the format, its checks, the generic workflow
   'song', // the song pipeline
   'album', // albums and batches: manifests, the album workflow, assembly
   'workflows', // the workflow entry points the worker bundles

@@ -4,10 +4,10 @@
 // is checked here.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import type { ProviderName } from '../../providers/model';
-import { issueLines, pathError } from './errors';
-import { readLyricsFile } from './lyricsFile';
+import { issueLines, pathError } from '../../pipeline/definition/pathErrors';
+import { readLyricsFile } from '../../pipeline/definition/lyricsFile';
+import { readYamlDocument } from '../../pipeline/definition/yamlDocument';
 import { resolveAlbum, type ResolvedAlbum } from './resolve';
 import { albumProvider, crossFieldErrors } from './rules';
 import { albumManifestSchema, KNOWN_FIELDS, type AlbumManifest } from './schema';
@@ -29,23 +29,9 @@ export interface ParseOptions {
 /** YAML or JSON (JSON is YAML) to a validated manifest; on failure every problem, each as `path: message`. */
 export function parseAlbumManifest(text: string, options: ParseOptions = {}): ParseResult {
   const where = options.file ?? '(manifest)';
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        return `${where}${pos ? `:${pos.line}:${pos.col}` : ''}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
-      }),
-    };
-  }
-  let raw: unknown;
-  try {
-    // Aliases are bounded so that a small file cannot expand into a huge document.
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    return { ok: false, errors: [`${where}: ${(err as Error).message}`] };
-  }
+  const read = readYamlDocument(text, where);
+  if (!read.ok) return read;
+  const raw = read.value;
   if (raw === null || raw === undefined) return { ok: false, errors: [pathError([], 'the manifest is empty (it needs title, artist and tracks)')] };
   if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, errors: [pathError([], 'expected a mapping with title, artist and tracks')] };
 

@@ -4,7 +4,7 @@
 import { PROVIDER_NAMES, type ProviderName, type StepKind } from '../../providers/model';
 import { adapterFor } from '../../providers/registry';
 import { PIPELINE_STEPS } from '../../contracts/trackManifest';
-import { pathError } from './errors';
+import { pathError } from '../../pipeline/definition/pathErrors';
 
 type Raw = Record<string, unknown>;
 

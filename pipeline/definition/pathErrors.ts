@@ -1,5 +1,6 @@
-// Manifest errors as `path: message` lines (`tracks[3].style: required`). The path is what a user
-// searches for in the file, so it uses the manifest's own field names and 0-based list positions
+// Errors in a user's document (an album manifest, a pipeline definition) as `path: message` lines
+// (`tracks[3].style: required`). The path is what a user searches for in the file, so it uses the
+// document's own field names and 0-based list positions
 // (tracks[0] is track 1), and each message says what would be accepted instead of zod's wording.
 import type { z } from 'zod';
 

@@ -1,8 +1,8 @@
-// Reads a track's own lyrics file. Everything a provider would refuse later (or sing wrongly) is
+// Reads a lyrics file named by an album track or a pipeline step. Everything a provider would refuse later (or sing wrongly) is
 // caught here, before anything is submitted: a missing or empty file, bytes that are not UTF-8,
 // lyrics longer than custom mode accepts.
 import { readFile, stat } from 'node:fs/promises';
-import { ALBUM_LIMITS } from './schema';
+import { PIPELINE_LIMITS } from './schema';
 
 export type LyricsRead = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -19,7 +19,7 @@ export async function readLyricsFile(file: string): Promise<LyricsRead> {
     const code = (err as NodeJS.ErrnoException).code;
     return { ok: false, reason: code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? (err as Error).message})` };
   }
-  if (size > MAX_FILE_BYTES) return { ok: false, reason: `is ${size} bytes; lyrics are at most ${ALBUM_LIMITS.lyricsChars} characters` };
+  if (size > MAX_FILE_BYTES) return { ok: false, reason: `is ${size} bytes; lyrics are at most ${PIPELINE_LIMITS.lyricsChars} characters` };
   let text: string;
   try {
     // fatal: a byte sequence that is not UTF-8 is an error rather than a silent U+FFFD.
@@ -31,6 +31,6 @@ export async function readLyricsFile(file: string): Promise<LyricsRead> {
   text = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim();
   if (text.length === 0) return { ok: false, reason: 'is empty' };
   if (text.includes('\u0000')) return { ok: false, reason: 'is not a text file (it contains NUL bytes)' };
-  if (text.length > ALBUM_LIMITS.lyricsChars) return { ok: false, reason: `has ${text.length} characters; providers accept at most ${ALBUM_LIMITS.lyricsChars}` };
+  if (text.length > PIPELINE_LIMITS.lyricsChars) return { ok: false, reason: `has ${text.length} characters; providers accept at most ${PIPELINE_LIMITS.lyricsChars}` };
   return { ok: true, text };
 }
