@@ -21,6 +21,8 @@ export interface TimedLyricsInput {
   lyrics?: string;
   title?: string;
   lengthSeconds: number;
+  /** Default lyrics.lrc. */
+  fileName?: string;
 }
 
 export const ARTIFACT_CHECK_FAILURE = 'ArtifactCheckFailed';
@@ -112,7 +114,7 @@ export function createArtifactActivities(deps: ArtifactDeps) {
       }
     },
 
-    /** Writes the timed lyrics as lyrics.lrc: each line stamped with the time its first word is sung. */
+    /** Writes the timed lyrics as lyrics.lrc (or the given name): each line stamped with the time its first word is sung. */
     async writeTimedLyrics(input: TimedLyricsInput): Promise<ArtifactRecord> {
       const lines = timedLines(input.words, input.lyrics);
       if (lines.length === 0) throw ApplicationFailure.nonRetryable('timestamped lyrics: the provider aligned no words', ARTIFACT_CHECK_FAILURE);
@@ -120,7 +122,7 @@ export function createArtifactActivities(deps: ArtifactDeps) {
       if (outside) {
         throw ApplicationFailure.nonRetryable(`timestamped lyrics: line "${outside.text}" starts at ${outside.startSeconds} s, outside the ${input.lengthSeconds.toFixed(1)} s song`, ARTIFACT_CHECK_FAILURE);
       }
-      return writeText({ dir: input.dir, fileName: 'lyrics.lrc', kind: 'lrc', text: renderLrc(lines, { title: input.title, lengthSeconds: input.lengthSeconds }) });
+      return writeText({ dir: input.dir, fileName: input.fileName ?? 'lyrics.lrc', kind: 'lrc', text: renderLrc(lines, { title: input.title, lengthSeconds: input.lengthSeconds }) });
     },
 
     /** Writes a text artifact (lyrics, track.json) atomically and returns its record. */

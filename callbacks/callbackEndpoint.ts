@@ -12,6 +12,8 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { verifyCallbackToken, type CallbackClaims } from './callbackToken';
+import { registerFileRoute } from './fileRoute';
+import { uploadsDir } from '../runtime/projectPaths';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { adapterFor } from '../providers/registry';
 import { providerEventSignal } from '../contracts/pipelineMessages';
@@ -37,6 +39,8 @@ export interface CallbackEndpointOptions {
   log?: (line: string) => void;
   signalTimeoutMs?: number;
   maxSignalsInFlight?: number;
+  /** Where the user's audio is published for providers to fetch (GET /files/...); default .data/uploads. */
+  uploadsDir?: string;
 }
 
 export interface CallbackEndpoint {
@@ -122,6 +126,7 @@ export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' |
   });
 
   app.get('/healthz', async () => ({ ok: true, signalsInFlight: inFlight }));
+  registerFileRoute(app, { secret: options.secret, uploadsDir: options.uploadsDir ?? uploadsDir(), log: logForgery });
   app.route({ method: ['POST', 'PUT', 'PATCH', 'DELETE'], url: '/healthz', handler: async (_req, reply) => methodNotAllowed(reply, 'GET, HEAD') });
 
   app.route({

@@ -1,8 +1,8 @@
 // Signed, expiring tokens carried in callback URLs. A token names the workflow and the step it may
 // wake; the endpoint checks the HMAC in constant time before anything reaches Temporal, so a forged
 // or replayed-elsewhere callback cannot even become a hint.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { expirySeconds, signToken, verifyToken, type TokenFailure } from './signedToken';
 
 const claimsSchema = z.object({
   /** Workflow id the callback may signal. */
@@ -22,32 +22,18 @@ export interface CallbackClaims {
   expiresAt: Date;
 }
 
-export type TokenCheck = { ok: true; claims: CallbackClaims } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+export type TokenCheck = { ok: true; claims: CallbackClaims } | { ok: false; reason: TokenFailure };
 
-function mac(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
-}
+/** Callback tokens sign in the empty domain (tokens minted before domains existed stay valid). */
+const DOMAIN = '';
 
 export function signCallbackToken(secret: string, claims: CallbackClaims): string {
-  const payload = Buffer.from(
-    JSON.stringify({ w: claims.workflowId, s: claims.stepId, p: claims.provider, e: Math.floor(claims.expiresAt.getTime() / 1000) }),
-  ).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  return signToken(secret, DOMAIN, { w: claims.workflowId, s: claims.stepId, p: claims.provider, e: expirySeconds(claims.expiresAt) });
 }
 
 export function verifyCallbackToken(secret: string, token: string, now: Date = new Date()): TokenCheck {
-  const parts = token.split('.');
-  if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: 'malformed' };
-  const [payload, signature] = parts as [string, string];
-  const expected = mac(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
-  let claims: z.infer<typeof claimsSchema>;
-  try {
-    claims = claimsSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  if (claims.e * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { workflowId: claims.w, stepId: claims.s, provider: claims.p, expiresAt: new Date(claims.e * 1000) } };
+  const checked = verifyToken(secret, DOMAIN, token, claimsSchema, now);
+  if (!checked.ok) return checked;
+  const { w, s: stepId, p, e } = checked.claims;
+  return { ok: true, claims: { workflowId: w, stepId, provider: p, expiresAt: new Date(e * 1000) } };
 }

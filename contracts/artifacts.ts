@@ -2,7 +2,7 @@
 // free of secrets.
 import type { ProviderName, StepKind, StepRequest } from '../providers/model';
 
-export type ArtifactKind = 'lyrics' | 'lrc' | 'audio' | 'wav' | 'stem' | 'video' | 'cover' | 'cover-art' | 'manifest';
+export type ArtifactKind = 'lyrics' | 'lrc' | 'audio' | 'wav' | 'stem' | 'video' | 'cover' | 'cover-art' | 'manifest' | 'text' | 'data';
 
 /** One stored file, as listed in track.json and printed by the CLI. */
 export interface ArtifactRecord {
@@ -55,5 +55,5 @@ export interface WriteTextInput {
   dir: string;
   fileName: string;
   text: string;
-  kind: 'lyrics' | 'lrc' | 'manifest';
+  kind: 'lyrics' | 'lrc' | 'manifest' | 'text' | 'data';
 }

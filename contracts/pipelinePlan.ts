@@ -2,7 +2,10 @@
 // workflow. Every reference between steps is resolved to a step name that exists, the steps are in
 // an order where each comes after the steps it reads, and files the user named (lyrics, audio) have
 // been read or located on the client's side, so the workflow needs no I/O to understand its plan.
-import type { ProviderName, Section, StepKind, Variation, VocalGender, Weights } from '../providers/model';
+import type { ClipRef, ProviderName, Section, StepKind, Variation, VocalGender, Weights } from '../providers/model';
+import type { ArtifactRecord } from './artifacts';
+import type { StepProgress } from './pipelineMessages';
+import type { ManifestFile } from './trackManifest';
 
 /** Which clip of a step that yields several (a generation yields two) the later steps work on. */
 export type ClipChoiceRule = 'first' | 'longest' | 'review' | { index: number };
@@ -15,6 +18,8 @@ export interface PlannedInputs {
   clips?: string[];
   /** The user's own audio file (absolute path on the client's machine), uploaded for this step only. */
   audioFile?: string;
+  /** Its sha256, read when the plan was made: a rerun with the same file reuses the step. */
+  audioSha256?: string;
   /** A lyrics step whose text this step sings. */
   lyricsFrom?: string;
   /** A persona step whose voice this step sings with. */
@@ -64,4 +69,62 @@ export interface PipelinePlan {
   steps: PlannedStep[];
   /** How many steps may run at once. */
   concurrency: number;
+}
+
+/** What the generic pipeline workflow is started with. */
+export interface PipelineRunInput {
+  plan: PipelinePlan;
+  /** Absolute folder for the run's files. */
+  outDir: string;
+  /** Ask providers for webhooks; polling always runs as the fallback. */
+  callbacks: boolean;
+  /** For steps whose clip choice is `review`: how long to wait for a person before the first clip is taken. */
+  reviewTimeoutMs?: number;
+  /** Per step kind, in ms. */
+  deadlines?: Partial<Record<StepKind, number>>;
+  /** A submit whose outcome is unknown: wait for an operator (default), or submit again (may pay twice). */
+  onAmbiguousSubmit?: 'wait' | 'resubmit';
+}
+
+/** One step in pipeline.json: what it made, and what a rerun needs to reuse it without paying again. */
+export interface PipelineStepRecord {
+  state: 'succeeded' | 'failed' | 'skipped';
+  /** The step's kind, parameters and the results it read, as text: a rerun reuses the record only when they are the same. */
+  signature: string;
+  taskId?: string;
+  /** The clip later steps worked on (a step that makes audio). */
+  clip?: ClipRef;
+  /** Text a lyrics or style step returned. */
+  text?: string;
+  /** The voice a persona step made. */
+  personaId?: string;
+  /** Files (relative to the run's folder) this step wrote. */
+  files: string[];
+  error?: string;
+}
+
+/** pipeline.json: the run's record, written after every step so that an interrupted run's successor can reuse it. */
+export interface PipelineManifest {
+  version: 1;
+  name: string;
+  provider: ProviderName;
+  workflowId: string;
+  runId: string;
+  steps: Record<string, PipelineStepRecord>;
+  files: ManifestFile[];
+}
+
+export interface PipelineRunResult {
+  workflowId: string;
+  runId: string;
+  /** 'partial' when some step failed (the steps that do not depend on it are kept); 'failed' when none succeeded. */
+  status: 'succeeded' | 'partial' | 'failed';
+  name: string;
+  provider: ProviderName;
+  outDir: string;
+  steps: StepProgress[];
+  failedSteps: { step: string; error: string }[];
+  /** Steps whose files an earlier run left intact: nothing was paid for them. */
+  reusedSteps: string[];
+  artifacts: ArtifactRecord[];
 }

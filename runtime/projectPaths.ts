@@ -16,3 +16,6 @@ export function projectRoot(): string {
 
 /** Dev server database, generated callback secret, simulator state. */
 export const dataDir = (): string => path.join(projectRoot(), '.data');
+
+/** The user's audio, published for providers to fetch (served by the callback endpoint under signed tokens). */
+export const uploadsDir = (): string => path.join(dataDir(), 'uploads');

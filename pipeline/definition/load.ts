@@ -10,6 +10,7 @@ import { definitionErrors } from './check';
 import { readLyricsFile } from './lyricsFile';
 import { issueLines, pathError } from './pathErrors';
 import { KNOWN_FIELDS, pipelineSchema, UPLOAD_PREFIX, type PipelineDefinition, type StepDefinition } from './schema';
+import { hashFile } from '../../artifacts/atomicFile';
 import { checkAudioFile } from './audioFile';
 import { readYamlDocument } from './yamlDocument';
 
@@ -29,12 +30,15 @@ export interface PlanOptions {
 /** Default number of steps that run at once. */
 export const DEFAULT_CONCURRENCY = 4;
 
-function plannedStep(name: string, step: StepDefinition, definition: PipelineDefinition, files: { lyrics?: string; audioFile?: string }): PlannedStep {
+function plannedStep(name: string, step: StepDefinition, definition: PipelineDefinition, files: { lyrics?: string; audioFile?: string; audioSha256?: string }): PlannedStep {
   const inputs: PlannedStep['inputs'] = {};
   if (step.clip) inputs.clip = step.clip;
   if (step.clips) inputs.clips = step.clips;
   if (step.audio) {
-    if (step.audio.startsWith(UPLOAD_PREFIX)) inputs.audioFile = files.audioFile ?? step.audio.slice(UPLOAD_PREFIX.length);
+    if (step.audio.startsWith(UPLOAD_PREFIX)) {
+      inputs.audioFile = files.audioFile ?? step.audio.slice(UPLOAD_PREFIX.length);
+      if (files.audioSha256) inputs.audioSha256 = files.audioSha256;
+    }
     else inputs.clip = step.audio;
   }
   if (step.lyricsFrom) inputs.lyricsFrom = step.lyricsFrom;
@@ -75,10 +79,10 @@ export async function planPipeline(raw: unknown, options: PlanOptions = {}): Pro
   const baseDir = options.baseDir ?? process.cwd();
 
   const errors: string[] = [];
-  const files = new Map<string, { lyrics?: string; audioFile?: string }>();
+  const files = new Map<string, { lyrics?: string; audioFile?: string; audioSha256?: string }>();
   await Promise.all(
     Object.entries(definition.steps).map(async ([name, step]) => {
-      const found: { lyrics?: string; audioFile?: string } = {};
+      const found: { lyrics?: string; audioFile?: string; audioSha256?: string } = {};
       if (step.lyricsFile) {
         const file = path.resolve(baseDir, step.lyricsFile);
         const read = await readLyricsFile(file);
@@ -89,7 +93,10 @@ export async function planPipeline(raw: unknown, options: PlanOptions = {}): Pro
         const given = step.audio.slice(UPLOAD_PREFIX.length);
         const file = path.resolve(baseDir, given);
         const checked = await checkAudioFile(file);
-        if (checked.ok) found.audioFile = file;
+        if (checked.ok) {
+          found.audioFile = file;
+          found.audioSha256 = (await hashFile(file)).sha256;
+        }
         else errors.push(pathError(['steps', name, 'audio'], `${given}: ${checked.reason}`));
       }
       files.set(name, found);
