@@ -1,0 +1,127 @@
+// The generic pipeline workflow on the time-skipping server, against the scripted provider: steps
+// start as soon as their inputs are ready, a failed branch keeps every step that does not read it, a
+// rerun pays only for what is missing, and a worker stopped mid-graph pays nothing twice.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelinePlan, PipelineRunInput, PipelineRunResult } from '../contracts/pipelinePlan';
+import { planPipeline } from '../pipeline/definition/load';
+import { pipelineRun } from '../pipeline/pipelineRun';
+import type { ScriptedTask } from './helpers/scriptedProvider';
+import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
+
+let harness: WorkflowHarness;
+let runs = 0;
+
+beforeAll(async () => {
+  harness = await createWorkflowHarness();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+/** Two songs, each exported to WAV; the second song's WAV also needs stems of the first. */
+async function twoBranchPlan(): Promise<PipelinePlan> {
+  const planned = await planPipeline(
+    {
+      name: 'two-branches',
+      steps: {
+        first: { kind: 'song', prompt: 'first song', style: 'test', instrumental: true },
+        second: { kind: 'song', prompt: 'second song', style: 'test', instrumental: true },
+        'first-wav': { kind: 'wav', clip: 'first' },
+        'second-wav': { kind: 'wav', clip: 'second' },
+        'first-stems': { kind: 'stems', clip: 'first' },
+      },
+    },
+    { provider: 'anyint' },
+  );
+  if (!planned.ok) throw new Error(planned.errors.join('\n'));
+  return planned.plan;
+}
+
+function start(input: PipelineRunInput, workflowId: string) {
+  return harness.env.client.workflow.start(pipelineRun, { taskQueue: harness.taskQueue, workflowId, args: [input] });
+}
+
+/** Resolves with the tasks submitted after `before`, once `count` of them exist. */
+async function submitted(before: number, count: number): Promise<ScriptedTask[]> {
+  return (await harness.provider.waitForSubmits(before + count)).slice(before);
+}
+
+describe('pipelineRun', () => {
+  it('starts each step when its inputs are ready, and a failed branch keeps the rest', async () => {
+    const plan = await twoBranchPlan();
+    const input: PipelineRunInput = { plan, outDir: harness.folder(`pipeline-${++runs}`), callbacks: false };
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const before = provider.tasks.length;
+      const handle = await start(input, `pipeline-test-${runs}`);
+      // Both songs read nothing: they are submitted together.
+      const [first, second] = await submitted(before, 2);
+      expect([first!.route, second!.route]).toEqual(['generate', 'generate']);
+      provider.setStatus(first!.taskId, 'SUCCESS');
+      // The first song's exports start while the second song is still rendering.
+      const exports = await submitted(before + 2, 2);
+      expect(exports.map((t) => t.route).sort()).toEqual(['vocal-removal', 'wav-generate']);
+      expect(provider.tasks.find((t) => t.taskId === second!.taskId)!.status).toBe('PENDING');
+      for (const task of exports) provider.setStatus(task.taskId, 'SUCCESS');
+      provider.setStatus(second!.taskId, 'GENERATE_AUDIO_FAILED');
+      const result: PipelineRunResult = await handle.result();
+
+      expect(result.status).toBe('partial');
+      expect(result.failedSteps).toEqual([{ step: 'second', error: expect.stringMatching(/step second: anyint task task\d+ failed .*scripted failure/) }]);
+      const byStep = Object.fromEntries(result.steps.map((s) => [s.stepId, s]));
+      expect(byStep['second-wav']).toMatchObject({ state: 'skipped', error: 'skipped: it reads step second, which failed' });
+      expect(byStep['first-wav']!.state).toBe('done');
+      // Nothing was submitted for the skipped step.
+      expect(provider.tasks.length - before).toBe(4);
+      expect(result.artifacts.map((a) => path.relative(input.outDir, a.path)).sort()).toEqual(['first-stems/instrumental.mp3', 'first-stems/vocals.mp3', 'first-wav.wav', 'first.mp3']);
+      const record = JSON.parse(await readFile(path.join(input.outDir, 'pipeline.json'), 'utf8'));
+      expect(record.steps.second).toMatchObject({ state: 'failed', files: [] });
+      expect(record.steps['first-wav']).toMatchObject({ state: 'succeeded', files: ['first-wav.wav'] });
+      expect(record.files.map((f: { file: string }) => f.file).sort()).toEqual(['first-stems/instrumental.mp3', 'first-stems/vocals.mp3', 'first-wav.wav', 'first.mp3']);
+    });
+
+    // Run again: only the failed branch is paid for.
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const before = provider.tasks.length;
+      const handle = await start(input, `pipeline-test-${runs}-again`);
+      const [second] = await submitted(before, 1);
+      expect(second!.body.prompt).toBe('second song');
+      provider.setStatus(second!.taskId, 'SUCCESS');
+      const [wav] = await submitted(before + 1, 1);
+      provider.setStatus(wav!.taskId, 'SUCCESS');
+      const result: PipelineRunResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      expect(result.reusedSteps.sort()).toEqual(['first', 'first-stems', 'first-wav']);
+      expect(provider.tasks.length - before).toBe(2);
+    });
+  });
+
+  it('a worker stopped mid-graph leaves a run that a new worker finishes, each step paid once', async () => {
+    const plan = await twoBranchPlan();
+    const input: PipelineRunInput = { plan, outDir: harness.folder(`pipeline-${++runs}`), callbacks: false };
+    const { provider } = harness;
+    const before = provider.tasks.length;
+    const handle = await harness.withWorker(async () => {
+      const started = await start(input, `pipeline-test-${runs}`);
+      const [first] = await submitted(before, 2);
+      provider.setStatus(first!.taskId, 'SUCCESS');
+      await submitted(before + 2, 2);
+      return started;
+    });
+    // No worker now: finish every task the provider has, then bring a new worker.
+    for (const task of provider.tasks.slice(before)) provider.setStatus(task.taskId, 'SUCCESS');
+    const result: PipelineRunResult = await harness.withWorker(async () => {
+      const later = submitted(before + 4, 1).then(([wav]) => provider.setStatus(wav!.taskId, 'SUCCESS'));
+      const done = await handle.result();
+      await later;
+      return done;
+    });
+    expect(result.status).toBe('succeeded');
+    const routes = provider.tasks.slice(before).map((t) => t.route).sort();
+    expect(routes).toEqual(['generate', 'generate', 'vocal-removal', 'wav-generate', 'wav-generate']);
+  });
+});
