@@ -1,5 +1,5 @@
 // Messages an album workflow answers; per-step detail of a track comes from its own child run.
-import { defineQuery, setHandler } from '@temporalio/workflow';
+import { defineQuery } from '@temporalio/workflow';
 
 export interface TrackProgress {
   number: number;
@@ -22,7 +22,3 @@ export interface AlbumProgress {
 
 /** Same name as the song pipeline's query: `progress` answers for any run. */
 export const albumProgressQuery = defineQuery<AlbumProgress>('progress');
-
-export function defineAlbumMessages(progress: AlbumProgress): void {
-  setHandler(albumProgressQuery, () => progress);
-}
