@@ -16,7 +16,7 @@ import {
 import { runBounded } from '../steps/bounded';
 import { innermostMessage } from '../steps/failureMessage';
 import { albumProgressQuery, type AlbumProgress, type TrackProgress } from '../contracts/albumMessages';
-import type { AlbumPipelineInput, AlbumPipelineResult, AlbumTrackPlan, AlbumTrackResult } from '../contracts/albumPipeline';
+import { trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult, type AlbumTrackPlan, type AlbumTrackResult } from '../contracts/albumPipeline';
 import { runProviderStep } from '../steps/providerStep';
 import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
@@ -25,10 +25,6 @@ import { loadPreviousTrack } from '../song/previousTrackProxies';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
 import { normalizeLoudness, tagTrack, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
-
-export function trackWorkflowId(albumId: string, number: number): string {
-  return `album-${albumId}-t${String(number).padStart(2, '0')}`;
-}
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();

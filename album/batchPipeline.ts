@@ -6,6 +6,7 @@ import { albumPipeline } from './albumPipeline';
 import { runBounded } from '../steps/bounded';
 import { batchProgressQuery } from '../contracts/batchMessages';
 import type { BatchAlbumSummary, BatchPipelineInput } from '../contracts/batchPipeline';
+import { albumWorkflowId } from '../contracts/albumPipeline';
 
 /** History events after which the batch starts a fresh run before the next wave. */
 const CONTINUE_AFTER_EVENTS = 2_000;
@@ -20,7 +21,7 @@ export async function batchPipeline(input: BatchPipelineInput): Promise<BatchAlb
     const wave = waiting.splice(0, Math.max(1, input.maxAlbums));
     await runBounded(
       wave.map((album) => async () => {
-        const workflowId = `album-${album.albumId}`;
+        const workflowId = albumWorkflowId(album.albumId);
         running.add(album.albumId);
         try {
           const result = await executeChild(albumPipeline, { workflowId, args: [album], workflowIdReusePolicy: 'ALLOW_DUPLICATE', staticSummary: `album "${album.title}"` });

@@ -1,6 +1,6 @@
-// The album pipeline's input and result, and the album's persona strategy and failure policy as the
-// workflow runs them. `album/manifest/` turns a user's manifest into this input; album.json records
-// the strategy again (contracts/albumFiles.ts).
+// The album pipeline's input and result, its run ids, and the album's persona strategy and failure
+// policy as the workflow runs them. `album/manifest/` turns a user's manifest into this input;
+// album.json records the strategy again (contracts/albumFiles.ts).
 import type { ProviderName, SongRequest } from '../providers/model';
 import type { SongPipelineResult } from './songPipeline';
 import type { PipelineStep } from './trackManifest';
@@ -14,6 +14,16 @@ export type PersonaStrategy = { strategy: 'none' } | { strategy: 'given'; person
 
 /** What a failed track does to the album: run again (at most 1 + attempts times), skip it, or fail the album. */
 export type FailurePolicy = { mode: 'retry'; attempts: number } | { mode: 'skip' } | { mode: 'fail-album' };
+
+/** An album's run: running the same album again attaches to it. */
+export function albumWorkflowId(albumId: string): string {
+  return `album-${albumId}`;
+}
+
+/** A track's child songPipeline run, e.g. `album-rainy-days-t03`. */
+export function trackWorkflowId(albumId: string, number: number): string {
+  return `${albumWorkflowId(albumId)}-t${String(number).padStart(2, '0')}`;
+}
 
 export interface AlbumTrackPlan {
   /** 1-based position on the album. */

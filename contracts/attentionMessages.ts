@@ -2,6 +2,13 @@
 // steps/attention.ts), from `npm run resolve` or the Temporal UI.
 import { defineUpdate } from '@temporalio/workflow';
 
+/** A step waiting for an operator, as the `progress` queries list it. */
+export interface AttentionItem {
+  stepId: string;
+  /** Why: the submit's error, e.g. the request went out and no answer came back. */
+  reason: string;
+}
+
 export interface ResolveRequest {
   /** Which waiting step; may be left out when only one waits. */
   stepId?: string;

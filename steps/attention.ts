@@ -3,15 +3,10 @@
 // step waits here, visibly (search attribute, current details, progress query), until an operator
 // resolves it with the `resolve` update: the task id the provider shows, resubmit, or abandon.
 import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { resolveUpdate, type ResolveRequest } from '../contracts/attentionMessages';
+import { resolveUpdate, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
 import { MusicState } from '../contracts/searchAttributes';
 
 export type Resolution = { action: 'task-id'; taskId: string } | { action: 'resubmit' } | { action: 'abandon' };
-
-export interface AttentionItem {
-  stepId: string;
-  reason: string;
-}
 
 export class AttentionBoard {
   private readonly waiting = new Map<string, { reason: string; resolution?: Resolution }>();

@@ -6,7 +6,8 @@ import { setHandler } from '@temporalio/workflow';
 import type { CallbackStage, ProviderName, StepKind } from '../providers/model';
 import { providerEventSignal, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
 import { SlotClaims } from '../slots/slotClaims';
-import { AttentionBoard, type AttentionItem } from './attention';
+import type { AttentionItem } from '../contracts/attentionMessages';
+import { AttentionBoard } from './attention';
 
 /** Keeps the callback hints a run has received, keyed by step and provider task id. */
 export class HintBox {
