@@ -27,7 +27,8 @@ interface Import {
 const IMPORT = /(?:^|[\n;])\s*(import|export)\s+(type\s+)?([\w$*\s,{}]*?)\s*from\s*['"]([^'"]+)['"]|(?:^|[\n;])\s*import\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function importsOf(file: string): Import[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  // Comments that start a line go (a `/*` inside a string cannot swallow code that way).
+  const text = readFileSync(file, 'utf8').replace(/^\s*\/\*[\s\S]*?\*\//gm, '').replace(/^\s*\/\/.*$/gm, '');
   const found: Import[] = [];
   for (const m of text.matchAll(IMPORT)) {
     const specifier = m[4] ?? m[5] ?? m[6]!;
