@@ -6,7 +6,6 @@
 import {
   ApplicationFailure,
   ParentClosePolicy,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -14,91 +13,18 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import type { MusicActivities } from '../activities';
-import type { ProviderName, SongRequest } from '../providers/model';
-import { AttentionBoard } from '../steps/attention';
-import { SlotClaims } from '../slots/slotClaims';
 import { runBounded } from '../steps/bounded';
 import { innermostMessage } from '../steps/failureMessage';
-import { defineAlbumMessages, type AlbumProgress, type TrackProgress } from '../contracts/albumMessages';
-import { providerEventSignal } from '../contracts/pipelineMessages';
-import { HintBox, runProviderStep, type StepRunner } from '../steps/providerStep';
+import { albumProgressQuery, type AlbumProgress, type TrackProgress } from '../contracts/albumMessages';
+import { trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult, type AlbumTrackPlan, type AlbumTrackResult } from '../contracts/albumPipeline';
+import { runProviderStep } from '../steps/providerStep';
+import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
-import { songPipeline, type SongPipelineInput, type SongPipelineResult } from '../song/songPipeline';
+import { songPipeline } from '../song/songPipeline';
+import { loadPreviousTrack } from '../song/previousTrackProxies';
+import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
-
-export interface AlbumTrackPlan {
-  /** 1-based position on the album. */
-  number: number;
-  title: string;
-  request: SongRequest;
-  steps: PipelineStep[];
-  /** Absolute folder of the track. */
-  outDir: string;
-  /** Name of the album's tagged copy, e.g. "03 - Night Train" (no extension). */
-  fileStem: string;
-}
-
-export type PersonaStrategy = { strategy: 'none' } | { strategy: 'given'; personaId: string } | { strategy: 'from-track'; track: number };
-export type FailurePolicy = { mode: 'retry'; attempts: number } | { mode: 'skip' } | { mode: 'fail-album' };
-
-export interface AlbumPipelineInput {
-  albumId: string;
-  title: string;
-  artist: string;
-  provider: ProviderName;
-  /** Absolute album folder. */
-  outDir: string;
-  tracks: AlbumTrackPlan[];
-  persona: PersonaStrategy;
-  concurrency: number;
-  failurePolicy: FailurePolicy;
-  callbacks: boolean;
-  year?: number;
-  genre?: string;
-  model?: string;
-  /** Also write loudness-normalized copies under mastered/. */
-  loudness?: { targetLufs: number };
-  /** Credits per step at this provider (the price table the command used), to record what was spent. */
-  prices?: Partial<Record<PipelineStep, number>>;
-  credits?: { estimated?: number; budget?: number };
-}
-
-export interface AlbumTrackResult {
-  number: number;
-  title: string;
-  workflowId: string;
-  state: 'succeeded' | 'partial' | 'failed' | 'skipped';
-  attempts: number;
-  error?: string;
-  result?: SongPipelineResult;
-  /** Credits of the provider tasks this track actually ran (reused steps cost nothing). */
-  creditsSpent?: number;
-  /** The album's tagged copy of the song, and its mastered copy when loudness was asked for. */
-  tagged?: { path: string; sha256: string; bytes: number; durationSeconds: number };
-  mastered?: { path: string; sha256: string; bytes: number; durationSeconds: number; beforeLufs: number; afterLufs: number };
-}
-
-export interface AlbumPipelineResult {
-  albumId: string;
-  status: 'succeeded' | 'partial' | 'failed';
-  personaId?: string;
-  tracks: AlbumTrackResult[];
-  creditsSpent: number;
-  /** album.json and the playlist. */
-  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' }[];
-}
-
-const { loadPreviousTrack } = proxyActivities<MusicActivities>({ startToCloseTimeout: '1 minute', summary: 'read earlier track files' });
-const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxyActivities<MusicActivities>({
-  startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: ['AlbumAssemblyFailed'] },
-  summary: 'assemble album',
-});
-
-export function trackWorkflowId(albumId: string, number: number): string {
-  return `album-${albumId}-t${String(number).padStart(2, '0')}`;
-}
+import { normalizeLoudness, tagTrack, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();
@@ -106,24 +32,17 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     state: 'running',
     tracks: input.tracks.map((t) => ({ number: t.number, title: t.title, workflowId: trackWorkflowId(input.albumId, t.number), state: 'queued', attempts: 0 })),
   };
-  defineAlbumMessages(progress);
-  const hints = new HintBox();
-  setHandler(providerEventSignal, (event) => hints.record(event));
-  const attention = new AttentionBoard(() => {
-    progress.needsAttention = attention.list();
-    setCurrentDetails(describe(progress));
-  });
-  const runner: StepRunner = {
+  setHandler(albumProgressQuery, () => progress);
+  // The album's own steps (lyrics) report through the tracks' progress, not step by step.
+  const runner = createStepRunner({
     provider: input.provider,
     workflowId,
     callbacks: input.callbacks,
-    hints,
-    attention,
-    slots: new SlotClaims(input.provider, workflowId),
-    onAmbiguous: 'wait',
-    deadlines: {},
-    report: () => {},
-  };
+    onAttention: (waiting) => {
+      progress.needsAttention = waiting;
+      setCurrentDetails(describe(progress));
+    },
+  });
   const track = (n: number) => progress.tracks.find((t) => t.number === n)!;
   const update = (n: number, change: Partial<TrackProgress>) => {
     Object.assign(track(n), change);

@@ -1,31 +1,12 @@
 // A batch of albums: each a child albumPipeline, a bounded number at a time. A batch can be far
 // larger than one history should hold, so after each wave the batch continues as a new run carrying
 // only what is left and a one-line summary of what is done.
-import { continueAsNew, defineQuery, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
-import { albumPipeline, type AlbumPipelineInput } from './albumPipeline';
+import { continueAsNew, executeChild, setHandler, workflowInfo } from '@temporalio/workflow';
+import { albumPipeline } from './albumPipeline';
 import { runBounded } from '../steps/bounded';
-
-export interface BatchAlbumSummary {
-  albumId: string;
-  workflowId: string;
-  status: 'succeeded' | 'partial' | 'failed';
-  creditsSpent: number;
-  error?: string;
-}
-
-export interface BatchPipelineInput {
-  albums: AlbumPipelineInput[];
-  maxAlbums: number;
-  /** Results of the runs before this one (continue-as-new). */
-  done?: BatchAlbumSummary[];
-}
-
-export interface BatchProgress {
-  done: BatchAlbumSummary[];
-  running: string[];
-  waiting: string[];
-}
-export const batchProgressQuery = defineQuery<BatchProgress>('progress');
+import { batchProgressQuery } from '../contracts/batchMessages';
+import type { BatchAlbumSummary, BatchPipelineInput } from '../contracts/batchPipeline';
+import { albumWorkflowId } from '../contracts/albumPipeline';
 
 /** History events after which the batch starts a fresh run before the next wave. */
 const CONTINUE_AFTER_EVENTS = 2_000;
@@ -40,7 +21,7 @@ export async function batchPipeline(input: BatchPipelineInput): Promise<BatchAlb
     const wave = waiting.splice(0, Math.max(1, input.maxAlbums));
     await runBounded(
       wave.map((album) => async () => {
-        const workflowId = `album-${album.albumId}`;
+        const workflowId = albumWorkflowId(album.albumId);
         running.add(album.albumId);
         try {
           const result = await executeChild(albumPipeline, { workflowId, args: [album], workflowIdReusePolicy: 'ALLOW_DUPLICATE', staticSummary: `album "${album.title}"` });

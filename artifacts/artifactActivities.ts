@@ -11,19 +11,8 @@ import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Agent, interceptors, request } from 'undici';
 import { probeMedia } from '../runtime/ffmpeg';
-import type { AlignedWord } from '../providers/model';
 import { renderLrc, timedLines } from './timedLyrics';
-import type { ArtifactRecord, StoreDownloadInput, WriteTextInput } from '../contracts/artifacts';
-
-export interface TimedLyricsInput {
-  dir: string;
-  words: AlignedWord[];
-  lyrics?: string;
-  title?: string;
-  lengthSeconds: number;
-  /** Default lyrics.lrc. */
-  fileName?: string;
-}
+import type { ArtifactRecord, StoreDownloadInput, TimedLyricsInput, WriteTextInput } from '../contracts/artifacts';
 
 export const ARTIFACT_CHECK_FAILURE = 'ArtifactCheckFailed';
 
@@ -131,6 +120,8 @@ export function createArtifactActivities(deps: ArtifactDeps) {
     },
   };
 }
+
+export type ArtifactActivities = ReturnType<typeof createArtifactActivities>;
 
 async function writeText(input: WriteTextInput): Promise<ArtifactRecord> {
   await mkdir(input.dir, { recursive: true });

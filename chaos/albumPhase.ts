@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { startSimulator, type FaultCounts, type FaultOptions, type StageDelaysMs } from '../simulator';
 import { startCallbackEndpoint, type CallbackStats } from '../callbacks/callbackEndpoint';
-import type { AlbumPipelineInput, AlbumPipelineResult } from '../album/albumPipeline';
+import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import { PROVIDER_NAMES } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { innermostMessage } from '../steps/failureMessage';

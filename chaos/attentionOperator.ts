@@ -5,7 +5,7 @@
 // simulator's ledger) and resolve it with that task id, or resubmit when the provider never accepted
 // the request.
 import type { Client } from '@temporalio/client';
-import type { ResolveRequest } from '../steps/attention';
+import type { ResolveRequest } from '../contracts/attentionMessages';
 import { findPaidSubmit, type PaidSubmit } from './paidSubmits';
 
 /** The part of the `progress` query that songPipeline and albumPipeline both answer and this needs. */

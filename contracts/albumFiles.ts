@@ -1,7 +1,11 @@
 // Shapes that cross the album-assembly activity boundary (and so appear in workflow history), and
 // the album.json they produce. Paths are absolute on the worker's disk; nothing here is secret.
 import type { ProviderName } from '../providers/model';
+import type { PersonaRecord } from './albumPipeline';
 import type { ArtifactKind, ArtifactRecord } from './artifacts';
+
+/** Failure type of an assembly activity's bad input (a missing file, not an MP3, silent audio): never retried. */
+export const ALBUM_ASSEMBLY_FAILURE = 'AlbumAssemblyFailed';
 
 export interface TagTrackInput {
   /** The song as the pipeline stored it; it is read, never changed. */
@@ -128,7 +132,7 @@ export interface WriteAlbumManifestInput {
     model?: string;
     workflowId?: string;
     runId?: string;
-    persona?: { strategy: 'none' | 'given' | 'from-track'; personaId?: string; track?: number };
+    persona?: PersonaRecord;
     loudness?: { targetLufs: number };
     credits?: { estimated?: number; budget?: number };
     /** ISO time the album finished (workflow time, so that the file is the same on a replay). */
@@ -179,7 +183,7 @@ export interface AlbumJson {
   workflowId?: string;
   runId?: string;
   completedAt?: string;
-  persona?: { strategy: 'none' | 'given' | 'from-track'; personaId?: string; track?: number };
+  persona?: PersonaRecord;
   loudness?: { targetLufs: number };
   credits: { estimated?: number; budget?: number; spent: number };
   trackCount: number;

@@ -1,5 +1,6 @@
 // Messages an album workflow answers; per-step detail of a track comes from its own child run.
-import { defineQuery, setHandler } from '@temporalio/workflow';
+import { defineQuery } from '@temporalio/workflow';
+import type { AttentionItem } from './attentionMessages';
 
 export interface TrackProgress {
   number: number;
@@ -17,12 +18,8 @@ export interface AlbumProgress {
   /** Credits of the provider tasks the album ran, once it has finished. */
   creditsSpent?: number;
   /** The album's own steps (lyrics) waiting for an operator (`npm run resolve`). */
-  needsAttention?: { stepId: string; reason: string }[];
+  needsAttention?: AttentionItem[];
 }
 
 /** Same name as the song pipeline's query: `progress` answers for any run. */
 export const albumProgressQuery = defineQuery<AlbumProgress>('progress');
-
-export function defineAlbumMessages(progress: AlbumProgress): void {
-  setHandler(albumProgressQuery, () => progress);
-}

@@ -1,6 +1,7 @@
-// Shapes that cross the activity boundary (and so appear in workflow history): keep them small and
-// free of secrets.
-import type { ProviderName, StepKind, StepRequest } from '../providers/model';
+// Shapes of the artifact activities (download, verify, write files; artifacts/artifactActivities.ts):
+// they cross the activity boundary (and so appear in workflow history): keep them small and free of
+// secrets.
+import type { AlignedWord, ProviderName } from '../providers/model';
 
 export type ArtifactKind = 'lyrics' | 'lrc' | 'audio' | 'wav' | 'stem' | 'video' | 'cover' | 'cover-art' | 'manifest' | 'text' | 'data';
 
@@ -14,25 +15,6 @@ export interface ArtifactRecord {
   durationSeconds?: number;
   /** Where it came from: the provider URL (which expires) and the ids that produced it. */
   source?: { provider: ProviderName; taskId: string; clipId?: string; url?: string };
-}
-
-export interface SubmitInput {
-  provider: ProviderName;
-  workflowId: string;
-  stepId: string;
-  request: StepRequest;
-  /** Ask the provider for webhooks (a signed callback URL is minted inside the activity). */
-  callbacks: boolean;
-  /** How long the callback token stays valid. */
-  callbackTtlMs: number;
-}
-
-export interface QueryInput {
-  provider: ProviderName;
-  kind: StepKind;
-  taskId: string;
-  /** Changes only how sparse the fallback polling is. */
-  callbacks: boolean;
 }
 
 /** What a downloaded file must be before it is accepted. */
@@ -56,4 +38,15 @@ export interface WriteTextInput {
   fileName: string;
   text: string;
   kind: 'lyrics' | 'lrc' | 'manifest' | 'text' | 'data';
+}
+
+/** Input of writeTimedLyrics: the provider's aligned words become lyrics.lrc in `dir`. */
+export interface TimedLyricsInput {
+  dir: string;
+  words: AlignedWord[];
+  lyrics?: string;
+  title?: string;
+  lengthSeconds: number;
+  /** Default lyrics.lrc. */
+  fileName?: string;
 }

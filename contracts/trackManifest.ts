@@ -44,6 +44,15 @@ export interface TrackManifest {
   files: ManifestFile[];
 }
 
+/** What loadPreviousTrack answers: an earlier run's track.json, and what of it is still intact. */
+export interface PreviousTrack {
+  manifest: TrackManifest;
+  /** Steps whose every file verified, with those files as artifact records (absolute paths). */
+  reusable: Partial<Record<PipelineStep, ArtifactRecord[]>>;
+  /** The lyrics text, when lyrics.txt verified (later steps such as the .lrc need it). */
+  lyricsText?: string;
+}
+
 /** Path relative to the track folder (workflow code has no `path` module). */
 export function relativeTo(dir: string, file: string): string {
   const prefix = dir.endsWith('/') ? dir : `${dir}/`;

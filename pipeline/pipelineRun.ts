@@ -6,17 +6,17 @@
 // are intact and whose inputs are the same, and pays only for the rest.
 import { setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
-import { progressQuery, providerEventSignal, type PipelineProgress } from '../contracts/pipelineMessages';
+import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import type { PipelineManifest, PipelineRunInput, PipelineRunResult, PipelineStepRecord, PlannedStep } from '../contracts/pipelinePlan';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
 import { manifestFile } from '../contracts/trackManifest';
 import type { ClipRef } from '../providers/model';
-import { AttentionBoard } from '../steps/attention';
 import { innermostMessage } from '../steps/failureMessage';
-import { HintBox, runProviderStep, type StepRunner } from '../steps/providerStep';
-import { SlotClaims } from '../slots/slotClaims';
+import { runProviderStep } from '../steps/providerStep';
+import { createStepRunner, type StepRunner } from '../steps/stepRunner';
 import { ClipReview } from './clipRule';
-import { loadPreviousPipeline, publishUserAudio, writeTextArtifact } from './activityProxies';
+import { writeTextArtifact } from '../artifacts/artifactProxies';
+import { loadPreviousPipeline, publishUserAudio } from './pipelineProxies';
 import { storeClip, storeOutputs, unstoredClip, type StoredStep } from './stepFiles';
 import { stepRequest, type ResolvedInputs } from './stepRequest';
 import { STEP_RULES } from './definition/stepRules';
@@ -37,11 +37,6 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
   const { plan, outDir } = input;
   const { workflowId, runId } = workflowInfo();
   const progress: PipelineProgress = { state: 'running', steps: plan.steps.map((s) => ({ stepId: s.name, kind: s.kind, state: 'pending' })), hints: { received: 0, ignored: 0 } };
-  const hints = new HintBox();
-  setHandler(providerEventSignal, (event) => {
-    hints.record(event);
-    progress.hints = { received: hints.received, ignored: hints.ignored };
-  });
   setHandler(progressQuery, () => progress);
   const showDetails = () => setCurrentDetails(describe(plan.name, progress, workflowId));
   const report: StepRunner['report'] = (update) => {
@@ -50,21 +45,21 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
     if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
     showDetails();
   };
-  const attention = new AttentionBoard(() => {
-    progress.needsAttention = attention.list();
-    showDetails();
-  });
-  const runner: StepRunner = {
+  const runner = createStepRunner({
     provider: plan.provider,
     workflowId,
     callbacks: input.callbacks,
-    hints,
-    attention,
-    slots: new SlotClaims(plan.provider, workflowId),
-    onAmbiguous: input.onAmbiguousSubmit ?? 'wait',
-    deadlines: input.deadlines ?? {},
+    onAmbiguous: input.onAmbiguousSubmit,
+    deadlines: input.deadlines,
     report,
-  };
+    onHint: (hints) => {
+      progress.hints = { received: hints.received, ignored: hints.ignored };
+    },
+    onAttention: (waiting) => {
+      progress.needsAttention = waiting;
+      showDetails();
+    },
+  });
   const review = new ClipReview(progress);
   upsertSearchAttributes([
     { key: MusicProvider, value: plan.provider },

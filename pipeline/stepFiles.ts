@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { PlannedStep } from '../contracts/pipelinePlan';
 import type { Clip, ClipRef, ProviderName, TaskSnapshot } from '../providers/model';
-import { storeDownload, writeTextArtifact, writeTimedLyrics } from './activityProxies';
+import { storeDownload, writeTextArtifact, writeTimedLyrics } from '../artifacts/artifactProxies';
 
 
 export interface StepContext {

@@ -9,7 +9,7 @@ import { outageNotice, resultThroughOutages } from '../client/runResult';
 import { openSession } from '../client/session';
 import { innermostMessage } from '../steps/failureMessage';
 import { albumProgressQuery, type AlbumProgress } from '../contracts/albumMessages';
-import type { AlbumPipelineInput, AlbumPipelineResult } from '../album/albumPipeline';
+import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 
 const program = new Command('album')

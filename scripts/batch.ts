@@ -7,7 +7,8 @@ import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } fro
 import { outageNotice, resultThroughOutages } from '../client/runResult';
 import { openSession } from '../client/session';
 import { shortHash } from '../runtime/slug';
-import { batchProgressQuery, type BatchAlbumSummary, type BatchPipelineInput } from '../album/batchPipeline';
+import { batchProgressQuery } from '../contracts/batchMessages';
+import type { BatchAlbumSummary, BatchPipelineInput } from '../contracts/batchPipeline';
 
 const program = new Command('batch')
   .description('Make several albums in one durable batch run, a bounded number at a time.')

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../runtime/config';
 import { startStack } from '../stack/stack';
-import type { SongPipelineInput } from '../song/songPipeline';
+import type { SongPipelineInput } from '../contracts/songPipeline';
 
 const program = new Command('bench:history')
   .description('Count history events per song (callbacks vs polling only) at several provider latencies.')

@@ -9,7 +9,7 @@ import { loadConfig } from '../runtime/config';
 import { startStack } from '../stack/stack';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { adapterFor } from '../providers/registry';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { PIPELINE_STEPS } from '../contracts/trackManifest';
 
 const program = new Command('bench:pipeline')

@@ -12,7 +12,7 @@ import { loadConfig } from '../runtime/config';
 import { exitWith } from '../client/cli';
 import { projectRoot } from '../runtime/projectPaths';
 import { CALLBACK_FAULTS, REQUEST_FAULTS, type StageDelaysMs } from '../simulator';
-import type { AlbumPipelineInput } from '../album/albumPipeline';
+import type { AlbumPipelineInput } from '../contracts/albumPipeline';
 
 const DEFAULT_MANIFESTS = ['examples/rainy-day-album.yaml', 'examples/instrumental-ep.yaml'];
 // Query faults are the network's (slow, down, cut), not a provider refusing to show a task it made.

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../runtime/config';
-import { resolveUpdate, type ResolveRequest } from '../steps/attention';
+import { resolveUpdate, type ResolveRequest } from '../contracts/attentionMessages';
 import { progressQuery } from '../contracts/pipelineMessages';
 
 const program = new Command('resolve')

@@ -14,7 +14,8 @@ import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../provider
 import { adapterFor, missingCapabilities } from '../providers/registry';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
-import { SONG_PIPELINE_STEPS, type SongPipelineInput, type SongPipelineResult, type SongPipelineStep } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
+import { PIPELINE_STEPS as SONG_PIPELINE_STEPS, type PipelineStep as SongPipelineStep } from '../contracts/trackManifest';
 
 const program = new Command('song')
   .description('Make one song with a Suno-compatible provider, durably, and store its files.')

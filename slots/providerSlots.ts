@@ -4,48 +4,8 @@
 // all runs keeps two albums started at once within the limit, across workers and restarts, and it is
 // visible in the Temporal UI (query `slots`). Leases expire so a run that vanished cannot hold a
 // slot forever; the history is bounded by continue-as-new.
-import {
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
-  getExternalWorkflowHandle,
-  setHandler,
-  workflowInfo,
-  allHandlersFinished,
-} from '@temporalio/workflow';
-import type { ProviderName } from '../providers/model';
-
-export interface SlotRequest {
-  /** Workflow id of the run asking; the grant is signalled back to it. */
-  requester: string;
-  stepId: string;
-  /** The provider's limit as the asking worker is configured; the newest value wins. */
-  limit: number;
-  /** How long the slot may be held before it is taken back (the step's deadline, plus margin). */
-  leaseMs: number;
-}
-
-export interface SlotHolder extends SlotRequest {
-  grantedAt: number;
-}
-
-export interface SlotsState {
-  provider: ProviderName;
-  limit: number;
-  holders: SlotHolder[];
-  waiting: SlotRequest[];
-}
-
-export const acquireSlotSignal = defineSignal<[SlotRequest]>('acquireSlot');
-export const releaseSlotSignal = defineSignal<[{ requester: string; stepId: string }]>('releaseSlot');
-/** Sent to the requesting run when its slot is granted. */
-export const slotGrantedSignal = defineSignal<[{ stepId: string }]>('slotGranted');
-export const slotsQuery = defineQuery<SlotsState>('slots');
-
-export function providerSlotsWorkflowId(provider: ProviderName): string {
-  return `provider-slots-${provider}`;
-}
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
+import { acquireSlotSignal, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
 
 const same = (a: { requester: string; stepId: string }, b: { requester: string; stepId: string }) => a.requester === b.requester && a.stepId === b.stepId;
 

@@ -2,7 +2,8 @@
 // (signal-with-start). Returns at once; the grant arrives as a signal to the asking run.
 import type { Client } from '@temporalio/client';
 import type { ProviderName } from '../providers/model';
-import { acquireSlotSignal, providerSlotsWorkflowId, type SlotsState } from './providerSlots';
+import { acquireSlotSignal, providerSlotsWorkflowId, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import type { providerSlots } from './providerSlots';
 
 export interface SlotDeps {
   client: Client;
@@ -13,11 +14,13 @@ export interface SlotDeps {
 
 export function createProviderSlotActivities(deps: SlotDeps | undefined) {
   return {
-    async requestProviderSlot(input: { provider: ProviderName; requester: string; stepId: string; leaseMs: number }): Promise<{ limited: boolean }> {
+    async requestProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
       const limit = deps?.limitFor(input.provider);
       if (!deps || limit === undefined) return { limited: false };
       const initial: SlotsState = { provider: input.provider, limit, holders: [], waiting: [] };
-      await deps.client.workflow.signalWithStart('providerSlots', {
+      // Typed by the workflow function (a type import: no workflow code runs here), so its name and
+      // arguments are checked; the client sends the function's name, `providerSlots`.
+      await deps.client.workflow.signalWithStart<typeof providerSlots, [SlotRequest]>('providerSlots', {
         workflowId: providerSlotsWorkflowId(input.provider),
         taskQueue: deps.taskQueue,
         args: [initial],
@@ -29,3 +32,5 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
     },
   };
 }
+
+export type SlotActivities = ReturnType<typeof createProviderSlotActivities>;

@@ -1,15 +1,9 @@
 // The requesting side of the provider semaphore (providerSlots.ts): a run asks for a slot before it
 // creates a provider task, waits for the grant signal, and gives the slot back once the task is done.
-import { condition, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { MusicActivities } from '../activities';
+import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
 import type { ProviderName } from '../providers/model';
-import { providerSlotsWorkflowId, releaseSlotSignal, slotGrantedSignal } from './providerSlots';
-
-const { requestProviderSlot } = proxyActivities<MusicActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
-  summary: 'ask for a provider slot',
-});
+import { providerSlotsWorkflowId, releaseSlotSignal, slotGrantedSignal } from '../contracts/providerSlots';
+import { requestProviderSlot } from './slotProxies';
 
 export class SlotClaims {
   private readonly granted = new Set<string>();

@@ -1,10 +1,11 @@
 // The steps that work on the chosen clip: each submits one provider task, then stores and verifies
 // what it produced against the song (same duration within 0.5 s, decodable, right streams).
-import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { MusicActivities } from '../activities';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { ClipRef, ProviderName, StepRequest, TaskSnapshot } from '../providers/model';
-import { runProviderStep, type StepRunner } from '../steps/providerStep';
+import { storeDownload, writeTimedLyrics } from '../artifacts/artifactProxies';
+import { runProviderStep } from '../steps/providerStep';
+import type { StepRunner } from '../steps/stepRunner';
 import type { AfterSongStep } from '../contracts/trackManifest';
 
 export interface AfterSongContext {
@@ -24,14 +25,6 @@ export interface AfterSongOutcome {
   files: ArtifactRecord[];
   personaId?: string;
 }
-
-const { storeDownload, writeTimedLyrics } = proxyActivities<MusicActivities>({
-  startToCloseTimeout: '5 minutes',
-  // Downloads heartbeat as bytes arrive: a killed worker's download is retried after this, not 5 minutes.
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 4 },
-  summary: 'store artifact',
-});
 
 function request(step: AfterSongStep, ctx: AfterSongContext): StepRequest {
   if (step === 'persona') {

@@ -5,11 +5,7 @@ import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workf
 import type { Clip } from '../providers/model';
 import { chooseClipUpdate, type PipelineProgress } from '../contracts/pipelineMessages';
 import { MusicState } from '../contracts/searchAttributes';
-
-export interface ReviewOptions {
-  /** How long to wait for a person before the policy decides. */
-  timeoutMs: number;
-}
+import type { ReviewOptions } from '../contracts/songPipeline';
 
 function usable(clips: Clip[]): Clip[] {
   return clips.filter((c) => c.audioUrl);

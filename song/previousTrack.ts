@@ -3,16 +3,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PipelineStep, TrackManifest } from '../contracts/trackManifest';
+import type { PipelineStep, PreviousTrack, TrackManifest } from '../contracts/trackManifest';
 import type { ArtifactRecord } from '../contracts/artifacts';
-
-export interface PreviousTrack {
-  manifest: TrackManifest;
-  /** Steps whose every file verified, with those files as artifact records (absolute paths). */
-  reusable: Partial<Record<PipelineStep, ArtifactRecord[]>>;
-  /** The lyrics text, when lyrics.txt verified (later steps such as the .lrc need it). */
-  lyricsText?: string;
-}
 
 async function sha256Of(file: string): Promise<string | undefined> {
   try {
@@ -53,3 +45,5 @@ export function createPreviousTrackActivities() {
     },
   };
 }
+
+export type PreviousTrackActivities = ReturnType<typeof createPreviousTrackActivities>;

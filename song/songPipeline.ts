@@ -2,73 +2,21 @@
 // the choice of a clip, then every later step the request names (persona, stems, WAV, MP4, cover art,
 // timestamped lyrics) side by side, each file verified and listed in track.json. A later step that
 // fails is reported and the rest is kept; running the same request again reuses what is intact.
-import {
-  ApplicationFailure,
-  proxyActivities,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { MusicActivities } from '../activities';
+import { ApplicationFailure, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
-import type { Clip, ClipRef, ProviderName, SongRequest, StepKind } from '../providers/model';
+import type { Clip, ClipRef, SongRequest } from '../providers/model';
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
+import { storeDownload, writeTextArtifact } from '../artifacts/artifactProxies';
+import { loadPreviousTrack } from './previousTrackProxies';
 import { runBounded } from '../steps/bounded';
 import { innermostMessage } from '../steps/failureMessage';
-import { AttentionBoard } from '../steps/attention';
-import { SlotClaims } from '../slots/slotClaims';
-import { chooseClip, type ReviewOptions } from './clipChoice';
-import { progressQuery, providerEventSignal, type PipelineProgress, type StepProgress } from '../contracts/pipelineMessages';
-import { HintBox, runProviderStep, type StepRunner } from '../steps/providerStep';
+import { chooseClip } from './clipChoice';
+import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
+import { runProviderStep } from '../steps/providerStep';
+import { createStepRunner, type StepRunner } from '../steps/stepRunner';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
-import { AFTER_SONG_STEPS, manifestFile, PIPELINE_STEPS, type AfterSongStep, type PipelineStep, type StepRecord, type TrackManifest } from '../contracts/trackManifest';
-
-export { PIPELINE_STEPS as SONG_PIPELINE_STEPS };
-export type SongPipelineStep = PipelineStep;
-
-export interface SongPipelineInput {
-  provider: ProviderName;
-  request: SongRequest;
-  steps: SongPipelineStep[];
-  /** Absolute folder for this track's files. */
-  outDir: string;
-  /** Ask providers for webhooks; polling always runs as the fallback. */
-  callbacks: boolean;
-  /** Wait this long for a person to choose a clip (chooseClip update) before the policy decides. */
-  review?: ReviewOptions;
-  /** How many later steps run at once (default 8: every later step; providers' own task limits come first). */
-  parallelSteps?: number;
-  /** Per step kind, in ms; defaults are generous. */
-  deadlines?: Partial<Record<StepKind, number>>;
-  /** A submit whose outcome is unknown: wait for an operator (default), or submit again (may pay twice). */
-  onAmbiguousSubmit?: 'wait' | 'resubmit';
-  /** The provider task that wrote `request.lyrics`, when someone else (an album) ran the lyrics step. */
-  lyricsTaskId?: string;
-}
-
-export interface SongPipelineResult {
-  workflowId: string;
-  runId: string;
-  /** 'partial' when some later step failed; the files of the others are kept. */
-  status: 'succeeded' | 'partial';
-  provider: ProviderName;
-  title: string;
-  outDir: string;
-  personaId?: string;
-  clip: ClipRef;
-  steps: StepProgress[];
-  failedSteps: { step: string; error: string }[];
-  artifacts: ArtifactRecord[];
-}
-
-const { storeDownload, writeTextArtifact, loadPreviousTrack } = proxyActivities<MusicActivities>({
-  startToCloseTimeout: '5 minutes',
-  // Downloads heartbeat as bytes arrive: a killed worker's download is retried after this, not 5 minutes.
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
-  summary: 'track files',
-});
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
+import { AFTER_SONG_STEPS, manifestFile, type AfterSongStep, type PipelineStep, type StepRecord, type TrackManifest } from '../contracts/trackManifest';
 
 /** Later steps that make no sense for this request are dropped rather than failed. */
 function applicable(step: AfterSongStep, request: SongRequest): boolean {
@@ -80,11 +28,6 @@ function applicable(step: AfterSongStep, request: SongRequest): boolean {
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
-  const hints = new HintBox();
-  setHandler(providerEventSignal, (event) => {
-    hints.record(event);
-    progress.hints = { received: hints.received, ignored: hints.ignored };
-  });
   setHandler(progressQuery, () => progress);
 
   const report: StepRunner['report'] = (update) => {
@@ -97,21 +40,21 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
     setCurrentDetails(describe(progress, workflowId));
   };
-  const attention = new AttentionBoard(() => {
-    progress.needsAttention = attention.list();
-    setCurrentDetails(describe(progress, workflowId));
-  });
-  const runner: StepRunner = {
+  const runner = createStepRunner({
     provider: input.provider,
     workflowId,
     callbacks: input.callbacks,
-    hints,
-    attention,
-    slots: new SlotClaims(input.provider, workflowId),
-    onAmbiguous: input.onAmbiguousSubmit ?? 'wait',
-    deadlines: input.deadlines ?? {},
+    onAmbiguous: input.onAmbiguousSubmit,
+    deadlines: input.deadlines,
     report,
-  };
+    onHint: (hints) => {
+      progress.hints = { received: hints.received, ignored: hints.ignored };
+    },
+    onAttention: (waiting) => {
+      progress.needsAttention = waiting;
+      setCurrentDetails(describe(progress, workflowId));
+    },
+  });
 
   upsertSearchAttributes([
     { key: MusicProvider, value: input.provider },

@@ -2,27 +2,11 @@
 // came back) may or may not have created a paid task; repeating it silently could pay twice. Such a
 // step waits here, visibly (search attribute, current details, progress query), until an operator
 // resolves it with the `resolve` update: the task id the provider shows, resubmit, or abandon.
-import { condition, defineUpdate, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { resolveUpdate, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
 import { MusicState } from '../contracts/searchAttributes';
 
-export interface ResolveRequest {
-  /** Which waiting step; may be left out when only one waits. */
-  stepId?: string;
-  /** The provider task id the operator found (for example in the provider's dashboard). */
-  taskId?: string;
-  /** Submit again, accepting that the provider may charge twice. */
-  resubmit?: boolean;
-  /** Give the step up; it fails with a message saying an operator abandoned it. */
-  abandon?: boolean;
-}
-export const resolveUpdate = defineUpdate<string, [ResolveRequest]>('resolve');
-
 export type Resolution = { action: 'task-id'; taskId: string } | { action: 'resubmit' } | { action: 'abandon' };
-
-export interface AttentionItem {
-  stepId: string;
-  reason: string;
-}
 
 export class AttentionBoard {
   private readonly waiting = new Map<string, { reason: string; resolution?: Resolution }>();

@@ -7,19 +7,16 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
   sleep,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
-import type { MusicActivities } from '../activities';
 import { failureTypeOf } from '../providers/errors';
-import { isTerminal, type CallbackStage, type ProviderName, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
-import type { AttentionBoard } from './attention';
-import type { SlotClaims } from '../slots/slotClaims';
-import type { ProviderEvent, StepProgress } from '../contracts/pipelineMessages';
+import { isTerminal, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
+import type { SubmitResult } from '../contracts/providerTasks';
 import { innermostMessage } from './failureMessage';
 import { MusicStep } from '../contracts/searchAttributes';
+import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask, submitProviderTask as submitTask } from './providerTaskProxies';
+import type { StepRunner } from './stepRunner';
 
 export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
 export const STEP_ABANDONED = 'StepAbandoned';
@@ -28,78 +25,12 @@ const AMBIGUOUS_FAILURE = failureTypeOf('ambiguous');
 const MAX_POLICY_RESUBMITS = 2;
 export const PROVIDER_TASK_FAILED = 'ProviderTaskFailed';
 
-/** Errors that a retry cannot fix, or (ambiguous) where a retry could pay twice. */
-const NEVER_RETRY = (['rejected', 'auth', 'billing', 'ambiguous'] as const).map(failureTypeOf);
-
 /** Default deadline of each step kind: generous against the provider's usual 1 to 3 minutes. */
 export const DEFAULT_DEADLINES_MS: Partial<Record<StepKind, number>> = {
   lyrics: 5 * 60_000,
   song: 20 * 60_000,
 };
 const FALLBACK_DEADLINE_MS = 20 * 60_000;
-
-/** Keeps the callback hints a run has received, keyed by step and provider task id. */
-export class HintBox {
-  private readonly counts = new Map<string, number>();
-  private readonly lastStage = new Map<string, CallbackStage>();
-  private readonly submitted = new Map<string, string>();
-  received = 0;
-  ignored = 0;
-
-  /** Records a hint; one naming another task than the step submitted is ignored (and counted). */
-  record(event: ProviderEvent): void {
-    this.received++;
-    const expected = this.submitted.get(event.stepId);
-    if (expected !== undefined && expected !== event.taskId) {
-      this.ignored++;
-      return;
-    }
-    const key = this.key(event.stepId, event.taskId);
-    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-    this.lastStage.set(key, event.stage);
-  }
-
-  /** Called once the submit returned; hints that raced ahead of it for another task are discounted. */
-  submittedTask(stepId: string, taskId: string): void {
-    this.submitted.set(stepId, taskId);
-    for (const key of [...this.counts.keys()]) {
-      if (key.startsWith(`${stepId}\u0000`) && key !== this.key(stepId, taskId)) {
-        this.ignored += this.counts.get(key) ?? 0;
-        this.counts.delete(key);
-      }
-    }
-  }
-
-  count(stepId: string, taskId: string): number {
-    return this.counts.get(this.key(stepId, taskId)) ?? 0;
-  }
-
-  /** The stage named by the newest hint for this task. */
-  stage(stepId: string, taskId: string): CallbackStage | undefined {
-    return this.lastStage.get(this.key(stepId, taskId));
-  }
-
-  private key(stepId: string, taskId: string): string {
-    return `${stepId}\u0000${taskId}`;
-  }
-}
-
-export interface StepRunner {
-  provider: ProviderName;
-  workflowId: string;
-  callbacks: boolean;
-  hints: HintBox;
-  attention: AttentionBoard;
-  slots: SlotClaims;
-  /** What to do when a submit's outcome is unknown: wait for an operator (default) or submit again. */
-  onAmbiguous: 'wait' | 'resubmit';
-  deadlines: Partial<Record<StepKind, number>>;
-  report(update: Partial<StepProgress> & { stepId: string; kind: StepKind }): void;
-}
-
-function activities(summary: string, options: ActivityOptions) {
-  return proxyActivities<MusicActivities>({ ...options, summary });
-}
 
 function formatDuration(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
@@ -136,16 +67,8 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
 
   const deadlineAt = startedAt + deadlineMs;
   const queryInput = { provider, kind, taskId, callbacks };
-  const { awaitProviderTask } = activities(`${provider}: poll ${kind} task ${taskId}`, {
-    startToCloseTimeout: '1 minute',
-    // Outlives the step's deadline so the deadline timer, with its clear message, always fires first.
-    scheduleToCloseTimeout: deadlineMs + 60_000,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NEVER_RETRY },
-  });
-  const { queryProviderTask } = activities(`${provider}: query ${kind} task ${taskId}`, {
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
-  });
+  const awaitProviderTask = awaitTask(`${provider}: poll ${kind} task ${taskId}`, deadlineMs);
+  const queryProviderTask = queryTask(`${provider}: query ${kind} task ${taskId}`);
 
   let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
   const pollScope = new CancellationScope();
@@ -219,8 +142,6 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
   return checkSucceeded(runner, stepId, final);
 }
 
-type Submitted = Awaited<ReturnType<MusicActivities['submitProviderTask']>>;
-
 /** A query that failed only because its retries ran out on errors a later retry could fix. */
 function isTransientQueryFailure(err: unknown): boolean {
   // A cancelled run (or step) must stop, not wait on.
@@ -239,13 +160,9 @@ function isAmbiguous(err: unknown): boolean {
  * the recorded task; when the outcome is truly unknown it fails as ambiguous and the step waits
  * for an operator (or resubmits, when the run's policy says so).
  */
-async function submitOnce(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number): Promise<Submitted> {
+async function submitOnce(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number): Promise<SubmitResult> {
   const { provider } = runner;
-  const { submitProviderTask } = activities(`${provider}: submit ${request.kind}`, {
-    startToCloseTimeout: '2 minutes',
-    heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
-  });
+  const submitProviderTask = submitTask(`${provider}: submit ${request.kind}`);
   let resubmits = 0;
   for (;;) {
     try {

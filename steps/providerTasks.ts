@@ -1,7 +1,7 @@
 // Activities that talk to a provider: each performs one HTTP exchange.
 import { activityInfo, heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import type { ProviderAdapter, SubmitOutcome } from '../providers/adapter';
+import type { ProviderAdapter } from '../providers/adapter';
 import { failureTypeOf, ProviderError } from '../providers/errors';
 import { callProvider, type ProviderEndpoint } from '../providers/http';
 import { isTerminal, type ProviderName, type TaskSnapshot } from '../providers/model';
@@ -10,11 +10,11 @@ import { signCallbackToken } from '../callbacks/callbackToken';
 import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
 import { nextPollDelayMs } from './pollSchedule';
-import type { QueryInput, SubmitInput } from '../contracts/artifacts';
+import type { QueryInput, SubmitInput, SubmitResult } from '../contracts/providerTasks';
 
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
 
-type SubmitJournal = { phase: 'sending' } | { phase: 'refused' } | { phase: 'accepted'; outcome: SubmitOutcome & { callbacks: boolean } };
+type SubmitJournal = { phase: 'sending' } | { phase: 'refused' } | { phase: 'accepted'; outcome: SubmitResult };
 
 export interface ProviderTaskDeps {
   /** Where each provider is reached; the API key stays on the worker. */
@@ -35,7 +35,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
 
   return {
     /** Creates the provider task (this is the request that costs credits) and returns its id. */
-    async submitProviderTask(input: SubmitInput): Promise<SubmitOutcome & { callbacks: boolean }> {
+    async submitProviderTask(input: SubmitInput): Promise<SubmitResult> {
       const adapter = adapterFor(input.provider);
       let callbackUrl: string | undefined;
       if (input.callbacks && adapter.supportsCallbacks) {
@@ -116,3 +116,5 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
     },
   };
 }
+
+export type ProviderTaskActivities = ReturnType<typeof createProviderTaskActivities>;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../album/albumPipeline';
+import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../contracts/albumPipeline';
 import { albumProgressQuery } from '../contracts/albumMessages';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 import type { ScriptedTask } from './helpers/scriptedProvider';

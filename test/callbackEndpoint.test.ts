@@ -14,7 +14,7 @@ import { signCallbackToken } from '../callbacks/callbackToken';
 import { CALLBACK_BODY_LIMIT_BYTES, CALLBACK_SIGNAL_TIMEOUT_MS, startCallbackEndpoint, type CallbackEndpoint } from '../callbacks/callbackEndpoint';
 import { createMusicWorker, DEFAULT_ACTIVITY_TUNING, WORKFLOWS_PATH } from '../workers/worker';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
-import type { SongPipelineInput } from '../song/songPipeline';
+import type { SongPipelineInput } from '../contracts/songPipeline';
 import { startScriptedProvider, type ScriptedProvider, type ScriptedTask } from './helpers/scriptedProvider';
 import { startTestDevServer, type TestDevServer } from './helpers/temporalEnv';
 

@@ -14,8 +14,8 @@ import { startDevServer, type DevServer } from '../runtime/devServer';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../callbacks/callbackEndpoint';
-import type { AlbumPipelineResult } from '../album/albumPipeline';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { AlbumPipelineResult } from '../contracts/albumPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { threeTrackFaultAlbum } from './helpers/faultAlbum';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 

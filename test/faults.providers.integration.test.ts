@@ -19,11 +19,11 @@ import { projectRoot } from '../runtime/projectPaths';
 import { startStack, type RunningStack } from '../stack/stack';
 import type { ProviderName } from '../providers/model';
 import type { FaultOptions, FaultRule, LedgerEntry } from '../simulator';
-import { resolveUpdate } from '../steps/attention';
+import { resolveUpdate } from '../contracts/attentionMessages';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import { innermostMessage } from '../steps/failureMessage';
 import { MusicProvider, MusicState } from '../contracts/searchAttributes';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import type { TrackManifest } from '../contracts/trackManifest';
 import { WORKFLOWS_PATH } from '../workers/worker';
 

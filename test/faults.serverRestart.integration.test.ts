@@ -24,7 +24,7 @@ import { startDevServer, type DevServer } from '../runtime/devServer';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startSimulator, type RunningSimulator } from '../simulator';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../callbacks/callbackEndpoint';
-import type { AlbumPipelineResult } from '../album/albumPipeline';
+import type { AlbumPipelineResult } from '../contracts/albumPipeline';
 import { threeTrackFaultAlbum } from './helpers/faultAlbum';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 

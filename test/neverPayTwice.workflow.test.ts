@@ -5,10 +5,10 @@ import { activityInfo } from '@temporalio/activity';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveUpdate } from '../steps/attention';
+import { resolveUpdate } from '../contracts/attentionMessages';
 import { progressQuery } from '../contracts/pipelineMessages';
 import { MusicState } from '../contracts/searchAttributes';
-import type { SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineResult } from '../contracts/songPipeline';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 
 let harness: WorkflowHarness;

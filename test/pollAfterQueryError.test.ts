@@ -8,7 +8,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProviderTaskActivities } from '../steps/providerTasks';
 import { nextPollDelayMs } from '../steps/pollSchedule';
-import type { QueryInput } from '../contracts/artifacts';
+import type { QueryInput } from '../contracts/providerTasks';
 import { adapterFor } from '../providers/registry';
 import { callProvider } from '../providers/http';
 import { startSimulator, type RunningSimulator } from '../simulator';

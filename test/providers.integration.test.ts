@@ -12,7 +12,7 @@ import { loadConfig } from '../runtime/config';
 import { startStack, type RunningStack } from '../stack/stack';
 import { PROVIDER_NAMES } from '../providers/model';
 import { adapterFor } from '../providers/registry';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { PIPELINE_STEPS } from '../contracts/trackManifest';
 import { WORKFLOWS_PATH } from '../workers/worker';
 

@@ -18,7 +18,7 @@ import { anyint } from '../providers/anyint/adapter';
 import { callProvider } from '../providers/http';
 import { newapi } from '../providers/newapi/adapter';
 import { startSimulator, type RunningSimulator } from '../simulator';
-import type { SongPipelineInput } from '../song/songPipeline';
+import type { SongPipelineInput } from '../contracts/songPipeline';
 import { WORKFLOWS_PATH } from '../workers/worker';
 
 const API_KEY = 'sk-live-DISTINCTIVE-KEY-5c1e0b7a93';

@@ -11,7 +11,7 @@ import { probeMedia } from '../runtime/ffmpeg';
 import { startStack, type RunningStack } from '../stack/stack';
 import { progressQuery } from '../contracts/pipelineMessages';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { PIPELINE_STEPS } from '../contracts/trackManifest';
 import { WORKFLOWS_PATH } from '../workers/worker';
 

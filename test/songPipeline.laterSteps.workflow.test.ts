@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseClipUpdate, progressQuery } from '../contracts/pipelineMessages';
-import type { SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineResult } from '../contracts/songPipeline';
 import type { ScriptedTask } from './helpers/scriptedProvider';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 

@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROWTH, JITTER, pollTiming } from '../steps/pollSchedule';
 import { progressQuery, providerEventSignal } from '../contracts/pipelineMessages';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { CLIP_SECONDS } from './helpers/scriptedProvider';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 

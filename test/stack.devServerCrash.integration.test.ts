@@ -10,7 +10,7 @@ import { loadConfig } from '../runtime/config';
 import { resultThroughOutages } from '../client/runResult';
 import { startStack, type RunningStack } from '../stack/stack';
 import { WORKFLOWS_PATH } from '../workers/worker';
-import type { SongPipelineInput, SongPipelineResult } from '../song/songPipeline';
+import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 
 let stack: RunningStack;
 let scratch: string;

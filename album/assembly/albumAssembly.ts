@@ -10,21 +10,21 @@ import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { probeMedia, runFfmpeg } from '../../runtime/ffmpeg';
 import { AlbumFileError, buildAlbumJson } from './albumJson';
-import type {
-  NormalizeLoudnessInput,
-  NormalizeLoudnessResult,
-  TagTrackInput,
-  TagTrackResult,
-  WriteAlbumManifestInput,
-  WritePlaylistInput,
-  WrittenAlbumFile,
+import {
+  ALBUM_ASSEMBLY_FAILURE,
+  type NormalizeLoudnessInput,
+  type NormalizeLoudnessResult,
+  type TagTrackInput,
+  type TagTrackResult,
+  type WriteAlbumManifestInput,
+  type WritePlaylistInput,
+  type WrittenAlbumFile,
 } from '../../contracts/albumFiles';
 import { hashFile, replaceAtomically, writeFileAtomic } from '../../artifacts/atomicFile';
 import { buildTags, imageMime, readTags, tagMp3, type TrackTags } from './id3Tags';
 import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
 import { playlistLocation, renderM3u8 } from './playlist';
 
-export const ALBUM_ASSEMBLY_FAILURE = 'AlbumAssemblyFailed';
 
 /** Bad input (a missing file, not an MP3, silent audio): the same call would fail again, so it is not retried. */
 function badInput(message: string): ApplicationFailure {

@@ -12,8 +12,8 @@ import { resolveAlbum, type ResolvedAlbum } from './resolve';
 import { albumProvider, crossFieldErrors } from './rules';
 import { albumManifestSchema, KNOWN_FIELDS, type AlbumManifest } from './schema';
 
-export type { AlbumManifest, AlbumTrackSpec, FailurePolicy, PersonaStrategy } from './schema';
-export type { ResolvedAlbum, ResolvedPersona, ResolvedTrack, TrackPersonaRole } from './resolve';
+export type { AlbumManifest, AlbumTrackSpec, ManifestPersona } from './schema';
+export type { ResolvedAlbum, ResolvedTrack, TrackPersonaRole } from './resolve';
 export { ALBUM_LIMITS } from './schema';
 
 export type ParseResult = { ok: true; album: AlbumManifest; provider: ProviderName } | { ok: false; errors: string[] };

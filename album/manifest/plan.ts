@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { loadPriceTable } from '../../providers/priceFile';
 import { estimateAlbumCredits, formatEstimateTable, priceOf, type AlbumEstimate } from '../../providers/prices';
-import type { AlbumPipelineInput } from '../albumPipeline';
+import type { AlbumPipelineInput } from '../../contracts/albumPipeline';
 import { PIPELINE_STEPS, type PipelineStep } from '../../contracts/trackManifest';
 import { loadAlbumManifest, type ResolvedAlbum } from './manifest';
 import type { Config } from '../../runtime/config';

@@ -5,7 +5,8 @@
 import type { ProviderName } from '../../providers/model';
 import { adapterFor } from '../../providers/registry';
 import { PIPELINE_STEPS, type PipelineStep } from '../../contracts/trackManifest';
-import type { AlbumManifest, FailurePolicy } from './schema';
+import type { FailurePolicy, PersonaStrategy } from '../../contracts/albumPipeline';
+import type { AlbumManifest } from './schema';
 import { personaTrackNumber } from './rules';
 import { shortHash, slugify } from '../../runtime/slug';
 
@@ -38,8 +39,6 @@ export interface ResolvedTrack {
   fileStem: string;
 }
 
-export type ResolvedPersona = { strategy: 'none' } | { strategy: 'given'; personaId: string } | { strategy: 'from-track'; track: number };
-
 export interface ResolvedAlbum {
   /** Stable id: workflow ids and the album folder derive from it. */
   id: string;
@@ -49,7 +48,7 @@ export interface ResolvedAlbum {
   genre?: string;
   provider: ProviderName;
   model?: string;
-  persona: ResolvedPersona;
+  persona: PersonaStrategy;
   concurrency: number;
   failurePolicy: FailurePolicy;
   budget?: number;
@@ -115,7 +114,7 @@ export interface ResolveInput {
 export function resolveAlbum({ manifest, provider, lyrics, manifestFile }: ResolveInput): ResolvedAlbum {
   const defaults = manifest.defaults ?? {};
   const count = manifest.tracks.length;
-  let persona: ResolvedPersona;
+  let persona: PersonaStrategy;
   if (manifest.persona.strategy === 'from-track') {
     const found = personaTrackNumber(manifest.persona.track, manifest.tracks);
     if ('error' in found) throw new Error(`persona.track: ${found.error}`);

@@ -3,6 +3,7 @@
 // rules.ts, so that they can report alongside these errors instead of after them.
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../../providers/model';
+import type { FailurePolicy, PersonaStrategy } from '../../contracts/albumPipeline';
 import { PIPELINE_STEPS } from '../../contracts/trackManifest';
 
 /** Limits shared with the providers: the tightest title any adapter sends whole (anyint: 100). */
@@ -51,7 +52,13 @@ const track = z.strictObject({
   steps: steps.optional(),
 });
 
-export const PERSONA_STRATEGIES = ['from-track', 'given', 'none'] as const;
+export const PERSONA_STRATEGIES = ['from-track', 'given', 'none'] as const satisfies readonly PersonaStrategy['strategy'][];
+
+/**
+ * The workflow's persona strategy (contracts/albumPipeline.ts) as a user writes it: the track may be
+ * named by title as well as by number; resolve.ts turns it into the number.
+ */
+export type ManifestPersona = Exclude<PersonaStrategy, { strategy: 'from-track' }> | { strategy: 'from-track'; track: number | string };
 
 const persona = z.preprocess(
   // `persona: none` is accepted for `persona: { strategy: none }`.
@@ -64,9 +71,9 @@ const persona = z.preprocess(
     z.strictObject({ strategy: z.literal('given'), personaId: text(200) }),
     z.strictObject({ strategy: z.literal('none') }),
   ]),
-);
+) satisfies z.ZodType<ManifestPersona>;
 
-export const FAILURE_MODES = ['retry', 'skip', 'fail-album'] as const;
+export const FAILURE_MODES = ['retry', 'skip', 'fail-album'] as const satisfies readonly FailurePolicy['mode'][];
 
 const failurePolicy = z.preprocess(
   // `failurePolicy: skip` reads better in YAML than a one-key mapping; both are accepted (a bare
@@ -78,7 +85,7 @@ const failurePolicy = z.preprocess(
     z.strictObject({ mode: z.literal('skip') }),
     z.strictObject({ mode: z.literal('fail-album') }),
   ]),
-);
+) satisfies z.ZodType<FailurePolicy>;
 
 export const albumManifestSchema = z.strictObject({
   /** Overrides the album id otherwise derived from title and artist (workflow ids and the folder use it). */
@@ -106,8 +113,6 @@ export const albumManifestSchema = z.strictObject({
 /** The manifest as validated: defaults for persona, concurrency and failure policy filled in. */
 export type AlbumManifest = z.infer<typeof albumManifestSchema>;
 export type AlbumTrackSpec = AlbumManifest['tracks'][number];
-export type PersonaStrategy = AlbumManifest['persona'];
-export type FailurePolicy = AlbumManifest['failurePolicy'];
 
 /** Every field name the manifest knows, for "did you mean" hints on unknown ones. */
 export const KNOWN_FIELDS = [

@@ -1,7 +1,7 @@
 // The small album the real-process fault tests make: three tracks of lyrics, song and WAV on anyint,
 // with webhooks on, so a fault can land on every kind of step while the album stays quick.
 import path from 'node:path';
-import type { AlbumPipelineInput } from '../../album/albumPipeline';
+import type { AlbumPipelineInput } from '../../contracts/albumPipeline';
 
 export function threeTrackFaultAlbum(albumId: string, title: string, outRoot: string): AlbumPipelineInput {
   const outDir = path.join(outRoot, albumId);

@@ -1,0 +1,11 @@
+// Workflow side of the album-assembly activities (assembly/albumAssembly.ts): proxied once, with
+// their timeouts and retries. Bad input (a missing file, silent audio) fails at once.
+import { proxyActivities } from '@temporalio/workflow';
+import { ALBUM_ASSEMBLY_FAILURE } from '../contracts/albumFiles';
+import type { AlbumAssemblyActivities } from './assembly/albumAssembly';
+
+export const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxyActivities<AlbumAssemblyActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
+  summary: 'assemble album',
+});

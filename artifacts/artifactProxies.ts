@@ -1,0 +1,25 @@
+// Workflow side of the artifact activities (artifactActivities.ts): each activity proxied once, with
+// its timeouts and retries.
+import { proxyActivities } from '@temporalio/workflow';
+import type { ArtifactActivities } from './artifactActivities';
+
+/**
+ * Downloads heartbeat as bytes arrive: a killed worker's download is retried after the heartbeat
+ * timeout, not the 5-minute start-to-close. Five attempts: provider URLs expire, so a file not
+ * fetched now may be lost with the credits its step cost; a download costs no credits, and the fifth
+ * attempt adds at most 16 s of backoff. (The song's own files had five attempts and the later steps'
+ * files four, under two proxies of the same activity; every file now gets the more patient five.)
+ */
+export const { storeDownload } = proxyActivities<ArtifactActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  summary: 'store a downloaded file',
+});
+
+/** Small local writes (lyrics.txt, track.json, lyrics.lrc): a minute is plenty. */
+export const { writeTextArtifact, writeTimedLyrics } = proxyActivities<ArtifactActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  summary: 'write a text file',
+});

@@ -1,0 +1,39 @@
+// Workflow side of the provider-task activities (providerTasks.ts): each activity proxied once, with
+// its timeouts and retry policy. A step's summary names its provider, kind and task, so each proxy is
+// a function of the summary (and, for the poll, of the step's deadline).
+import { proxyActivities } from '@temporalio/workflow';
+import { failureTypeOf } from '../providers/errors';
+import type { ProviderTaskActivities } from './providerTasks';
+
+/** Errors that a retry cannot fix, or (ambiguous) where a retry could pay twice. */
+export const NEVER_RETRY = (['rejected', 'auth', 'billing', 'ambiguous'] as const).map(failureTypeOf);
+
+/** Creates the provider task; heartbeats journal its progress, so a retry never submits twice. */
+export function submitProviderTask(summary: string) {
+  return proxyActivities<ProviderTaskActivities>({
+    summary,
+    startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
+  }).submitProviderTask;
+}
+
+/** Polls until the task has finished: the activity's own retries are the poll loop. */
+export function awaitProviderTask(summary: string, deadlineMs: number) {
+  return proxyActivities<ProviderTaskActivities>({
+    summary,
+    startToCloseTimeout: '1 minute',
+    // Outlives the step's deadline so the deadline timer, with its clear message, always fires first.
+    scheduleToCloseTimeout: deadlineMs + 60_000,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NEVER_RETRY },
+  }).awaitProviderTask;
+}
+
+/** One look at the task, to confirm a callback hint. */
+export function queryProviderTask(summary: string) {
+  return proxyActivities<ProviderTaskActivities>({
+    summary,
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
+  }).queryProviderTask;
+}

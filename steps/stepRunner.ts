@@ -1,0 +1,106 @@
+// What a run sets up once for all its provider steps (providerStep.ts): the callback hints it has
+// received (signal `providerEvent`), the board of steps waiting for an operator (update `resolve`),
+// its claims on the provider's semaphore (signal `slotGranted`), and how it reports step progress.
+// The song and the album workflows build theirs with createStepRunner.
+import { setHandler } from '@temporalio/workflow';
+import type { CallbackStage, ProviderName, StepKind } from '../providers/model';
+import { providerEventSignal, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
+import { SlotClaims } from '../slots/slotClaims';
+import type { AttentionItem } from '../contracts/attentionMessages';
+import { AttentionBoard } from './attention';
+
+/** Keeps the callback hints a run has received, keyed by step and provider task id. */
+export class HintBox {
+  private readonly counts = new Map<string, number>();
+  private readonly lastStage = new Map<string, CallbackStage>();
+  private readonly submitted = new Map<string, string>();
+  received = 0;
+  ignored = 0;
+
+  /** Records a hint; one naming another task than the step submitted is ignored (and counted). */
+  record(event: ProviderEvent): void {
+    this.received++;
+    const expected = this.submitted.get(event.stepId);
+    if (expected !== undefined && expected !== event.taskId) {
+      this.ignored++;
+      return;
+    }
+    const key = this.key(event.stepId, event.taskId);
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.lastStage.set(key, event.stage);
+  }
+
+  /** Called once the submit returned; hints that raced ahead of it for another task are discounted. */
+  submittedTask(stepId: string, taskId: string): void {
+    this.submitted.set(stepId, taskId);
+    for (const key of [...this.counts.keys()]) {
+      if (key.startsWith(`${stepId}\u0000`) && key !== this.key(stepId, taskId)) {
+        this.ignored += this.counts.get(key) ?? 0;
+        this.counts.delete(key);
+      }
+    }
+  }
+
+  count(stepId: string, taskId: string): number {
+    return this.counts.get(this.key(stepId, taskId)) ?? 0;
+  }
+
+  /** The stage named by the newest hint for this task. */
+  stage(stepId: string, taskId: string): CallbackStage | undefined {
+    return this.lastStage.get(this.key(stepId, taskId));
+  }
+
+  private key(stepId: string, taskId: string): string {
+    return `${stepId}\u0000${taskId}`;
+  }
+}
+
+export interface StepRunner {
+  provider: ProviderName;
+  workflowId: string;
+  callbacks: boolean;
+  hints: HintBox;
+  attention: AttentionBoard;
+  slots: SlotClaims;
+  /** What to do when a submit's outcome is unknown: wait for an operator (default) or submit again. */
+  onAmbiguous: 'wait' | 'resubmit';
+  deadlines: Partial<Record<StepKind, number>>;
+  report(update: Partial<StepProgress> & { stepId: string; kind: StepKind }): void;
+}
+
+export interface StepRunnerOptions {
+  provider: ProviderName;
+  workflowId: string;
+  callbacks: boolean;
+  /** Default: wait for an operator. */
+  onAmbiguous?: StepRunner['onAmbiguous'];
+  /** Per step kind, in ms; the defaults are in providerStep.ts. */
+  deadlines?: Partial<Record<StepKind, number>>;
+  /** Default: steps report nothing. */
+  report?: StepRunner['report'];
+  /** After each callback hint is recorded (the counts are on `hints`). */
+  onHint?(hints: HintBox): void;
+  /** When the steps waiting for an operator change. */
+  onAttention(waiting: AttentionItem[]): void;
+}
+
+/** Registers the run's handlers for hints, resolutions and slot grants; call once, before the first await. */
+export function createStepRunner(options: StepRunnerOptions): StepRunner {
+  const hints = new HintBox();
+  setHandler(providerEventSignal, (event) => {
+    hints.record(event);
+    options.onHint?.(hints);
+  });
+  const attention: AttentionBoard = new AttentionBoard(() => options.onAttention(attention.list()));
+  return {
+    provider: options.provider,
+    workflowId: options.workflowId,
+    callbacks: options.callbacks,
+    hints,
+    attention,
+    slots: new SlotClaims(options.provider, options.workflowId),
+    onAmbiguous: options.onAmbiguous ?? 'wait',
+    deadlines: options.deadlines ?? {},
+    report: options.report ?? (() => {}),
+  };
+}
