@@ -1,7 +1,8 @@
 // What aimusicapi.org answers, parsed tolerantly: the submit's `workId` (at the top level or inside
 // `data`), and the query's `data.type` with `data.response_data[]`, one entry per clip with its own
 // Suno `status`. The task-level type can say SUCCESS while a clip is still streaming, so the clips
-// decide too.
+// decide too; and a clip's `audio_url` is only its finished file once that clip is complete: while
+// it streams, it is a preview.
 import { z } from 'zod';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
 import type { Clip, StepKind, TaskSnapshot, TaskState } from '../model';
@@ -141,14 +142,17 @@ function clipStage(c: ResponseClip): ClipStage {
   return c.audio_url || c.stream_audio_url ? 'streaming' : 'waiting';
 }
 
-function toClip(c: ResponseClip, _stage: ClipStage, index: number, taskId: string, description: string | undefined): Clip {
+function toClip(c: ResponseClip, stage: ClipStage, index: number, taskId: string, description: string | undefined): Clip {
   const prompt = c.prompt ?? c.metadata?.prompt;
+  // Until the clip is complete its `audio_url` is the streaming preview (Suno's audiopipe URL):
+  // a partial render that must never be taken, downloaded or checked as the finished song.
+  const finished = stage === 'done';
   return dropUndefined({
     // The documented clip fields carry no id; fall back to a stable one so a clip can be chosen.
     id: c.id ?? c.clip_id ?? c.song_id ?? `${taskId}-${index}`,
     title: c.title,
-    audioUrl: c.audio_url,
-    streamAudioUrl: c.stream_audio_url,
+    audioUrl: finished ? c.audio_url : undefined,
+    streamAudioUrl: c.stream_audio_url ?? (finished ? undefined : c.audio_url),
     imageUrl: c.image_large_url ?? c.image_url,
     durationSeconds: c.duration ?? c.metadata?.duration,
     tags: c.tags ?? c.metadata?.tags,
