@@ -124,6 +124,34 @@ describe('anyint callbacks', () => {
     expect(anyint.parseCallback({ code: 400, msg: 'failed', data: { callbackType: 'complete', taskId: 'abc', data: null } })).toEqual({ taskId: 'abc', stage: 'error' });
   });
 
+  it('accepts the envelope-less webhook whose data is the clip list, reading the stage at the top (regression)', () => {
+    const clips = [{ id: 'c1', audio_url: '', stream_audio_url: 'https://s/c1', title: 'X' }];
+    for (const stage of ['text', 'first', 'complete', 'error'] as const) {
+      expect(anyint.parseCallback({ callbackType: stage, task_id: 'abc', data: clips })).toEqual({ taskId: 'abc', stage });
+      expect(anyint.parseCallback({ callbackType: stage, taskId: 'abc', data: clips })).toEqual({ taskId: 'abc', stage });
+    }
+    expect(anyint.parseCallback({ callbackType: 'FIRST', task_id: 42, data: [] })).toEqual({ taskId: '42', stage: 'first' });
+    expect(anyint.parseCallback({ callbackType: 'complete', task_id: 'abc', data: null })).toEqual({ taskId: 'abc', stage: 'complete' });
+    // A top-level callbackType next to an envelope is read too, not taken for "complete".
+    expect(anyint.parseCallback({ code: 200, msg: 'ok', callbackType: 'text', task_id: 'abc', data: clips })).toEqual({ taskId: 'abc', stage: 'text' });
+    expect(anyint.parseCallback({ code: 200, callbackType: 'first', data: { task_id: 'abc' } })).toEqual({ taskId: 'abc', stage: 'first' });
+    // An error code still wins over the stage.
+    expect(anyint.parseCallback({ code: 501, msg: 'failed', callbackType: 'first', task_id: 'abc', data: [] })).toEqual({ taskId: 'abc', stage: 'error' });
+  });
+
+  it('reads the task id as task_id or taskId, at the top or inside data', () => {
+    expect(anyint.parseCallback({ code: 200, data: { callbackType: 'text', taskId: 'in' } })).toEqual({ taskId: 'in', stage: 'text' });
+    expect(anyint.parseCallback({ code: 200, taskId: 'top', data: { callbackType: 'first', data: [] } })).toEqual({ taskId: 'top', stage: 'first' });
+    expect(anyint.parseCallback({ code: 200, task_id: 'top', data: { callbackType: 'complete', data: [] } })).toEqual({ taskId: 'top', stage: 'complete' });
+  });
+
+  it('refuses an envelope-less body without a task id or with an unknown stage, naming the field', () => {
+    expect(() => anyint.parseCallback({ callbackType: 'first', data: [] })).toThrow(/task_id/);
+    expect(() => anyint.parseCallback({ callbackType: 'halfway', task_id: 'x', data: [] })).toThrow(/^.*: callbackType: unknown value "halfway"/);
+    expect(() => anyint.parseCallback([{ callbackType: 'first', task_id: 'x' }])).toThrow(WireFormatError);
+    expect(() => anyint.parseCallback({ callbackType: 3, task_id: 'x', data: [] })).toThrow(/callbackType/);
+  });
+
   it('refuses a body without a task id or with an unknown stage, naming the field', () => {
     expect(() => anyint.parseCallback({ code: 200, data: { callbackType: 'complete' } })).toThrow(/task_id/);
     expect(() => anyint.parseCallback({ code: 200, data: { task_id: 'x', callbackType: 'halfway' } })).toThrow(/callbackType/);

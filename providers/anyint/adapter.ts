@@ -98,19 +98,30 @@ const queryData = z.object({
 
 const CALLBACK_STAGES: readonly CallbackStage[] = ['text', 'first', 'complete', 'error'];
 
-// Song and lyrics webhooks carry `data.callbackType`; the other task families call back without
-// one (`{code, msg, data: {task_id, ...}}`, cover art with `taskId`), which means they finished.
+// The family calls back in three shapes, all accepted:
+// - songs and lyrics in the envelope: `{code, msg, data: {callbackType, task_id, data: [clips]}}`;
+// - songs without the envelope: `{callbackType, task_id | taskId, data: [clips]}`;
+// - the post-song families (stems, WAV, video, cover art) without a callbackType:
+//   `{code, msg, data: {task_id | taskId, ...}}`, which means they finished.
+// The task id may be `task_id` or `taskId`, at the top or inside `data`; the stage is read from
+// wherever `callbackType` sits.
 const callbackIds = { task_id: idString.optional(), taskId: idString.optional() };
+const callbackType = z.string().nullish();
 const callbackBody = z.object({
   code: envelopeCode,
   msg: looseString,
+  callbackType,
   ...callbackIds,
   data: z
-    .object({
-      callbackType: z.string().nullish(),
-      ...callbackIds,
-      data: z.unknown().optional(),
-    })
+    .union([
+      z.object({
+        callbackType,
+        ...callbackIds,
+        data: z.unknown().optional(),
+      }),
+      // Without the envelope, `data` is the clip list itself.
+      z.array(z.unknown()),
+    ])
     .nullish(),
 });
 
@@ -243,13 +254,15 @@ export const anyint: ProviderAdapter = {
 
   parseCallback(body: unknown): CallbackHint {
     const cb = parseOrThrow(callbackBody, body, 'anyint callback');
-    const taskId = cb.data?.task_id ?? cb.data?.taskId ?? cb.task_id ?? cb.taskId ?? nestedTaskId(cb.data?.data);
-    if (!taskId) throw new WireFormatError('anyint callback', 'data.task_id: required');
+    const inner = Array.isArray(cb.data) ? undefined : cb.data;
+    const taskId = inner?.task_id ?? inner?.taskId ?? cb.task_id ?? cb.taskId ?? nestedTaskId(inner?.data);
+    if (!taskId) throw new WireFormatError('anyint callback', 'data.task_id: required (or task_id, taskId, data.taskId)');
     if (!isSuccessCode(cb.code)) return { taskId, stage: 'error' };
-    const type = cb.data?.callbackType;
-    if (type === undefined || type === null || type === '') return { taskId, stage: 'complete' };
-    const stage = CALLBACK_STAGES.find((known) => known === type.toLowerCase());
-    if (!stage) throw new WireFormatError('anyint callback', `data.callbackType: unknown value ${JSON.stringify(type)}`);
+    const [type, where] = present(inner?.callbackType) ? [inner!.callbackType!, 'data.callbackType'] : [cb.callbackType, 'callbackType'];
+    // Without a callbackType (the post-song families), a callback means the task finished.
+    if (!present(type)) return { taskId, stage: 'complete' };
+    const stage = CALLBACK_STAGES.find((known) => known === type.trim().toLowerCase());
+    if (!stage) throw new WireFormatError('anyint callback', `${where}: unknown value ${JSON.stringify(type)}`);
     return { taskId, stage };
   },
 
@@ -259,6 +272,10 @@ export const anyint: ProviderAdapter = {
     return !name || name === 'latest' ? ANYINT_DEFAULT_MODEL : name;
   },
 };
+
+function present(value: string | null | undefined): value is string {
+  return value !== undefined && value !== null && value.trim() !== '';
+}
 
 /** Some relays wrap the task's fields one level deeper: `data.data.task_id`. */
 function nestedTaskId(value: unknown): string | undefined {
