@@ -80,6 +80,30 @@ describe('anyint answers', () => {
     expect(snapshot.clips).toEqual([{ id: 'c1', title: 'X' }]);
   });
 
+  it('keeps streaming previews apart from finished audio', () => {
+    const query = (status: string, sunoData: unknown[]) => anyint.parseQuery('song', 't1', { code: 200, data: { taskId: 't1', status, response: { sunoData } } });
+    // The family's own shape: the preview in streamAudioUrl, audioUrl empty until the clip is done.
+    const text = query('TEXT_SUCCESS', [{ id: 'c1', audioUrl: '', streamAudioUrl: 'https://s/c1', duration: null }]);
+    expect(text.clips).toEqual([{ id: 'c1', streamAudioUrl: 'https://s/c1' }]);
+    // A relay that fills audioUrl with the preview before any clip is done.
+    const relay = query('TEXT_SUCCESS', [{ id: 'c1', audioUrl: 'https://s/c1', sourceStreamAudioUrl: 'https://s/c1' }]);
+    expect(relay.clips).toEqual([{ id: 'c1', streamAudioUrl: 'https://s/c1' }]);
+    const pending = query('PENDING', [{ id: 'c1', audioUrl: 'https://s/c1' }]);
+    expect(pending.clips).toEqual([{ id: 'c1', streamAudioUrl: 'https://s/c1' }]);
+    // First clip done (a file with its duration), the second still streaming under its stream URL.
+    const first = query('FIRST_SUCCESS', [
+      { id: 'c1', audioUrl: 'https://m/c1.mp3', streamAudioUrl: 'https://s/c1', duration: '120.5' },
+      { id: 'c2', audioUrl: 'https://s/c2', streamAudioUrl: 'https://s/c2', duration: null },
+    ]);
+    expect(first.clips).toEqual([
+      { id: 'c1', audioUrl: 'https://m/c1.mp3', streamAudioUrl: 'https://s/c1', durationSeconds: 120.5 },
+      { id: 'c2', streamAudioUrl: 'https://s/c2' },
+    ]);
+    // Finished: the audio is the file, whatever the stream URL.
+    const done = query('SUCCESS', [{ id: 'c2', audioUrl: 'https://m/c2.mp3', streamAudioUrl: 'https://m/c2.mp3', duration: 90 }]);
+    expect(done.clips).toEqual([{ id: 'c2', audioUrl: 'https://m/c2.mp3', streamAudioUrl: 'https://m/c2.mp3', durationSeconds: 90 }]);
+  });
+
   it('normalizes a finished song with durations sent as strings', () => {
     const snapshot = anyint.parseQuery('song', 't1', {
       code: 200,

@@ -67,6 +67,7 @@ const clipFromQuery = z.object({
   audioUrl: looseString,
   sourceAudioUrl: looseString,
   streamAudioUrl: looseString,
+  sourceStreamAudioUrl: looseString,
   imageUrl: looseString,
   sourceImageUrl: looseString,
   prompt: looseString,
@@ -147,12 +148,25 @@ function songBody(song: SongRequest, callbackUrl: string): GenerateSongBody {
   return { ...common, customMode: false, prompt: song.prompt };
 }
 
-function toClip(c: z.infer<typeof clipFromQuery>): Clip {
+/** Task words before any clip has finished audio: whatever audio a clip shows then is a preview. */
+const PREVIEW_ONLY_WORDS = new Set(['PENDING', 'TEXT_SUCCESS']);
+
+/**
+ * Keeps a clip's streaming preview apart from its finished audio. The family sends the finished file
+ * as `audioUrl` and the preview as `streamAudioUrl` (empty until there is one); some relays fill
+ * `audioUrl` with the preview while the clip renders. Before the first clip is done (PENDING,
+ * TEXT_SUCCESS), or while a clip's `audioUrl` is its own stream URL and it has no duration yet, the
+ * audio is a preview.
+ */
+function toClip(c: z.infer<typeof clipFromQuery>, word: string): Clip {
+  const audio = c.audioUrl ?? c.sourceAudioUrl;
+  const stream = c.streamAudioUrl ?? c.sourceStreamAudioUrl;
+  const rendering = word !== 'SUCCESS' && (PREVIEW_ONLY_WORDS.has(word) || (audio !== undefined && audio === stream && c.duration === undefined));
   return dropUndefined({
     id: c.id,
     title: c.title,
-    audioUrl: c.audioUrl ?? c.sourceAudioUrl,
-    streamAudioUrl: c.streamAudioUrl,
+    audioUrl: rendering ? undefined : audio,
+    streamAudioUrl: stream ?? (rendering ? audio : undefined),
     imageUrl: c.imageUrl ?? c.sourceImageUrl,
     durationSeconds: c.duration,
     tags: c.tags,
@@ -169,7 +183,7 @@ function parseSongOrLyrics(kind: StepKind, taskId: string, body: unknown): TaskS
   const data = parseOrThrow(queryData, unwrapEnvelope(body, 'anyint query answer'), 'anyint query answer data');
   const word = statusWord(data.status);
   const state: TaskState = stateOfStatus(word);
-  const clips = (data.response?.sunoData ?? []).map(toClip);
+  const clips = (data.response?.sunoData ?? []).map((clip) => toClip(clip, word));
   const lyrics = (data.response?.data ?? []).map(toLyrics).filter((v): v is LyricsVariant => v !== undefined);
   const snapshot: TaskSnapshot = { taskId: data.taskId ?? taskId, state, providerStatus: word, clips, lyrics };
   if (state === 'failed') {
