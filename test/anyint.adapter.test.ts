@@ -198,9 +198,26 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('anyint post-song requests', () => {
-  it('declares every post-song step it can run', () => {
+  it('declares every step it can run', () => {
     expect([...anyint.capabilities].sort()).toEqual(
-      ['all-stems', 'cover-art', 'lyrics', 'mp4', 'persona', 'song', 'stems', 'timestamped-lyrics', 'wav'].sort(),
+      [
+        'all-stems',
+        'cover-art',
+        'lyrics',
+        'mp4',
+        'persona',
+        'song',
+        'stems',
+        'timestamped-lyrics',
+        'wav',
+        'style',
+        'extend',
+        'upload-cover',
+        'upload-extend',
+        'add-vocals',
+        'add-instrumental',
+        'replace-section',
+      ].sort(),
     );
   });
 

@@ -3,15 +3,19 @@
 //
 // Beyond lyrics and songs it runs the whole post-song pipeline: persona and timestamped lyrics
 // answer in the submit itself; stems (both kinds), WAV, music video and cover art are tasks read
-// from their own query routes (see postSongResults.ts), and call back when they finish.
+// from their own query routes (see postSongResults.ts), and call back when they finish. The
+// transforms (extend, upload-cover, upload-extend, add-vocals, add-instrumental, replace-section;
+// transformRequests.ts) make clips like a song, are read on the song query route and call back like
+// songs; style-generate answers at once, like persona.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
 import { anyintClassify, isSuccessCode, PROVIDER, unwrapEnvelope } from './envelope';
 import { coverCall, mp4Call, personaCall, stemsCall, timestampedLyricsCall, wavCall } from './postSongRequests';
 import { isRecordKind, parseRecord, RECORD_QUERY_ROUTES } from './postSongResults';
 import { isRetryableFailure, stateOfStatus, statusWord } from './status';
-import { parsePersonaAnswer, parseTimestampedLyricsAnswer } from './syncResults';
-import { stepRefusal } from '../capabilities';
+import { parsePersonaAnswer, parseStyleAnswer, parseTimestampedLyricsAnswer } from './syncResults';
+import { ANYINT_TRANSFORM_FIELDS, isAnyintTransform, styleGenerateCall, transformCall } from './transformRequests';
+import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
 import { ProviderError } from '../errors';
 import type { CallbackHint, CallbackStage, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from '../model';
 import { parseOrThrow, dropUndefined, idString, looseNumber, looseString, envelopeCode, WireFormatError } from '../wire';
@@ -34,10 +38,17 @@ const CAPABILITIES: readonly StepKind[] = [
   'mp4',
   'cover-art',
   'timestamped-lyrics',
+  'style',
+  'extend',
+  'upload-cover',
+  'upload-extend',
+  'add-vocals',
+  'add-instrumental',
+  'replace-section',
 ];
 
 /** Steps whose submit answers with the finished result; there is no task to query. */
-const SYNCHRONOUS_KINDS: readonly StepKind[] = ['persona', 'timestamped-lyrics'];
+const SYNCHRONOUS_KINDS: readonly StepKind[] = ['persona', 'timestamped-lyrics', 'style'];
 
 // ---- What we send (strict: an unknown or missing field is our bug, caught before the wire) ----
 
@@ -205,10 +216,19 @@ function asyncTaskId(body: unknown): SubmitOutcome {
 export const anyint: ProviderAdapter = {
   name: PROVIDER,
   capabilities: CAPABILITIES,
+  transformFields: ANYINT_TRANSFORM_FIELDS,
+  // The seed's generate route documents none of the optional song fields (negative style, vocal
+  // gender, variation, the sliders), and docs/transforms-wire.md adds none for anyint songs.
+  songFields: [],
   supportsCallbacks: true,
 
   buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall {
     const url = callbackUrl ?? NO_CALLBACK_URL;
+    if (!CAPABILITIES.includes(request.kind)) throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+    // A field this dialect cannot send is refused by name (the pipeline may refuse it earlier):
+    // silently dropped, it would pay for a result nobody asked for.
+    const refused = unsupportedFields(anyint, request);
+    if (refused.length > 0) throw fieldRefusal(PROVIDER, request.kind, refused);
     switch (request.kind) {
       case 'lyrics':
         return {
@@ -238,10 +258,13 @@ export const anyint: ProviderAdapter = {
         return coverCall(request.source, url);
       case 'timestamped-lyrics':
         return timestampedLyricsCall(request.source);
+      case 'style':
+        return styleGenerateCall(request.style.prompt);
       default: {
-        // Unreachable while StepRequest has only these kinds; kept for kinds added to the model later.
-        const other: { kind: string } = request;
-        throw stepRefusal(PROVIDER, other.kind, CAPABILITIES);
+        if ('transform' in request && isAnyintTransform(request.kind)) {
+          return transformCall(request.kind, request.transform, url, (name) => anyint.resolveModel(name));
+        }
+        throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
       }
     }
   },
@@ -249,6 +272,7 @@ export const anyint: ProviderAdapter = {
   parseSubmit(kind: StepKind, body: unknown): SubmitOutcome {
     if (kind === 'persona') return parsePersonaAnswer(unwrapEnvelope(body, 'anyint persona answer'));
     if (kind === 'timestamped-lyrics') return parseTimestampedLyricsAnswer(unwrapEnvelope(body, 'anyint timestamped-lyrics answer'));
+    if (kind === 'style') return parseStyleAnswer(unwrapEnvelope(body, 'anyint style answer'));
     return asyncTaskId(body);
   },
 
@@ -256,7 +280,8 @@ export const anyint: ProviderAdapter = {
     if (SYNCHRONOUS_KINDS.includes(kind)) {
       throw new Error(`anyint answers ${kind} in the submit itself (SubmitOutcome.completed); there is no ${kind} task to query`);
     }
-    const route = kind === 'lyrics' ? 'lyrics' : kind === 'song' ? 'task' : isRecordKind(kind) ? RECORD_QUERY_ROUTES[kind] : undefined;
+    // Transforms make clips like a song and are read on the song query route.
+    const route = kind === 'lyrics' ? 'lyrics' : kind === 'song' || isAnyintTransform(kind) ? 'task' : isRecordKind(kind) ? RECORD_QUERY_ROUTES[kind] : undefined;
     if (!route) throw stepRefusal(PROVIDER, kind, CAPABILITIES);
     return { method: 'GET', path: `/suno/query/${route}?taskId=${encodeURIComponent(taskId)}` };
   },
