@@ -116,6 +116,37 @@ describe('aimusicapi query answers', () => {
     expect(snapshot.providerStatus).toBe('SUCCESS');
   });
 
+  it('keeps a rendering clip\'s streaming preview apart from finished audio (regression)', () => {
+    const preview = 'https://audiopipe.suno.ai/?item_id=c2';
+    const snapshot = aimusicapi.parseQuery('song', 'w', {
+      code: 200,
+      data: {
+        type: 'SUCCESS',
+        response_data: [
+          clip({ id: 'c1', status: 'complete', audio_url: 'https://m/1.mp3', duration: 120 }),
+          clip({ id: 'c2', status: 'streaming', audio_url: preview, duration: null }),
+          clip({ id: 'c3', status: 'pending', audio_url: 'https://audiopipe.suno.ai/?item_id=c3' }),
+          clip({ id: 'c4', status: 'streaming', audio_url: preview, stream_audio_url: 'https://s/c4' }),
+        ],
+      },
+    });
+    expect(snapshot.state).toBe('partial');
+    expect(snapshot.clips.map((c) => [c.id, c.audioUrl, c.streamAudioUrl])).toEqual([
+      ['c1', 'https://m/1.mp3', undefined],
+      ['c2', undefined, preview],
+      ['c3', undefined, 'https://audiopipe.suno.ai/?item_id=c3'],
+      ['c4', undefined, 'https://s/c4'],
+    ]);
+    // A clip with an unknown status word and audio is streaming, never finished.
+    const unknown = aimusicapi.parseQuery('song', 'w', { code: 200, data: { type: 'IN_PROGRESS', response_data: [clip({ id: 'c5', status: 'rendering', audio_url: preview })] } });
+    expect(unknown.clips[0]).toMatchObject({ id: 'c5', streamAudioUrl: preview });
+    expect(unknown.clips[0]?.audioUrl).toBeUndefined();
+    // Once complete, the same clip's audio is the finished file.
+    const done = aimusicapi.parseQuery('song', 'w', { code: 200, data: { type: 'SUCCESS', response_data: [clip({ id: 'c2', status: 'complete', audio_url: 'https://m/2.mp3' })] } });
+    expect(done.clips[0]).toMatchObject({ id: 'c2', audioUrl: 'https://m/2.mp3' });
+    expect(done.clips[0]?.streamAudioUrl).toBeUndefined();
+  });
+
   it('succeeds when type and every clip say so, with numbers sent as strings and extra fields', () => {
     const snapshot = aimusicapi.parseQuery('song', 'w', {
       code: 200,
@@ -166,6 +197,13 @@ describe('aimusicapi callbacks and names', () => {
     expect(aimusicapi.supportsCallbacks).toBe(false);
     expect(() => aimusicapi.parseCallback({ workId: 'x' })).toThrow(WireFormatError);
     expect(() => aimusicapi.parseCallback({ workId: 'x' })).toThrow(/no callbacks/);
+  });
+
+  it('offers songs only: no transform and no optional song field', () => {
+    expect(aimusicapi.capabilities).toEqual(['song']);
+    expect(aimusicapi.transformFields).toEqual({});
+    expect(aimusicapi.songFields).toEqual([]);
+    expect(() => aimusicapi.buildSubmit({ kind: 'extend', transform: { sources: [{ taskId: 't', clipId: 'c' }] } }, undefined)).toThrow(/aimusicapi.*extend/);
   });
 
   it('passes its own model names through and maps latest to the newest', () => {

@@ -80,6 +80,30 @@ describe('anyint answers', () => {
     expect(snapshot.clips).toEqual([{ id: 'c1', title: 'X' }]);
   });
 
+  it('keeps streaming previews apart from finished audio', () => {
+    const query = (status: string, sunoData: unknown[]) => anyint.parseQuery('song', 't1', { code: 200, data: { taskId: 't1', status, response: { sunoData } } });
+    // The family's own shape: the preview in streamAudioUrl, audioUrl empty until the clip is done.
+    const text = query('TEXT_SUCCESS', [{ id: 'c1', audioUrl: '', streamAudioUrl: 'https://s/c1', duration: null }]);
+    expect(text.clips).toEqual([{ id: 'c1', streamAudioUrl: 'https://s/c1' }]);
+    // A relay that fills audioUrl with the preview before any clip is done.
+    const relay = query('TEXT_SUCCESS', [{ id: 'c1', audioUrl: 'https://s/c1', sourceStreamAudioUrl: 'https://s/c1' }]);
+    expect(relay.clips).toEqual([{ id: 'c1', streamAudioUrl: 'https://s/c1' }]);
+    const pending = query('PENDING', [{ id: 'c1', audioUrl: 'https://s/c1' }]);
+    expect(pending.clips).toEqual([{ id: 'c1', streamAudioUrl: 'https://s/c1' }]);
+    // First clip done (a file with its duration), the second still streaming under its stream URL.
+    const first = query('FIRST_SUCCESS', [
+      { id: 'c1', audioUrl: 'https://m/c1.mp3', streamAudioUrl: 'https://s/c1', duration: '120.5' },
+      { id: 'c2', audioUrl: 'https://s/c2', streamAudioUrl: 'https://s/c2', duration: null },
+    ]);
+    expect(first.clips).toEqual([
+      { id: 'c1', audioUrl: 'https://m/c1.mp3', streamAudioUrl: 'https://s/c1', durationSeconds: 120.5 },
+      { id: 'c2', streamAudioUrl: 'https://s/c2' },
+    ]);
+    // Finished: the audio is the file, whatever the stream URL.
+    const done = query('SUCCESS', [{ id: 'c2', audioUrl: 'https://m/c2.mp3', streamAudioUrl: 'https://m/c2.mp3', duration: 90 }]);
+    expect(done.clips).toEqual([{ id: 'c2', audioUrl: 'https://m/c2.mp3', streamAudioUrl: 'https://m/c2.mp3', durationSeconds: 90 }]);
+  });
+
   it('normalizes a finished song with durations sent as strings', () => {
     const snapshot = anyint.parseQuery('song', 't1', {
       code: 200,
@@ -124,6 +148,34 @@ describe('anyint callbacks', () => {
     expect(anyint.parseCallback({ code: 400, msg: 'failed', data: { callbackType: 'complete', taskId: 'abc', data: null } })).toEqual({ taskId: 'abc', stage: 'error' });
   });
 
+  it('accepts the envelope-less webhook whose data is the clip list, reading the stage at the top (regression)', () => {
+    const clips = [{ id: 'c1', audio_url: '', stream_audio_url: 'https://s/c1', title: 'X' }];
+    for (const stage of ['text', 'first', 'complete', 'error'] as const) {
+      expect(anyint.parseCallback({ callbackType: stage, task_id: 'abc', data: clips })).toEqual({ taskId: 'abc', stage });
+      expect(anyint.parseCallback({ callbackType: stage, taskId: 'abc', data: clips })).toEqual({ taskId: 'abc', stage });
+    }
+    expect(anyint.parseCallback({ callbackType: 'FIRST', task_id: 42, data: [] })).toEqual({ taskId: '42', stage: 'first' });
+    expect(anyint.parseCallback({ callbackType: 'complete', task_id: 'abc', data: null })).toEqual({ taskId: 'abc', stage: 'complete' });
+    // A top-level callbackType next to an envelope is read too, not taken for "complete".
+    expect(anyint.parseCallback({ code: 200, msg: 'ok', callbackType: 'text', task_id: 'abc', data: clips })).toEqual({ taskId: 'abc', stage: 'text' });
+    expect(anyint.parseCallback({ code: 200, callbackType: 'first', data: { task_id: 'abc' } })).toEqual({ taskId: 'abc', stage: 'first' });
+    // An error code still wins over the stage.
+    expect(anyint.parseCallback({ code: 501, msg: 'failed', callbackType: 'first', task_id: 'abc', data: [] })).toEqual({ taskId: 'abc', stage: 'error' });
+  });
+
+  it('reads the task id as task_id or taskId, at the top or inside data', () => {
+    expect(anyint.parseCallback({ code: 200, data: { callbackType: 'text', taskId: 'in' } })).toEqual({ taskId: 'in', stage: 'text' });
+    expect(anyint.parseCallback({ code: 200, taskId: 'top', data: { callbackType: 'first', data: [] } })).toEqual({ taskId: 'top', stage: 'first' });
+    expect(anyint.parseCallback({ code: 200, task_id: 'top', data: { callbackType: 'complete', data: [] } })).toEqual({ taskId: 'top', stage: 'complete' });
+  });
+
+  it('refuses an envelope-less body without a task id or with an unknown stage, naming the field', () => {
+    expect(() => anyint.parseCallback({ callbackType: 'first', data: [] })).toThrow(/task_id/);
+    expect(() => anyint.parseCallback({ callbackType: 'halfway', task_id: 'x', data: [] })).toThrow(/^.*: callbackType: unknown value "halfway"/);
+    expect(() => anyint.parseCallback([{ callbackType: 'first', task_id: 'x' }])).toThrow(WireFormatError);
+    expect(() => anyint.parseCallback({ callbackType: 3, task_id: 'x', data: [] })).toThrow(/callbackType/);
+  });
+
   it('refuses a body without a task id or with an unknown stage, naming the field', () => {
     expect(() => anyint.parseCallback({ code: 200, data: { callbackType: 'complete' } })).toThrow(/task_id/);
     expect(() => anyint.parseCallback({ code: 200, data: { task_id: 'x', callbackType: 'halfway' } })).toThrow(/callbackType/);
@@ -146,9 +198,26 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('anyint post-song requests', () => {
-  it('declares every post-song step it can run', () => {
+  it('declares every step it can run', () => {
     expect([...anyint.capabilities].sort()).toEqual(
-      ['all-stems', 'cover-art', 'lyrics', 'mp4', 'persona', 'song', 'stems', 'timestamped-lyrics', 'wav'].sort(),
+      [
+        'all-stems',
+        'cover-art',
+        'lyrics',
+        'mp4',
+        'persona',
+        'song',
+        'stems',
+        'timestamped-lyrics',
+        'wav',
+        'style',
+        'extend',
+        'upload-cover',
+        'upload-extend',
+        'add-vocals',
+        'add-instrumental',
+        'replace-section',
+      ].sort(),
     );
   });
 
@@ -426,5 +495,297 @@ describe('anyint post-song callbacks', () => {
     expect(anyint.parseCallback({ code: 200, task_id: 'top', data: null })).toEqual({ taskId: 'top', stage: 'complete' });
     expect(anyint.parseCallback({ code: 200, data: { data: { task_id: 'deep' } } })).toEqual({ taskId: 'deep', stage: 'complete' });
     expect(anyint.parseCallback({ code: 200, data: { task_id: 'x', callbackType: 'COMPLETE' } })).toEqual({ taskId: 'x', stage: 'complete' });
+  });
+});
+
+// ---- Transforms (docs/transforms-wire.md, anyint) ----
+
+describe('anyint transform requests', () => {
+  const SOURCE = { taskId: 'song-task-1', clipId: 'clip-a', audioUrl: 'https://m/a.mp3', durationSeconds: 120, title: 'Summer Roads' };
+
+  it('declares the fields each transform can send, and no optional song field', () => {
+    expect(anyint.songFields).toEqual([]);
+    expect(Object.keys(anyint.transformFields ?? {}).sort()).toEqual(['add-instrumental', 'add-vocals', 'extend', 'replace-section', 'upload-cover', 'upload-extend']);
+    expect(anyint.transformFields?.extend).toContain('weights.style');
+    expect(anyint.transformFields?.extend).not.toContain('weights.audio');
+    expect(anyint.transformFields?.['replace-section']).not.toContain('model');
+  });
+
+  it('extends a clip from continueAt with every optional field, mapped to the family names', () => {
+    const call = anyint.buildSubmit(
+      {
+        kind: 'extend',
+        transform: {
+          sources: [SOURCE],
+          continueAt: 60,
+          lyrics: '[Chorus] on and on',
+          style: 'pop',
+          title: 'Summer Roads II',
+          negativeStyle: 'metal',
+          vocalGender: 'female',
+          weights: { style: 0.7, weirdness: 0.2 },
+          personaId: 'p-1',
+          model: 'V4_5',
+        },
+      },
+      CB,
+    );
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/extend',
+      body: {
+        callBackUrl: CB,
+        taskId: 'song-task-1',
+        audioId: 'clip-a',
+        defaultParamFlag: true,
+        continueAt: 60,
+        model: 'V4_5',
+        prompt: '[Chorus] on and on',
+        style: 'pop',
+        title: 'Summer Roads II',
+        personaId: 'p-1',
+        negativeTags: 'metal',
+        vocalGender: 'f',
+        styleWeight: 0.7,
+        weirdnessConstraint: 0.2,
+      },
+    });
+  });
+
+  it('extends from the end of the source when continueAt is not given, with the newest model', () => {
+    const call = anyint.buildSubmit({ kind: 'extend', transform: { sources: [SOURCE], prompt: 'a bridge' } }, undefined);
+    expect(call.body).toEqual({ callBackUrl: NO_CALLBACK_URL, taskId: 'song-task-1', audioId: 'clip-a', defaultParamFlag: true, continueAt: 120, model: 'V5', prompt: 'a bridge' });
+  });
+
+  it('refuses an extend without a source, with two, past the source, negative, or with both prompt and lyrics, naming the field', () => {
+    const extend = (transform: object) => () => anyint.buildSubmit({ kind: 'extend', transform }, CB);
+    expect(extend({ continueAt: 10 })).toThrow(/sources: required/);
+    expect(extend({ sources: [SOURCE, SOURCE], continueAt: 10 })).toThrow(/sources: takes one clip/);
+    expect(extend({ sources: [SOURCE], continueAt: -1 })).toThrow(/continueAt: .*not negative/);
+    expect(extend({ sources: [SOURCE], continueAt: 130 })).toThrow(/continueAt: 130 s is beyond the source's 120 s/);
+    expect(extend({ sources: [{ taskId: 't', clipId: 'c' }] })).toThrow(/continueAt: required/);
+    expect(extend({ sources: [{ taskId: '', clipId: 'c' }], continueAt: 1 })).toThrow(/sources\[0\]\.taskId/);
+    expect(extend({ sources: [SOURCE], continueAt: 1, prompt: 'a', lyrics: 'b' })).toThrow(/prompt: .*not both/);
+    expect(extend({ sources: [SOURCE], continueAt: 1, weights: { style: 2 } })).toThrow(/weights\.style: must be between 0 and 1/);
+  });
+
+  it('refuses a field the route cannot take, naming it, before anything is built', () => {
+    expect(() => anyint.buildSubmit({ kind: 'extend', transform: { sources: [SOURCE], continueAt: 1, weights: { audio: 0.5 } } }, CB)).toThrow(
+      /provider anyint cannot take the field weights\.audio of the extend step/,
+    );
+    expect(() => anyint.buildSubmit({ kind: 'replace-section', transform: { sources: [SOURCE], section: { start: 1, end: 5 }, model: 'V5', instrumental: true } }, CB)).toThrow(
+      /the fields model, instrumental of the replace-section step/,
+    );
+    expect(() => anyint.buildSubmit({ kind: 'add-instrumental', transform: { audioUrl: 'https://u/v.mp3', style: 'rock', lyrics: 'la' } }, CB)).toThrow(/field lyrics/);
+    expect(() => anyint.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, negativeStyle: 'metal' } }, CB)).toThrow(/field negativeStyle of the song step/);
+    // A transform it does not offer is refused as a step, not field by field.
+    expect(() => anyint.buildSubmit({ kind: 'remaster', transform: { sources: [SOURCE] } }, CB)).toThrow(/does not offer the remaster step/);
+  });
+
+  it('covers uploaded audio in simple mode from a description', () => {
+    const call = anyint.buildSubmit({ kind: 'upload-cover', transform: { audioUrl: 'https://u/song.mp3', prompt: 'a jazz version', weights: { audio: 0.4 } } }, CB);
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/upload-cover',
+      body: { callBackUrl: CB, uploadUrl: 'https://u/song.mp3', customMode: false, instrumental: false, prompt: 'a jazz version', model: 'V5', audioWeight: 0.4 },
+    });
+  });
+
+  it('covers uploaded audio in custom mode with lyrics, or as an instrumental with a style', () => {
+    const sung = anyint.buildSubmit(
+      { kind: 'upload-cover', transform: { audioUrl: 'https://u/song.mp3', lyrics: '[Verse] hi', style: 'jazz', title: 'Hi', vocalGender: 'male', negativeStyle: 'rap' } },
+      CB,
+    );
+    expect(sung.body).toEqual({
+      callBackUrl: CB,
+      uploadUrl: 'https://u/song.mp3',
+      customMode: true,
+      instrumental: false,
+      prompt: '[Verse] hi',
+      style: 'jazz',
+      title: 'Hi',
+      model: 'V5',
+      negativeTags: 'rap',
+      vocalGender: 'm',
+    });
+    const instrumental = anyint.buildSubmit({ kind: 'upload-cover', transform: { audioUrl: 'https://u/song.mp3', instrumental: true, style: 'lofi', model: 'latest' } }, CB);
+    expect(instrumental.body).toEqual({ callBackUrl: CB, uploadUrl: 'https://u/song.mp3', customMode: true, instrumental: true, style: 'lofi', title: 'Untitled', model: 'V5' });
+  });
+
+  it('refuses an upload-cover it cannot build, naming the field', () => {
+    const cover = (transform: object) => () => anyint.buildSubmit({ kind: 'upload-cover', transform }, CB);
+    expect(cover({ prompt: 'x' })).toThrow(/audioUrl: required/);
+    expect(cover({ audioUrl: 'not a url', prompt: 'x' })).toThrow(/uploadUrl/);
+    expect(cover({ audioUrl: 'https://u/a.mp3', style: 'jazz' })).toThrow(/style: a sung cover takes a style only with lyrics/);
+    expect(cover({ audioUrl: 'https://u/a.mp3', instrumental: true, lyrics: 'la' })).toThrow(/lyrics: an instrumental cover has no lyrics/);
+    expect(cover({ audioUrl: 'https://u/a.mp3', lyrics: 'la', prompt: 'x', style: 'jazz' })).toThrow(/prompt: custom mode/);
+    expect(cover({ audioUrl: 'https://u/a.mp3' })).toThrow(/prompt: required/);
+  });
+
+  it('extends uploaded audio from continueAt', () => {
+    const call = anyint.buildSubmit(
+      { kind: 'upload-extend', transform: { audioUrl: 'https://u/song.mp3', continueAt: 30.5, lyrics: '[Outro] bye', style: 'folk', title: 'Bye', instrumental: false, weights: { audio: 0.6, weirdness: 0.1 } } },
+      CB,
+    );
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/upload-extend',
+      body: {
+        callBackUrl: CB,
+        uploadUrl: 'https://u/song.mp3',
+        defaultParamFlag: true,
+        instrumental: false,
+        continueAt: 30.5,
+        model: 'V5',
+        prompt: '[Outro] bye',
+        style: 'folk',
+        title: 'Bye',
+        weirdnessConstraint: 0.1,
+        audioWeight: 0.6,
+      },
+    });
+    expect(() => anyint.buildSubmit({ kind: 'upload-extend', transform: { audioUrl: 'https://u/song.mp3' } }, CB)).toThrow(/continueAt: required/);
+    expect(() => anyint.buildSubmit({ kind: 'upload-extend', transform: { audioUrl: 'https://u/song.mp3', continueAt: -3 } }, CB)).toThrow(/continueAt/);
+  });
+
+  it('adds vocals to the user\'s instrumental or to a clip, by URL', () => {
+    const own = anyint.buildSubmit({ kind: 'add-vocals', transform: { audioUrl: 'https://u/inst.mp3', lyrics: '[Verse] la', style: 'soul', title: 'La', weights: { audio: 0.9 }, model: 'V4_5PLUS' } }, CB);
+    expect(own).toEqual({
+      method: 'POST',
+      path: '/suno/add-vocals',
+      body: { callBackUrl: CB, uploadUrl: 'https://u/inst.mp3', prompt: '[Verse] la', title: 'La', style: 'soul', audioWeight: 0.9, model: 'V4_5PLUS' },
+    });
+    const clip = anyint.buildSubmit({ kind: 'add-vocals', transform: { sources: [SOURCE], prompt: 'a choir', style: 'gospel', vocalGender: 'female' } }, CB);
+    expect(clip.body).toEqual({ callBackUrl: CB, uploadUrl: 'https://m/a.mp3', prompt: 'a choir', title: 'Summer Roads', style: 'gospel', vocalGender: 'f' });
+    const vocals = (transform: object) => () => anyint.buildSubmit({ kind: 'add-vocals', transform }, CB);
+    expect(vocals({ audioUrl: 'https://u/i.mp3', style: 'soul' })).toThrow(/lyrics: required/);
+    expect(vocals({ audioUrl: 'https://u/i.mp3', lyrics: 'la' })).toThrow(/style: required/);
+    expect(vocals({ sources: [{ taskId: 't', clipId: 'c' }], lyrics: 'la', style: 's' })).toThrow(/sources\[0\]\.audioUrl: required/);
+    expect(vocals({ sources: [SOURCE], audioUrl: 'https://u/i.mp3', lyrics: 'la', style: 's' })).toThrow(/audioUrl: .*not both/);
+    expect(vocals({ lyrics: 'la', style: 's' })).toThrow(/audioUrl: required/);
+    expect(vocals({ audioUrl: 'https://u/i.mp3', lyrics: 'la', style: 's', section: { start: 0, end: 5 } })).toThrow(/field section/);
+  });
+
+  it('adds an instrumental to a vocal, the style sent as tags', () => {
+    const call = anyint.buildSubmit({ kind: 'add-instrumental', transform: { audioUrl: 'https://u/vox.mp3', style: 'acoustic guitar', title: 'Unplugged', negativeStyle: 'drums' } }, CB);
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/add-instrumental',
+      body: { callBackUrl: CB, uploadUrl: 'https://u/vox.mp3', title: 'Unplugged', tags: 'acoustic guitar', negativeTags: 'drums' },
+    });
+    expect(() => anyint.buildSubmit({ kind: 'add-instrumental', transform: { audioUrl: 'https://u/vox.mp3' } }, CB)).toThrow(/style: required/);
+  });
+
+  it('replaces a section of a clip by task and audio id', () => {
+    const call = anyint.buildSubmit(
+      { kind: 'replace-section', transform: { sources: [SOURCE], section: { start: 10, end: 25.5 }, lyrics: '[Bridge] new words', style: 'pop', negativeStyle: 'rock' } },
+      CB,
+    );
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/replace-section',
+      body: { callBackUrl: CB, taskId: 'song-task-1', audioId: 'clip-a', infillStartS: 10, infillEndS: 25.5, prompt: '[Bridge] new words', tags: 'pop', title: 'Summer Roads', negativeTags: 'rock' },
+    });
+  });
+
+  it('refuses a section that is missing, inverted, negative or past the source, naming the field', () => {
+    const replace = (transform: object) => () => anyint.buildSubmit({ kind: 'replace-section', transform: { sources: [SOURCE], lyrics: 'la', style: 'pop', ...transform } }, CB);
+    expect(replace({})).toThrow(/section: required/);
+    expect(replace({ section: { start: 20, end: 10 } })).toThrow(/section\.end: must be after section\.start/);
+    expect(replace({ section: { start: 5, end: 5 } })).toThrow(/section\.end/);
+    expect(replace({ section: { start: -1, end: 10 } })).toThrow(/section\.start/);
+    expect(replace({ section: { start: 100, end: 130 } })).toThrow(/section\.end: 130 s is beyond the source's 120 s/);
+    expect(replace({ section: { start: 1, end: 5 }, style: undefined })).toThrow(/style: required/);
+    expect(() => anyint.buildSubmit({ kind: 'replace-section', transform: { section: { start: 1, end: 5 }, lyrics: 'la', style: 'pop' } }, CB)).toThrow(/sources: required/);
+  });
+
+  it('expands a style with style-generate, without a callback', () => {
+    expect(anyint.buildSubmit({ kind: 'style', style: { prompt: 'sad piano' } }, CB)).toEqual({ method: 'POST', path: '/suno/style-generate', body: { content: 'sad piano' } });
+    expect(() => anyint.buildSubmit({ kind: 'style', style: { prompt: ' ' } }, CB)).toThrow(/style\.prompt: required/);
+  });
+
+  it('reads every transform on the song query route; style has no task to query', () => {
+    for (const kind of ['extend', 'upload-cover', 'upload-extend', 'add-vocals', 'add-instrumental', 'replace-section'] as const) {
+      expect(anyint.buildQuery(kind, 'x 1').path).toBe('/suno/query/task?taskId=x%201');
+    }
+    expect(() => anyint.buildQuery('style', 's')).toThrow(/style.*submit itself/);
+  });
+});
+
+describe('anyint transform answers', () => {
+  it('reads the task id of every transform submit', () => {
+    for (const kind of ['extend', 'upload-cover', 'upload-extend', 'add-vocals', 'add-instrumental', 'replace-section'] as const) {
+      expect(anyint.parseSubmit(kind, { code: 200, msg: 'success', data: { taskId: `t-${kind}` } })).toEqual({ taskId: `t-${kind}` });
+      expect(anyint.parseSubmit(kind, { code: '200', data: { task_id: 77 } })).toEqual({ taskId: '77' });
+    }
+    expect((thrown(() => anyint.parseSubmit('extend', { code: 413, msg: 'prompt too long', data: null })) as ProviderError).errorClass).toBe('rejected');
+  });
+
+  it('reads a finished extension as two clips', () => {
+    const snapshot = anyint.parseQuery('extend', 'e1', {
+      code: 200,
+      msg: 'success',
+      data: {
+        taskId: 'e1',
+        parentMusicId: 'clip-a',
+        status: 'SUCCESS',
+        type: 'EXTEND',
+        response: {
+          taskId: 'e1',
+          sunoData: [
+            { id: 'e-a', audioUrl: 'https://m/ea.mp3', streamAudioUrl: 'https://s/ea', imageUrl: 'https://m/ea.png', prompt: '[Chorus]', title: 'II', tags: 'pop', duration: 180.2 },
+            { id: 'e-b', audioUrl: 'https://m/eb.mp3', streamAudioUrl: 'https://s/eb', imageUrl: 'https://m/eb.png', prompt: '[Chorus]', title: 'II', tags: 'pop', duration: 175 },
+          ],
+        },
+        errorCode: null,
+        errorMessage: null,
+      },
+    });
+    expect(snapshot).toMatchObject({ taskId: 'e1', state: 'succeeded', providerStatus: 'SUCCESS' });
+    expect(snapshot.clips).toEqual([
+      { id: 'e-a', title: 'II', audioUrl: 'https://m/ea.mp3', streamAudioUrl: 'https://s/ea', imageUrl: 'https://m/ea.png', durationSeconds: 180.2, tags: 'pop', lyrics: '[Chorus]' },
+      { id: 'e-b', title: 'II', audioUrl: 'https://m/eb.mp3', streamAudioUrl: 'https://s/eb', imageUrl: 'https://m/eb.png', durationSeconds: 175, tags: 'pop', lyrics: '[Chorus]' },
+    ]);
+  });
+
+  it('reads drifting transform answers: early nulls, numbers as strings, extra fields, lower-case status', () => {
+    const early = anyint.parseQuery('replace-section', 'r1', { code: '200', data: { taskId: 'r1', status: 'pending', response: null, errorCode: null, errorMessage: null, extra: { a: 1 } } });
+    expect(early).toMatchObject({ taskId: 'r1', state: 'queued', clips: [] });
+    const streaming = anyint.parseQuery('add-vocals', 'v1', {
+      code: 200,
+      data: { status: 'TEXT_SUCCESS', response: { sunoData: [{ id: 9, audioUrl: null, streamAudioUrl: 'https://s/9', duration: '', title: null, newThing: true }] } },
+    });
+    expect(streaming).toMatchObject({ taskId: 'v1', state: 'partial' });
+    expect(streaming.clips).toEqual([{ id: '9', streamAudioUrl: 'https://s/9' }]);
+    const done = anyint.parseQuery('upload-cover', 'u1', { code: 200, data: { status: 'success', response: { sunoData: [{ id: 'c', audioUrl: 'https://m/c.mp3', duration: '61.5' }] } } });
+    expect(done).toMatchObject({ state: 'succeeded', clips: [{ id: 'c', audioUrl: 'https://m/c.mp3', durationSeconds: 61.5 }] });
+    const failed = anyint.parseQuery('upload-extend', 'x', { code: 200, data: { status: 'GENERATE_AUDIO_FAILED', errorCode: '500', errorMessage: 'upload could not be read' } });
+    expect(failed).toMatchObject({ state: 'failed', failure: { reason: 'upload could not be read', retryable: true } });
+    expect(() => anyint.parseQuery('add-instrumental', 'x', { code: 200, data: { response: {} } })).toThrow(/status/);
+  });
+
+  it('reads the expanded style from style-generate at once', () => {
+    const outcome = anyint.parseSubmit('style', {
+      code: 200,
+      msg: 'success',
+      data: { taskId: 's-1', param: 'sad piano', result: 'melancholic solo piano, soft dynamics, slow tempo', creditsConsumed: 1, creditsRemaining: '99', successFlag: '1', errorCode: null, errorMessage: null },
+    });
+    expect(outcome).toEqual({
+      taskId: 's-1',
+      completed: { taskId: 's-1', state: 'succeeded', providerStatus: 'SUCCESS', clips: [], lyrics: [], outputs: { style: 'melancholic solo piano, soft dynamics, slow tempo' } },
+    });
+  });
+
+  it('reads a drifting style answer, and names a missing result', () => {
+    expect(anyint.parseSubmit('style', { code: '200', data: { task_id: 5, result: ' lofi, dusty drums \n' } })).toMatchObject({ taskId: '5', completed: { outputs: { style: 'lofi, dusty drums' } } });
+    expect(anyint.parseSubmit('style', { code: 200, data: { result: 'jazz' } }).taskId).toBe('style-generate');
+    expect(() => anyint.parseSubmit('style', { code: 200, data: { taskId: 's', result: null, errorMessage: 'content too vague' } })).toThrow(/result: required \(the provider says: content too vague\)/);
+    expect(() => anyint.parseSubmit('style', { code: 200, data: null })).toThrow(/result: required/);
+    expect((thrown(() => anyint.parseSubmit('style', { code: 400, msg: 'content is empty' })) as ProviderError).errorClass).toBe('rejected');
+  });
+
+  it('takes transform callbacks like song callbacks', () => {
+    expect(anyint.parseCallback({ code: 200, msg: 'All generated successfully.', data: { callbackType: 'complete', task_id: 'e1', data: [] } })).toEqual({ taskId: 'e1', stage: 'complete' });
+    expect(anyint.parseCallback({ callbackType: 'first', task_id: 'e1', data: [] })).toEqual({ taskId: 'e1', stage: 'first' });
   });
 });

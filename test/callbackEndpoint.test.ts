@@ -216,6 +216,35 @@ describe('callback endpoint on a real Temporal server', () => {
     expect(after.songState).toBe('queued');
   });
 
+  it("accepts the family's envelope-less webhook (callbackType at the top, data the clip list) and reads its stage", async () => {
+    const clips = [{ id: 'clip-1', audio_url: '', stream_audio_url: 'https://s/clip-1', title: 'X', duration: null }];
+    const before = await observe(runB);
+    // An intermediate stage: shown by the run, not confirmed with a query (it was read as "complete", or refused with 400).
+    for (const callbackType of ['text', 'first']) {
+      const answer = await post(runB.token, { callbackType, task_id: runB.task.taskId, data: clips });
+      expect({ callbackType, status: answer.status }).toEqual({ callbackType, status: 200 });
+    }
+    await eventually(async () => ((await observe(runB)).hints.received === before.hints.received + 2 ? true : undefined));
+    await settled(runB);
+    const intermediate = await observe(runB);
+    expect(intermediate.hints.ignored).toBe(before.hints.ignored);
+    expect(intermediate.queryActivities).toBe(before.queryActivities);
+    expect(intermediate.queries).toBe(before.queries);
+    expect(intermediate.songState).toBe('partial');
+    // The finishing stage, with the id spelled taskId: one confirming query.
+    const done = await post(runB.token, { callbackType: 'complete', taskId: runB.task.taskId, data: clips });
+    expect(done.status).toBe(200);
+    await eventually(async () => ((await observe(runB)).queryActivities === before.queryActivities + 1 ? true : undefined));
+    await eventually(() => (runB.task.queries === before.queries + 1 ? true : undefined));
+    const after = await observe(runB);
+    expect(after.hints).toEqual({ received: before.hints.received + 3, ignored: before.hints.ignored });
+    // The provider still says PENDING: the hint changed timing only.
+    expect(after.songState).toBe('queued');
+    // Still refused: no task id, or a stage the family does not have.
+    expect((await post(runB.token, { callbackType: 'complete', data: clips })).status).toBe(400);
+    expect((await post(runB.token, { callbackType: 'halfway', task_id: runB.task.taskId, data: clips })).status).toBe(400);
+  });
+
   it('refuses bad, expired, malformed and other-secret tokens with one identical 401', async () => {
     const [beforeA, beforeB] = await Promise.all([observe(runA), observe(runB)]);
     const inOneHour = new Date(Date.now() + 3_600_000);

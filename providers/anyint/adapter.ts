@@ -3,15 +3,19 @@
 //
 // Beyond lyrics and songs it runs the whole post-song pipeline: persona and timestamped lyrics
 // answer in the submit itself; stems (both kinds), WAV, music video and cover art are tasks read
-// from their own query routes (see postSongResults.ts), and call back when they finish.
+// from their own query routes (see postSongResults.ts), and call back when they finish. The
+// transforms (extend, upload-cover, upload-extend, add-vocals, add-instrumental, replace-section;
+// transformRequests.ts) make clips like a song, are read on the song query route and call back like
+// songs; style-generate answers at once, like persona.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
 import { anyintClassify, isSuccessCode, PROVIDER, unwrapEnvelope } from './envelope';
 import { coverCall, mp4Call, personaCall, stemsCall, timestampedLyricsCall, wavCall } from './postSongRequests';
 import { isRecordKind, parseRecord, RECORD_QUERY_ROUTES } from './postSongResults';
 import { isRetryableFailure, stateOfStatus, statusWord } from './status';
-import { parsePersonaAnswer, parseTimestampedLyricsAnswer } from './syncResults';
-import { stepRefusal } from '../capabilities';
+import { parsePersonaAnswer, parseStyleAnswer, parseTimestampedLyricsAnswer } from './syncResults';
+import { ANYINT_TRANSFORM_FIELDS, isAnyintTransform, styleGenerateCall, transformCall } from './transformRequests';
+import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
 import { ProviderError } from '../errors';
 import type { CallbackHint, CallbackStage, Clip, LyricsVariant, SongRequest, StepKind, StepRequest, TaskSnapshot, TaskState } from '../model';
 import { parseOrThrow, dropUndefined, idString, looseNumber, looseString, envelopeCode, WireFormatError } from '../wire';
@@ -34,10 +38,17 @@ const CAPABILITIES: readonly StepKind[] = [
   'mp4',
   'cover-art',
   'timestamped-lyrics',
+  'style',
+  'extend',
+  'upload-cover',
+  'upload-extend',
+  'add-vocals',
+  'add-instrumental',
+  'replace-section',
 ];
 
 /** Steps whose submit answers with the finished result; there is no task to query. */
-const SYNCHRONOUS_KINDS: readonly StepKind[] = ['persona', 'timestamped-lyrics'];
+const SYNCHRONOUS_KINDS: readonly StepKind[] = ['persona', 'timestamped-lyrics', 'style'];
 
 // ---- What we send (strict: an unknown or missing field is our bug, caught before the wire) ----
 
@@ -67,6 +78,7 @@ const clipFromQuery = z.object({
   audioUrl: looseString,
   sourceAudioUrl: looseString,
   streamAudioUrl: looseString,
+  sourceStreamAudioUrl: looseString,
   imageUrl: looseString,
   sourceImageUrl: looseString,
   prompt: looseString,
@@ -98,19 +110,30 @@ const queryData = z.object({
 
 const CALLBACK_STAGES: readonly CallbackStage[] = ['text', 'first', 'complete', 'error'];
 
-// Song and lyrics webhooks carry `data.callbackType`; the other task families call back without
-// one (`{code, msg, data: {task_id, ...}}`, cover art with `taskId`), which means they finished.
+// The family calls back in three shapes, all accepted:
+// - songs and lyrics in the envelope: `{code, msg, data: {callbackType, task_id, data: [clips]}}`;
+// - songs without the envelope: `{callbackType, task_id | taskId, data: [clips]}`;
+// - the post-song families (stems, WAV, video, cover art) without a callbackType:
+//   `{code, msg, data: {task_id | taskId, ...}}`, which means they finished.
+// The task id may be `task_id` or `taskId`, at the top or inside `data`; the stage is read from
+// wherever `callbackType` sits.
 const callbackIds = { task_id: idString.optional(), taskId: idString.optional() };
+const callbackType = z.string().nullish();
 const callbackBody = z.object({
   code: envelopeCode,
   msg: looseString,
+  callbackType,
   ...callbackIds,
   data: z
-    .object({
-      callbackType: z.string().nullish(),
-      ...callbackIds,
-      data: z.unknown().optional(),
-    })
+    .union([
+      z.object({
+        callbackType,
+        ...callbackIds,
+        data: z.unknown().optional(),
+      }),
+      // Without the envelope, `data` is the clip list itself.
+      z.array(z.unknown()),
+    ])
     .nullish(),
 });
 
@@ -136,12 +159,25 @@ function songBody(song: SongRequest, callbackUrl: string): GenerateSongBody {
   return { ...common, customMode: false, prompt: song.prompt };
 }
 
-function toClip(c: z.infer<typeof clipFromQuery>): Clip {
+/** Task words before any clip has finished audio: whatever audio a clip shows then is a preview. */
+const PREVIEW_ONLY_WORDS = new Set(['PENDING', 'TEXT_SUCCESS']);
+
+/**
+ * Keeps a clip's streaming preview apart from its finished audio. The family sends the finished file
+ * as `audioUrl` and the preview as `streamAudioUrl` (empty until there is one); some relays fill
+ * `audioUrl` with the preview while the clip renders. Before the first clip is done (PENDING,
+ * TEXT_SUCCESS), or while a clip's `audioUrl` is its own stream URL and it has no duration yet, the
+ * audio is a preview.
+ */
+function toClip(c: z.infer<typeof clipFromQuery>, word: string): Clip {
+  const audio = c.audioUrl ?? c.sourceAudioUrl;
+  const stream = c.streamAudioUrl ?? c.sourceStreamAudioUrl;
+  const rendering = word !== 'SUCCESS' && (PREVIEW_ONLY_WORDS.has(word) || (audio !== undefined && audio === stream && c.duration === undefined));
   return dropUndefined({
     id: c.id,
     title: c.title,
-    audioUrl: c.audioUrl ?? c.sourceAudioUrl,
-    streamAudioUrl: c.streamAudioUrl,
+    audioUrl: rendering ? undefined : audio,
+    streamAudioUrl: stream ?? (rendering ? audio : undefined),
     imageUrl: c.imageUrl ?? c.sourceImageUrl,
     durationSeconds: c.duration,
     tags: c.tags,
@@ -158,7 +194,7 @@ function parseSongOrLyrics(kind: StepKind, taskId: string, body: unknown): TaskS
   const data = parseOrThrow(queryData, unwrapEnvelope(body, 'anyint query answer'), 'anyint query answer data');
   const word = statusWord(data.status);
   const state: TaskState = stateOfStatus(word);
-  const clips = (data.response?.sunoData ?? []).map(toClip);
+  const clips = (data.response?.sunoData ?? []).map((clip) => toClip(clip, word));
   const lyrics = (data.response?.data ?? []).map(toLyrics).filter((v): v is LyricsVariant => v !== undefined);
   const snapshot: TaskSnapshot = { taskId: data.taskId ?? taskId, state, providerStatus: word, clips, lyrics };
   if (state === 'failed') {
@@ -180,10 +216,19 @@ function asyncTaskId(body: unknown): SubmitOutcome {
 export const anyint: ProviderAdapter = {
   name: PROVIDER,
   capabilities: CAPABILITIES,
+  transformFields: ANYINT_TRANSFORM_FIELDS,
+  // The seed's generate route documents none of the optional song fields (negative style, vocal
+  // gender, variation, the sliders), and docs/transforms-wire.md adds none for anyint songs.
+  songFields: [],
   supportsCallbacks: true,
 
   buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall {
     const url = callbackUrl ?? NO_CALLBACK_URL;
+    if (!CAPABILITIES.includes(request.kind)) throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+    // A field this dialect cannot send is refused by name (the pipeline may refuse it earlier):
+    // silently dropped, it would pay for a result nobody asked for.
+    const refused = unsupportedFields(anyint, request);
+    if (refused.length > 0) throw fieldRefusal(PROVIDER, request.kind, refused);
     switch (request.kind) {
       case 'lyrics':
         return {
@@ -213,10 +258,13 @@ export const anyint: ProviderAdapter = {
         return coverCall(request.source, url);
       case 'timestamped-lyrics':
         return timestampedLyricsCall(request.source);
+      case 'style':
+        return styleGenerateCall(request.style.prompt);
       default: {
-        // Unreachable while StepRequest has only these kinds; kept for kinds added to the model later.
-        const other: { kind: string } = request;
-        throw stepRefusal(PROVIDER, other.kind, CAPABILITIES);
+        if ('transform' in request && isAnyintTransform(request.kind)) {
+          return transformCall(request.kind, request.transform, url, (name) => anyint.resolveModel(name));
+        }
+        throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
       }
     }
   },
@@ -224,6 +272,7 @@ export const anyint: ProviderAdapter = {
   parseSubmit(kind: StepKind, body: unknown): SubmitOutcome {
     if (kind === 'persona') return parsePersonaAnswer(unwrapEnvelope(body, 'anyint persona answer'));
     if (kind === 'timestamped-lyrics') return parseTimestampedLyricsAnswer(unwrapEnvelope(body, 'anyint timestamped-lyrics answer'));
+    if (kind === 'style') return parseStyleAnswer(unwrapEnvelope(body, 'anyint style answer'));
     return asyncTaskId(body);
   },
 
@@ -231,7 +280,8 @@ export const anyint: ProviderAdapter = {
     if (SYNCHRONOUS_KINDS.includes(kind)) {
       throw new Error(`anyint answers ${kind} in the submit itself (SubmitOutcome.completed); there is no ${kind} task to query`);
     }
-    const route = kind === 'lyrics' ? 'lyrics' : kind === 'song' ? 'task' : isRecordKind(kind) ? RECORD_QUERY_ROUTES[kind] : undefined;
+    // Transforms make clips like a song and are read on the song query route.
+    const route = kind === 'lyrics' ? 'lyrics' : kind === 'song' || isAnyintTransform(kind) ? 'task' : isRecordKind(kind) ? RECORD_QUERY_ROUTES[kind] : undefined;
     if (!route) throw stepRefusal(PROVIDER, kind, CAPABILITIES);
     return { method: 'GET', path: `/suno/query/${route}?taskId=${encodeURIComponent(taskId)}` };
   },
@@ -243,13 +293,15 @@ export const anyint: ProviderAdapter = {
 
   parseCallback(body: unknown): CallbackHint {
     const cb = parseOrThrow(callbackBody, body, 'anyint callback');
-    const taskId = cb.data?.task_id ?? cb.data?.taskId ?? cb.task_id ?? cb.taskId ?? nestedTaskId(cb.data?.data);
-    if (!taskId) throw new WireFormatError('anyint callback', 'data.task_id: required');
+    const inner = Array.isArray(cb.data) ? undefined : cb.data;
+    const taskId = inner?.task_id ?? inner?.taskId ?? cb.task_id ?? cb.taskId ?? nestedTaskId(inner?.data);
+    if (!taskId) throw new WireFormatError('anyint callback', 'data.task_id: required (or task_id, taskId, data.taskId)');
     if (!isSuccessCode(cb.code)) return { taskId, stage: 'error' };
-    const type = cb.data?.callbackType;
-    if (type === undefined || type === null || type === '') return { taskId, stage: 'complete' };
-    const stage = CALLBACK_STAGES.find((known) => known === type.toLowerCase());
-    if (!stage) throw new WireFormatError('anyint callback', `data.callbackType: unknown value ${JSON.stringify(type)}`);
+    const [type, where] = present(inner?.callbackType) ? [inner!.callbackType!, 'data.callbackType'] : [cb.callbackType, 'callbackType'];
+    // Without a callbackType (the post-song families), a callback means the task finished.
+    if (!present(type)) return { taskId, stage: 'complete' };
+    const stage = CALLBACK_STAGES.find((known) => known === type.trim().toLowerCase());
+    if (!stage) throw new WireFormatError('anyint callback', `${where}: unknown value ${JSON.stringify(type)}`);
     return { taskId, stage };
   },
 
@@ -259,6 +311,10 @@ export const anyint: ProviderAdapter = {
     return !name || name === 'latest' ? ANYINT_DEFAULT_MODEL : name;
   },
 };
+
+function present(value: string | null | undefined): value is string {
+  return value !== undefined && value !== null && value.trim() !== '';
+}
 
 /** Some relays wrap the task's fields one level deeper: `data.data.task_id`. */
 function nestedTaskId(value: unknown): string | undefined {

@@ -1,4 +1,5 @@
-// AnyInt answers that carry the result in the submit itself: persona and timestamped lyrics. They
+// AnyInt answers that carry the result in the submit itself: persona, timestamped lyrics and the
+// expanded style (style-generate). They
 // become a finished TaskSnapshot at once (SubmitOutcome.completed), so nobody polls for them.
 import { z } from 'zod';
 import type { SubmitOutcome } from '../adapter';
@@ -30,6 +31,14 @@ const timestampedData = z.object({
   // Some relays echo the source; the family's own answer does not.
   taskId: idString.optional(),
   audioId: idString.optional(),
+});
+
+const styleData = z.object({
+  taskId: idString.optional(),
+  task_id: idString.optional(),
+  result: looseString,
+  errorMessage: looseString,
+  error_message: looseString,
 });
 
 function finished(taskId: string, outputs: TaskSnapshot['outputs']): TaskSnapshot {
@@ -67,4 +76,19 @@ export function parseTimestampedLyricsAnswer(data: unknown): SubmitOutcome {
   const words = (answer.alignedWords ?? answer.aligned_words ?? []).map(toAlignedWord).filter((w): w is AlignedWord => w !== undefined);
   const taskId = answer.taskId && answer.audioId ? `${answer.taskId}:${answer.audioId}:timestamped-lyrics` : 'timestamped-lyrics';
   return { taskId, completed: finished(taskId, { alignedWords: words }) };
+}
+
+/**
+ * style-generate: `data: {taskId, result}` with the expanded style text in `result` (the family also
+ * sends param, credits, successFlag and times, which we do not need).
+ */
+export function parseStyleAnswer(data: unknown): SubmitOutcome {
+  const answer = parseOrThrow(styleData, data ?? {}, 'anyint style answer data');
+  const style = answer.result?.trim();
+  if (!style) {
+    const reason = answer.errorMessage ?? answer.error_message;
+    throw new WireFormatError('anyint style answer data', `result: required${reason ? ` (the provider says: ${reason})` : ''}`);
+  }
+  const taskId = answer.taskId ?? answer.task_id ?? 'style-generate';
+  return { taskId, completed: finished(taskId, { style }) };
 }
