@@ -5,32 +5,55 @@
 // callbacks are on, but the relay may not forward it, so batched polling is the main path.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
-import { stepRefusal } from '../capabilities';
+import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
 import { ProviderError } from '../errors';
-import type { CallbackHint, StepKind, StepRequest, TaskSnapshot } from '../model';
+import type { CallbackHint, StepKind, StepRequest, TaskSnapshot, TransformField, TransformKind } from '../model';
 import { resolveModelName } from '../modelNames';
-import { batchQueryCall, lyricsCall, queryCall, songCall } from './requests';
+import { batchQueryCall, concatCall, extendCall, lyricsCall, queryCall, songCall, uploadCall } from './requests';
 import { callbackShape, callbackStage, envelope, newapiClassify, snapshotOf, taskObject, unwrap } from './results';
 import { parseOrThrow, idString, WireFormatError } from '../wire';
 
-export { fetchBody, lyricsBody, musicBody } from './requests';
+export { concatBody, extendBody, fetchBody, lyricsBody, musicBody, uploadBody } from './requests';
 
 const PROVIDER = 'newapi';
-// Continuation (`task_id` + `continue_clip_id` + `continue_at` on the music route) is documented;
-// upload and concatenation are marked unavailable (❌) in the seed and the relay rejects their actions.
-const CAPABILITIES: readonly StepKind[] = ['lyrics', 'song', 'extend'];
+/**
+ * The seed's routes: songs and continuation (`task_id` + `continue_clip_id` + `continue_at` on the
+ * music route), lyrics, upload (`/suno/uploads/audio-url`) and concatenation (`/suno/submit/concat`).
+ * The seed marks upload and concatenation ❌ (not offered by every relay); a relay that lacks them
+ * refuses the submit, which costs nothing.
+ */
+const CAPABILITIES: readonly StepKind[] = ['lyrics', 'song', 'extend', 'upload', 'concat'];
+
+/** The canonical fields each transform can carry on this wire (see docs/transforms-wire.md). */
+const TRANSFORM_FIELDS: Partial<Record<TransformKind, readonly TransformField[]>> = {
+  extend: ['sources', 'continueAt', 'lyrics', 'style', 'title', 'model', 'instrumental'],
+  upload: ['audioUrl'],
+  concat: ['sources'],
+};
 
 export const newapi: ProviderAdapter = {
   name: PROVIDER,
   capabilities: CAPABILITIES,
+  transformFields: TRANSFORM_FIELDS,
+  // The music route has no negative style, vocal gender, variation or weights.
+  songFields: [],
   supportsCallbacks: true,
 
   buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall {
+    if (!CAPABILITIES.includes(request.kind)) throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+    const refused = unsupportedFields(newapi, request);
+    if (refused.length > 0) throw fieldRefusal(PROVIDER, request.kind, refused);
     switch (request.kind) {
       case 'lyrics':
         return lyricsCall(request.lyrics.prompt, callbackUrl);
       case 'song':
         return songCall(request.song, newapi.resolveModel(request.song.model), callbackUrl);
+      case 'extend':
+        return extendCall(request.transform, newapi.resolveModel(request.transform.model), callbackUrl);
+      case 'upload':
+        return uploadCall(request.transform);
+      case 'concat':
+        return concatCall(request.transform);
       default:
         throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
     }

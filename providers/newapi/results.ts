@@ -132,11 +132,17 @@ function clipStage(s: SongObject): ClipStage {
   return 'waiting';
 }
 
-function toClip(s: SongObject, index: number, taskId: string): Clip {
+/**
+ * A clip as the canonical model has it. `finished` says whether its `audio_url` is the final file
+ * (the clip is complete, or the relay says the whole task succeeded); until then it is the
+ * streaming preview, kept apart as `streamAudioUrl`.
+ */
+function toClip(s: SongObject, index: number, taskId: string, finished: boolean): Clip {
   return dropUndefined({
     id: s.id ?? s.clip_id ?? `${taskId}-${index}`,
     title: s.title,
-    audioUrl: s.audio_url,
+    audioUrl: finished ? s.audio_url : undefined,
+    streamAudioUrl: finished ? undefined : s.audio_url,
     imageUrl: s.image_large_url ?? s.image_url,
     durationSeconds: s.duration ?? s.metadata?.duration,
     tags: s.tags ?? s.metadata?.tags,
@@ -163,7 +169,10 @@ export function snapshotOf(kind: StepKind, fallbackId: string, task: TaskObject)
   const live = stages.filter((s) => s !== 'error');
   if (songs.length > 0 && live.length === 0) state = 'failed';
   else if (state === 'running' && live.some((s) => s !== 'waiting')) state = 'partial';
-  const clips = songs.map((s, i) => ({ s, i })).filter(({ i }) => stages[i] !== 'error').map(({ s, i }) => toClip(s, i, taskId));
+  const clips = songs
+    .map((s, i) => ({ s, i }))
+    .filter(({ i }) => stages[i] !== 'error')
+    .map(({ s, i }) => toClip(s, i, taskId, stages[i] === 'done' || state === 'succeeded'));
   const snapshot: TaskSnapshot = { taskId, state, providerStatus: task.status, clips, lyrics: [] };
   if (state === 'failed') {
     const clipReason = songs.map((s) => s.metadata?.error_message).find((m) => m !== undefined);
