@@ -266,3 +266,308 @@ describe('acedata callbacks', () => {
     expect(acedata.resolveModel('chirp-v4')).toBe('chirp-v4');
   });
 });
+
+// ---- Transforms and song options (docs/transforms-wire.md) ----
+
+const clip: ClipRef = { taskId: 'e72fb249', clipId: 'b481b17a', durationSeconds: 154.92 };
+const other: ClipRef = { taskId: 'f00', clipId: 'c9a2e1d0', durationSeconds: 100 };
+const UPLOAD = 'https://files.example/me.mp3';
+
+function body(request: Parameters<typeof acedata.buildSubmit>[0], callbackUrl?: string): unknown {
+  const call = acedata.buildSubmit(request, callbackUrl);
+  expect(call.method).toBe('POST');
+  expect(call.path).toBe('/suno/audios');
+  return call.body;
+}
+
+describe('acedata song options', () => {
+  it('sends negative style, vocal gender, variation (v5+) and the sliders in custom mode', () => {
+    expect(
+      body({
+        kind: 'song',
+        song: { prompt: 'x', lyrics: '[Verse]\nla', title: 'T', style: 'pop', instrumental: false, negativeStyle: 'metal', vocalGender: 'female', variation: 'subtle', weights: { weirdness: 0.3, style: 0.8 } },
+      }),
+    ).toEqual({
+      action: 'generate',
+      model: 'chirp-v5-5',
+      style_negative: 'metal',
+      vocal_gender: 'f',
+      variation_category: 'subtle',
+      weirdness: 0.3,
+      style_influence: 0.8,
+      async: true,
+      custom: true,
+      instrumental: false,
+      lyric: '[Verse]\nla',
+      title: 'T',
+      style: 'pop',
+    });
+    expect(body({ kind: 'song', song: { prompt: 'rain', instrumental: true, vocalGender: 'male', variation: 'high', model: 'chirp-v5' } })).toEqual({
+      action: 'generate',
+      model: 'chirp-v5',
+      vocal_gender: 'm',
+      variation_category: 'high',
+      async: true,
+      custom: false,
+      instrumental: true,
+      prompt: 'rain',
+    });
+  });
+
+  it('refuses variation for models before v5, naming the field and the model', () => {
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, variation: 'normal', model: 'chirp-v4-5' } }, undefined)).toThrow(
+      /variation.*v5 and above.*chirp-v4-5/,
+    );
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, variation: 'normal', model: 'mystery' } }, undefined)).toThrow(/variation.*mystery/);
+    expect(body({ kind: 'song', song: { prompt: 'x', instrumental: false, variation: 'normal', model: 'chirp-crow' } })).toMatchObject({ variation_category: 'normal' });
+  });
+
+  it('refuses sliders that would be ignored: weirdness and style outside custom mode, audio weight on a song, values past 1', () => {
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: true, weights: { weirdness: 0.5 } } }, undefined)).toThrow(/weights\.weirdness.*custom mode/);
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, weights: { style: 0.5 } } }, undefined)).toThrow(/weights\.style/);
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', lyrics: 'la', instrumental: false, weights: { audio: 0.5 } } }, undefined)).toThrow(/weights\.audio.*covers/);
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', lyrics: 'la', instrumental: false, weights: { weirdness: 1.5 } } }, undefined)).toThrow(/weights\.weirdness.*between 0 and 1/);
+  });
+
+  it('declares its song fields and the fields of every transform', () => {
+    expect(acedata.songFields).toEqual(['negativeStyle', 'vocalGender', 'variation', 'weights']);
+    expect(acedata.capabilities).not.toContain('style');
+    for (const kind of ['extend', 'concat', 'cover', 'upload-cover', 'upload-extend', 'vox', 'replace-section', 'add-instrumental', 'add-vocals', 'sample', 'remaster', 'mashup'] as const) {
+      expect(acedata.capabilities).toContain(kind);
+      expect(acedata.transformFields?.[kind]?.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('acedata transforms: requests', () => {
+  it('extends a clip from continue_at with lyrics in custom mode and the song fields', () => {
+    expect(
+      body(
+        {
+          kind: 'extend',
+          transform: { sources: [clip], continueAt: 120.5, lyrics: '[Bridge]\nla', style: 'pop', title: 'T2', negativeStyle: 'metal', vocalGender: 'male', weights: { weirdness: 0.2, style: 0.7 }, model: 'chirp-v4-5' },
+        },
+        CB,
+      ),
+    ).toEqual({
+      action: 'extend',
+      audio_id: 'b481b17a',
+      continue_at: 120.5,
+      model: 'chirp-v4-5',
+      custom: true,
+      lyric: '[Bridge]\nla',
+      style: 'pop',
+      title: 'T2',
+      style_negative: 'metal',
+      vocal_gender: 'm',
+      weirdness: 0.2,
+      style_influence: 0.7,
+      callback_url: CB,
+      async: true,
+    });
+    // Without continueAt, from the clip's end; a description in inspiration mode.
+    expect(body({ kind: 'extend', transform: { sources: [clip], prompt: 'a calm outro', instrumental: true } })).toEqual({
+      action: 'extend',
+      audio_id: 'b481b17a',
+      continue_at: 154.92,
+      instrumental: true,
+      model: 'chirp-v5-5',
+      custom: false,
+      prompt: 'a calm outro',
+      async: true,
+    });
+  });
+
+  it('extends the user audio with upload_extend', () => {
+    expect(body({ kind: 'upload-extend', transform: { audioUrl: UPLOAD, continueAt: 30, lyrics: 'la' } })).toEqual({
+      action: 'upload_extend',
+      audio_url: UPLOAD,
+      continue_at: 30,
+      model: 'chirp-v5-5',
+      custom: true,
+      lyric: 'la',
+      async: true,
+    });
+  });
+
+  it('covers a clip or the user audio, with the audio weight', () => {
+    expect(body({ kind: 'cover', transform: { sources: [clip], style: 'jazz', lyrics: 'la', weights: { audio: 0.6 } } }, CB)).toEqual({
+      action: 'cover',
+      audio_id: 'b481b17a',
+      model: 'chirp-v5-5',
+      custom: true,
+      lyric: 'la',
+      style: 'jazz',
+      audio_weight: 0.6,
+      callback_url: CB,
+      async: true,
+    });
+    expect(body({ kind: 'upload-cover', transform: { audioUrl: UPLOAD, prompt: 'as bossa nova', vocalGender: 'female' } })).toEqual({
+      action: 'upload_cover',
+      audio_url: UPLOAD,
+      model: 'chirp-v5-5',
+      custom: false,
+      prompt: 'as bossa nova',
+      vocal_gender: 'f',
+      async: true,
+    });
+  });
+
+  it('concatenates the last extension of a chain', () => {
+    expect(body({ kind: 'concat', transform: { sources: [clip, other] } })).toEqual({ action: 'concat', audio_id: 'c9a2e1d0', async: true });
+  });
+
+  it('sings in a persona voice with artist_consistency_vox', () => {
+    expect(body({ kind: 'vox', transform: { personaId: 'p-1', sources: [clip], lyrics: 'la', style: 'soul', title: 'V' } })).toEqual({
+      action: 'artist_consistency_vox',
+      persona_id: 'p-1',
+      audio_id: 'b481b17a',
+      custom: true,
+      lyric: 'la',
+      style: 'soul',
+      title: 'V',
+      model: 'chirp-v5-5',
+      async: true,
+    });
+    expect(body({ kind: 'vox', transform: { personaId: 'p-1', prompt: 'a love song' } })).toEqual({
+      action: 'artist_consistency_vox',
+      persona_id: 'p-1',
+      custom: false,
+      prompt: 'a love song',
+      model: 'chirp-v5-5',
+      async: true,
+    });
+  });
+
+  it('replaces a section with new lyrics', () => {
+    expect(body({ kind: 'replace-section', transform: { sources: [clip], section: { start: 10, end: 20.5 }, lyrics: '[Verse]\nnew', style: 'pop' } })).toEqual({
+      action: 'replace_section',
+      audio_id: 'b481b17a',
+      replace_section_start: 10,
+      replace_section_end: 20.5,
+      lyric: '[Verse]\nnew',
+      style: 'pop',
+      async: true,
+    });
+  });
+
+  it('adds an instrumental (underpainting), vocals (overpainting) and samples, on a clip or the user audio', () => {
+    expect(body({ kind: 'add-instrumental', transform: { audioUrl: UPLOAD, style: 'acoustic', title: 'A' } })).toEqual({
+      action: 'underpainting',
+      audio_url: UPLOAD,
+      style: 'acoustic',
+      title: 'A',
+      async: true,
+    });
+    expect(body({ kind: 'add-instrumental', transform: { sources: [clip], section: { start: 0, end: 60 } } })).toEqual({
+      action: 'underpainting',
+      audio_id: 'b481b17a',
+      underpainting_start: 0,
+      underpainting_end: 60,
+      async: true,
+    });
+    expect(body({ kind: 'add-vocals', transform: { sources: [clip], lyrics: 'la', prompt: 'warm female voice', section: { start: 5, end: 50 } } }, CB)).toEqual({
+      action: 'overpainting',
+      audio_id: 'b481b17a',
+      overpainting_start: 5,
+      overpainting_end: 50,
+      lyric: 'la',
+      prompt: 'warm female voice',
+      callback_url: CB,
+      async: true,
+    });
+    expect(body({ kind: 'sample', transform: { audioUrl: UPLOAD, section: { start: 2, end: 8 }, prompt: 'lofi beat', title: 'S' } })).toEqual({
+      action: 'samples',
+      audio_url: UPLOAD,
+      samples_start: 2,
+      samples_end: 8,
+      prompt: 'lofi beat',
+      title: 'S',
+      async: true,
+    });
+  });
+
+  it('remasters one clip and mashes two up', () => {
+    expect(body({ kind: 'remaster', transform: { sources: [clip], model: 'chirp-v5' } })).toEqual({ action: 'remaster', audio_id: 'b481b17a', model: 'chirp-v5', async: true });
+    expect(body({ kind: 'mashup', transform: { sources: [clip, other], style: 'edm', title: 'M' } })).toEqual({
+      action: 'mashup',
+      mashup_audio_ids: ['b481b17a', 'c9a2e1d0'],
+      style: 'edm',
+      title: 'M',
+      model: 'chirp-v5-5',
+      async: true,
+    });
+  });
+
+  it('refuses invalid transforms before any request, naming the field', () => {
+    const refusal = (kind: Parameters<typeof acedata.buildSubmit>[0]['kind'], transform: object) => () => acedata.buildSubmit({ kind, transform } as Parameters<typeof acedata.buildSubmit>[0], undefined);
+    expect(refusal('extend', {})).toThrow(/extend: sources/);
+    expect(refusal('extend', { sources: [clip], continueAt: -1 })).toThrow(/continueAt: must be 0 or more/);
+    expect(refusal('extend', { sources: [clip], continueAt: 200 })).toThrow(/continueAt.*past the end/);
+    expect(refusal('upload-extend', { audioUrl: UPLOAD })).toThrow(/continueAt: required/);
+    expect(refusal('upload-cover', { prompt: 'x' })).toThrow(/audioUrl: required/);
+    expect(refusal('upload-cover', { audioUrl: 'not a url' })).toThrow(/audio_url/);
+    expect(refusal('cover', { sources: [clip], prompt: 'p'.repeat(201) })).toThrow(/prompt: acedata takes at most 200 characters, got 201/);
+    expect(refusal('cover', { sources: [clip], prompt: 'jazz', weights: { weirdness: 0.5 } })).toThrow(/weights\.weirdness.*custom mode/);
+    expect(refusal('replace-section', { sources: [clip], lyrics: 'la' })).toThrow(/section: required/);
+    expect(refusal('replace-section', { sources: [clip], section: { start: 20, end: 10 }, lyrics: 'la' })).toThrow(/section\.end: must be after section\.start/);
+    expect(refusal('replace-section', { sources: [clip], section: { start: 10, end: 154.92 }, lyrics: 'la' })).toThrow(/section\.end: must be less than the source's duration/);
+    expect(refusal('replace-section', { sources: [clip], section: { start: 1, end: 2 } })).toThrow(/lyrics: required/);
+    expect(refusal('add-vocals', { sources: [clip], audioUrl: UPLOAD })).toThrow(/not both/);
+    expect(refusal('add-instrumental', {})).toThrow(/sources/);
+    expect(refusal('sample', { sources: [clip], section: { start: -1, end: 3 } })).toThrow(/section\.start/);
+    expect(refusal('mashup', { sources: [clip] })).toThrow(/mashup: sources: takes two clips, got 1/);
+    expect(refusal('vox', { lyrics: 'la' })).toThrow(/sources, personaId/);
+    expect(refusal('vox', { personaId: 'p' })).toThrow(/lyrics, prompt/);
+    expect(refusal('concat', { sources: [] })).toThrow(/concat: sources/);
+  });
+
+  it('refuses fields the action cannot take, naming them', () => {
+    expect(() => acedata.buildSubmit({ kind: 'remaster', transform: { sources: [clip], style: 'x' } }, undefined)).toThrow(/acedata cannot take the field style of the remaster step/);
+    expect(() => acedata.buildSubmit({ kind: 'extend', transform: { sources: [clip], weights: { audio: 0.5 } } }, undefined)).toThrow(/weights\.audio/);
+    expect(() => acedata.buildSubmit({ kind: 'concat', transform: { sources: [clip], section: { start: 1, end: 2 } } }, undefined)).toThrow(/field section of the concat step/);
+    expect(() => acedata.buildSubmit({ kind: 'mashup', transform: { sources: [clip, other], vocalGender: 'male' } }, undefined)).toThrow(/vocalGender/);
+    expect(() => acedata.buildSubmit({ kind: 'sound-effect', transform: { prompt: 'boom', seconds: 3 } }, undefined)).toThrow(/acedata does not offer the sound-effect step/);
+  });
+});
+
+describe('acedata transforms: answers', () => {
+  it('takes the task id of a transform submit', () => {
+    expect(acedata.parseSubmit('mashup', { task_id: 'm1' })).toEqual({ taskId: 'm1' });
+    expect(acedata.parseSubmit('cover', { success: true, task_id: 42, trace_id: 't' })).toEqual({ taskId: '42' });
+  });
+
+  it('reads the clips of every transform like a song', () => {
+    for (const kind of ['extend', 'cover', 'upload-cover', 'upload-extend', 'vox', 'add-vocals', 'add-instrumental', 'sample', 'mashup'] as const) {
+      const snapshot = acedata.parseQuery(kind, 't', record('t', { success: true, task_id: 't', data: [audio('a'), audio('b')] }));
+      expect(snapshot.state).toBe('succeeded');
+      expect(snapshot.clips.map((c) => [c.id, c.audioUrl])).toEqual([
+        ['a', 'https://cdn1.suno.ai/a.mp3'],
+        ['b', 'https://cdn1.suno.ai/b.mp3'],
+      ]);
+      expect(snapshot.outputs).toBeUndefined();
+    }
+    for (const kind of ['concat', 'replace-section', 'remaster'] as const) {
+      const one = acedata.parseQuery(kind, 't', record('t', { success: true, task_id: 't', data: [audio('whole', { duration: 245.3 })] }));
+      expect(one).toMatchObject({ state: 'succeeded', clips: [{ id: 'whole', audioUrl: 'https://cdn1.suno.ai/whole.mp3', durationSeconds: 245.3 }] });
+    }
+  });
+
+  it('reads a drifting transform answer: string numbers, early nulls, extra fields, a preview kept apart', () => {
+    const early = acedata.parseQuery('cover', 't', record('t', { success: true, task_id: 't', data: [audio('a', { state: 'pending', audio_url: null, duration: null, title: null, new_field: [1] })] }));
+    expect(early.state).toBe('running');
+    expect(early.clips).toEqual([{ id: 'a', imageUrl: 'https://cdn2.suno.ai/image_a.jpeg', tags: 'holiday, cheerful, male vocals', lyrics: '[Verse]\nSnowflakes falling' }]);
+    const streaming = acedata.parseQuery('extend', 't', record('t', { success: 'true', task_id: 't', data: [audio('a', { state: 'running', audio_url: 'https://audiopipe.suno.ai/?item_id=a', duration: '' })] }));
+    expect(streaming.state).toBe('partial');
+    expect(streaming.clips[0]?.audioUrl).toBeUndefined();
+    expect(streaming.clips[0]?.streamAudioUrl).toBe('https://audiopipe.suno.ai/?item_id=a');
+    const done = acedata.parseBatchQuery!('remaster', ['t'], { items: [record('t', { success: true, task_id: 't', data: { ...audio(7 as unknown as string), duration: '180.25' } })], count: '1' });
+    expect(done[0]).toMatchObject({ state: 'succeeded', clips: [{ id: '7', durationSeconds: 180.25 }] });
+    expect(() => acedata.parseQuery('mashup', 't', record('t', { success: true, data: [{ title: 'no id' }] }))).toThrow(/acedata mashup data.*id/);
+  });
+
+  it('reports a refused transform as failed with its reason', () => {
+    const failed = acedata.parseQuery('upload-cover', 't', record('t', { success: false, task_id: 't', error: { code: 'forbidden', message: 'uploaded audio matches copyrighted material' } }));
+    expect(failed).toMatchObject({ state: 'failed', failure: { reason: 'uploaded audio matches copyrighted material', retryable: false } });
+  });
+});

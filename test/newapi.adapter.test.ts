@@ -2,7 +2,9 @@
 // behaviour: NOT_START ... SUCCESS/FAILURE statuses, task_... ids, errors as word codes, ids left
 // out of batch answers, and notify_hook deliveries.
 import { describe, expect, it } from 'vitest';
+import { unsupportedFields } from '../providers/capabilities';
 import { ProviderError } from '../providers/errors';
+import type { ClipRef } from '../providers/model';
 import { newapi } from '../providers/newapi/adapter';
 import { WireFormatError } from '../providers/wire';
 
@@ -154,7 +156,8 @@ describe('newapi query answers', () => {
       {
         id: 'e9893d04-6a63-4007-8473-64b706eca4d1',
         title: 'Electric Dance Party',
-        audioUrl: 'https://audiopipe.suno.ai/?item_id=e9893d04-6a63-4007-8473-64b706eca4d1',
+        // A streaming clip's URL is its preview, never the finished audio.
+        streamAudioUrl: 'https://audiopipe.suno.ai/?item_id=e9893d04-6a63-4007-8473-64b706eca4d1',
         imageUrl: 'https://cdn1.suno.ai/image_large_e9893d04-6a63-4007-8473-64b706eca4d1.png',
         tags: 'club banger high-energy edm',
         lyrics: 'omitted',
@@ -245,5 +248,162 @@ describe('newapi callbacks', () => {
     expect(newapi.resolveModel(undefined)).toBe('chirp-v4');
     expect(newapi.resolveModel('LATEST')).toBe('chirp-v4');
     expect(newapi.resolveModel('chirp-v3-0')).toBe('chirp-v3-0');
+  });
+});
+
+const source: ClipRef = { taskId: '736a6f88-bd29-4b1e-b110-37132a5325ac', clipId: 'e9893d04-6a63-4007-8473-64b706eca4d1', durationSeconds: 120 };
+const CB = 'https://cb.example/callbacks/t';
+
+describe('newapi transforms: requests', () => {
+  it('offers extend, upload and concat, with the fields each can send', () => {
+    expect(newapi.capabilities).toEqual(['lyrics', 'song', 'extend', 'upload', 'concat']);
+    expect(newapi.transformFields).toEqual({
+      extend: ['sources', 'continueAt', 'lyrics', 'style', 'title', 'model', 'instrumental'],
+      upload: ['audioUrl'],
+      concat: ['sources'],
+    });
+    expect(newapi.songFields).toEqual([]);
+  });
+
+  it('continues a clip on the music route with task_id, continue_at and continue_clip_id', () => {
+    const call = newapi.buildSubmit(
+      { kind: 'extend', transform: { sources: [source], continueAt: 95.5, lyrics: '[Bridge]\nla la', style: 'edm', title: 'Party II', model: 'chirp-v3-5', instrumental: false } },
+      CB,
+    );
+    expect(call).toEqual({
+      method: 'POST',
+      path: '/suno/submit/music',
+      body: {
+        task_id: '736a6f88-bd29-4b1e-b110-37132a5325ac',
+        continue_at: 95.5,
+        continue_clip_id: 'e9893d04-6a63-4007-8473-64b706eca4d1',
+        mv: 'chirp-v3-5',
+        prompt: '[Bridge]\nla la',
+        tags: 'edm',
+        title: 'Party II',
+        make_instrumental: false,
+        notify_hook: CB,
+      },
+    });
+  });
+
+  it('continues from the end of the clip when continueAt is not given, with the newest model', () => {
+    const call = newapi.buildSubmit({ kind: 'extend', transform: { sources: [source] } }, undefined);
+    expect(call.body).toEqual({ task_id: source.taskId, continue_at: 120, continue_clip_id: source.clipId, mv: 'chirp-v4' });
+  });
+
+  it('uploads audio by URL and concatenates the last extension of a chain', () => {
+    expect(newapi.buildSubmit({ kind: 'upload', transform: { audioUrl: 'https://files.example/me.mp3' } }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/uploads/audio-url',
+      body: { url: 'https://files.example/me.mp3' },
+    });
+    const extension: ClipRef = { taskId: 'task_ext', clipId: 'clip_ext' };
+    expect(newapi.buildSubmit({ kind: 'concat', transform: { sources: [source, extension] } }, CB)).toEqual({
+      method: 'POST',
+      path: '/suno/submit/concat',
+      body: { clip_id: 'clip_ext' },
+    });
+  });
+
+  it('refuses invalid transforms before any request, naming the field', () => {
+    const extend = (transform: object) => () => newapi.buildSubmit({ kind: 'extend', transform }, undefined);
+    expect(extend({})).toThrow(/sources/);
+    expect(extend({ sources: [source, source] })).toThrow(/sources/);
+    expect(extend({ sources: [source], continueAt: -1 })).toThrow(/continueAt/);
+    expect(extend({ sources: [source], continueAt: 121 })).toThrow(/continueAt.*past the end/);
+    expect(extend({ sources: [{ taskId: 't', clipId: 'c' }] })).toThrow(/continueAt: required/);
+    expect(extend({ sources: [{ taskId: '', clipId: 'c' }], continueAt: 3 })).toThrow(/taskId/);
+    expect(() => newapi.buildSubmit({ kind: 'upload', transform: {} }, undefined)).toThrow(/audioUrl/);
+    expect(() => newapi.buildSubmit({ kind: 'upload', transform: { audioUrl: 'not a url' } }, undefined)).toThrow(/url/);
+    expect(() => newapi.buildSubmit({ kind: 'concat', transform: { sources: [] } }, undefined)).toThrow(/sources/);
+  });
+
+  it('refuses fields the relay cannot take, naming them', () => {
+    expect(() => newapi.buildSubmit({ kind: 'extend', transform: { sources: [source], prompt: 'a calmer ending', vocalGender: 'female' } }, undefined)).toThrow(
+      /newapi cannot take the fields prompt, vocalGender of the extend step/,
+    );
+    expect(() => newapi.buildSubmit({ kind: 'upload', transform: { audioUrl: 'https://x.example/a.mp3', style: 'pop' } }, undefined)).toThrow(/field style of the upload step/);
+    expect(() => newapi.buildSubmit({ kind: 'concat', transform: { sources: [source], weights: { audio: 0.5 } } }, undefined)).toThrow(/weights\.audio/);
+    expect(() => newapi.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, negativeStyle: 'metal' } }, undefined)).toThrow(/negativeStyle/);
+    expect(unsupportedFields(newapi, { kind: 'extend', transform: { sources: [source], section: { start: 1, end: 2 } } })).toEqual(['section']);
+    expect(() => newapi.buildSubmit({ kind: 'cover', transform: { sources: [source] } }, undefined)).toThrow(/newapi does not offer the cover step/);
+  });
+
+  it('reads every transform kind in batches: songs and extensions as MUSIC, uploads and concatenations with no action', () => {
+    expect(newapi.buildBatchQuery!('extend', ['a', 'b']).body).toEqual({ ids: ['a', 'b'], action: 'MUSIC' });
+    expect(newapi.buildBatchQuery!('upload', ['a', 'b']).body).toEqual({ ids: ['a', 'b'] });
+    expect(newapi.buildBatchQuery!('concat', ['a', 'b']).body).toEqual({ ids: ['a', 'b'] });
+    expect(newapi.buildQuery('concat', 'task_c')).toEqual({ method: 'GET', path: '/suno/fetch/task_c' });
+  });
+});
+
+describe('newapi transforms: answers', () => {
+  it('takes the task id of each transform submit', () => {
+    expect(newapi.parseSubmit('extend', { code: 'success', message: '', data: 'task_e' })).toEqual({ taskId: 'task_e' });
+    expect(newapi.parseSubmit('upload', { code: 'success', message: '', data: 'task_u' })).toEqual({ taskId: 'task_u' });
+    expect(newapi.parseSubmit('concat', { code: 'success', data: { task_id: 'task_c' } })).toEqual({ taskId: 'task_c' });
+  });
+
+  it('reads an extension: two clips of new material', () => {
+    const snapshot = newapi.parseQuery('extend', 'task_e', { code: 'success', message: '', data: finishedTask('task_e') });
+    expect(snapshot).toEqual({
+      taskId: 'task_e',
+      state: 'succeeded',
+      providerStatus: 'SUCCESS',
+      lyrics: [],
+      clips: [
+        { id: 'task_e-a', title: 'Song', audioUrl: 'https://cdn1.suno.ai/task_e-a.mp3', imageUrl: 'https://i/a.png', durationSeconds: 120.5, tags: 'pop', lyrics: '[Verse] hi' },
+        { id: 'task_e-b', title: 'Song', audioUrl: 'https://cdn1.suno.ai/task_e-b.mp3', durationSeconds: 118, tags: 'pop', lyrics: '[Verse] hi' },
+      ],
+    });
+  });
+
+  it('reads an upload: one complete clip usable as a source', () => {
+    const body = {
+      code: 'success',
+      message: '',
+      data: {
+        task_id: 'task_u',
+        action: 'MUSIC',
+        status: 'SUCCESS',
+        fail_reason: '',
+        progress: '100%',
+        data: [{ id: 'up-1', title: 'me', status: 'complete', audio_url: 'https://cdn1.suno.ai/up-1.mp3', metadata: { duration: 30.2, tags: null, prompt: null } }],
+      },
+    };
+    expect(newapi.parseQuery('upload', 'task_u', body)).toEqual({
+      taskId: 'task_u',
+      state: 'succeeded',
+      providerStatus: 'SUCCESS',
+      lyrics: [],
+      clips: [{ id: 'up-1', title: 'me', audioUrl: 'https://cdn1.suno.ai/up-1.mp3', durationSeconds: 30.2 }],
+    });
+  });
+
+  it('reads a concatenation that drifts: string numbers, nulls while rendering, extra fields, no action', () => {
+    const early = newapi.parseQuery('concat', 'task_c', { code: 'success', data: { task_id: 'task_c', status: 'IN_PROGRESS', progress: null, fail_reason: null, data: [{ id: 'whole', status: 'submitted', audio_url: null, metadata: null, extra: 1 }] } });
+    expect(early).toMatchObject({ state: 'running', clips: [{ id: 'whole' }] });
+    expect(early.clips[0]!.audioUrl).toBeUndefined();
+    const streaming = newapi.parseQuery('concat', 'task_c', {
+      code: 'success',
+      data: { task_id: 'task_c', status: 'IN_PROGRESS', data: [{ id: 'whole', status: 'streaming', audio_url: 'https://audiopipe.suno.ai/?item_id=whole' }] },
+    });
+    expect(streaming.state).toBe('partial');
+    expect(streaming.clips).toEqual([{ id: 'whole', streamAudioUrl: 'https://audiopipe.suno.ai/?item_id=whole' }]);
+    const done = newapi.parseQuery('concat', 'task_c', {
+      code: 'success',
+      data: { task_id: 'task_c', status: 'SUCCESS', submit_time: '1716191749', new_field: { a: 1 }, data: [{ id: 'whole', status: 'complete', audio_url: 'https://cdn1.suno.ai/whole.mp3', duration: '245.3', model_name: 'chirp-v3' }] },
+    });
+    expect(done.clips).toEqual([{ id: 'whole', audioUrl: 'https://cdn1.suno.ai/whole.mp3', durationSeconds: 245.3 }]);
+  });
+
+  it('reads transform tasks from a batch answer, and names a malformed clip field', () => {
+    const body = { code: 'success', data: [finishedTask('task_e'), { task_id: 'task_u', status: 'NOT_START', data: null }] };
+    expect(newapi.parseBatchQuery!('upload', ['task_u', 'task_e'], body).map((s) => [s.taskId, s.state])).toEqual([
+      ['task_u', 'queued'],
+      ['task_e', 'succeeded'],
+    ]);
+    expect(() => newapi.parseQuery('concat', 'c', { code: 'success', data: { task_id: 'c', status: 'SUCCESS', data: [{ id: 'x', duration: { seconds: 3 } }] } })).toThrow(/duration/);
   });
 });

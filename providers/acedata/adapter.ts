@@ -3,11 +3,11 @@
 // `POST /suno/tasks` (single or batch) to read tasks. Errors are `{success:false, error:{code, message}}`.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
-import { clipOnlyCall, lyricsCall, personaCall, retrieveBatchCall, retrieveCall, songCall, stemsCall, wavCall } from './requests';
+import { clipOnlyCall, lyricsCall, personaCall, retrieveBatchCall, retrieveCall, songCall, stemsCall, transformCall, TRANSFORM_ACTIONS, wavCall, type AcedataTransform } from './requests';
 import { batchAnswer, classifyAcedataCode, errorObject, looseBool, resultBody, snapshotFromResult, taskRecord } from './results';
-import { stepRefusal } from '../capabilities';
+import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
-import { isTerminal, type CallbackHint, type StepKind, type StepRequest, type TaskSnapshot } from '../model';
+import { isTerminal, type CallbackHint, type StepKind, type StepRequest, type TaskSnapshot, type TransformField } from '../model';
 import { resolveModelName } from '../modelNames';
 import { idString, parseOrThrow, WireFormatError } from '../wire';
 
@@ -15,10 +15,11 @@ const PROVIDER = 'acedata';
 
 /**
  * Every step whose wire form AceData documents: the /suno/audios actions of the seed (generate,
- * extend, concat, upload_cover, upload_extend, artist_consistency, stems, all_stems, replace_section,
- * underpainting = add-instrumental, overpainting = add-vocals, remaster, mashup) and the family's own
- * routes (/suno/lyrics, /suno/persona, /suno/wav, /suno/mp4, /suno/timing, /suno/style). It has no
- * cover-art route.
+ * artist_consistency, stems, all_stems and the transforms of docs/transforms-wire.md: extend, concat,
+ * cover, upload_cover, upload_extend, artist_consistency_vox, replace_section, underpainting =
+ * add-instrumental, overpainting = add-vocals, samples, remaster, mashup) and the family's own routes
+ * (/suno/lyrics, /suno/persona, /suno/wav, /suno/mp4, /suno/timing). It has no cover-art route, and
+ * its style route is not in the seed.
  */
 const CAPABILITIES: readonly StepKind[] = [
   'lyrics',
@@ -30,7 +31,7 @@ const CAPABILITIES: readonly StepKind[] = [
   'wav',
   'mp4',
   'timestamped-lyrics',
-  'style',
+  'cover',
   'upload-cover',
   'upload-extend',
   'add-vocals',
@@ -38,8 +39,32 @@ const CAPABILITIES: readonly StepKind[] = [
   'replace-section',
   'concat',
   'mashup',
+  'sample',
   'remaster',
+  'vox',
 ];
+
+const SLIDERS = ['negativeStyle', 'vocalGender', 'weights.weirdness', 'weights.style'] as const;
+
+/** The canonical fields each transform can carry on this wire (docs/transforms-wire.md). */
+const TRANSFORM_FIELDS: Record<AcedataTransform, readonly TransformField[]> = {
+  extend: ['sources', 'continueAt', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model', ...SLIDERS],
+  'upload-extend': ['audioUrl', 'continueAt', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model', ...SLIDERS],
+  cover: ['sources', 'lyrics', 'prompt', 'style', 'title', 'model', ...SLIDERS, 'weights.audio'],
+  'upload-cover': ['audioUrl', 'lyrics', 'prompt', 'style', 'title', 'model', ...SLIDERS, 'weights.audio'],
+  concat: ['sources'],
+  vox: ['sources', 'personaId', 'lyrics', 'prompt', 'style', 'title', 'model'],
+  'replace-section': ['sources', 'section', 'lyrics', 'prompt', 'style'],
+  'add-instrumental': ['sources', 'audioUrl', 'section', 'style', 'title'],
+  'add-vocals': ['sources', 'audioUrl', 'section', 'lyrics', 'prompt', 'style', 'title'],
+  sample: ['sources', 'audioUrl', 'section', 'prompt', 'style', 'title'],
+  remaster: ['sources', 'model'],
+  mashup: ['sources', 'prompt', 'style', 'title', 'model'],
+};
+
+function isAcedataTransform(kind: StepKind): kind is AcedataTransform {
+  return kind in TRANSFORM_ACTIONS;
+}
 
 function acedataClassify(code: number): ErrorClass {
   // 403 is content moderation here (artist names, copyrighted lyrics), not a credential problem.
@@ -67,9 +92,17 @@ const callbackBody = z.object({
 export const acedata: ProviderAdapter = {
   name: PROVIDER,
   capabilities: CAPABILITIES,
+  transformFields: TRANSFORM_FIELDS,
+  songFields: ['negativeStyle', 'vocalGender', 'variation', 'weights'],
   supportsCallbacks: true,
 
   buildSubmit(request: StepRequest, callbackUrl: string | undefined): HttpCall {
+    if (!CAPABILITIES.includes(request.kind)) throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+    const refused = unsupportedFields(acedata, request);
+    if (refused.length > 0) throw fieldRefusal(PROVIDER, request.kind, refused);
+    if ('transform' in request && isAcedataTransform(request.kind)) {
+      return transformCall(request.kind, request.transform, acedata.resolveModel(request.transform.model), callbackUrl);
+    }
     switch (request.kind) {
       case 'lyrics':
         return lyricsCall(request.lyrics.prompt);

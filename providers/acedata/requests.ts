@@ -3,28 +3,111 @@
 // own routes; tasks are read back with `POST /suno/tasks`.
 import { z } from 'zod';
 import type { HttpCall } from '../adapter';
-import type { ClipRef, SongRequest } from '../model';
+import type { ClipRef, Section, SongRequest, TransformKind, TransformRequest, Weights } from '../model';
 import { parseOrThrow, dropUndefined } from '../wire';
 
 /** The `action` values of /suno/audios this adapter sends. */
-export const AUDIO_ACTIONS = ['generate', 'artist_consistency', 'stems', 'all_stems'] as const;
+export const AUDIO_ACTIONS = [
+  'generate',
+  'artist_consistency',
+  'stems',
+  'all_stems',
+  'extend',
+  'concat',
+  'cover',
+  'upload_cover',
+  'upload_extend',
+  'artist_consistency_vox',
+  'replace_section',
+  'underpainting',
+  'overpainting',
+  'samples',
+  'remaster',
+  'mashup',
+] as const;
+export type AudioAction = (typeof AUDIO_ACTIONS)[number];
 
-export const audiosBody = z.strictObject({
-  action: z.enum(AUDIO_ACTIONS),
-  model: z.string().min(1).optional(),
-  // The seed limits the inspiration prompt to 200 characters.
-  prompt: z.string().min(1).max(200).optional(),
-  custom: z.boolean().optional(),
-  instrumental: z.boolean().optional(),
-  lyric: z.string().min(1).optional(),
-  title: z.string().min(1).optional(),
-  style: z.string().min(1).optional(),
-  persona_id: z.string().min(1).optional(),
-  audio_id: z.string().min(1).optional(),
-  callback_url: z.url().optional(),
-  // Without it the request would stay open for the whole generation (minutes).
-  async: z.literal(true),
-});
+/** The seed limits `prompt` to 200 characters. */
+export const PROMPT_MAX = 200;
+
+const seconds = z.number().min(0);
+const weight = z.number().min(0).max(1);
+
+export const audiosBody = z
+  .strictObject({
+    action: z.enum(AUDIO_ACTIONS),
+    model: z.string().min(1).optional(),
+    prompt: z.string().min(1).max(PROMPT_MAX).optional(),
+    custom: z.boolean().optional(),
+    instrumental: z.boolean().optional(),
+    lyric: z.string().min(1).optional(),
+    title: z.string().min(1).optional(),
+    style: z.string().min(1).optional(),
+    style_negative: z.string().min(1).optional(),
+    vocal_gender: z.enum(['m', 'f']).optional(),
+    variation_category: z.enum(['high', 'normal', 'subtle']).optional(),
+    weirdness: weight.optional(),
+    style_influence: weight.optional(),
+    audio_weight: weight.optional(),
+    persona_id: z.string().min(1).optional(),
+    audio_id: z.string().min(1).optional(),
+    audio_url: z.url().optional(),
+    mashup_audio_ids: z.array(z.string().min(1)).length(2).optional(),
+    continue_at: seconds.optional(),
+    replace_section_start: seconds.optional(),
+    replace_section_end: seconds.optional(),
+    underpainting_start: seconds.optional(),
+    underpainting_end: seconds.optional(),
+    overpainting_start: seconds.optional(),
+    overpainting_end: seconds.optional(),
+    samples_start: seconds.optional(),
+    samples_end: seconds.optional(),
+    callback_url: z.url().optional(),
+    // Without it the request would stay open for the whole generation (minutes).
+    async: z.literal(true),
+  })
+  .superRefine((body, ctx) => {
+    const rule = ACTION_FIELDS[body.action];
+    const present = Object.keys(body).filter((k) => !ALWAYS.includes(k));
+    for (const field of rule.required) {
+      if (!present.includes(field)) ctx.addIssue({ code: 'custom', path: [field], message: `required when action is ${body.action}` });
+    }
+    for (const field of present) {
+      if (!rule.required.includes(field) && !rule.optional.includes(field)) ctx.addIssue({ code: 'custom', path: [field], message: `not taken when action is ${body.action}` });
+    }
+    if (rule.oneOf && !rule.oneOf.some((f) => present.includes(f))) {
+      ctx.addIssue({ code: 'custom', path: [rule.oneOf[0]!], message: `${rule.oneOf.join(' or ')} required when action is ${body.action}` });
+    }
+  });
+
+const ALWAYS = ['action', 'callback_url', 'async'];
+/** The song fields of the page (generate and the actions that make a song from a prompt). */
+const SONG_FIELDS = ['variation_category', 'weirdness', 'style_influence', 'style_negative', 'vocal_gender'];
+/** The same on actions that work on a clip: variation_category is a generation-only option. */
+const CLIP_SONG_FIELDS = ['weirdness', 'style_influence', 'style_negative', 'vocal_gender'];
+const GENERATE = ['model', 'prompt', 'custom', 'instrumental', 'lyric', 'title', 'style', 'persona_id', ...SONG_FIELDS];
+const EXTEND = ['lyric', 'prompt', 'style', 'title', 'custom', 'instrumental', 'model', ...CLIP_SONG_FIELDS];
+const COVER = ['style', 'lyric', 'prompt', 'title', 'custom', 'model', 'audio_weight', ...CLIP_SONG_FIELDS];
+
+/** Per action, the fields of docs/transforms-wire.md: what must be sent and what may be. */
+const ACTION_FIELDS: Record<AudioAction, { required: string[]; optional: string[]; oneOf?: string[] }> = {
+  generate: { required: [], optional: GENERATE },
+  artist_consistency: { required: ['persona_id'], optional: GENERATE },
+  stems: { required: ['audio_id'], optional: [] },
+  all_stems: { required: ['audio_id'], optional: [] },
+  extend: { required: ['audio_id', 'continue_at'], optional: EXTEND },
+  concat: { required: ['audio_id'], optional: [] },
+  cover: { required: ['audio_id'], optional: COVER },
+  upload_cover: { required: ['audio_url'], optional: COVER },
+  upload_extend: { required: ['audio_url', 'continue_at'], optional: EXTEND },
+  artist_consistency_vox: { required: [], optional: ['persona_id', 'audio_id', 'lyric', 'prompt', 'style', 'title', 'custom', 'model'], oneOf: ['persona_id', 'audio_id'] },
+  replace_section: { required: ['audio_id', 'replace_section_start', 'replace_section_end', 'lyric'], optional: ['prompt', 'style'] },
+  underpainting: { required: [], optional: ['audio_id', 'audio_url', 'underpainting_start', 'underpainting_end', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
+  overpainting: { required: [], optional: ['audio_id', 'audio_url', 'overpainting_start', 'overpainting_end', 'lyric', 'prompt', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
+  samples: { required: [], optional: ['audio_id', 'audio_url', 'samples_start', 'samples_end', 'prompt', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
+  remaster: { required: ['audio_id'], optional: ['model'] },
+  mashup: { required: ['mashup_audio_ids'], optional: ['prompt', 'style', 'title', 'model'] },
+};
 
 export const lyricsBody = z.strictObject({ prompt: z.string().min(1) });
 
@@ -46,7 +129,45 @@ export const clipOnlyBody = z.strictObject({ audio_id: z.string().min(1) });
 export const retrieveBody = z.strictObject({ id: z.string().min(1), action: z.literal('retrieve') });
 export const retrieveBatchBody = z.strictObject({ ids: z.array(z.string().min(1)).min(1), action: z.literal('retrieve_batch') });
 
-const INSPIRATION_PROMPT_MAX = 200;
+/**
+ * The major version of an AceData model name (`chirp-v5-5` → 5.5, `chirp-v4-5-plus` → 4.5), or of
+ * the code names Suno gives its models; undefined when the name says nothing we know.
+ */
+export function modelVersion(model: string): number | undefined {
+  const numbered = /v(\d+)(?:[-.](\d))?/i.exec(model);
+  if (numbered) return Number(numbered[1]) + (numbered[2] ? Number(numbered[2]) / 10 : 0);
+  const CODE_NAMES: Record<string, number> = { crow: 5, bluejay: 4.5, auk: 4.5 };
+  const code = Object.keys(CODE_NAMES).find((name) => model.toLowerCase().includes(name));
+  return code ? CODE_NAMES[code] : undefined;
+}
+
+/** `variation_category` exists from v5 on; for an older (or unknown) model it is refused by name. */
+function variationFor(song: SongRequest, model: string): SongRequest['variation'] {
+  if (song.variation === undefined) return undefined;
+  const version = modelVersion(model);
+  if (version === undefined || version < 5) {
+    throw new Error(`song: variation: acedata takes variation_category only for models v5 and above, and the model is ${model}`);
+  }
+  return song.variation;
+}
+
+const GENDER = { male: 'm', female: 'f' } as const;
+
+/**
+ * The advanced sliders. AceData applies weirdness and style influence in custom mode only, and the
+ * audio weight only to covers; a slider that would be ignored is refused rather than paid for.
+ */
+function sliders(what: string, weights: Weights | undefined, custom: boolean, audio: boolean) {
+  if (!weights) return {};
+  const ignored = (field: string, why: string) => new Error(`${what}: weights.${field}: ${why}`);
+  if (!custom && weights.weirdness !== undefined) throw ignored('weirdness', 'acedata applies it only in custom mode (with lyrics)');
+  if (!custom && weights.style !== undefined) throw ignored('style', 'acedata applies it only in custom mode (with lyrics)');
+  if (!audio && weights.audio !== undefined) throw ignored('audio', 'acedata applies the audio weight only to covers');
+  for (const [field, value] of Object.entries(weights)) {
+    if (value !== undefined && !(value >= 0 && value <= 1)) throw ignored(field, `must be between 0 and 1, got ${value}`);
+  }
+  return { weirdness: weights.weirdness, style_influence: weights.style, audio_weight: weights.audio };
+}
 
 /**
  * Custom mode when we bring lyrics, inspiration mode otherwise. An instrumental is described rather
@@ -54,18 +175,186 @@ const INSPIRATION_PROMPT_MAX = 200;
  * `artist_consistency` action.
  */
 export function songCall(song: SongRequest, model: string, callbackUrl: string | undefined): HttpCall {
+  const custom = Boolean(song.lyrics && !song.instrumental);
   const common = {
     action: song.personaId ? ('artist_consistency' as const) : ('generate' as const),
     model,
     persona_id: song.personaId,
+    style_negative: song.negativeStyle,
+    vocal_gender: song.vocalGender && GENDER[song.vocalGender],
+    variation_category: variationFor(song, model),
+    ...sliders('song', song.weights, custom, false),
     callback_url: callbackUrl,
     async: true as const,
   };
-  const body =
-    song.lyrics && !song.instrumental
-      ? { ...common, custom: true, instrumental: false, lyric: song.lyrics, title: song.title ?? 'Untitled', style: song.style }
-      : { ...common, custom: false, instrumental: song.instrumental, prompt: song.prompt.slice(0, INSPIRATION_PROMPT_MAX) };
+  const body = custom
+    ? { ...common, custom: true, instrumental: false, lyric: song.lyrics, title: song.title ?? 'Untitled', style: song.style }
+    : { ...common, custom: false, instrumental: song.instrumental, prompt: song.prompt.slice(0, PROMPT_MAX) };
   return { method: 'POST', path: '/suno/audios', body: parseOrThrow(audiosBody, dropUndefined(body), 'acedata song request') };
+}
+
+// ---- Transforms: the canonical request is checked first, so a refusal names our own field ----
+
+/** The action each transform kind sends. */
+export const TRANSFORM_ACTIONS = {
+  extend: 'extend',
+  concat: 'concat',
+  cover: 'cover',
+  'upload-cover': 'upload_cover',
+  'upload-extend': 'upload_extend',
+  vox: 'artist_consistency_vox',
+  'replace-section': 'replace_section',
+  'add-instrumental': 'underpainting',
+  'add-vocals': 'overpainting',
+  sample: 'samples',
+  remaster: 'remaster',
+  mashup: 'mashup',
+} as const satisfies Partial<Record<TransformKind, AudioAction>>;
+export type AcedataTransform = keyof typeof TRANSFORM_ACTIONS;
+
+function clipIdOf(kind: string, source: ClipRef | undefined, index = 0): string {
+  if (!source?.clipId) throw new Error(`${kind}: sources[${index}].clipId: required`);
+  return source.clipId;
+}
+
+function oneSource(kind: string, t: TransformRequest): ClipRef {
+  const sources = t.sources ?? [];
+  if (sources.length === 0) throw new Error(`${kind}: sources: one clip is required`);
+  if (sources.length > 1) throw new Error(`${kind}: sources: takes one clip, got ${sources.length}`);
+  clipIdOf(kind, sources[0]);
+  return sources[0]!;
+}
+
+/** A clip or the user's own audio, exactly one of them. */
+function clipOrUpload(kind: string, t: TransformRequest): { audio_id?: string; audio_url?: string; duration?: number } {
+  const hasSources = (t.sources ?? []).length > 0;
+  if (hasSources && t.audioUrl) throw new Error(`${kind}: sources, audioUrl: give a clip or the audio URL, not both`);
+  if (t.audioUrl) return { audio_url: t.audioUrl };
+  if (!hasSources) throw new Error(`${kind}: sources: a clip (or audioUrl) is required`);
+  const source = oneSource(kind, t);
+  return { audio_id: source.clipId, duration: source.durationSeconds };
+}
+
+function checkPrompt(kind: string, prompt: string | undefined): void {
+  if (prompt !== undefined && prompt.length > PROMPT_MAX) throw new Error(`${kind}: prompt: acedata takes at most ${PROMPT_MAX} characters, got ${prompt.length}`);
+}
+
+function checkContinueAt(kind: string, continueAt: number | undefined, duration: number | undefined): number {
+  const at = continueAt ?? duration;
+  if (at === undefined) throw new Error(`${kind}: continueAt: required${duration === undefined ? ' (the source has no known duration)' : ''}`);
+  if (!Number.isFinite(at) || at < 0) throw new Error(`${kind}: continueAt: must be 0 or more seconds, got ${at}`);
+  if (duration !== undefined && at > duration) throw new Error(`${kind}: continueAt: ${at} s is past the end of the source (${duration} s)`);
+  return at;
+}
+
+/** A span of the source: start before end, and (the seed) an end less than the source's duration. */
+function checkSection(kind: string, section: Section | undefined, duration: number | undefined, required: boolean): Section | undefined {
+  if (section === undefined) {
+    if (required) throw new Error(`${kind}: section: required`);
+    return undefined;
+  }
+  const { start, end } = section;
+  if (!Number.isFinite(start) || start < 0) throw new Error(`${kind}: section.start: must be 0 or more seconds, got ${start}`);
+  if (!Number.isFinite(end) || end <= start) throw new Error(`${kind}: section.end: must be after section.start (${start} s), got ${end}`);
+  if (duration !== undefined && end >= duration) throw new Error(`${kind}: section.end: must be less than the source's duration (${duration} s), got ${end}`);
+  return section;
+}
+
+/** The fields every clip-making action shares: our lyrics make it custom mode. */
+function songish(kind: string, t: TransformRequest, model: string, audioWeight: boolean) {
+  checkPrompt(kind, t.prompt);
+  const custom = t.lyrics !== undefined;
+  return {
+    model,
+    custom,
+    lyric: t.lyrics,
+    prompt: t.prompt,
+    style: t.style,
+    title: t.title,
+    style_negative: t.negativeStyle,
+    vocal_gender: t.vocalGender && GENDER[t.vocalGender],
+    ...sliders(kind, t.weights, custom, audioWeight),
+  };
+}
+
+function wireBody(kind: AcedataTransform, t: TransformRequest, model: string): Record<string, unknown> {
+  switch (kind) {
+    case 'extend': {
+      const source = oneSource(kind, t);
+      return { audio_id: source.clipId, continue_at: checkContinueAt(kind, t.continueAt, source.durationSeconds), instrumental: t.instrumental, ...songish(kind, t, model, false) };
+    }
+    case 'upload-extend': {
+      if (!t.audioUrl) throw new Error(`${kind}: audioUrl: required`);
+      return { audio_url: t.audioUrl, continue_at: checkContinueAt(kind, t.continueAt, undefined), instrumental: t.instrumental, ...songish(kind, t, model, false) };
+    }
+    case 'cover':
+      return { audio_id: oneSource(kind, t).clipId, ...songish(kind, t, model, true) };
+    case 'upload-cover':
+      if (!t.audioUrl) throw new Error(`${kind}: audioUrl: required`);
+      return { audio_url: t.audioUrl, ...songish(kind, t, model, true) };
+    case 'concat': {
+      // The provider follows the chain of extensions back from the last clip.
+      const sources = t.sources ?? [];
+      if (sources.length === 0) throw new Error(`${kind}: sources: at least one clip is required (the last extension)`);
+      return { audio_id: clipIdOf(kind, sources[sources.length - 1], sources.length - 1) };
+    }
+    case 'vox': {
+      const sources = t.sources ?? [];
+      if (sources.length === 0 && !t.personaId) throw new Error(`${kind}: sources, personaId: a clip or a persona is required`);
+      if (sources.length > 1) throw new Error(`${kind}: sources: takes one clip, got ${sources.length}`);
+      if (t.lyrics === undefined && t.prompt === undefined) throw new Error(`${kind}: lyrics, prompt: one of them is required`);
+      checkPrompt(kind, t.prompt);
+      return {
+        persona_id: t.personaId,
+        audio_id: sources.length > 0 ? clipIdOf(kind, sources[0]) : undefined,
+        custom: t.lyrics !== undefined,
+        lyric: t.lyrics,
+        prompt: t.prompt,
+        style: t.style,
+        title: t.title,
+        model,
+      };
+    }
+    case 'replace-section': {
+      const source = oneSource(kind, t);
+      const section = checkSection(kind, t.section, source.durationSeconds, true)!;
+      if (!t.lyrics) throw new Error(`${kind}: lyrics: required (the section's new lyrics)`);
+      checkPrompt(kind, t.prompt);
+      return { audio_id: source.clipId, replace_section_start: section.start, replace_section_end: section.end, lyric: t.lyrics, prompt: t.prompt, style: t.style };
+    }
+    case 'add-instrumental':
+    case 'add-vocals':
+    case 'sample': {
+      const { duration, ...audio } = clipOrUpload(kind, t);
+      const section = checkSection(kind, t.section, duration, false);
+      const prefix = kind === 'add-instrumental' ? 'underpainting' : kind === 'add-vocals' ? 'overpainting' : 'samples';
+      checkPrompt(kind, t.prompt);
+      return {
+        ...audio,
+        [`${prefix}_start`]: section?.start,
+        [`${prefix}_end`]: section?.end,
+        lyric: kind === 'add-vocals' ? t.lyrics : undefined,
+        prompt: t.prompt,
+        style: t.style,
+        title: t.title,
+      };
+    }
+    case 'remaster':
+      return { audio_id: oneSource(kind, t).clipId, model };
+    case 'mashup': {
+      const sources = t.sources ?? [];
+      if (sources.length !== 2) throw new Error(`${kind}: sources: takes two clips, got ${sources.length}`);
+      checkPrompt(kind, t.prompt);
+      return { mashup_audio_ids: sources.map((s, i) => clipIdOf(kind, s, i)), prompt: t.prompt, style: t.style, title: t.title, model };
+    }
+  }
+}
+
+/** A transform as one `/suno/audios` request; throws naming the field before any request is made. */
+export function transformCall(kind: AcedataTransform, t: TransformRequest, model: string, callbackUrl: string | undefined): HttpCall {
+  const action = TRANSFORM_ACTIONS[kind];
+  const body = dropUndefined({ action, ...wireBody(kind, t, model), callback_url: callbackUrl, async: true as const });
+  return { method: 'POST', path: '/suno/audios', body: parseOrThrow(audiosBody, body, `acedata ${action} request`) };
 }
 
 export function stemsCall(action: 'stems' | 'all_stems', source: ClipRef, callbackUrl: string | undefined): HttpCall {

@@ -3,7 +3,7 @@
 // (`POST /suno/tasks` → `{id, state, request, response}`), and in the one final callback.
 import { z } from 'zod';
 import { RETRYABLE_CLASSES, type ErrorClass } from '../errors';
-import type { AlignedWord, Clip, LyricsVariant, StemFile, StepKind, StepOutputs, TaskSnapshot, TaskState } from '../model';
+import { TRANSFORM_STEPS, type AlignedWord, type Clip, type LyricsVariant, type StemFile, type StepKind, type StepOutputs, type TaskSnapshot, type TaskState } from '../model';
 import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString } from '../wire';
 
 /** A flag some answers send as "true"/"false" or 1/0. */
@@ -88,11 +88,14 @@ function clipStage(item: AudioItem): ClipStage {
   return item.audio_url ? 'streaming' : 'waiting';
 }
 
+/** A clip as the canonical model has it: until the clip is done, its audio_url is only a preview. */
 function toClip(item: AudioItem): Clip {
+  const done = clipStage(item) === 'done';
   return dropUndefined({
     id: item.id,
     title: item.title,
-    audioUrl: item.audio_url,
+    audioUrl: done ? item.audio_url : undefined,
+    streamAudioUrl: done ? undefined : item.audio_url,
     imageUrl: item.image_large_url ?? item.image_url,
     durationSeconds: item.duration,
     tags: item.style,
@@ -162,6 +165,7 @@ export function snapshotFromResult(kind: StepKind, taskId: string, result: Resul
     return { ...base, state: 'failed', providerStatus: result.error?.code ?? 'failed', failure: failureOf(result.error, `${kind} task failed`) };
   }
 
+  if ((TRANSFORM_STEPS as readonly StepKind[]).includes(kind)) return audioSnapshot(kind, base, result.data);
   switch (kind) {
     case 'song':
     case 'stems':
@@ -192,7 +196,8 @@ function audioSnapshot(kind: StepKind, base: { taskId: string; clips: Clip[]; ly
 
   const providerStatus = items.length === 0 ? 'running' : [...new Set(items.map((i) => i.state ?? i.status ?? 'unknown'))].join(',');
   if (state === 'failed') return { ...base, state, providerStatus, failure: { reason: `every ${kind} result ended in error`, retryable: true } };
-  if (kind === 'song') return { ...base, state, providerStatus, clips: liveItems.map(toClip) };
+  // Songs and every transform answer clips; only the stem separations answer files by name.
+  if (kind !== 'stems' && kind !== 'all-stems') return { ...base, state, providerStatus, clips: liveItems.map(toClip) };
   // Until every part is done, only the finished ones are offered.
   return { ...base, state, providerStatus, outputs: { stems: stemFiles(liveItems.filter((i) => clipStage(i) === 'done')) } };
 }
