@@ -83,11 +83,11 @@ export const sampleBody = z
     spanIssues(b.sampleStartS, b.sampleEndS, ['sampleStartS', 'sampleEndS'], ctx);
     songModeIssues(b, ctx);
   });
-export const soundEffectBody = z.strictObject({ task: z.literal('sound_effect'), prompt: text(DESCRIPTION_MAX), durationS: z.number().min(SOUND_EFFECT_SECONDS.min).max(SOUND_EFFECT_SECONDS.max) });
+export const soundEffectBody = z.strictObject({ task: z.literal('sound_effect'), prompt: text(5000), durationS: z.number().min(SOUND_EFFECT_SECONDS.min).max(SOUND_EFFECT_SECONDS.max) });
 export const remasterBody = z.strictObject({ task: z.literal('remaster'), clipId: text(), model: text().optional() });
 export const uploadBody = z.strictObject({ task: z.literal('upload'), audioUrl });
 export const mergeBody = z.strictObject({ task: z.literal('merge'), clipIds: z.array(text()).min(2) });
-export const videoBody = z.strictObject({ task: z.literal('video'), clipId: text(), prompt: text(DESCRIPTION_MAX).optional() });
+export const videoBody = z.strictObject({ task: z.literal('video'), clipId: text(), prompt: text(5000).optional() });
 export const enhanceTagsBody = z.strictObject({ task: z.literal('enhance_tags'), tags: text(1000) });
 
 /** The `task` value of each transform kind this dialect builds (vox has none on the gateway). */
