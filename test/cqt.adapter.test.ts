@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cqt } from '../providers/cqt/adapter';
 import { unsupportedFields } from '../providers/capabilities';
 import { ProviderError } from '../providers/errors';
-import { TRANSFORM_STEPS, type ClipRef, type StepRequest, type TransformKind, type TransformRequest } from '../providers/model';
+import { TRANSFORM_FIELDS, TRANSFORM_STEPS, type ClipRef, type StepRequest, type TransformField, type TransformKind, type TransformRequest } from '../providers/model';
 import { WireFormatError } from '../providers/wire';
 
 function errorOf(fn: () => unknown): unknown {
@@ -386,6 +386,37 @@ describe('cqt transform requests', () => {
     expect(refusal('reuse-style', { sources: [source], lyrics: 'x', prompt: 'y' })).toMatch(/field prompt of the reuse-style/);
     expect(refusal('add-vocals', { sources: [source], lyrics: 'x', vocalGender: 'female' })).toMatch(/field vocalGender of the add-vocals/);
     expect(unsupportedFields(cqt, { kind: 'cover', transform: { sources: [source], continueAt: 3 } })).toEqual(['continueAt']);
+  });
+
+  it('refuses, for every transform, each canonical field outside its list', () => {
+    const values: Record<TransformField, Partial<TransformRequest>> = {
+      sources: { sources: [source] },
+      audioUrl: { audioUrl: upload },
+      prompt: { prompt: 'p' },
+      lyrics: { lyrics: 'l' },
+      style: { style: 's' },
+      negativeStyle: { negativeStyle: 'n' },
+      title: { title: 't' },
+      model: { model: 'v55' },
+      instrumental: { instrumental: true },
+      continueAt: { continueAt: 1 },
+      section: { section: { start: 1, end: 2 } },
+      seconds: { seconds: 5 },
+      'weights.weirdness': { weights: { weirdness: 0.5 } },
+      'weights.style': { weights: { style: 0.5 } },
+      'weights.audio': { weights: { audio: 0.5 } },
+      vocalGender: { vocalGender: 'male' },
+      personaId: { personaId: 'p1' },
+    };
+    let refusals = 0;
+    for (const [kind, offered] of Object.entries(cqt.transformFields ?? {}) as [TransformKind, readonly TransformField[]][]) {
+      for (const field of TRANSFORM_FIELDS) {
+        if (offered.includes(field)) continue;
+        expect(() => body(kind, values[field] as TransformRequest), `${kind} ${field}`).toThrow(`provider cqt cannot take the field ${field} of the ${kind} step`);
+        refusals += 1;
+      }
+    }
+    expect(refusals).toBeGreaterThan(80);
   });
 
   it('throws for invalid steps before any HTTP, naming the field', () => {
