@@ -3,8 +3,9 @@
 // query whose `result` is a clip list or one object depending on the task.
 import { describe, expect, it } from 'vitest';
 import { cqt } from '../providers/cqt/adapter';
+import { unsupportedFields } from '../providers/capabilities';
 import { ProviderError } from '../providers/errors';
-import type { ClipRef } from '../providers/model';
+import { TRANSFORM_FIELDS, TRANSFORM_STEPS, type ClipRef, type StepRequest, type TransformField, type TransformKind, type TransformRequest } from '../providers/model';
 import { WireFormatError } from '../providers/wire';
 
 function errorOf(fn: () => unknown): unknown {
@@ -77,8 +78,8 @@ describe('cqt requests', () => {
     });
   });
 
-  it('refuses cover art (no documented task value) naming the provider and the step', () => {
-    expect(() => cqt.buildSubmit({ kind: 'cover-art', source }, undefined)).toThrow(/cqt.*cover-art/);
+  it('refuses vox (no task value on the gateway) naming the provider and the step', () => {
+    expect(() => cqt.buildSubmit({ kind: 'vox', transform: { sources: [source], lyrics: 'la' } }, undefined)).toThrow(/cqt.*vox/);
     expect(() => cqt.buildSubmit({ kind: 'wav', source: { ...source, clipId: '' } }, undefined)).toThrow(/clipId/);
   });
 
@@ -198,5 +199,360 @@ describe('cqt callbacks and names', () => {
     expect(cqt.resolveModel(undefined)).toBe('v55');
     expect(cqt.resolveModel('latest')).toBe('v55');
     expect(cqt.resolveModel('v45+')).toBe('v45+');
+  });
+});
+
+// Every transform of docs/transforms-wire.md ("cqt"), built from canonical requests and read back.
+const sourceB: ClipRef = { taskId: 'a7c1f0e2b3d44e5f8a9b0c1d2e3f4a5b', clipId: '9f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b', durationSeconds: 120 };
+const timed: ClipRef = { ...source, durationSeconds: 91.32 };
+const upload = 'https://files.example.com/my-demo.mp3';
+
+function body(kind: TransformKind, transform: TransformRequest): unknown {
+  return cqt.buildSubmit({ kind, transform } as StepRequest, undefined).body;
+}
+
+describe('cqt capabilities', () => {
+  it('offers every task of its table, and vox not at all', () => {
+    const transforms = ['extend', 'cover', 'upload-extend', 'upload-cover', 'reuse-style', 'replace-section', 'add-instrumental', 'add-vocals', 'mashup', 'sample', 'sound-effect', 'remaster', 'upload', 'concat'] as const;
+    for (const kind of [...transforms, 'cover-art', 'video', 'style', 'downbeats'] as const) expect(cqt.capabilities).toContain(kind);
+    expect(cqt.capabilities).not.toContain('vox');
+    expect(Object.keys(cqt.transformFields ?? {}).sort()).toEqual([...transforms].sort());
+    for (const kind of TRANSFORM_STEPS) expect(cqt.capabilities.includes(kind)).toBe(cqt.transformFields?.[kind] !== undefined);
+    expect(cqt.songFields).toEqual(['negativeStyle', 'vocalGender', 'weights']);
+  });
+
+  it('sends the song fields with create: negative style, vocal gender and the three weights', () => {
+    const song = { prompt: 'x', lyrics: '[Verse] hi', style: 'folk', title: 'Hi', instrumental: false, negativeStyle: 'metal', vocalGender: 'female' as const, weights: { style: 0.8, weirdness: 0.2, audio: 0.5 } };
+    expect(cqt.buildSubmit({ kind: 'song', song }, undefined).body).toEqual({
+      task: 'create',
+      model: 'v55',
+      customMode: true,
+      makeInstrumental: false,
+      prompt: '[Verse] hi',
+      tags: 'folk',
+      title: 'Hi',
+      negativeTags: 'metal',
+      vocalGender: 'f',
+      styleWeight: 0.8,
+      weirdnessConstraint: 0.2,
+      audioWeight: 0.5,
+    });
+    const described = cqt.buildSubmit({ kind: 'song', song: { prompt: 'calm piano', instrumental: false, vocalGender: 'male' } }, undefined).body;
+    expect(described).toEqual({ task: 'create', model: 'v55', customMode: false, makeInstrumental: false, prompt: 'calm piano', vocalGender: 'm' });
+    expect(unsupportedFields(cqt, { kind: 'song', song: { prompt: 'x', instrumental: false, variation: 'high' } })).toEqual(['variation']);
+    expect(() => cqt.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, variation: 'high' } }, undefined)).toThrow(/cqt cannot take the field variation of the song step/);
+    expect(() => cqt.buildSubmit({ kind: 'song', song: { prompt: 'x', instrumental: false, weights: { style: 1.5 } } }, undefined)).toThrow(/styleWeight/);
+  });
+});
+
+describe('cqt transform requests', () => {
+  it('extends a clip in custom mode with every song field', () => {
+    const t: TransformRequest = {
+      sources: [timed],
+      continueAt: 60,
+      lyrics: '[Verse 3] more',
+      style: 'pop',
+      negativeStyle: 'screamo',
+      title: 'Two Tigers II',
+      model: 'v45+',
+      vocalGender: 'male',
+      weights: { style: 0.7, weirdness: 0.1, audio: 0.4 },
+      personaId: 'p1',
+    };
+    expect(cqt.buildSubmit({ kind: 'extend', transform: t }, 'https://cb.example/x')).toEqual({
+      method: 'POST',
+      path: '/api/cqt/generator/suno',
+      body: {
+        task: 'extend',
+        clipId: timed.clipId,
+        continueAt: 60,
+        model: 'v45+',
+        customMode: true,
+        makeInstrumental: false,
+        prompt: '[Verse 3] more',
+        tags: 'pop',
+        negativeTags: 'screamo',
+        title: 'Two Tigers II',
+        vocalGender: 'm',
+        styleWeight: 0.7,
+        weirdnessConstraint: 0.1,
+        audioWeight: 0.4,
+        personaId: 'p1',
+      },
+    });
+  });
+
+  it('extends from the end of a clip of known length in inspiration mode, and from 0', () => {
+    expect(body('extend', { sources: [timed], prompt: 'a bridge' })).toEqual({ task: 'extend', clipId: timed.clipId, continueAt: 91.32, model: 'v55', customMode: false, makeInstrumental: false, prompt: 'a bridge' });
+    expect(body('extend', { sources: [source], continueAt: 0, instrumental: true, style: 'lofi' })).toEqual({ task: 'extend', clipId: source.clipId, continueAt: 0, model: 'v55', customMode: true, makeInstrumental: true, tags: 'lofi' });
+  });
+
+  it('covers a clip, and covers and extends an upload', () => {
+    expect(body('cover', { sources: [source], style: 'jazz', weights: { audio: 0.9 } })).toEqual({ task: 'cover', clipId: source.clipId, model: 'v55', customMode: false, makeInstrumental: false, tags: 'jazz', audioWeight: 0.9 });
+    expect(body('cover', { sources: [source], lyrics: 'new words', prompt: 'sad ballad', title: 'T' })).toEqual({ task: 'cover', clipId: source.clipId, model: 'v55', customMode: true, makeInstrumental: false, prompt: 'new words', tags: 'sad ballad', title: 'T' });
+    expect(body('upload-cover', { audioUrl: upload, instrumental: true, style: 'orchestral', title: 'Mine', weights: { weirdness: 0.3 } })).toEqual({
+      task: 'upload_cover',
+      audioUrl: upload,
+      model: 'v55',
+      customMode: true,
+      makeInstrumental: true,
+      tags: 'orchestral',
+      title: 'Mine',
+      weirdnessConstraint: 0.3,
+    });
+    expect(body('upload-extend', { audioUrl: upload, continueAt: 12.5, lyrics: 'la la', style: 'pop', model: 'latest' })).toEqual({
+      task: 'upload_extend',
+      audioUrl: upload,
+      continueAt: 12.5,
+      model: 'v55',
+      customMode: true,
+      makeInstrumental: false,
+      prompt: 'la la',
+      tags: 'pop',
+    });
+  });
+
+  it('reuses a style with new lyrics, and replaces a section', () => {
+    expect(body('reuse-style', { sources: [source], lyrics: '[Verse] new', title: 'Again' })).toEqual({ task: 'reuse_style', clipId: source.clipId, prompt: '[Verse] new', title: 'Again' });
+    expect(body('reuse-style', { sources: [source], lyrics: 'x', model: 'v50' })).toEqual({ task: 'reuse_style', clipId: source.clipId, prompt: 'x', model: 'v50' });
+    expect(body('replace-section', { sources: [timed], section: { start: 10, end: 25.5 }, lyrics: 'the second verse', style: 'rock', title: 'T' })).toEqual({
+      task: 'replace_section',
+      clipId: timed.clipId,
+      infillStartS: 10,
+      infillEndS: 25.5,
+      prompt: 'the second verse',
+      tags: 'rock',
+      title: 'T',
+    });
+  });
+
+  it('adds an instrumental to an upload and vocals to a clip, over a section or the whole', () => {
+    expect(body('add-instrumental', { audioUrl: upload, section: { start: 0, end: 30 }, style: 'acoustic guitar', title: 'Backed', model: 'v55' })).toEqual({
+      task: 'add_instrumental',
+      audioUrl: upload,
+      infillStartS: 0,
+      infillEndS: 30,
+      tags: 'acoustic guitar',
+      title: 'Backed',
+      model: 'v55',
+    });
+    expect(body('add-instrumental', { sources: [source] })).toEqual({ task: 'add_instrumental', clipId: source.clipId });
+    expect(body('add-vocals', { sources: [timed], lyrics: '[Chorus] oh', style: 'soul' })).toEqual({ task: 'add_vocals', clipId: timed.clipId, tags: 'soul', prompt: '[Chorus] oh' });
+    expect(body('add-vocals', { audioUrl: upload, lyrics: 'oh', section: { start: 5, end: 15 } })).toEqual({ task: 'add_vocals', audioUrl: upload, infillStartS: 5, infillEndS: 15, prompt: 'oh' });
+  });
+
+  it('mashes two clips up and samples a snippet', () => {
+    expect(body('mashup', { sources: [source, sourceB], style: 'edm', title: 'Both' })).toEqual({ task: 'mashup', clipIds: [source.clipId, sourceB.clipId], model: 'v55', customMode: false, makeInstrumental: false, tags: 'edm', title: 'Both' });
+    expect(body('sample', { sources: [sourceB], section: { start: 30, end: 40 }, prompt: 'a hip hop beat', negativeStyle: 'country' })).toEqual({
+      task: 'sample',
+      clipId: sourceB.clipId,
+      sampleStartS: 30,
+      sampleEndS: 40,
+      model: 'v55',
+      customMode: false,
+      makeInstrumental: false,
+      prompt: 'a hip hop beat',
+      negativeTags: 'country',
+    });
+    expect(body('sample', { audioUrl: upload, prompt: 'chill' })).toEqual({ task: 'sample', audioUrl: upload, model: 'v55', customMode: false, makeInstrumental: false, prompt: 'chill' });
+  });
+
+  it('makes a sound effect, remasters, uploads and merges', () => {
+    expect(body('sound-effect', { prompt: 'thunder rolling', seconds: 8 })).toEqual({ task: 'sound_effect', prompt: 'thunder rolling', durationS: 8 });
+    expect(body('remaster', { sources: [source] })).toEqual({ task: 'remaster', clipId: source.clipId });
+    expect(body('remaster', { sources: [source], model: 'latest' })).toEqual({ task: 'remaster', clipId: source.clipId, model: 'v55' });
+    expect(body('upload', { audioUrl: upload })).toEqual({ task: 'upload', audioUrl: upload });
+    expect(body('concat', { sources: [source, sourceB, timed] })).toEqual({ task: 'merge', clipIds: [source.clipId, sourceB.clipId, timed.clipId] });
+  });
+
+  it('asks for a cover image, a video, enhanced tags and downbeats', () => {
+    expect(cqt.buildSubmit({ kind: 'cover-art', source }, undefined).body).toEqual({ task: 'cover_image', clipId: source.clipId });
+    expect(cqt.buildSubmit({ kind: 'video', source }, undefined).body).toEqual({ task: 'video', clipId: source.clipId });
+    expect(cqt.buildSubmit({ kind: 'video', source, prompt: 'neon city at night' }, undefined).body).toEqual({ task: 'video', clipId: source.clipId, prompt: 'neon city at night' });
+    expect(cqt.buildSubmit({ kind: 'style', style: { prompt: 'sad piano' } }, undefined).body).toEqual({ task: 'enhance_tags', tags: 'sad piano' });
+    expect(cqt.buildSubmit({ kind: 'downbeats', source }, undefined).body).toEqual({ task: 'downbeats', clipId: source.clipId });
+    expect(() => cqt.buildSubmit({ kind: 'style', style: { prompt: '' } }, undefined)).toThrow(/tags/);
+    expect(() => cqt.buildSubmit({ kind: 'downbeats', source: { ...source, clipId: '' } }, undefined)).toThrow(/clipId/);
+  });
+
+  it('refuses, by name and before building anything, a field the gateway cannot take', () => {
+    const refusal = (kind: TransformKind, t: TransformRequest) => (errorOf(() => body(kind, t)) as Error).message;
+    expect(refusal('remaster', { sources: [source], style: 'cleaner' })).toBe('provider cqt cannot take the field style of the remaster step; nothing was submitted');
+    expect(refusal('replace-section', { sources: [timed], section: { start: 1, end: 2 }, lyrics: 'x', weights: { audio: 0.5 } })).toMatch(/field weights\.audio of the replace-section/);
+    expect(refusal('extend', { sources: [timed], section: { start: 1, end: 2 } })).toMatch(/field section of the extend/);
+    expect(refusal('sound-effect', { prompt: 'rain', seconds: 5, sources: [source] })).toMatch(/field sources of the sound-effect/);
+    expect(refusal('concat', { sources: [source, sourceB], title: 'Joined', model: 'v55' })).toMatch(/fields title, model of the concat/);
+    expect(refusal('upload', { audioUrl: upload, sources: [source] })).toMatch(/field sources of the upload/);
+    expect(refusal('reuse-style', { sources: [source], lyrics: 'x', prompt: 'y' })).toMatch(/field prompt of the reuse-style/);
+    expect(refusal('add-vocals', { sources: [source], lyrics: 'x', vocalGender: 'female' })).toMatch(/field vocalGender of the add-vocals/);
+    expect(unsupportedFields(cqt, { kind: 'cover', transform: { sources: [source], continueAt: 3 } })).toEqual(['continueAt']);
+  });
+
+  it('refuses, for every transform, each canonical field outside its list', () => {
+    const values: Record<TransformField, Partial<TransformRequest>> = {
+      sources: { sources: [source] },
+      audioUrl: { audioUrl: upload },
+      prompt: { prompt: 'p' },
+      lyrics: { lyrics: 'l' },
+      style: { style: 's' },
+      negativeStyle: { negativeStyle: 'n' },
+      title: { title: 't' },
+      model: { model: 'v55' },
+      instrumental: { instrumental: true },
+      continueAt: { continueAt: 1 },
+      section: { section: { start: 1, end: 2 } },
+      seconds: { seconds: 5 },
+      'weights.weirdness': { weights: { weirdness: 0.5 } },
+      'weights.style': { weights: { style: 0.5 } },
+      'weights.audio': { weights: { audio: 0.5 } },
+      vocalGender: { vocalGender: 'male' },
+      personaId: { personaId: 'p1' },
+    };
+    let refusals = 0;
+    for (const [kind, offered] of Object.entries(cqt.transformFields ?? {}) as [TransformKind, readonly TransformField[]][]) {
+      for (const field of TRANSFORM_FIELDS) {
+        if (offered.includes(field)) continue;
+        expect(() => body(kind, values[field] as TransformRequest), `${kind} ${field}`).toThrow(`provider cqt cannot take the field ${field} of the ${kind} step`);
+        refusals += 1;
+      }
+    }
+    expect(refusals).toBeGreaterThan(80);
+  });
+
+  it('throws for invalid steps before any HTTP, naming the field', () => {
+    const invalid = (kind: TransformKind, t: TransformRequest) => errorOf(() => body(kind, t));
+    const cases: [TransformKind, TransformRequest, RegExp][] = [
+      ['extend', { continueAt: 3 }, /sources: extend takes one clip, got 0/],
+      ['extend', { sources: [source, sourceB], continueAt: 3 }, /sources: extend takes one clip, got 2/],
+      ['extend', { sources: [source] }, /continueAt: required/],
+      ['extend', { sources: [source], continueAt: -1 }, /continueAt: must be a number of seconds, at least 0/],
+      ['extend', { sources: [timed], continueAt: 100 }, /continueAt: 100 s is past the end/],
+      ['extend', { sources: [{ ...source, clipId: '' }], continueAt: 1 }, /sources\.0\.clipId: required/],
+      ['extend', { sources: [source], continueAt: 1, lyrics: 'x', instrumental: true }, /lyrics: an instrumental takes no lyrics/],
+      ['extend', { sources: [source], continueAt: 1, lyrics: 'x', style: 's', prompt: 'p' }, /prompt: with lyrics/],
+      ['extend', { sources: [source], continueAt: 1, prompt: 'p'.repeat(401) }, /prompt: a description is at most 400/],
+      ['upload-extend', { continueAt: 1 }, /audioUrl: required/],
+      ['upload-cover', { audioUrl: 'not a url' }, /audioUrl/],
+      ['replace-section', { sources: [timed], lyrics: 'x' }, /section: required/],
+      ['replace-section', { sources: [timed], lyrics: 'x', section: { start: 20, end: 10 } }, /section\.end: must be after section\.start/],
+      ['replace-section', { sources: [timed], lyrics: 'x', section: { start: -2, end: 10 } }, /section\.start: must be a number of seconds, at least 0/],
+      ['replace-section', { sources: [timed], lyrics: 'x', section: { start: 80, end: 95 } }, /section\.end: 95 s is past the end/],
+      ['replace-section', { sources: [timed], section: { start: 1, end: 5 } }, /lyrics: required/],
+      ['add-vocals', { lyrics: 'x' }, /sources: a source clip or audioUrl is required/],
+      ['add-vocals', { sources: [source], audioUrl: upload, lyrics: 'x' }, /sources: give a source clip or audioUrl, not both/],
+      ['add-vocals', { sources: [source] }, /lyrics: required/],
+      ['sample', { audioUrl: upload, section: { start: 5, end: 5 } }, /section\.end: must be after/],
+      ['mashup', { sources: [source] }, /sources: mashup takes 2 clips, got 1/],
+      ['concat', { sources: [source] }, /sources: concat takes at least 2 clips, got 1/],
+      ['sound-effect', { prompt: 'rain' }, /seconds: required/],
+      ['sound-effect', { prompt: 'rain', seconds: 45 }, /seconds: must be from 1 to 30/],
+      ['sound-effect', { seconds: 3 }, /prompt: required/],
+      ['remaster', {}, /sources: remaster takes one clip/],
+      ['upload', {}, /audioUrl: required/],
+    ];
+    for (const [kind, t, message] of cases) {
+      const err = invalid(kind, t);
+      expect(err, `${kind} ${JSON.stringify(t)}`).toBeInstanceOf(WireFormatError);
+      expect((err as Error).message, `${kind} ${JSON.stringify(t)}`).toMatch(message);
+    }
+  });
+});
+
+describe('cqt transform answers', () => {
+  it('reads the task id of a transform submit, and a 451 refusal as rejected', () => {
+    expect(cqt.parseSubmit('extend', { code: 200, msg: 'success', data: 'f00dfeed' })).toEqual({ taskId: 'f00dfeed' });
+    for (const kind of ['cover', 'mashup', 'sound-effect', 'video'] as const) {
+      const err = errorOf(() => cqt.parseSubmit(kind, { code: 451, msg: 'content moderation', data: null }));
+      expect((err as ProviderError).errorClass).toBe('rejected');
+    }
+  });
+
+  it('reads the two clips of a clip-making transform like a song', () => {
+    const extended = cqt.parseQuery('extend', 'x1', info({ taskType: 'extend', result: [clip('e1'), clip('e2')] }));
+    expect(extended.state).toBe('succeeded');
+    expect(extended.clips.map((c) => c.id)).toEqual(['e1', 'e2']);
+    expect(extended.clips[0]).toEqual({ id: 'e1', title: '两只老虎', audioUrl: 'https://cdn1.suno.ai/e1.mp3', imageUrl: 'https://cdn2.suno.ai/image_large_e1.jpeg', durationSeconds: 91.32, tags: 'Happy', lyrics: '两只老虎 两只老虎跑得快' });
+    for (const kind of ['cover', 'upload-cover', 'upload-extend', 'reuse-style', 'add-vocals', 'add-instrumental', 'mashup', 'sample'] as const) {
+      expect(cqt.parseQuery(kind, 'x', info({ taskType: kind, result: [clip('a'), clip('b')] })).clips).toHaveLength(2);
+    }
+  });
+
+  it('reads the one clip of replace-section, remaster, sound effect, upload and merge, as a list or one object', () => {
+    for (const kind of ['replace-section', 'remaster', 'sound-effect', 'upload', 'concat'] as const) {
+      const listed = cqt.parseQuery(kind, 'x', info({ result: [clip('one', { duration: 10 })] }));
+      expect(listed.clips).toEqual([expect.objectContaining({ id: 'one', audioUrl: 'https://cdn1.suno.ai/one.mp3', durationSeconds: 10 })]);
+      const single = cqt.parseQuery(kind, 'x', info({ result: clip('solo') }));
+      expect(single.clips.map((c) => c.id)).toEqual(['solo']);
+    }
+    const wrapped = cqt.parseQuery('concat', 'x', info({ taskType: 'merge', result: { clips: [clip('m')] } }));
+    expect(wrapped.clips.map((c) => c.id)).toEqual(['m']);
+  });
+
+  it('reads a drifting clip answer: string numbers, missing fields, extras, early nulls, previews apart', () => {
+    expect(cqt.parseQuery('mashup', 'x', info({ status: 'pending', result: null })).clips).toEqual([]);
+    expect(cqt.parseQuery('mashup', 'x', info({ status: 'pending', result: null })).state).toBe('queued');
+    const early = cqt.parseQuery('upload-cover', 'x', info({ status: 'running', result: [{ id: 'u1', status: 'submitted', audio_url: null, image_url: null, metadata: null, extra: { x: 1 } }] }));
+    expect(early.state).toBe('running');
+    expect(early.clips).toEqual([{ id: 'u1' }]);
+    const streaming = cqt.parseQuery('extend', 'x', info({
+      status: 'running',
+      result: [
+        { id: 's1', status: 'streaming', audio_url: 'https://audiopipe.suno.ai/?item_id=s1', duration: null, metadata: { duration: null } },
+        { id: 's2', status: 'complete', audio_url: 'https://cdn1.suno.ai/s2.mp3', duration: '33.3', new_field: true },
+      ],
+    }));
+    expect(streaming.state).toBe('partial');
+    expect(streaming.clips).toEqual([
+      { id: 's1', streamAudioUrl: 'https://audiopipe.suno.ai/?item_id=s1' },
+      { id: 's2', audioUrl: 'https://cdn1.suno.ai/s2.mp3', durationSeconds: 33.3 },
+    ]);
+    const explicitStream = cqt.parseQuery('cover', 'x', info({ status: 'running', result: [{ id: 7, status: 'streaming', audio_url: '', stream_audio_url: 'https://audiopipe.suno.ai/?item_id=7' }] }));
+    expect(explicitStream.clips).toEqual([{ id: '7', streamAudioUrl: 'https://audiopipe.suno.ai/?item_id=7' }]);
+    // No status word on the clips: the finished task's audio is final.
+    const bare = cqt.parseQuery('remaster', 'x', info({ result: [{ id: 'r1', audio_url: 'https://cdn1.suno.ai/r1.mp3' }] }));
+    expect(bare.clips).toEqual([{ id: 'r1', audioUrl: 'https://cdn1.suno.ai/r1.mp3' }]);
+    expect(() => cqt.parseQuery('sample', 'x', info({ result: [{ title: 'no id' }] }))).toThrow(/cqt create result.*0\.id/);
+  });
+
+  it('reports a moderated transform as a failure that is not retryable', () => {
+    const moderated = cqt.parseQuery('add-vocals', 'x', info({ status: 'failed', errorMsg: 'content moderation', result: null }));
+    expect(moderated.state).toBe('failed');
+    expect(moderated.failure).toEqual({ reason: 'content moderation', retryable: false });
+    const errored = cqt.parseQuery('cover', 'x', info({ result: [clip('c', { status: 'error', metadata: { error_message: 'artist name not allowed' } })] }));
+    expect(errored.failure).toEqual({ reason: 'artist name not allowed', retryable: false });
+  });
+
+  it('reads the cover image, as documented and drifting', () => {
+    expect(cqt.parseQuery('cover-art', 'x', info({ taskType: 'cover_image', result: { imageUrls: ['https://cdn2.suno.ai/a.jpeg', 'https://cdn2.suno.ai/b.jpeg'] } })).outputs).toEqual({
+      imageUrls: ['https://cdn2.suno.ai/a.jpeg', 'https://cdn2.suno.ai/b.jpeg'],
+    });
+    expect(cqt.parseQuery('cover-art', 'x', info({ result: [{ image_urls: [null, '', { url: 'https://x/1.png' }, 'https://x/2.png', 'https://x/2.png'], extra: 1 }] })).outputs).toEqual({ imageUrls: ['https://x/1.png', 'https://x/2.png'] });
+    expect(cqt.parseQuery('cover-art', 'x', info({ result: { image_url: 'https://x/only.png' } })).outputs).toEqual({ imageUrls: ['https://x/only.png'] });
+    const early = cqt.parseQuery('cover-art', 'x', info({ status: 'running', result: { imageUrls: null } }));
+    expect(early.state).toBe('running');
+    expect(early.outputs).toBeUndefined();
+    expect(() => cqt.parseQuery('cover-art', 'x', info({ result: { imageUrls: 42 } }))).toThrow(/cqt cover_image result\.imageUrls/);
+  });
+
+  it('reads the video, as documented and drifting', () => {
+    expect(cqt.parseQuery('video', 'x', info({ taskType: 'video', result: { videoUrl: 'https://cdn1.suno.ai/v.mp4' } })).outputs).toEqual({ videoUrl: 'https://cdn1.suno.ai/v.mp4' });
+    expect(cqt.parseQuery('video', 'x', info({ result: [{ video_url: 'https://cdn1.suno.ai/w.mp4', duration: '91.3' }] })).outputs).toEqual({ videoUrl: 'https://cdn1.suno.ai/w.mp4' });
+    expect(cqt.parseQuery('video', 'x', info({ status: 'processing', result: { videoUrl: '' } })).outputs).toBeUndefined();
+  });
+
+  it('reads the enhanced tags as the style text', () => {
+    expect(cqt.parseQuery('style', 'x', info({ taskType: 'enhance_tags', result: { tags: 'melancholic solo piano, soft reverb, slow tempo' } })).outputs).toEqual({ style: 'melancholic solo piano, soft reverb, slow tempo' });
+    expect(cqt.parseQuery('style', 'x', info({ result: 'dreamy synthwave' })).outputs).toEqual({ style: 'dreamy synthwave' });
+    expect(cqt.parseQuery('style', 'x', info({ result: [{ upsampled_tags: 'lofi beats', other: null }] })).outputs).toEqual({ style: 'lofi beats' });
+    expect(cqt.parseQuery('style', 'x', info({ status: 'pending', result: null })).outputs).toBeUndefined();
+  });
+
+  it('reads the downbeats in seconds, as documented and drifting, naming a bad entry', () => {
+    expect(cqt.parseQuery('downbeats', 'x', info({ taskType: 'downbeats', result: { downbeats: [0.52, 2.61, 4.7] } })).outputs).toEqual({ downbeats: [0.52, 2.61, 4.7] });
+    expect(cqt.parseQuery('downbeats', 'x', info({ result: { downbeats: ['0.5', null, { time: '2.5' }, 4], bpm: '115' } })).outputs).toEqual({ downbeats: [0.5, 2.5, 4] });
+    expect(cqt.parseQuery('downbeats', 'x', info({ result: [1, '2'] })).outputs).toEqual({ downbeats: [1, 2] });
+    expect(cqt.parseQuery('downbeats', 'x', info({ status: 'running', result: null })).outputs).toBeUndefined();
+    expect(() => cqt.parseQuery('downbeats', 'x', info({ result: { downbeats: [1, 'soon'] } }))).toThrow(/result\.downbeats.*1: not a number of seconds/);
+    expect(() => cqt.parseQuery('downbeats', 'x', info({ result: { downbeats: 'many' } }))).toThrow(/cqt downbeats result\.downbeats/);
   });
 });

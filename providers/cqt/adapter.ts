@@ -3,8 +3,9 @@
 // so polling is the only path. Its 429 means "too many running tasks", a wait-and-retry condition.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
-import { stepRefusal } from '../capabilities';
+import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
 import { clipTaskCall, createCall, infoPath, lyricsCall, personaCall } from './requests';
+import { CQT_TRANSFORM_FIELDS, enhanceTagsCall, TRANSFORM_TASKS, transformCall, videoCall, type CqtTransformKind } from './transforms';
 import { envelope, snapshotOf, taskInfo } from './results';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
 import type { CallbackHint, StepKind, StepRequest, TaskSnapshot } from '../model';
@@ -14,10 +15,9 @@ import { idString, parseOrThrow, WireFormatError } from '../wire';
 const PROVIDER = 'cqt';
 
 /**
- * Steps whose `task` value the gateway documents: create, extend, upload_cover, upload_extend,
- * replace_section, gen_stem_two, gen_stem_all, lyrics, mp4, wav, timeline, persona and
- * upsample_tags (style). Its cover image, add-vocals/instrumental, mashup, remaster and merge pages
- * name no `task` value, so those steps are not offered.
+ * Every capability the gateway's capability map names, with the `task` values of
+ * docs/transforms-wire.md: create, lyrics, persona, the stems and exports, enhance_tags (style),
+ * cover_image, video, downbeats, and every transform but vox (which the gateway does not offer).
  */
 const CAPABILITIES: readonly StepKind[] = [
   'lyrics',
@@ -28,12 +28,29 @@ const CAPABILITIES: readonly StepKind[] = [
   'all-stems',
   'wav',
   'mp4',
+  'cover-art',
   'timestamped-lyrics',
   'style',
+  'upload',
+  'cover',
   'upload-cover',
   'upload-extend',
+  'add-vocals',
+  'add-instrumental',
   'replace-section',
+  'concat',
+  'mashup',
+  'sample',
+  'sound-effect',
+  'remaster',
+  'reuse-style',
+  'video',
+  'downbeats',
 ];
+
+function isCqtTransform(kind: StepKind): kind is CqtTransformKind {
+  return Object.hasOwn(TRANSFORM_TASKS, kind);
+}
 
 function cqtClassify(code: number): ErrorClass {
   // 451: an artist name or moderated content; the input must change.
@@ -57,9 +74,19 @@ const submitData = z.union([idString, z.object({ id: idString.optional(), taskId
 export const cqt: ProviderAdapter = {
   name: PROVIDER,
   capabilities: CAPABILITIES,
+  transformFields: CQT_TRANSFORM_FIELDS,
+  songFields: ['negativeStyle', 'vocalGender', 'weights'],
   supportsCallbacks: false,
 
   buildSubmit(request: StepRequest, _callbackUrl: string | undefined): HttpCall {
+    if (!CAPABILITIES.includes(request.kind)) throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+    // A field the gateway cannot take is refused by name, never dropped.
+    const refused = unsupportedFields(cqt, request);
+    if (refused.length > 0) throw fieldRefusal(PROVIDER, request.kind, refused);
+    if ('transform' in request) {
+      if (!isCqtTransform(request.kind)) throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+      return transformCall(request.kind, request.transform, (name) => cqt.resolveModel(name));
+    }
     switch (request.kind) {
       case 'lyrics':
         return lyricsCall(request.lyrics.prompt);
@@ -77,8 +104,18 @@ export const cqt: ProviderAdapter = {
         return clipTaskCall('mp4', request.source);
       case 'timestamped-lyrics':
         return clipTaskCall('timeline', request.source);
-      default:
-        throw stepRefusal(PROVIDER, request.kind, CAPABILITIES);
+      case 'cover-art':
+        return clipTaskCall('cover_image', request.source);
+      case 'downbeats':
+        return clipTaskCall('downbeats', request.source);
+      case 'video':
+        return videoCall(request.source, request.prompt);
+      case 'style':
+        return enhanceTagsCall(request.style.prompt);
+      default: {
+        const unhandled: never = request;
+        throw stepRefusal(PROVIDER, (unhandled as StepRequest).kind, CAPABILITIES);
+      }
     }
   },
 

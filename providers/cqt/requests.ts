@@ -2,7 +2,7 @@
 // with a `task` field and camelCase parameters.
 import { z } from 'zod';
 import type { HttpCall } from '../adapter';
-import type { ClipRef, SongRequest } from '../model';
+import type { ClipRef, SongRequest, VocalGender, Weights } from '../model';
 import { parseOrThrow, dropUndefined } from '../wire';
 
 export const GENERATOR_PATH = '/api/cqt/generator/suno';
@@ -21,9 +21,14 @@ export const createBody = z
     tags: z.string().min(1).max(1000).optional(),
     title: z.string().min(1).max(TITLE_MAX).optional(),
     personaId: z.string().min(1).optional(),
+    negativeTags: z.string().min(1).max(1000).optional(),
+    vocalGender: z.enum(['m', 'f']).optional(),
+    styleWeight: z.number().min(0).max(1).optional(),
+    weirdnessConstraint: z.number().min(0).max(1).optional(),
+    audioWeight: z.number().min(0).max(1).optional(),
   })
   .refine((b) => b.customMode || (b.prompt !== undefined && b.prompt.length <= DESCRIPTION_MAX && b.tags === undefined && b.title === undefined), {
-    message: `inspiration mode sends only a prompt of at most ${DESCRIPTION_MAX} characters`,
+    message: `inspiration mode sends a prompt of at most ${DESCRIPTION_MAX} characters and no tags or title`,
     path: ['prompt'],
   })
   .refine((b) => !b.customMode || (b.tags !== undefined && b.title !== undefined && (b.makeInstrumental || b.prompt !== undefined)), {
@@ -34,7 +39,7 @@ export const createBody = z
 export const lyricsBody = z.strictObject({ task: z.literal('lyrics'), prompt: z.string().min(1) });
 
 /** Tasks that take one finished clip and nothing else. */
-export const CLIP_TASKS = ['gen_stem_two', 'gen_stem_all', 'mp4', 'wav', 'timeline'] as const;
+export const CLIP_TASKS = ['gen_stem_two', 'gen_stem_all', 'mp4', 'wav', 'timeline', 'cover_image', 'downbeats'] as const;
 export type ClipTask = (typeof CLIP_TASKS)[number];
 
 export const clipTaskBody = z.strictObject({ task: z.enum(CLIP_TASKS), clipId: z.string().min(1) });
@@ -47,12 +52,25 @@ export const personaBody = z.strictObject({
   description: z.string().min(1),
 });
 
+const GENDER: Record<VocalGender, 'm' | 'f'> = { male: 'm', female: 'f' };
+
+/** The optional song fields of create and the clip-making transforms: negative style, vocal gender, the three weights. */
+export function songOptionWire(o: { negativeStyle?: string; vocalGender?: VocalGender; weights?: Weights }) {
+  return {
+    negativeTags: o.negativeStyle,
+    vocalGender: o.vocalGender === undefined ? undefined : GENDER[o.vocalGender],
+    styleWeight: o.weights?.style,
+    weirdnessConstraint: o.weights?.weirdness,
+    audioWeight: o.weights?.audio,
+  };
+}
+
 /**
  * Custom mode for our lyrics, and for an instrumental with a style or title (the gateway documents
  * instrumental custom mode as tags + title); inspiration mode with the description otherwise.
  */
 export function createCall(song: SongRequest, model: string): HttpCall {
-  const common = { task: 'create' as const, model, makeInstrumental: song.instrumental, personaId: song.personaId };
+  const common = { task: 'create' as const, model, makeInstrumental: song.instrumental, personaId: song.personaId, ...songOptionWire(song) };
   const custom = (song.lyrics && !song.instrumental) || (song.instrumental && (song.style || song.title));
   const body = custom
     ? {

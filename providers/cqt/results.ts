@@ -1,9 +1,10 @@
 // What the CQTAI gateway answers: `{code, msg, data}` envelopes, and for a query
 // `data{id, taskType, status, errorMsg, param, result}` where `result` is a list of Suno clips
-// (songs, stems) or one object (persona, exports, timeline) depending on the task.
+// (songs, transforms, stems) or one object (persona, exports, timeline, cover image, video, enhanced
+// tags, downbeats) depending on the task; either may come wrapped the other way, and both are read.
 import { z } from 'zod';
-import type { AlignedWord, Clip, LyricsVariant, StemFile, StepKind, StepOutputs, TaskSnapshot, TaskState } from '../model';
-import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString, envelopeCode } from '../wire';
+import { TRANSFORM_STEPS, type AlignedWord, type Clip, type LyricsVariant, type StemFile, type StepKind, type StepOutputs, type TaskSnapshot, type TaskState } from '../model';
+import { parseOrThrow, dropUndefined, idString, isInputRefusal, looseNumber, looseString, envelopeCode, WireFormatError } from '../wire';
 
 export const envelope = z.object({ code: envelopeCode, msg: looseString, message: looseString, data: z.unknown().optional() });
 
@@ -21,6 +22,7 @@ const clipItem = z.object({
   title: looseString,
   status: looseString,
   audio_url: looseString,
+  stream_audio_url: looseString,
   image_url: looseString,
   image_large_url: looseString,
   video_url: looseString,
@@ -87,19 +89,26 @@ function firstString(value: unknown, keys: readonly string[]): string | undefine
 
 type ClipStage = 'waiting' | 'streaming' | 'done' | 'error';
 
-function clipStage(c: ClipItem): ClipStage {
+const DONE_WORDS = ['complete', 'completed', 'succeeded', 'success'];
+
+/** A clip without a status word counts as done once its task has succeeded and its audio is there. */
+function clipStage(c: ClipItem, taskSucceeded: boolean): ClipStage {
   const word = c.status?.toLowerCase();
-  if (word === 'complete' || word === 'completed' || word === 'succeeded' || word === 'success') return 'done';
+  if (word !== undefined && DONE_WORDS.includes(word)) return 'done';
   if (word === 'error' || word === 'failed') return 'error';
-  if (word === 'streaming' || c.audio_url) return 'streaming';
+  if (word === undefined && taskSucceeded && c.audio_url) return 'done';
+  if (word === 'streaming' || c.audio_url || c.stream_audio_url) return 'streaming';
   return 'waiting';
 }
 
-function toClip(c: ClipItem): Clip {
+/** A finished clip's audio is `audioUrl`; before that, whatever URL it has is only a streaming preview. */
+function toClip(c: ClipItem, stage: ClipStage): Clip {
+  const done = stage === 'done';
   return dropUndefined({
     id: c.id,
     title: c.title,
-    audioUrl: c.audio_url,
+    audioUrl: done ? c.audio_url : undefined,
+    streamAudioUrl: c.stream_audio_url ?? (done ? undefined : c.audio_url),
     imageUrl: c.image_large_url ?? c.image_url,
     durationSeconds: c.duration ?? c.metadata?.duration,
     tags: c.metadata?.tags,
@@ -132,6 +141,61 @@ function lyricsOf(result: unknown): LyricsVariant[] {
   return variants;
 }
 
+/** A list of URLs as the gateway may send it: one string, strings, or objects holding a URL. */
+const urlList = z.union([
+  z.string(),
+  z.array(z.union([z.string(), z.object({ url: looseString, image_url: looseString, imageUrl: looseString, image_large_url: looseString }), z.null()])),
+]);
+
+const IMAGE_KEYS = ['imageUrls', 'image_urls', 'images', 'imageUrl', 'image_url', 'image_large_url', 'cover_url', 'coverUrl', 'url'] as const;
+
+/** The cover image's URLs, best first, from the first key that holds any. */
+function imageUrlsOf(result: unknown): string[] {
+  for (const entry of asList(result)) {
+    if (typeof entry === 'string') {
+      if (entry !== '') return [entry];
+      continue;
+    }
+    if (typeof entry !== 'object' || entry === null) continue;
+    for (const key of IMAGE_KEYS) {
+      const raw = (entry as Record<string, unknown>)[key];
+      if (raw === undefined || raw === null || raw === '') continue;
+      const value = parseOrThrow(urlList, raw, `cqt cover_image result.${key}`);
+      const urls = (typeof value === 'string' ? [value] : value.map((v) => (v === null || typeof v === 'string' ? v : (v.image_large_url ?? v.url ?? v.imageUrl ?? v.image_url))))
+        .filter((u): u is string => typeof u === 'string' && u !== '');
+      if (urls.length > 0) return [...new Set(urls)];
+    }
+  }
+  return [];
+}
+
+const beat = z.union([z.number(), z.string(), z.null(), z.object({ time: looseNumber, start_s: looseNumber, seconds: looseNumber, t: looseNumber })]);
+const DOWNBEAT_KEYS = ['downbeats', 'down_beats', 'downbeat_times', 'downbeatTimes'] as const;
+
+/** Downbeat times in seconds; numbers may come as strings or as `{time}` objects, nulls are skipped. */
+function downbeatsOf(result: unknown): number[] | undefined {
+  let raw: unknown;
+  let field = 'result';
+  if (Array.isArray(result) && result.every((entry) => typeof entry !== 'object' || entry === null)) raw = result;
+  else {
+    const holder = asList(result)[0];
+    if (typeof holder !== 'object' || holder === null) return undefined;
+    const key = DOWNBEAT_KEYS.find((k) => (holder as Record<string, unknown>)[k] !== undefined && (holder as Record<string, unknown>)[k] !== null);
+    if (key === undefined) return undefined;
+    raw = (holder as Record<string, unknown>)[key];
+    field = `result.${key}`;
+  }
+  const entries = parseOrThrow(z.array(beat), raw, `cqt downbeats ${field}`);
+  const seconds: number[] = [];
+  entries.forEach((entry, i) => {
+    if (entry === null || entry === '') return;
+    const value = typeof entry === 'object' ? (entry.time ?? entry.start_s ?? entry.seconds ?? entry.t) : Number(entry);
+    if (value === undefined || !Number.isFinite(value) || value < 0) throw new WireFormatError(`cqt downbeats ${field}`, `${i}: not a number of seconds (${JSON.stringify(entry)})`);
+    seconds.push(value);
+  });
+  return seconds;
+}
+
 function outputsOf(kind: StepKind, result: unknown): StepOutputs | undefined {
   switch (kind) {
     case 'persona': {
@@ -142,9 +206,22 @@ function outputsOf(kind: StepKind, result: unknown): StepOutputs | undefined {
       const wavUrl = firstString(result, ['wav_url', 'wavUrl', 'file_url', 'fileUrl', 'audio_url', 'url']);
       return wavUrl ? { wavUrl } : undefined;
     }
-    case 'mp4': {
-      const videoUrl = firstString(result, ['video_url', 'videoUrl', 'mp4_url', 'file_url', 'url']);
+    case 'mp4':
+    case 'video': {
+      const videoUrl = typeof result === 'string' && result !== '' ? result : firstString(result, ['videoUrl', 'video_url', 'mp4_url', 'file_url', 'url']);
       return videoUrl ? { videoUrl } : undefined;
+    }
+    case 'cover-art': {
+      const imageUrls = imageUrlsOf(result);
+      return imageUrls.length > 0 ? { imageUrls } : undefined;
+    }
+    case 'style': {
+      const style = typeof result === 'string' ? result.trim() || undefined : firstString(result, ['tags', 'style', 'upsampled_tags', 'upsampledTags', 'text']);
+      return style ? { style } : undefined;
+    }
+    case 'downbeats': {
+      const downbeats = downbeatsOf(result);
+      return downbeats === undefined ? undefined : { downbeats };
     }
     case 'timestamped-lyrics': {
       const holder = asList(result)[0];
@@ -161,22 +238,35 @@ function outputsOf(kind: StepKind, result: unknown): StepOutputs | undefined {
   }
 }
 
+/** Kinds whose result is a list of clips: the song and every transform. */
+const CLIP_KINDS: ReadonlySet<StepKind> = new Set<StepKind>(['song', ...TRANSFORM_STEPS]);
+
+/** A clip list, or one clip, or an object wrapping the list (`{clips: [...]}`). */
+function clipListOf(result: unknown): unknown[] {
+  if (typeof result === 'object' && result !== null && !Array.isArray(result)) {
+    const wrapped = (result as { clips?: unknown; data?: unknown }).clips ?? (result as { data?: unknown }).data;
+    if (Array.isArray(wrapped)) return wrapped;
+  }
+  return asList(result);
+}
+
 export function snapshotOf(kind: StepKind, taskId: string, info: TaskInfo): TaskSnapshot {
   let state: TaskState = STATUS_STATES[info.status.toLowerCase()] ?? 'running';
   let clipReason: string | undefined;
   const snapshot: TaskSnapshot = { taskId: info.id ?? taskId, state, providerStatus: info.status, clips: [], lyrics: [] };
 
-  if (kind === 'song' || kind === 'stems' || kind === 'all-stems') {
-    const clips = state === 'failed' ? [] : parseOrThrow(z.array(clipItem), asList(info.result), `cqt ${info.taskType ?? kind} result`);
-    const stages = clips.map(clipStage);
+  if (CLIP_KINDS.has(kind) || kind === 'stems' || kind === 'all-stems') {
+    const clips = state === 'failed' ? [] : parseOrThrow(z.array(clipItem), clipListOf(info.result), `cqt ${info.taskType ?? kind} result`);
+    const stages = clips.map((c) => clipStage(c, state === 'succeeded'));
     const live = clips.filter((_, i) => stages[i] !== 'error');
+    const liveStages = stages.filter((s) => s !== 'error');
     if (clips.length > 0 && live.length === 0) {
       state = 'failed';
       clipReason = clips.map((c) => c.metadata?.error_message).find((m) => m !== undefined) ?? `every ${kind} result ended in error`;
     } else if (state === 'running' && stages.some((s) => s === 'streaming' || s === 'done')) state = 'partial';
     if (state !== 'failed') {
-      if (kind === 'song') snapshot.clips = live.map(toClip);
-      else snapshot.outputs = { stems: stemFiles(state === 'succeeded' ? live : live.filter((c) => clipStage(c) === 'done')) };
+      if (CLIP_KINDS.has(kind)) snapshot.clips = live.map((c, i) => toClip(c, liveStages[i]!));
+      else snapshot.outputs = { stems: stemFiles(state === 'succeeded' ? live : live.filter((_, i) => liveStages[i] === 'done')) };
     }
   } else if (kind === 'lyrics') {
     if (state !== 'failed') snapshot.lyrics = lyricsOf(info.result);
