@@ -35,13 +35,13 @@ describe('provider registry', () => {
     expect(missingCapabilities('aimusicapi', ['lyrics', 'song', 'wav'])).toEqual(['lyrics', 'wav']);
     expect(missingCapabilities('newapi', ['lyrics', 'song', 'persona'])).toEqual(['persona']);
     expect(missingCapabilities('acedata', ['lyrics', 'song', 'persona', 'stems', 'all-stems', 'wav', 'mp4', 'timestamped-lyrics', 'cover-art'])).toEqual(['cover-art']);
-    expect(missingCapabilities('cqt', ['song', 'cover-art', 'mashup'])).toEqual(['cover-art', 'mashup']);
+    expect(missingCapabilities('cqt', ['song', 'cover-art', 'mashup', 'vox'])).toEqual(['vox']);
     expect(missingCapabilities('anyint', ['song'])).toEqual([]);
   });
 
   it('refuses a pipeline before submitting, naming the provider and the step', () => {
     expect(() => assertCapabilities('aimusicapi', ['song', 'lyrics'])).toThrow(/provider aimusicapi does not offer the lyrics step/);
-    expect(() => assertCapabilities('cqt', ['cover-art'])).toThrow(/cqt.*cover-art.*nothing was submitted/);
+    expect(() => assertCapabilities('cqt', ['vox'])).toThrow(/cqt.*vox.*nothing was submitted/);
     expect(() => assertCapabilities('newapi', ['song', 'wav', 'mp4'])).toThrow(/provider newapi does not offer the steps wav, mp4/);
     expect(() => assertCapabilities('acedata', ['song', 'wav'])).not.toThrow();
   });
@@ -111,7 +111,7 @@ describe('capability matrix', () => {
     expect(markdown).toContain('| song | ✓ | ✓ | ✓ | ✓ | ✓ |');
     // The anyint column belongs to its own adapter; the other four are these dialects'.
     expect(markdown).toMatch(/^\| persona \| [✓–] \| – \| – \| ✓ \| ✓ \|$/m);
-    expect(markdown).toMatch(/^\| mashup \| [✓–] \| – \| – \| ✓ \| – \|$/m);
+    expect(markdown).toMatch(/^\| mashup \| [✓–] \| – \| – \| ✓ \| ✓ \|$/m);
     expect(markdown).toContain('- cqt: callbacks no, batch polling no, latest model v55');
     expect(renderText(matrix)).toMatch(/^step\s+anyint\s+aimusicapi\s+newapi\s+acedata\s+cqt$/m);
   });
