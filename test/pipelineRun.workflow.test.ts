@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelinePlan, PipelineRunInput, PipelineRunResult } from '../contracts/pipelinePlan';
 import { planPipeline } from '../pipeline/definition/load';
 import { pipelineRun } from '../pipeline/pipelineRun';
+import { progressQuery } from '../contracts/pipelineMessages';
 import type { ScriptedTask } from './helpers/scriptedProvider';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 
@@ -27,8 +28,8 @@ async function twoBranchPlan(): Promise<PipelinePlan> {
     {
       name: 'two-branches',
       steps: {
-        first: { kind: 'song', prompt: 'first song', style: 'test', instrumental: true },
-        second: { kind: 'song', prompt: 'second song', style: 'test', instrumental: true },
+        first: { kind: 'song', prompt: 'first song', title: 'First', style: 'test', instrumental: true },
+        second: { kind: 'song', prompt: 'second song', title: 'Second', style: 'test', instrumental: true },
         'first-wav': { kind: 'wav', clip: 'first' },
         'second-wav': { kind: 'wav', clip: 'second' },
         'first-stems': { kind: 'stems', clip: 'first' },
@@ -44,6 +45,13 @@ function start(input: PipelineRunInput, workflowId: string) {
   return harness.env.client.workflow.start(pipelineRun, { taskQueue: harness.taskQueue, workflowId, args: [input] });
 }
 
+/** The song task with this title. */
+function bySong(tasks: ScriptedTask[], title: string): ScriptedTask {
+  const task = tasks.find((t) => t.body.title === title);
+  if (!task) throw new Error(`no song task titled "${title}" among ${tasks.map((t) => JSON.stringify(t.body.title)).join(', ')}`);
+  return task;
+}
+
 /** Resolves with the tasks submitted after `before`, once `count` of them exist. */
 async function submitted(before: number, count: number): Promise<ScriptedTask[]> {
   return (await harness.provider.waitForSubmits(before + count)).slice(before);
@@ -57,16 +65,18 @@ describe('pipelineRun', () => {
       const { provider } = harness;
       const before = provider.tasks.length;
       const handle = await start(input, `pipeline-test-${runs}`);
-      // Both songs read nothing: they are submitted together.
-      const [first, second] = await submitted(before, 2);
-      expect([first!.route, second!.route]).toEqual(['generate', 'generate']);
-      provider.setStatus(first!.taskId, 'SUCCESS');
+      // Both songs read nothing: they are submitted together (in either order).
+      const songs = await submitted(before, 2);
+      expect(songs.map((t) => t.route)).toEqual(['generate', 'generate']);
+      const first = bySong(songs, 'First');
+      const second = bySong(songs, 'Second');
+      provider.setStatus(first.taskId, 'SUCCESS');
       // The first song's exports start while the second song is still rendering.
       const exports = await submitted(before + 2, 2);
       expect(exports.map((t) => t.route).sort()).toEqual(['vocal-removal', 'wav-generate']);
-      expect(provider.tasks.find((t) => t.taskId === second!.taskId)!.status).toBe('PENDING');
+      expect(provider.tasks.find((t) => t.taskId === second.taskId)!.status).toBe('PENDING');
       for (const task of exports) provider.setStatus(task.taskId, 'SUCCESS');
-      provider.setStatus(second!.taskId, 'GENERATE_AUDIO_FAILED');
+      provider.setStatus(second.taskId, 'GENERATE_AUDIO_FAILED');
       const result: PipelineRunResult = await handle.result();
 
       expect(result.status).toBe('partial');
@@ -89,7 +99,7 @@ describe('pipelineRun', () => {
       const before = provider.tasks.length;
       const handle = await start(input, `pipeline-test-${runs}-again`);
       const [second] = await submitted(before, 1);
-      expect(second!.body.prompt).toBe('second song');
+      expect(second!.body.title).toBe('Second');
       provider.setStatus(second!.taskId, 'SUCCESS');
       const [wav] = await submitted(before + 1, 1);
       provider.setStatus(wav!.taskId, 'SUCCESS');
@@ -107,9 +117,14 @@ describe('pipelineRun', () => {
     const before = provider.tasks.length;
     const handle = await harness.withWorker(async () => {
       const started = await start(input, `pipeline-test-${runs}`);
-      const [first] = await submitted(before, 2);
-      provider.setStatus(first!.taskId, 'SUCCESS');
+      provider.setStatus(bySong(await submitted(before, 2), 'First').taskId, 'SUCCESS');
       await submitted(before + 2, 2);
+      // Stop once the run has recorded both exports' task ids: every submit so far has its answer.
+      for (;;) {
+        const progress = await started.query(progressQuery);
+        if (['first-wav', 'first-stems'].every((name) => progress.steps.find((s) => s.stepId === name)?.taskId)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       return started;
     });
     // No worker now: finish every task the provider has, then bring a new worker.
