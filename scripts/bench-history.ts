@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../runtime/config';
 import { startStack } from '../stack/stack';
-import type { SongPipelineInput } from '../song/songPipeline';
+import { songPipeline, type SongPipelineInput } from '../song/songPipeline';
 
 const program = new Command('bench:history')
   .description('Count history events per song (callbacks vs polling only) at several provider latencies.')
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
             callbacks,
           };
           const started = Date.now();
-          const handle = await stack.client.workflow.start('songPipeline', { taskQueue: stack.taskQueue, workflowId, args: [input] });
+          const handle = await stack.client.workflow.start(songPipeline, { taskQueue: stack.taskQueue, workflowId, args: [input] });
           await handle.result();
           const wallSeconds = (Date.now() - started) / 1000;
           const events = (await handle.fetchHistory()).events ?? [];
