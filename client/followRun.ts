@@ -13,8 +13,8 @@ export interface FollowRunOptions<W extends Workflow> {
   workflowId: string;
   /** Starts or attaches to the run (and says which); see startOrAttach in client/runs.ts. */
   start: () => Promise<WorkflowHandle<W>>;
-  /** Starts watching progress, printing with `say`; returns the function that stops it. Not called with --json. */
-  watch?: (handle: WorkflowHandle<W>, say: (line: string) => void) => () => void;
+  /** Starts watching progress, printing with `say`; returns the function that stops it (see watchProgress). Not called with --json. */
+  watch?: (handle: WorkflowHandle<W>, say: (line: string) => void) => () => Promise<void>;
   /** Prints the run's result (and sets the exit code for a result that is not a success). */
   print: (result: WorkflowResultType<W>) => void;
   /** The run as the outage notice names it, e.g. `run song-rain-1a2b3c`. */
@@ -40,12 +40,13 @@ export async function followRun<W extends Workflow>(session: Session, options: F
   try {
     const handle = await options.start();
     if (options.uiLink && !json && session.uiUrl) say(`watch it at ${session.uiUrl}/namespaces/${session.client.options.namespace}/workflows/${workflowId}`);
-    const stopWatching = options.watch && !json ? options.watch(handle, say) : () => {};
+    const stopWatching = options.watch && !json ? options.watch(handle, say) : async () => {};
     let result: WorkflowResultType<W>;
     try {
       result = await resultThroughOutages<WorkflowResultType<W>>(handle, { onOutage: outageNotice(options.outageSubject) });
     } finally {
-      stopWatching();
+      // Before the session closes its connection: a query retrying after the close would crash the process.
+      await stopWatching();
     }
     options.print(result);
   } catch (error) {
