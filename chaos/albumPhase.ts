@@ -5,14 +5,16 @@
 // operator loop resolves unknown submits from the provider's records, as a person on call would.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { startSimulator, type FaultCounts, type FaultOptions, type StageDelaysMs } from '../simulator';
 import { startCallbackEndpoint, type CallbackStats } from '../callbacks/callbackEndpoint';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
+import { albumPipeline } from '../album/albumPipeline';
 import { PROVIDER_NAMES } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { innermostMessage } from '../steps/failureMessage';
 import { startDevServer, type DevServer } from '../runtime/devServer';
+import { connectClient } from '../client/connect';
 import { resultThroughOutages } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
@@ -82,9 +84,8 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
   try {
     let server: DevServer = await startDevServer({ port: 0, ui: false, dbFile: path.join(dir, 'temporal.db'), searchAttributes: MUSIC_SEARCH_ATTRIBUTES, log: () => {} });
     cleanups.push(() => server.stop());
-    const connection = await Connection.connect({ address: server.address });
-    cleanups.push(() => connection.close());
-    const client = new Client({ connection });
+    const client = await connectClient({ address: server.address });
+    cleanups.push(() => client.connection.close());
     const simulator = await startSimulator({
       apiKey: SIMULATOR_API_KEY,
       seed: options.seed,
@@ -125,7 +126,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
 
     const handles = await Promise.all(
       options.albums.map((input) =>
-        client.workflow.start('albumPipeline', {
+        client.workflow.start(albumPipeline, {
           taskQueue,
           workflowId: `album-${input.albumId}`,
           args: [{ ...input, outDir: path.join(outDir, input.albumId), tracks: input.tracks.map((t) => ({ ...t, outDir: path.join(outDir, input.albumId, path.basename(t.outDir)) })) }],

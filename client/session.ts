@@ -2,10 +2,14 @@
 // task queue. If `npm start` (or any deployment) already provides both, the script only connects.
 // Otherwise it starts what is missing for the length of the command; runs are kept in the dev
 // server's database, so a run interrupted here continues the next time anything starts a worker.
-import { Client, Connection } from '@temporalio/client';
+//
+// The stack (dev server, simulator, callback endpoint, worker: over a hundred modules) is imported
+// only when this session has to start it, so a command that only connects loads none of it.
+import type { Client } from '@temporalio/client';
 import type { Config } from '../runtime/config';
 import { isTemporalReachable } from '../runtime/devServer';
-import { startStack, type StackOptions } from '../stack/stack';
+import type { RunningStack, StackOptions } from '../stack/stack';
+import { connectClient, temporalTarget } from './connect';
 
 export interface Session {
   client: Client;
@@ -14,6 +18,12 @@ export interface Session {
   started: 'nothing' | 'worker' | 'stack';
   uiUrl?: string;
   close(): Promise<void>;
+}
+
+/** The only way this file reaches the stack: a dynamic import, loaded when a stack must start. */
+async function startStackLazily(options: StackOptions): Promise<RunningStack> {
+  const { startStack } = await import('../stack/stack');
+  return startStack(options);
 }
 
 async function hasWorkers(client: Client, namespace: string, taskQueue: string): Promise<boolean> {
@@ -26,32 +36,32 @@ async function hasWorkers(client: Client, namespace: string, taskQueue: string):
 }
 
 export async function openSession(config: Config, log: (line: string) => void, stackOverrides: Partial<StackOptions> = {}): Promise<Session> {
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
+  const target = temporalTarget(config);
+  const { address } = target;
   const reachable = await isTemporalReachable(address);
   if (!reachable && config.temporal.address) {
     throw new Error(`no Temporal server answers at ${address} (TEMPORAL_ADDRESS); start it, or unset TEMPORAL_ADDRESS to use the embedded dev server`);
   }
   if (!reachable) {
     log('no Temporal server is running: starting the embedded stack for this command');
-    const stack = await startStack({ config, log, ...stackOverrides });
+    const stack = await startStackLazily({ config, log, ...stackOverrides });
     return { client: stack.client, taskQueue: stack.taskQueue, started: 'stack', uiUrl: stack.uiUrl, close: stack.stop };
   }
 
-  const connection = await Connection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = await connectClient(target);
   if (await hasWorkers(client, config.temporal.namespace, config.temporal.taskQueue)) {
     log(`using the worker already polling ${config.temporal.taskQueue} at ${address}: provider URLs and keys are that worker's settings`);
-    return { client, taskQueue: config.temporal.taskQueue, started: 'nothing', close: () => connection.close() };
+    return { client, taskQueue: config.temporal.taskQueue, started: 'nothing', close: () => client.connection.close() };
   }
   log(`no worker polls task queue ${config.temporal.taskQueue}: starting one for this command`);
-  const stack = await startStack({ config: { ...config, temporal: { ...config.temporal, address } }, log, ...stackOverrides });
+  const stack = await startStackLazily({ config: { ...config, temporal: { ...config.temporal, address } }, log, ...stackOverrides });
   return {
     client: stack.client,
     taskQueue: stack.taskQueue,
     started: 'worker',
     close: async () => {
       await stack.stop();
-      await connection.close();
+      await client.connection.close();
     },
   };
 }

@@ -1,15 +1,17 @@
 // `npm run album -- FILE [--out DIR] [--json] [--budget N]`: make an album from a manifest.
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
-import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../client/cli';
-import { outageNotice, resultThroughOutages } from '../client/runResult';
-import { openSession } from '../client/session';
-import { innermostMessage } from '../steps/failureMessage';
+import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
+import { followRun } from '../client/followRun';
+import { watchProgress } from '../client/progress';
+import { startOrAttach } from '../client/runs';
+import { openSession, type Session } from '../client/session';
 import { albumProgressQuery, type AlbumProgress } from '../contracts/albumMessages';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
+import { albumPipeline } from '../album/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 
 const program = new Command('album')
@@ -53,73 +55,49 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
   const workflowId = `album-${album.id}`;
-  const interrupted = leaveRunningOnInterrupt(session, say, `album ${workflowId} keeps its runs and`);
-
-  try {
-    const handle = await startOrAttach(session.client, session.taskQueue, workflowId, input, say);
-    if (!opts.json && session.uiUrl) say(`watch it at ${session.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
-    const stop = showProgress(handle, opts.json ? () => {} : say);
-    let result: AlbumPipelineResult;
-    try {
-      result = await resultThroughOutages<AlbumPipelineResult>(handle, { onOutage: outageNotice(`album ${workflowId}`) });
-    } finally {
-      stop();
-    }
-    print(result, albumDir, opts.json);
-  } catch (err) {
-    if (interrupted()) return;
-    const message = err instanceof WorkflowFailedError ? innermostMessage(err) : (err as Error).message;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
-    else say(`album failed: ${message}`);
-    process.exitCode = 1;
-  } finally {
-    if (!interrupted()) await session.close();
-  }
+  await followRun(session, {
+    workflowId,
+    start: () => startAlbum(session, workflowId, input, say),
+    watch: (handle, show) => watchProgress(handle, albumProgressQuery, 1500, albumProgressPrinter(show)),
+    print: (result) => print(result, albumDir, opts.json),
+    outageSubject: `album ${workflowId}`,
+    interruptSubject: `album ${workflowId} keeps its runs and`,
+    uiLink: true,
+    failure: { tellAs: 'album' },
+    json: opts.json,
+    say,
+  });
 }
 
-async function startOrAttach(client: Awaited<ReturnType<typeof openSession>>['client'], taskQueue: string, workflowId: string, input: AlbumPipelineInput, say: (l: string) => void): Promise<WorkflowHandle> {
-  try {
-    const handle = await client.workflow.start('albumPipeline', {
-      taskQueue,
-      workflowId,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: MusicProvider, value: input.provider },
-        { key: MusicAlbum, value: input.albumId },
-        { key: MusicState, value: 'running' },
-      ],
-      staticSummary: `album "${input.title}" by ${input.artist} (${input.tracks.length} tracks, ${input.provider})`,
-      staticDetails: `concurrency ${input.concurrency}, failure policy ${input.failurePolicy.mode}, persona ${input.persona.strategy}, output ${input.outDir}`,
-    });
-    say(`album run ${workflowId} (${handle.firstExecutionRunId})`);
-    return handle;
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    return client.workflow.getHandle(workflowId);
-  }
+async function startAlbum(session: Session, workflowId: string, input: AlbumPipelineInput, say: (l: string) => void): Promise<WorkflowHandle<typeof albumPipeline>> {
+  const { handle, firstExecutionRunId } = await startOrAttach(session, albumPipeline, {
+    workflowId,
+    args: [input],
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: MusicProvider, value: input.provider },
+      { key: MusicAlbum, value: input.albumId },
+      { key: MusicState, value: 'running' },
+    ],
+    staticSummary: `album "${input.title}" by ${input.artist} (${input.tracks.length} tracks, ${input.provider})`,
+    staticDetails: `concurrency ${input.concurrency}, failure policy ${input.failurePolicy.mode}, persona ${input.persona.strategy}, output ${input.outDir}`,
+  });
+  if (firstExecutionRunId) say(`album run ${workflowId} (${firstExecutionRunId})`);
+  return handle;
 }
 
-function showProgress(handle: WorkflowHandle, say: (line: string) => void): () => void {
+/** Turns progress answers into lines: one per track whose state changed. */
+function albumProgressPrinter(say: (line: string) => void): (progress: AlbumProgress) => void {
   const last = new Map<number, string>();
-  const timer = setInterval(() => {
-    handle
-      .query(albumProgressQuery)
-      .then((p: AlbumProgress) => {
-        for (const t of p.tracks) {
-          const line = `${t.state}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${t.error ? `: ${t.error}` : ''}`;
-          if (last.get(t.number) !== line) {
-            last.set(t.number, line);
-            say(`  ${String(t.number).padStart(2)}. ${t.title.padEnd(28)} ${line}`);
-          }
-        }
-      })
-      .catch(() => {
-        // Not started yet, or just finished.
-      });
-  }, 1500);
-  return () => clearInterval(timer);
+  return (p) => {
+    for (const t of p.tracks) {
+      const line = `${t.state}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${t.error ? `: ${t.error}` : ''}`;
+      if (last.get(t.number) !== line) {
+        last.set(t.number, line);
+        say(`  ${String(t.number).padStart(2)}. ${t.title.padEnd(28)} ${line}`);
+      }
+    }
+  };
 }
 
 function print(result: AlbumPipelineResult, albumDir: string, json: boolean): void {

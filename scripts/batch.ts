@@ -1,14 +1,16 @@
 // `npm run batch -- FILES... [--max-albums N]`: make many albums, a few at a time, in one durable batch.
 import { Command, InvalidArgumentError } from 'commander';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { planAlbum, type AlbumPlan } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
-import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../client/cli';
-import { outageNotice, resultThroughOutages } from '../client/runResult';
+import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
+import { followRun } from '../client/followRun';
+import { watchProgress } from '../client/progress';
+import { startOrAttach } from '../client/runs';
 import { openSession } from '../client/session';
 import { shortHash } from '../runtime/slug';
 import { batchProgressQuery } from '../contracts/batchMessages';
 import type { BatchAlbumSummary, BatchPipelineInput } from '../contracts/batchPipeline';
+import { batchPipeline } from '../album/batchPipeline';
 
 const program = new Command('batch')
   .description('Make several albums in one durable batch run, a bounded number at a time.')
@@ -50,47 +52,33 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
   const workflowId = `batch-${shortHash(ids)}`;
-  const interrupted = leaveRunningOnInterrupt(session, say, `batch ${workflowId}`);
-  try {
-    const input: BatchPipelineInput = { albums: plans.map((p) => p.input), maxAlbums: opts.maxAlbums };
-    let handle;
-    try {
-      handle = await session.client.workflow.start('batchPipeline', {
-        taskQueue: session.taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        staticSummary: `batch of ${plans.length} albums`,
+  const input: BatchPipelineInput = { albums: plans.map((p) => p.input), maxAlbums: opts.maxAlbums };
+  await followRun(session, {
+    workflowId,
+    start: async () => {
+      const { handle } = await startOrAttach(session, batchPipeline, { workflowId, args: [input], staticSummary: `batch of ${plans.length} albums` });
+      say(`batch run ${workflowId}`);
+      return handle;
+    },
+    watch: (handle, show) => {
+      let last = '';
+      return watchProgress(handle, batchProgressQuery, 2000, (p) => {
+        const line = `done ${p.done.length}, running ${p.running.join(', ') || '-'}, waiting ${p.waiting.length}`;
+        if (line !== last) show(`  ${(last = line)}`);
       });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      handle = session.client.workflow.getHandle(workflowId);
-    }
-    say(`batch run ${workflowId}`);
-    let last = '';
-    const timer = setInterval(() => {
-      handle
-        .query(batchProgressQuery)
-        .then((p) => {
-          const line = `done ${p.done.length}, running ${p.running.join(', ') || '-'}, waiting ${p.waiting.length}`;
-          if (line !== last && !opts.json) say(`  ${(last = line)}`);
-        })
-        .catch(() => {});
-    }, 2000);
-    let done: BatchAlbumSummary[];
-    try {
-      done = await resultThroughOutages<BatchAlbumSummary[]>(handle, { onOutage: outageNotice(`batch ${workflowId}`) });
-    } finally {
-      clearInterval(timer);
-    }
-    if (done.some((d) => d.status !== 'succeeded')) process.exitCode = 1;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, albums: done }, null, 2)}\n`);
-    else for (const d of done) process.stdout.write(`  ${d.albumId.padEnd(36)} ${d.status.padEnd(9)} ${String(d.creditsSpent).padStart(6)} credits${d.error ? `  (${d.error})` : ''}\n`);
-  } catch (err) {
-    if (!interrupted()) throw err;
-  } finally {
-    if (!interrupted()) await session.close();
-  }
+    },
+    print: (done: BatchAlbumSummary[]) => {
+      if (done.some((d) => d.status !== 'succeeded')) process.exitCode = 1;
+      if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, albums: done }, null, 2)}\n`);
+      else for (const d of done) process.stdout.write(`  ${d.albumId.padEnd(36)} ${d.status.padEnd(9)} ${String(d.creditsSpent).padStart(6)} credits${d.error ? `  (${d.error})` : ''}\n`);
+    },
+    outageSubject: `batch ${workflowId}`,
+    interruptSubject: `batch ${workflowId}`,
+    // main's catch tells it as `batch: <message>` and exits 1.
+    failure: 'rethrow',
+    json: opts.json,
+    say,
+  });
 }
 
 main().catch((err: Error) => exitWith('batch', err.message, 1));

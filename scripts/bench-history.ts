@@ -8,6 +8,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../runtime/config';
 import { startStack } from '../stack/stack';
 import type { SongPipelineInput } from '../contracts/songPipeline';
+import { songPipeline } from '../song/songPipeline';
 
 const program = new Command('bench:history')
   .description('Count history events per song (callbacks vs polling only) at several provider latencies.')
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
             callbacks,
           };
           const started = Date.now();
-          const handle = await stack.client.workflow.start('songPipeline', { taskQueue: stack.taskQueue, workflowId, args: [input] });
+          const handle = await stack.client.workflow.start(songPipeline, { taskQueue: stack.taskQueue, workflowId, args: [input] });
           await handle.result();
           const wallSeconds = (Date.now() - started) / 1000;
           const events = (await handle.fetchHistory()).events ?? [];

@@ -10,6 +10,7 @@ import { startStack } from '../stack/stack';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { adapterFor } from '../providers/registry';
 import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
+import { songPipeline } from '../song/songPipeline';
 import { PIPELINE_STEPS } from '../contracts/trackManifest';
 
 const program = new Command('bench:pipeline')
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
       outDir: path.join(scratch, 'out'),
       callbacks: true,
     };
-    const handle = await stack.client.workflow.start('songPipeline', { taskQueue: stack.taskQueue, workflowId: 'bench-pipeline', args: [input] });
+    const handle = await stack.client.workflow.start(songPipeline, { taskQueue: stack.taskQueue, workflowId: 'bench-pipeline', args: [input] });
     const result: SongPipelineResult = await handle.result();
     const timed = result.steps.filter((s) => s.startedAt !== undefined && s.finishedAt !== undefined);
     const sum = timed.reduce((n, s) => n + (s.finishedAt! - s.startedAt!), 0) / 1000;

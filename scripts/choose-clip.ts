@@ -1,7 +1,8 @@
 // `npm run choose-clip -- <workflowId> [clipId]`: choose which clip a run under review continues with.
 // Without a clip id it lists the candidates.
 import { Command } from 'commander';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { connectClient, temporalTarget } from '../client/connect';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { chooseClipUpdate, progressQuery } from '../contracts/pipelineMessages';
 
@@ -15,12 +16,9 @@ async function main(): Promise<void> {
   program.parse();
   const [workflowId, clipId] = program.args as [string, string | undefined];
   const config = loadConfig();
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
-  const connection = await Connection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey }).catch(() => {
-    throw new Error(`no Temporal server answers at ${address}; start one with npm start`);
-  });
+  const client = await connectClient(temporalTarget(config));
   try {
-    const handle = new Client({ connection, namespace: config.temporal.namespace }).workflow.getHandle(workflowId);
+    const handle = client.workflow.getHandle(workflowId);
     const progress = await handle.query(progressQuery);
     if (!clipId) {
       if (progress.state !== 'awaiting-choice') {
@@ -33,7 +31,7 @@ async function main(): Promise<void> {
     const chosen = await handle.executeUpdate(chooseClipUpdate, { args: [clipId] });
     process.stdout.write(`${workflowId} continues with clip ${chosen}\n`);
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

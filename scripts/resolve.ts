@@ -1,7 +1,8 @@
 // `npm run resolve -- <workflowId> --task-id ID | --resubmit | --abandon [--step S]`: settle a step
 // whose submit outcome is unknown (the run waits in MusicState "needs-attention" until then).
 import { Command } from 'commander';
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { connectClient, temporalTarget } from '../client/connect';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { resolveUpdate, type ResolveRequest } from '../contracts/attentionMessages';
 import { progressQuery } from '../contracts/pipelineMessages';
@@ -25,12 +26,9 @@ async function main(): Promise<void> {
   const actions = [opts.taskId !== undefined, opts.resubmit === true, opts.abandon === true].filter(Boolean).length;
   if (actions > 1) throw new ConfigError('give only one of --task-id, --resubmit, --abandon');
   const config = loadConfig();
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
-  const connection = await Connection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey }).catch(() => {
-    throw new Error(`no Temporal server answers at ${address}; start one with npm start`);
-  });
+  const client = await connectClient(temporalTarget(config));
   try {
-    const handle = new Client({ connection, namespace: config.temporal.namespace }).workflow.getHandle(workflowId);
+    const handle = client.workflow.getHandle(workflowId);
     if (actions === 0) {
       const waiting = (await handle.query(progressQuery)).needsAttention ?? [];
       if (waiting.length === 0) process.stdout.write(`${workflowId}: no step needs attention\n`);
@@ -41,7 +39,7 @@ async function main(): Promise<void> {
     const step = await handle.executeUpdate(resolveUpdate, { args: [request] });
     process.stdout.write(`${workflowId}: step ${step} resolved\n`);
   } finally {
-    await connection.close();
+    await client.connection.close();
   }
 }
 

@@ -3,12 +3,13 @@ import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../runtime/config';
-import { exitWith, configOrExit, isStackMilestone, leaveRunningOnInterrupt } from '../client/cli';
-import { outageNotice, resultThroughOutages } from '../client/runResult';
-import { openSession } from '../client/session';
-import { innermostMessage } from '../steps/failureMessage';
+import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
+import { followRun } from '../client/followRun';
+import { watchProgress } from '../client/progress';
+import { startOrAttach } from '../client/runs';
+import { openSession, type Session } from '../client/session';
 import { shortHash, slugify } from '../runtime/slug';
 import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
 import { adapterFor, missingCapabilities } from '../providers/registry';
@@ -16,6 +17,7 @@ import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessa
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
 import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { PIPELINE_STEPS as SONG_PIPELINE_STEPS, type PipelineStep as SongPipelineStep } from '../contracts/trackManifest';
+import { songPipeline } from '../song/songPipeline';
 
 const program = new Command('song')
   .description('Make one song with a Suno-compatible provider, durably, and store its files.')
@@ -143,96 +145,64 @@ async function main(): Promise<void> {
   // The stack's own chatter (each simulator request, each callback) is for --verbose.
   const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isStackMilestone(line) && say(line);
   const session = await openSession(config, stackLog);
-  const interrupted = leaveRunningOnInterrupt(session, say, `run ${workflowId} is kept and`);
-
-  try {
-    const handle = await startOrAttach(session.client, session.taskQueue, workflowId, input, say);
-    if (!opts.json && session.uiUrl) say(`watch it at ${session.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${workflowId}`);
-    const stopProgress = showProgress(handle, opts.json ? () => {} : say);
-    let result: SongPipelineResult;
-    try {
-      result = await resultThroughOutages<SongPipelineResult>(handle, { onOutage: outageNotice(`run ${workflowId}`) });
-    } finally {
-      stopProgress();
-    }
-    printResult(result, opts.json);
-  } catch (err) {
-    if (interrupted()) return;
-    const message = err instanceof WorkflowFailedError ? innermostMessage(err) : (err as Error).message;
-    if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
-    else say(`song failed: ${message}`);
-    process.exitCode = 1;
-  } finally {
-    if (!interrupted()) await session.close();
-  }
+  await followRun(session, {
+    workflowId,
+    start: () => startSong(session, workflowId, input, say),
+    watch: (handle, show) => watchProgress(handle, progressQuery, 1000, songProgressPrinter(handle.workflowId, show)),
+    print: (result) => printResult(result, opts.json),
+    outageSubject: `run ${workflowId}`,
+    interruptSubject: `run ${workflowId} is kept and`,
+    uiLink: true,
+    failure: { tellAs: 'song' },
+    json: opts.json,
+    say,
+  });
 }
 
-async function startOrAttach(
-  client: Awaited<ReturnType<typeof openSession>>['client'],
-  taskQueue: string,
-  workflowId: string,
-  input: SongPipelineInput,
-  say: (line: string) => void,
-): Promise<WorkflowHandle> {
-  try {
-    const handle = await client.workflow.start('songPipeline', {
-      taskQueue,
-      workflowId,
-      args: [input],
-      // A running run with this id is attached to. A finished one may run again: it reuses every
-      // file that is still intact (track.json), so only missing or failed steps cost anything.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: MusicProvider, value: input.provider },
-        { key: MusicStep, value: 'queued' },
-        { key: MusicState, value: 'running' },
-      ],
-      staticSummary: `${input.provider}: ${input.request.title ?? input.request.prompt.slice(0, 60)}`,
-      staticDetails: `steps ${input.steps.join(' → ')}, callbacks ${input.callbacks ? 'on' : 'off'}, output ${input.outDir}`,
-    });
-    say(`run ${workflowId} (${handle.firstExecutionRunId})`);
-    return handle;
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    say(`run ${workflowId} exists: attaching`);
-    return client.workflow.getHandle(workflowId);
-  }
+async function startSong(session: Session, workflowId: string, input: SongPipelineInput, say: (line: string) => void): Promise<WorkflowHandle<typeof songPipeline>> {
+  const { handle, firstExecutionRunId } = await startOrAttach(session, songPipeline, {
+    workflowId,
+    args: [input],
+    // A running run with this id is attached to (startOrAttach). A finished one may run again: it
+    // reuses every file that is still intact (track.json), so only missing or failed steps cost anything.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: MusicProvider, value: input.provider },
+      { key: MusicStep, value: 'queued' },
+      { key: MusicState, value: 'running' },
+    ],
+    staticSummary: `${input.provider}: ${input.request.title ?? input.request.prompt.slice(0, 60)}`,
+    staticDetails: `steps ${input.steps.join(' → ')}, callbacks ${input.callbacks ? 'on' : 'off'}, output ${input.outDir}`,
+  });
+  say(firstExecutionRunId ? `run ${workflowId} (${firstExecutionRunId})` : `run ${workflowId} exists: attaching`);
+  return handle;
 }
 
-/** Prints each step's state as it changes; returns a function that stops watching. */
-function showProgress(handle: WorkflowHandle, say: (line: string) => void): () => void {
+/** Turns progress answers into lines: each step's state as it changes, and what waits for a person. */
+function songProgressPrinter(workflowId: string, say: (line: string) => void): (progress: PipelineProgress) => void {
   let last = '';
   let toldAboutChoice = false;
   const told = new Set<string>();
-  const timer = setInterval(() => {
-    handle
-      .query(progressQuery)
-      .then((p: PipelineProgress) => {
-        for (const a of p.needsAttention ?? []) {
-          const key = `attention ${a.stepId}`;
-          if (!told.has(key)) {
-            told.add(key);
-            say(`  step ${a.stepId} NEEDS ATTENTION: ${a.reason}`);
-            say(`    the run waits; resolve it with: npm run resolve -- ${handle.workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
-          }
-        }
-        if (p.state === 'awaiting-choice' && !toldAboutChoice) {
-          toldAboutChoice = true;
-          say(`  waiting for a clip choice: npm run choose-clip -- ${handle.workflowId} <clipId>`);
-          for (const c of p.candidates ?? []) say(`    ${c.id}  ${c.title ?? ''}  ${c.audioUrl ?? ''}`);
-        }
-        const line = p.steps.map((s) => `${s.stepId}: ${s.state}${s.providerStatus ? ` (${s.providerStatus})` : ''}`).join('  |  ');
-        if (line && line !== last) {
-          last = line;
-          say(`  ${line}`);
-        }
-      })
-      .catch(() => {
-        // The run may not have had its first workflow task yet, or has just closed.
-      });
-  }, 1000);
-  return () => clearInterval(timer);
+  return (p) => {
+    for (const a of p.needsAttention ?? []) {
+      const key = `attention ${a.stepId}`;
+      if (!told.has(key)) {
+        told.add(key);
+        say(`  step ${a.stepId} NEEDS ATTENTION: ${a.reason}`);
+        say(`    the run waits; resolve it with: npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
+      }
+    }
+    if (p.state === 'awaiting-choice' && !toldAboutChoice) {
+      toldAboutChoice = true;
+      say(`  waiting for a clip choice: npm run choose-clip -- ${workflowId} <clipId>`);
+      for (const c of p.candidates ?? []) say(`    ${c.id}  ${c.title ?? ''}  ${c.audioUrl ?? ''}`);
+    }
+    const line = p.steps.map((s) => `${s.stepId}: ${s.state}${s.providerStatus ? ` (${s.providerStatus})` : ''}`).join('  |  ');
+    if (line && line !== last) {
+      last = line;
+      say(`  ${line}`);
+    }
+  };
 }
 
 function printResult(result: SongPipelineResult, json: boolean): void {

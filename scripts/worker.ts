@@ -2,10 +2,10 @@
 // on any machine). Providers without an API key are reached at SIMULATOR_URL; webhooks are expected
 // at CALLBACK_PUBLIC_URL (or the loopback callback port), served by `npm start` or another process.
 import { Command, InvalidArgumentError } from 'commander';
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveCallbackSecret } from '../callbacks/callbackSecret';
 import { configOrExit, exitWith } from '../client/cli';
+import { connectClient, temporalTarget } from '../client/connect';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { workerDeps } from '../workers/workerDeps';
 import { createMusicWorker } from '../workers/worker';
@@ -28,20 +28,6 @@ function parseSeconds(raw: string): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('must be a number of seconds >= 0');
   return value;
-}
-
-/** Connects, trying again every 2 s until the deadline: a server still starting is not an error yet. */
-async function connectWhenReady(address: string, options: { tls: boolean; apiKey?: string }, waitSeconds: number): Promise<Connection> {
-  const deadline = Date.now() + waitSeconds * 1000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await Connection.connect({ address, tls: options.tls, apiKey: options.apiKey, connectTimeout: '2s' });
-    } catch {
-      if (Date.now() >= deadline) exitWith('worker', `no Temporal server answers at ${address}; start one with npm start`, 1);
-      if (attempt === 1) process.stderr.write(`waiting up to ${waitSeconds} s for the Temporal server at ${address}\n`);
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-    }
-  }
 }
 
 /**
@@ -69,9 +55,10 @@ async function main(): Promise<void> {
   const config = configOrExit('worker');
   const simulatorUrl = process.env.SIMULATOR_URL || undefined;
   if (simulatorUrl && !/^https?:\/\//.test(simulatorUrl)) exitWith('worker', 'SIMULATOR_URL: must be an http(s) URL');
-  const address = config.temporal.address ?? `127.0.0.1:${config.temporal.devServerPort}`;
-  const connection = await connectWhenReady(address, { tls: config.temporal.tls, apiKey: config.temporal.apiKey }, waitForServer);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const target = temporalTarget(config);
+  const { address } = target;
+  // A server still starting is not an error yet: wait for it (a worker may come up first after a reboot).
+  const client = await connectClient(target, { waitSeconds: waitForServer, onWaiting: (line) => process.stderr.write(`${line}\n`) });
   const nativeConnection = await NativeConnection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey });
   const callbacks = { publicUrl: config.callbacks.publicUrl ?? `http://127.0.0.1:${config.callbacks.port}`, secret: resolveCallbackSecret(config.callbacks.secret) };
   const worker = await createMusicWorker({
@@ -83,7 +70,7 @@ async function main(): Promise<void> {
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
   await worker.run();
   await nativeConnection.close();
-  await connection.close();
+  await client.connection.close();
 }
 
 main().catch((err: Error) => exitWith('worker', err.message, 1));
