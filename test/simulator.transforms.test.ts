@@ -1,0 +1,227 @@
+// The simulator's transforms, checked on the decoded audio (CQTAI dialect, which offers all of
+// them): an extension starts at continueAt and makes the song longer; a merge lasts the sum of its
+// parts; replace-section keeps the length and changes only the section; add-vocals and
+// add-instrumental keep the length; a mashup mixes its two sources; remaster keeps the length; a
+// sound effect lasts the seconds asked for; covers last as long as their source; an upload is the
+// user's audio itself, fetched over HTTP. Every comparison is on PCM decoded by ffmpeg, with
+// margins of a few MP3 frames around the edges where the codec smears one side into the other.
+
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFfmpeg } from '../runtime/ffmpeg';
+import type { RunningSimulator } from '../simulator/index';
+import {
+  decodePcm,
+  downloadMedia,
+  pcmSeconds,
+  pcmWindow,
+  relativeError,
+  simulatorHttp,
+  waitForWith,
+} from './helpers/simulatorHttp';
+
+const CLIP_SECONDS = 3;
+const STAGE_DELAYS = { text: 100, first: 200, complete: 300 };
+const SUBMIT = '/api/cqt/generator/suno';
+/** Around a cut, MP3 frames (1152 samples, plus the decoder's overlap) mix both sides. */
+const EDGE = 0.06;
+/** Same audio through two MP3 encodes differs by well under this (relative RMS). */
+const SAME = 0.08;
+/** Different audio differs by far more than this. */
+const DIFFERENT = 0.5;
+
+const http = simulatorHttp({ apiKey: 'transforms-key', clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
+const waitFor = waitForWith(20_000, 25);
+
+describe('simulator transforms on decoded audio (cqt)', () => {
+  let simulator: RunningSimulator;
+  let scratch: string;
+  let files: Server;
+  let filesUrl: string;
+  let fileCount = 0;
+  /** Two finished songs: their first clips' ids and decoded audio. */
+  let a: { id: string; url: string; pcm: Float32Array };
+  let b: { id: string; url: string; pcm: Float32Array };
+
+  const post = (body: unknown) => http.post(simulator, SUBMIT, body);
+
+  async function finished(id: string): Promise<any> {
+    return waitFor(`task ${id}`, async () => {
+      const { body } = await http.get(simulator, `/api/cqt/info/suno?id=${encodeURIComponent(id)}`);
+      const status = body.data?.status;
+      return status === 'succeeded' || status === 'failed' ? body.data : undefined;
+    });
+  }
+
+  /** Submits, waits, and returns the finished task's data (its result holds the clips). */
+  async function run(body: Record<string, unknown>): Promise<any> {
+    const submit = await post(body);
+    expect(submit.status, JSON.stringify(submit.body)).toBe(200);
+    const done = await finished(submit.body.data);
+    expect(done.status, done.errorMsg).toBe('succeeded');
+    return done;
+  }
+
+  /** A clip's audio, downloaded, probed and decoded. */
+  async function audioOf(clip: { audio_url: string; metadata: { duration: number } }) {
+    const media = await downloadMedia(clip.audio_url, join(scratch, `clip-${++fileCount}.mp3`));
+    expect(media.contentType).toBe('audio/mpeg');
+    const pcm = await decodePcm(media.file);
+    // What the clip says, what ffprobe says and what decodes all agree.
+    expect(Math.abs(media.probe.durationSeconds - clip.metadata.duration)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(pcmSeconds(pcm) - clip.metadata.duration)).toBeLessThanOrEqual(0.03);
+    return pcm;
+  }
+
+  async function song(prompt: string) {
+    const done = await run({ task: 'create', model: 'v55', prompt });
+    const clip = done.result[0];
+    return { id: clip.id as string, url: clip.audio_url as string, pcm: await audioOf(clip) };
+  }
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'simulator-transforms-'));
+    // The user's files, served the way the real system serves them: over HTTP on loopback.
+    await runFfmpeg(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=4', '-ac', '2', '-ar', '44100', '-c:a', 'pcm_s16le', '-y', join(scratch, 'tone.wav')]);
+    files = createServer((request, response) => {
+      if (request.url === '/tone.wav') {
+        readFile(join(scratch, 'tone.wav')).then((bytes) => response.writeHead(200, { 'content-type': 'audio/wav' }).end(bytes));
+      } else if (request.url === '/notes.txt') {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('these are not audio samples '.repeat(200));
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+    filesUrl = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+    simulator = await http.start({ seed: 'transforms' });
+    a = await song('a calm song about rivers');
+    b = await song('a loud song about engines');
+  }, 60_000);
+
+  afterAll(async () => {
+    await simulator?.close();
+    await new Promise<void>((resolve) => (files ? files.close(() => resolve()) : resolve()));
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('extends a clip from continueAt: a part of new material, and merged after the source up to there, a longer song', async () => {
+    const done = await run({ task: 'extend', model: 'v55', clipId: a.id, continueAt: 2 });
+    expect(done.result).toHaveLength(2);
+    const part = await audioOf(done.result[0]);
+    // "part": only the new material, a fresh clip's length, not the source.
+    expect(pcmSeconds(part)).toBeCloseTo(CLIP_SECONDS, 1);
+    expect(relativeError(pcmWindow(part, EDGE, 2 - EDGE), pcmWindow(a.pcm, EDGE, 2 - EDGE))).toBeGreaterThan(DIFFERENT);
+    // The extension is a clip like any other: it can be extended again, and merged.
+    const merged = await run({ task: 'merge', clipIds: [a.id, done.result[0].id] });
+    expect(merged.result).toHaveLength(1);
+    const whole = await audioOf(merged.result[0]);
+    expect(pcmSeconds(whole)).toBeCloseTo(2 * CLIP_SECONDS, 1);
+  });
+
+  it('upload_extend answers the whole song: the source up to continueAt, then new material', async () => {
+    const done = await run({ task: 'upload_extend', model: 'v55', audioUrl: a.url, continueAt: 2 });
+    const whole = await audioOf(done.result[0]);
+    expect(pcmSeconds(whole)).toBeCloseTo(2 + CLIP_SECONDS, 1);
+    expect(pcmSeconds(whole)).toBeGreaterThan(pcmSeconds(a.pcm));
+    expect(relativeError(pcmWindow(whole, 0, 2 - EDGE), pcmWindow(a.pcm, 0, 2 - EDGE))).toBeLessThan(SAME);
+    // After continueAt it is no longer the source.
+    expect(relativeError(pcmWindow(whole, 2 + EDGE, 3 - EDGE), pcmWindow(a.pcm, 2 + EDGE, 3 - EDGE))).toBeGreaterThan(DIFFERENT);
+  });
+
+  it('merge lasts the sum of its parts, each in order', async () => {
+    const done = await run({ task: 'merge', clipIds: [a.id, b.id] });
+    const joined = await audioOf(done.result[0]);
+    expect(pcmSeconds(joined)).toBeCloseTo(pcmSeconds(a.pcm) + pcmSeconds(b.pcm), 1);
+    expect(relativeError(pcmWindow(joined, 0, 3 - EDGE), pcmWindow(a.pcm, 0, 3 - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(joined, 3 + EDGE, 6), pcmWindow(b.pcm, EDGE, 3))).toBeLessThan(SAME);
+  });
+
+  it('replace_section keeps the length and changes only the section', async () => {
+    const done = await run({ task: 'replace_section', clipId: a.id, infillStartS: 1, infillEndS: 2, prompt: '[Verse]\nnew words here' });
+    expect(done.result).toHaveLength(1);
+    const replaced = await audioOf(done.result[0]);
+    expect(pcmSeconds(replaced)).toBeCloseTo(pcmSeconds(a.pcm), 2);
+    expect(relativeError(pcmWindow(replaced, 0, 1 - EDGE), pcmWindow(a.pcm, 0, 1 - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(replaced, 2 + EDGE, 3), pcmWindow(a.pcm, 2 + EDGE, 3))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(replaced, 1 + EDGE, 2 - EDGE), pcmWindow(a.pcm, 1 + EDGE, 2 - EDGE))).toBeGreaterThan(DIFFERENT);
+  });
+
+  it('add_vocals and add_instrumental keep the length and keep the source in the mix', async () => {
+    for (const body of [
+      { task: 'add_vocals', clipId: a.id, prompt: '[Verse]\nsing along' },
+      { task: 'add_instrumental', clipId: a.id, tags: 'jazz' },
+    ]) {
+      const done = await run(body);
+      expect(done.result).toHaveLength(2);
+      const layered = await audioOf(done.result[0]);
+      expect(pcmSeconds(layered)).toBeCloseTo(pcmSeconds(a.pcm), 2);
+      // New material was added: it is not the source any more...
+      expect(relativeError(layered, a.pcm)).toBeGreaterThan(0.2);
+      // ...but the source is still in it: removing it leaves less than the whole.
+      const rest = layered.map((sample, i) => sample - 0.8 * a.pcm[i]!);
+      expect(relativeError(rest, layered)).toBeLessThan(0.95);
+    }
+  });
+
+  it('mashup mixes its two sources', async () => {
+    const done = await run({ task: 'mashup', model: 'v55', clipIds: [a.id, b.id], prompt: 'rivers and engines' });
+    expect(done.result).toHaveLength(2);
+    const mixed = await audioOf(done.result[0]);
+    expect(pcmSeconds(mixed)).toBeCloseTo(Math.max(pcmSeconds(a.pcm), pcmSeconds(b.pcm)), 2);
+    // Energy from both: the mix is neither source alone, and the two sources weighted explain it.
+    const expected = a.pcm.map((sample, i) => 0.55 * sample + 0.45 * b.pcm[i]!);
+    expect(relativeError(mixed, expected)).toBeLessThan(SAME);
+    expect(relativeError(mixed, a.pcm)).toBeGreaterThan(0.3);
+    expect(relativeError(mixed, b.pcm)).toBeGreaterThan(0.3);
+    const withoutA = mixed.map((sample, i) => sample - 0.55 * a.pcm[i]!);
+    const withoutB = mixed.map((sample, i) => sample - 0.45 * b.pcm[i]!);
+    expect(relativeError(withoutA, mixed)).toBeLessThan(0.9);
+    expect(relativeError(withoutB, mixed)).toBeLessThan(0.9);
+  });
+
+  it('remaster keeps the length; cover lasts as long as its source', async () => {
+    const remastered = await run({ task: 'remaster', clipId: a.id });
+    expect(remastered.result).toHaveLength(1);
+    expect(pcmSeconds(await audioOf(remastered.result[0]))).toBeCloseTo(pcmSeconds(a.pcm), 2);
+    const covered = await run({ task: 'cover', model: 'v50', clipId: a.id, tags: 'jazz' });
+    expect(pcmSeconds(await audioOf(covered.result[1]))).toBeCloseTo(pcmSeconds(a.pcm), 2);
+  });
+
+  it('a sound effect lasts exactly the seconds asked for; out-of-range lengths are refused by name', async () => {
+    const done = await run({ task: 'sound_effect', prompt: 'thunder rolling', durationS: 2.5 });
+    expect(done.result).toHaveLength(1);
+    expect(pcmSeconds(await audioOf(done.result[0]))).toBeCloseTo(2.5, 2);
+    const tooLong = await post({ task: 'sound_effect', prompt: 'thunder', durationS: 31 });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.msg).toMatch(/^durationS: must be between 1 and 30/);
+  });
+
+  it('upload makes the user file a clip, upload_cover lasts as long as it, and a file that is not audio fails the task', async () => {
+    const tone = await decodePcm(join(scratch, 'tone.wav'));
+    const uploaded = await run({ task: 'upload', audioUrl: `${filesUrl}/tone.wav` });
+    expect(uploaded.result).toHaveLength(1);
+    const clip = await audioOf(uploaded.result[0]);
+    expect(pcmSeconds(clip)).toBeCloseTo(4, 2);
+    expect(relativeError(clip, tone)).toBeLessThan(SAME);
+    const covered = await run({ task: 'upload_cover', model: 'v55', audioUrl: `${filesUrl}/tone.wav`, prompt: 'a cover' });
+    expect(pcmSeconds(await audioOf(covered.result[0]))).toBeCloseTo(4, 2);
+
+    const refused = await post({ task: 'upload', audioUrl: 'file:///etc/passwd' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.msg).toMatch(/^audioUrl: must be an http\(s\) URL/);
+
+    const notAudio = await post({ task: 'upload', audioUrl: `${filesUrl}/notes.txt` });
+    expect(notAudio.status).toBe(200);
+    const failed = await finished(notAudio.body.data);
+    expect(failed.status).toBe('failed');
+    expect(failed.errorMsg).toMatch(/does not decode as audio/);
+    const missing = await finished((await post({ task: 'upload', audioUrl: `${filesUrl}/gone.wav` })).body.data);
+    expect(missing.errorMsg).toMatch(/HTTP 404/);
+  });
+});
