@@ -22,7 +22,9 @@ import {
   pcmWindow,
   relativeError,
   simulatorHttp,
+  startReceiver,
   waitForWith,
+  type Receiver,
 } from './helpers/simulatorHttp';
 
 const CLIP_SECONDS = 3;
@@ -223,5 +225,122 @@ describe('simulator transforms on decoded audio (cqt)', () => {
     expect(failed.errorMsg).toMatch(/does not decode as audio/);
     const missing = await finished((await post({ task: 'upload', audioUrl: `${filesUrl}/gone.wav` })).body.data);
     expect(missing.errorMsg).toMatch(/HTTP 404/);
+  });
+});
+
+describe('simulator transforms (acedata)', () => {
+  let simulator: RunningSimulator;
+  let receiver: Receiver;
+  let scratch: string;
+  let fileCount = 0;
+  let song: { id: string; url: string; pcm: Float32Array };
+
+  const audios = (body: Record<string, unknown>) => http.post(simulator, '/suno/audios', { async: true, ...body });
+
+  /** Waits for the task's response, which must be a success, and returns its clips. */
+  async function clipsOf(taskId: string): Promise<any[]> {
+    const response = await waitFor(`acedata task ${taskId}`, async () => {
+      const { body } = await http.post(simulator, '/suno/tasks', { action: 'retrieve', id: taskId });
+      const answer = body.response;
+      if (answer && !answer.success) return answer;
+      return answer?.data?.length > 0 && answer.data.every((clip: any) => clip.state === 'succeeded') ? answer : undefined;
+    });
+    expect(response.success, JSON.stringify(response.error)).toBe(true);
+    return response.data;
+  }
+
+  async function run(body: Record<string, unknown>): Promise<any[]> {
+    const submit = await audios(body);
+    expect(submit.status, JSON.stringify(submit.body)).toBe(200);
+    expect(submit.body).toMatchObject({ success: true });
+    return clipsOf(submit.body.task_id);
+  }
+
+  async function pcmOf(clip: any): Promise<Float32Array> {
+    const media = await downloadMedia(clip.audio_url, join(scratch, `ace-${++fileCount}.mp3`));
+    const pcm = await decodePcm(media.file);
+    expect(Math.abs(pcmSeconds(pcm) - clip.duration)).toBeLessThanOrEqual(0.03);
+    return pcm;
+  }
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'simulator-transforms-ace-'));
+    receiver = await startReceiver();
+    simulator = await http.start({ seed: 'transforms-acedata', callbackDelivery: { retryDelayMs: 50 } });
+    const [clip] = await run({ action: 'generate', prompt: 'a song about a lighthouse', model: 'chirp-v4' });
+    song = { id: clip.id, url: clip.audio_url, pcm: await pcmOf(clip) };
+  }, 60_000);
+
+  afterAll(async () => {
+    await simulator?.close();
+    await receiver?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('extends in parts and concat joins the chain of extensions back to the first song', async () => {
+    const first = await run({ action: 'extend', audio_id: song.id, continue_at: 2 });
+    expect(first).toHaveLength(2);
+    expect(first[0].duration).toBeCloseTo(CLIP_SECONDS, 2);
+    const second = await run({ action: 'extend', audio_id: first[0].id, continue_at: 1.5 });
+    const [whole] = await run({ action: 'concat', audio_id: second[0].id });
+    expect(whole.duration).toBeCloseTo(2 + 1.5 + CLIP_SECONDS, 2);
+    const [firstPcm, secondPcm, wholePcm] = await Promise.all([pcmOf(first[0]), pcmOf(second[0]), pcmOf(whole)]);
+    expect(relativeError(pcmWindow(wholePcm, 0, 2 - EDGE), pcmWindow(song.pcm, 0, 2 - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(wholePcm, 2 + EDGE, 3.5 - EDGE), pcmWindow(firstPcm, EDGE, 1.5 - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(wholePcm, 3.5 + EDGE, 6.5), pcmWindow(secondPcm, EDGE, 3))).toBeLessThan(SAME);
+  });
+
+  it('makes every documented transform with the length its kind promises, and calls back', async () => {
+    const cases: [Record<string, unknown>, number, number][] = [
+      [{ action: 'cover', audio_id: song.id, style: 'jazz' }, 2, CLIP_SECONDS],
+      [{ action: 'upload_cover', audio_url: song.url, prompt: 'a cover' }, 2, CLIP_SECONDS],
+      [{ action: 'upload_extend', audio_url: song.url, continue_at: 1 }, 2, 1 + CLIP_SECONDS],
+      [{ action: 'replace_section', audio_id: song.id, replace_section_start: 0.5, replace_section_end: 1.5, lyric: 'new line' }, 1, CLIP_SECONDS],
+      [{ action: 'underpainting', audio_id: song.id, underpainting_end: 2 }, 2, CLIP_SECONDS],
+      [{ action: 'overpainting', audio_url: song.url, lyric: 'la la', prompt: 'sing' }, 2, CLIP_SECONDS],
+      [{ action: 'samples', audio_id: song.id, samples_start: 0, samples_end: 1, prompt: 'a new song' }, 2, CLIP_SECONDS],
+      [{ action: 'remaster', audio_id: song.id }, 1, CLIP_SECONDS],
+      [{ action: 'mashup', mashup_audio_ids: [song.id, song.id], prompt: 'twice' }, 2, CLIP_SECONDS],
+      [{ action: 'artist_consistency_vox', audio_id: song.id, prompt: 'in that voice' }, 2, CLIP_SECONDS],
+    ];
+    const before = simulator.ledger.length;
+    for (const [body, count, seconds] of cases) {
+      const clips = await run(body);
+      expect(clips, String(body.action)).toHaveLength(count);
+      // Fresh songs report ffprobe's reading of their MP3 (a few hundredths over); transforms, their exact length.
+      for (const clip of clips) expect(clip.duration, String(body.action)).toBeCloseTo(seconds, 1);
+    }
+    expect(simulator.ledger).toHaveLength(before + cases.length);
+
+    const hooked = await http.post(simulator, '/suno/audios', { action: 'remaster', audio_id: song.id, callback_url: `${receiver.url}/remaster` });
+    const callback = await waitFor('remaster callback', () => receiver.received.find((received) => received.path === '/remaster'));
+    expect(callback.body).toMatchObject({ success: true, task_id: hooked.body.task_id });
+    expect(callback.body.data).toHaveLength(1);
+  });
+
+  it('refuses bad transform bodies by field, unpaid', async () => {
+    const before = simulator.ledger.length;
+    const message = async (body: Record<string, unknown>) => {
+      const answer = await audios(body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ success: false, error: { code: 'bad_request' } });
+      return answer.body.error.message as string;
+    };
+    expect(await message({ action: 'extend', audio_id: song.id })).toMatch(/^continue_at: is required/);
+    expect(await message({ action: 'extend', audio_id: song.id, continue_at: 99 })).toMatch(/^continue_at: must be at most the audio's duration/);
+    expect(await message({ action: 'concat' })).toMatch(/^audio_id: is required/);
+    expect(await message({ action: 'upload_cover', audio_url: 'ftp://example.com/x.mp3' })).toMatch(/^audio_url: must be an http\(s\) URL/);
+    expect(await message({ action: 'upload_extend', continue_at: 1 })).toMatch(/^audio_url: is required/);
+    expect(await message({ action: 'replace_section', audio_id: song.id, replace_section_start: 1, lyric: 'x' })).toMatch(/^replace_section_end: is required/);
+    expect(
+      await message({ action: 'replace_section', audio_id: song.id, replace_section_start: 1, replace_section_end: CLIP_SECONDS, lyric: 'x' }),
+    ).toMatch(/^replace_section_end: must be less than the audio's duration/);
+    expect(await message({ action: 'underpainting', audio_id: song.id, audio_url: song.url })).toMatch(/^audio_id: give exactly one/);
+    expect(await message({ action: 'mashup', mashup_audio_ids: [song.id] })).toMatch(/^mashup_audio_ids: must name exactly 2/);
+    expect(await message({ action: 'mashup', mashup_audio_ids: [song.id, 'nope'] })).toMatch(/^mashup_audio_ids: no audio nope/);
+    expect(await message({ action: 'artist_consistency_vox', prompt: 'x' })).toMatch(/^persona_id: or audio_id is required/);
+    expect(await message({ action: 'cover', audio_id: song.id, weirdness: 3 })).toMatch(/^weirdness: must be between 0 and 1/);
+    expect(await message({ action: 'generate', prompt: 'x', variation_category: 'high' })).toMatch(/^variation_category: needs model v5/);
+    expect(simulator.ledger).toHaveLength(before);
   });
 });

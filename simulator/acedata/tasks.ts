@@ -29,8 +29,23 @@ export const MP4_ROUTE = 'POST /suno/mp4';
 export const TIMING_ROUTE = 'POST /suno/timing';
 export const PERSONA_ROUTE = 'POST /suno/persona';
 
-/** Audio actions that make new clips (artist_consistency sings with a persona). */
-const SONG_ACTIONS = ['generate', 'artist_consistency', 'extend'];
+/** Audio actions that make new clips (artist_consistency sings with a persona); other tasks may work on them. */
+const SONG_ACTIONS = [
+  'generate',
+  'artist_consistency',
+  'artist_consistency_vox',
+  'extend',
+  'concat',
+  'cover',
+  'upload_cover',
+  'upload_extend',
+  'replace_section',
+  'underpainting',
+  'overpainting',
+  'samples',
+  'remaster',
+  'mashup',
+];
 
 export type AcedataKind = 'song' | 'stems' | 'lyrics' | 'wav' | 'mp4' | 'timing' | 'persona';
 
