@@ -344,3 +344,146 @@ describe('simulator transforms (acedata)', () => {
     expect(simulator.ledger).toHaveLength(before);
   });
 });
+
+describe('simulator transforms (anyint)', () => {
+  let simulator: RunningSimulator;
+  let receiver: Receiver;
+  let scratch: string;
+  let fileCount = 0;
+  let song: { taskId: string; id: string; url: string; pcm: Float32Array };
+
+  const hook = (name: string) => `${receiver.url}/${name}`;
+
+  async function finished(taskId: string): Promise<any> {
+    return waitFor(`anyint task ${taskId}`, async () => {
+      const { body } = await http.get(simulator, `/suno/query/task?taskId=${encodeURIComponent(taskId)}`);
+      const status = body.data?.status;
+      return status === 'SUCCESS' || /FAILED/.test(status ?? '') ? body.data : undefined;
+    });
+  }
+
+  async function run(path: string, body: Record<string, unknown>): Promise<any> {
+    const submit = await http.post(simulator, path, { callBackUrl: hook(path.slice('/suno/'.length)), ...body });
+    expect(submit.status, JSON.stringify(submit.body)).toBe(200);
+    expect(submit.body).toMatchObject({ code: 200, data: { taskId: expect.any(String) } });
+    const done = await finished(submit.body.data.taskId);
+    expect(done.status, done.errorMessage).toBe('SUCCESS');
+    return done;
+  }
+
+  async function pcmOf(clip: any): Promise<Float32Array> {
+    const media = await downloadMedia(clip.audioUrl, join(scratch, `anyint-${++fileCount}.mp3`));
+    const pcm = await decodePcm(media.file);
+    expect(Math.abs(pcmSeconds(pcm) - clip.duration)).toBeLessThanOrEqual(0.03);
+    return pcm;
+  }
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'simulator-transforms-anyint-'));
+    receiver = await startReceiver();
+    simulator = await http.start({ seed: 'transforms-anyint', callbackDelivery: { retryDelayMs: 50 } });
+    const done = await run('/suno/generate', { customMode: false, instrumental: false, model: 'V5', prompt: 'a song about harbours' });
+    const clip = done.response.sunoData[0];
+    song = { taskId: done.taskId, id: clip.id, url: clip.audioUrl, pcm: await pcmOf(clip) };
+  }, 60_000);
+
+  afterAll(async () => {
+    await simulator?.close();
+    await receiver?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('extend answers the whole song: the source up to continueAt, then new material, and calls back like a song', async () => {
+    const done = await run('/suno/extend', { taskId: song.taskId, audioId: song.id, defaultParamFlag: true, continueAt: 2, model: 'V5' });
+    expect(done).toMatchObject({ type: 'EXTEND', operationType: 'extend' });
+    expect(done.response.sunoData).toHaveLength(2);
+    const whole = await pcmOf(done.response.sunoData[0]);
+    expect(pcmSeconds(whole)).toBeCloseTo(2 + CLIP_SECONDS, 2);
+    expect(relativeError(pcmWindow(whole, 0, 2 - EDGE), pcmWindow(song.pcm, 0, 2 - EDGE))).toBeLessThan(SAME);
+    const complete = await waitFor('extend callback', () =>
+      receiver.received.find((received) => received.path === '/extend' && received.body.data.callbackType === 'complete'),
+    );
+    expect(complete.body.data).toMatchObject({ task_id: done.taskId });
+    expect(complete.body.data.data).toHaveLength(2);
+    // An extension is a song: it can be worked on again.
+    const again = await run('/suno/extend', {
+      taskId: done.taskId,
+      audioId: done.response.sunoData[0].id,
+      defaultParamFlag: true,
+      continueAt: 4,
+      model: 'V5',
+    });
+    expect(again.response.sunoData[0].duration).toBeCloseTo(4 + CLIP_SECONDS, 2);
+  });
+
+  it('replace-section, upload-cover, upload-extend, add-vocals and add-instrumental make clips of the promised length', async () => {
+    const before = simulator.ledger.length;
+    const replaced = await run('/suno/replace-section', {
+      taskId: song.taskId,
+      audioId: song.id,
+      infillStartS: 1,
+      infillEndS: 2,
+      prompt: '[Verse]\nnew',
+      tags: 'pop',
+      title: 'Harbours',
+    });
+    expect(replaced.type).toBe('REPLACE_SECTION');
+    expect(replaced.response.sunoData).toHaveLength(1);
+    const replacedPcm = await pcmOf(replaced.response.sunoData[0]);
+    expect(pcmSeconds(replacedPcm)).toBeCloseTo(pcmSeconds(song.pcm), 2);
+    expect(relativeError(pcmWindow(replacedPcm, 2 + EDGE, 3), pcmWindow(song.pcm, 2 + EDGE, 3))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(replacedPcm, 1 + EDGE, 2 - EDGE), pcmWindow(song.pcm, 1 + EDGE, 2 - EDGE))).toBeGreaterThan(DIFFERENT);
+
+    const cases: [string, Record<string, unknown>, number][] = [
+      ['/suno/upload-cover', { uploadUrl: song.url, customMode: false, instrumental: false, model: 'V5', prompt: 'as jazz' }, CLIP_SECONDS],
+      ['/suno/upload-extend', { uploadUrl: song.url, defaultParamFlag: true, instrumental: false, continueAt: 1, model: 'V5' }, 1 + CLIP_SECONDS],
+      ['/suno/add-vocals', { uploadUrl: song.url, prompt: '[Verse]\nla', title: 'Sung', style: 'soul' }, CLIP_SECONDS],
+      ['/suno/add-instrumental', { uploadUrl: song.url, title: 'Backed', tags: 'strings' }, CLIP_SECONDS],
+    ];
+    for (const [path, body, seconds] of cases) {
+      const done = await run(path, body);
+      expect(done.response.sunoData, path).toHaveLength(2);
+      for (const clip of done.response.sunoData) expect(clip.duration, path).toBeCloseTo(seconds, 2);
+    }
+    expect(simulator.ledger).toHaveLength(before + 1 + cases.length);
+  });
+
+  it('style-generate answers at once, paid', async () => {
+    const before = simulator.ledger.length;
+    const answer = await http.post(simulator, '/suno/style-generate', { content: 'lofi beats' });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ code: 200, data: { taskId: expect.any(String), result: expect.stringMatching(/^lofi beats, /) } });
+    expect(simulator.ledger).toHaveLength(before + 1);
+    // Not a lyrics task, though it keeps its text as one.
+    expect((await http.get(simulator, `/suno/query/lyrics?taskId=${answer.body.data.taskId}`)).body.code).toBe(400);
+  });
+
+  it('refuses bad transform bodies by field in its envelope, unpaid', async () => {
+    const before = simulator.ledger.length;
+    const message = async (path: string, body: Record<string, unknown>) => {
+      const answer = await http.post(simulator, path, { callBackUrl: hook('refused'), ...body });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 400, data: null });
+      return answer.body.msg as string;
+    };
+    const extend = { taskId: song.taskId, audioId: song.id, defaultParamFlag: true, model: 'V5' };
+    expect(await message('/suno/extend', extend)).toMatch(/^continueAt: is required/);
+    expect(await message('/suno/extend', { ...extend, continueAt: 99 })).toMatch(/^continueAt: must be at most the audio's duration/);
+    expect(await message('/suno/extend', { ...extend, audioId: 'nope', continueAt: 1 })).toMatch(/audio not found/);
+    expect(await message('/suno/upload-cover', { uploadUrl: 'file:///etc/passwd', customMode: false, instrumental: false, model: 'V5', prompt: 'x' })).toMatch(
+      /^uploadUrl: must be an http\(s\) URL/,
+    );
+    expect(await message('/suno/upload-cover', { uploadUrl: song.url, customMode: true, instrumental: true, model: 'V5' })).toMatch(/^style: is required in custom mode/);
+    expect(await message('/suno/add-vocals', { uploadUrl: song.url, title: 'x', style: 'y' })).toMatch(/^prompt: is required/);
+    expect(await message('/suno/add-instrumental', { uploadUrl: song.url, title: 'x' })).toMatch(/^tags: is required/);
+    const section = { taskId: song.taskId, audioId: song.id, prompt: 'x', tags: 'y', title: 'z' };
+    expect(await message('/suno/replace-section', { ...section, infillStartS: 2, infillEndS: 1 })).toMatch(/^infillEndS: must be after infillStartS/);
+    expect(await message('/suno/replace-section', { ...section, infillStartS: 1, infillEndS: CLIP_SECONDS })).toMatch(
+      /^infillEndS: must be less than the audio's duration/,
+    );
+    expect(await message('/suno/style-generate', {})).toMatch(/^content: is required/);
+    const noHook = await http.post(simulator, '/suno/extend', { ...extend, continueAt: 1 });
+    expect(noHook.body.msg).toMatch(/^callBackUrl: is required/);
+    expect(simulator.ledger).toHaveLength(before);
+  });
+});
