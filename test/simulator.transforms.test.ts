@@ -487,3 +487,97 @@ describe('simulator transforms (anyint)', () => {
     expect(simulator.ledger).toHaveLength(before);
   });
 });
+
+describe('simulator transforms (newapi)', () => {
+  let simulator: RunningSimulator;
+  let receiver: Receiver;
+  let scratch: string;
+  let fileCount = 0;
+  let song: { taskId: string; id: string; url: string; pcm: Float32Array };
+
+  async function finished(taskId: string): Promise<any> {
+    return waitFor(`newapi task ${taskId}`, async () => {
+      const { body } = await http.get(simulator, `/suno/fetch/${taskId}`);
+      return body.data?.status === 'SUCCESS' || body.data?.status === 'FAILURE' ? body.data : undefined;
+    });
+  }
+
+  async function run(path: string, body: Record<string, unknown>): Promise<any> {
+    const submit = await http.post(simulator, path, body);
+    expect(submit.status, JSON.stringify(submit.body)).toBe(200);
+    expect(submit.body).toMatchObject({ code: 'success', data: expect.any(String) });
+    const done = await finished(submit.body.data);
+    expect(done.status, done.fail_reason).toBe('SUCCESS');
+    return done;
+  }
+
+  async function pcmOf(clip: any): Promise<Float32Array> {
+    const media = await downloadMedia(clip.audio_url, join(scratch, `newapi-${++fileCount}.mp3`));
+    const pcm = await decodePcm(media.file);
+    expect(Math.abs(pcmSeconds(pcm) - clip.metadata.duration)).toBeLessThanOrEqual(0.03);
+    return pcm;
+  }
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'simulator-transforms-newapi-'));
+    receiver = await startReceiver();
+    simulator = await http.start({ seed: 'transforms-newapi', callbackDelivery: { retryDelayMs: 50 } });
+    const done = await run('/suno/submit/music', { gpt_description_prompt: 'a song about bridges', mv: 'chirp-v3-5' });
+    const clip = done.data[0];
+    song = { taskId: done.task_id, id: clip.id, url: clip.audio_url, pcm: await pcmOf(clip) };
+  }, 60_000);
+
+  afterAll(async () => {
+    await simulator?.close();
+    await receiver?.close();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('continues in parts, and concat of the last extension joins the chain from the first song', async () => {
+    const first = await run('/suno/submit/music', {
+      task_id: song.taskId,
+      continue_at: 2,
+      continue_clip_id: song.id,
+      mv: 'chirp-v3-5',
+      notify_hook: `${receiver.url}/continued`,
+    });
+    expect(first.data).toHaveLength(2);
+    expect(first.data[0].metadata.duration).toBeCloseTo(CLIP_SECONDS, 2);
+    const hooked = await waitFor('continuation hook', () => receiver.received.find((received) => received.path === '/continued'));
+    expect(hooked.body).toMatchObject({ task_id: first.task_id, status: 'SUCCESS' });
+    const second = await run('/suno/submit/music', { task_id: first.task_id, continue_at: 1, continue_clip_id: first.data[1].id, mv: 'chirp-v3-5' });
+    const concat = await run('/suno/submit/concat', { clip_id: second.data[0].id });
+    expect(concat.data).toHaveLength(1);
+    const [firstPcm, secondPcm, wholePcm] = await Promise.all([pcmOf(first.data[1]), pcmOf(second.data[0]), pcmOf(concat.data[0])]);
+    expect(pcmSeconds(wholePcm)).toBeCloseTo(2 + 1 + CLIP_SECONDS, 2);
+    expect(relativeError(pcmWindow(wholePcm, 0, 2 - EDGE), pcmWindow(song.pcm, 0, 2 - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(wholePcm, 2 + EDGE, 3 - EDGE), pcmWindow(firstPcm, EDGE, 1 - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(wholePcm, 3 + EDGE, 6), pcmWindow(secondPcm, EDGE, 3))).toBeLessThan(SAME);
+  });
+
+  it('uploads audio from a URL as one finished clip that can be continued', async () => {
+    const upload = await run('/suno/uploads/audio-url', { url: song.url });
+    expect(upload.data).toHaveLength(1);
+    expect(upload.data[0].status).toBe('complete');
+    const uploaded = await pcmOf(upload.data[0]);
+    expect(relativeError(uploaded, song.pcm)).toBeLessThan(SAME);
+    const continued = await run('/suno/submit/music', { task_id: upload.task_id, continue_at: 1.5, continue_clip_id: upload.data[0].id });
+    expect(continued.data).toHaveLength(2);
+  });
+
+  it('refuses bad bodies by field in its envelope, unpaid', async () => {
+    const before = simulator.ledger.length;
+    const message = async (path: string, body: Record<string, unknown>) => {
+      const answer = await http.post(simulator, path, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'invalid_request', data: null });
+      return answer.body.message as string;
+    };
+    expect(await message('/suno/uploads/audio-url', {})).toMatch(/^url: is required/);
+    expect(await message('/suno/uploads/audio-url', { url: 'ftp://example.com/a.mp3' })).toMatch(/^url: must be an http\(s\) URL/);
+    expect(await message('/suno/submit/concat', {})).toMatch(/^clip_id: is required/);
+    expect(await message('/suno/submit/concat', { clip_id: 'nope' })).toMatch(/^clip_id: no clip nope/);
+    expect(await message('/suno/submit/music', { task_id: song.taskId, continue_at: 99, continue_clip_id: song.id })).toMatch(/^continue_at: beyond/);
+    expect(simulator.ledger).toHaveLength(before);
+  });
+});
