@@ -581,3 +581,90 @@ describe('simulator transforms (newapi)', () => {
     expect(simulator.ledger).toHaveLength(before);
   });
 });
+
+describe('simulator transforms (cqt tools and restarts)', () => {
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'simulator-transforms-tools-'));
+  });
+
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  async function finished(simulator: RunningSimulator, id: string): Promise<any> {
+    return waitFor(`task ${id}`, async () => {
+      const { body } = await http.get(simulator, `/api/cqt/info/suno?id=${encodeURIComponent(id)}`);
+      const status = body.data?.status;
+      return status === 'succeeded' || status === 'failed' ? body.data : undefined;
+    });
+  }
+
+  async function run(simulator: RunningSimulator, body: Record<string, unknown>): Promise<any> {
+    const submit = await http.post(simulator, SUBMIT, body);
+    expect(submit.status, JSON.stringify(submit.body)).toBe(200);
+    const done = await finished(simulator, submit.body.data);
+    expect(done.status, done.errorMsg).toBe('succeeded');
+    return done;
+  }
+
+  it('answers cover_image, video, enhance_tags and downbeats in their shapes', async () => {
+    const simulator = await http.start({ seed: 'transforms-tools' });
+    try {
+      const song = await run(simulator, { task: 'create', model: 'v55', prompt: 'a song about kites' });
+      const clipId = song.result[0].id;
+      const tags = await run(simulator, { task: 'enhance_tags', tags: 'dream pop' });
+      expect(tags.result.tags).toMatch(/^dream pop, /);
+      const beats = await run(simulator, { task: 'downbeats', clipId });
+      expect(beats.result.downbeats[0]).toBe(0);
+      expect(beats.result.downbeats.length).toBeGreaterThan(0);
+      expect(beats.result.downbeats.every((at: number) => at >= 0 && at < CLIP_SECONDS)).toBe(true);
+      const image = await run(simulator, { task: 'cover_image', clipId });
+      expect(image.result.imageUrls).toHaveLength(2);
+      const video = await run(simulator, { task: 'video', clipId, prompt: 'kites' });
+      const media = await downloadMedia(video.result.videoUrl, join(scratch, 'video.mp4'));
+      expect(media.probe.streams.map((stream) => stream.codecType).sort()).toEqual(['audio', 'video']);
+      expect(Math.abs(media.probe.durationSeconds - CLIP_SECONDS)).toBeLessThanOrEqual(0.2);
+      expect(simulator.ledger.map((entry) => (entry.body as { task: string }).task)).toEqual([
+        'create',
+        'enhance_tags',
+        'downbeats',
+        'cover_image',
+        'video',
+      ]);
+    } finally {
+      await simulator.close();
+    }
+  });
+
+  it('keeps the recipes of transformed clips across a restart: rendered again, they are the same bytes', async () => {
+    const stateDir = join(scratch, 'state');
+    const first = await http.start({ seed: 'transforms-restart', stateDir });
+    let mergeId: string;
+    let bytes: Buffer;
+    try {
+      const song = await run(first, { task: 'create', model: 'v55', prompt: 'a song about ferries' });
+      const extended = await run(first, { task: 'extend', model: 'v55', clipId: song.result[0].id, continueAt: 1 });
+      const merged = await run(first, { task: 'merge', clipIds: [song.result[0].id, extended.result[0].id] });
+      mergeId = merged.result[0].id;
+      bytes = (await downloadMedia(merged.result[0].audio_url, join(scratch, 'before.mp3'))).bytes;
+      // Same bytes for the same recipe, whatever the run: the id is in the file's name.
+      expect(merged.result[0].audio_url).toContain(mergeId);
+    } finally {
+      await first.close();
+    }
+    // A fresh media directory: nothing is left to serve, so everything is rendered from the journal.
+    const second = await http.start({ seed: 'transforms-restart', stateDir, mediaDir: join(scratch, 'fresh-media') });
+    try {
+      const mergeTask = second.ledger[2]!.taskId;
+      const again = await finished(second, mergeTask);
+      expect(again.status).toBe('succeeded');
+      expect(again.result[0].id).toBe(mergeId);
+      const after = await downloadMedia(again.result[0].audio_url, join(scratch, 'after.mp3'));
+      expect(after.bytes.equals(bytes)).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+});
