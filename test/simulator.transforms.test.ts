@@ -448,6 +448,20 @@ describe('simulator transforms (anyint)', () => {
     expect(simulator.ledger).toHaveLength(before + 1 + cases.length);
   });
 
+  it('puts injected faults in front of transform routes: an error answer is unpaid, a cut answer is paid', async () => {
+    const section = { taskId: song.taskId, audioId: song.id, infillStartS: 0.5, infillEndS: 1, prompt: 'x', tags: 'y', title: 'z' };
+    const before = simulator.ledger.length;
+    simulator.faults.add([{ fault: 'throttled', route: 'POST /suno/replace-section' }]);
+    const throttled = await http.post(simulator, '/suno/replace-section', { callBackUrl: hook('faulted'), ...section });
+    expect(throttled.status).toBe(430);
+    expect(throttled.body).toMatchObject({ code: 430, data: null });
+    expect(simulator.ledger).toHaveLength(before);
+    simulator.faults.add([{ fault: 'cut', route: 'POST /suno/replace-section' }]);
+    await expect(http.post(simulator, '/suno/replace-section', { callBackUrl: hook('faulted'), ...section })).rejects.toThrow();
+    expect(simulator.ledger).toHaveLength(before + 1);
+    expect(simulator.ledger.at(-1)!.route).toBe('POST /suno/replace-section');
+  });
+
   it('style-generate answers at once, paid', async () => {
     const before = simulator.ledger.length;
     const answer = await http.post(simulator, '/suno/style-generate', { content: 'lofi beats' });
