@@ -1,6 +1,7 @@
 // The AceData Cloud dialect. One audio route (`POST /suno/audios`) whose `action` picks the
-// operation (generate, artist_consistency, extend, stems, all_stems), lyrics, WAV, MP4, timing and
-// persona routes, and `POST /suno/tasks` to read tasks back. A submit answers in one of three ways, as the service does:
+// operation (every documented action but inspo: songs, extends, concat, covers, uploads, section
+// work, samples, remaster, mashup, stems; what each makes is ../transforms.ts), lyrics, WAV, MP4,
+// timing and persona routes, and `POST /suno/tasks` to read tasks back. A submit answers in one of three ways, as the service does:
 //   - with `callback_url` (or, on the audio and lyrics routes, `async: true`): `{success, task_id,
 //     trace_id}` at once; the result is read from /suno/tasks and, with a callback_url, pushed
 //     there once when it is final;

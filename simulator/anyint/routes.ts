@@ -1,7 +1,9 @@
 // The AnyInt dialect: its routes, its auth and its error envelope. Registered as an encapsulated
 // fastify plugin, so its auth hook and error handler cover only its own routes and other
 // dialects can bring theirs. Songs and lyrics live here; the work on a finished song (stems, WAV,
-// video, cover art, persona, timestamped lyrics) is in postSongRoutes.ts, under the same hooks.
+// video, cover art, persona, timestamped lyrics) is in postSongRoutes.ts, and the transforms
+// (extend, upload-cover, upload-extend, add-vocals, add-instrumental, replace-section,
+// style-generate) in transformRoutes.ts, under the same hooks.
 
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { injectFaults } from '../faultHooks';

@@ -1,7 +1,9 @@
 // The CQTAI dialect: every capability is `POST /api/cqt/generator/suno` with a `task` field, every
 // result is polled from `GET /api/cqt/info/suno?id=`. No webhooks. Two refusals of the vendor's are
 // reproduced on purpose so clients can meet them: 451 for a prompt naming an artist, and 429 once
-// too many of the account's tasks are unfinished (the `taskLimit` option).
+// too many of the account's tasks are unfinished (the `taskLimit` option). The transforms (extend,
+// covers, uploads, section work, mashup, merge, remaster, sound effects...) follow
+// docs/transforms-wire.md; what each makes is ../transforms.ts.
 
 import type { FaultStatuses } from '../faults';
 import type { FastifyInstance, FastifyReply } from 'fastify';

@@ -1,7 +1,10 @@
 // The NewAPI relay dialect ("Suno Music Format"): submit routes that answer a task id string,
 // single and batch fetch routes that answer task objects, and an optional notify_hook. The relay
 // may not forward notify_hook (polling is its main path); the simulator sends one callback, the
-// finished task object, when a hook is given and callbacks are on.
+// finished task object, when a hook is given and callbacks are on. A continuation (task_id,
+// continue_at, continue_clip_id on the music route) makes only the new part; /suno/submit/concat of
+// the last part joins the chain back to the first song; /suno/uploads/audio-url makes the user's
+// file a clip.
 
 import type { FaultStatuses } from '../faults';
 import type { FastifyInstance, FastifyReply } from 'fastify';
