@@ -245,7 +245,7 @@ export async function specSeconds(spec: AudioSpec, uploads: UploadSource): Promi
 // ---- uploads -----------------------------------------------------------------------------------
 
 /** Limits on a user's file: its size, the time to fetch it, and the length kept after decoding. */
-export const UPLOAD_LIMITS = { bytes: 50 * 1024 * 1024, fetchMs: 30_000, seconds: 600 } as const;
+export const UPLOAD_LIMITS = { bytes: 50 * 1024 * 1024, fetchMs: 30_000, seconds: 480 } as const;
 
 /** True for the only URLs an upload may name. */
 export function isHttpUrl(value: string): boolean {
@@ -255,10 +255,10 @@ export function isHttpUrl(value: string): boolean {
 }
 
 /**
- * Fetches `url` into `original` (bounded in size and time), decodes it with ffmpeg into a WAV at
- * `decoded`, and returns the PCM. Errors say what went wrong in words a task failure can carry.
+ * Fetches `url` into `original` (bounded in size and time) and decodes it with ffmpeg into a WAV
+ * at `decoded` (unless that exists). Errors say what went wrong in words a task failure can carry.
  */
-export async function fetchAndDecode(url: string, original: string, decoded: string): Promise<Buffer> {
+export async function fetchAndDecode(url: string, original: string, decoded: string): Promise<void> {
   if (!existsSync(decoded)) {
     if (!isHttpUrl(url)) throw new Error(`upload: ${url} is not an http(s) URL`);
     let response: Response;
@@ -298,9 +298,10 @@ export async function fetchAndDecode(url: string, original: string, decoded: str
       await rm(original, { force: true });
     }
   }
-  const pcm = pcmOfWav(await readFile(decoded));
-  if (pcm.length === 0) throw new Error('upload: the file holds no audio');
-  return pcm;
+  if (pcmOfWav(await readFile(decoded)).length === 0) {
+    await rm(decoded, { force: true });
+    throw new Error('upload: the file holds no audio');
+  }
 }
 
 /** The data chunk of a PCM WAV file (chunks walked, since ffmpeg may add a LIST chunk). */

@@ -5,10 +5,10 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeMedia, runFfmpeg } from '../runtime/ffmpeg';
-import { fetchAndDecode, renderSpec, specSeconds, toInt16, type AudioSpec, type ClipSound, type UploadSource } from './clipAudio';
+import { fetchAndDecode, pcmOfWav, renderSpec, specSeconds, toInt16, type AudioSpec, type ClipSound, type UploadSource } from './clipAudio';
 import { renderCoverPng } from './coverArt';
 import { CHANNELS, PART_NAMES, SAMPLE_RATE, renderMelodyPcm, type PartName } from './melody';
 import { videoCodecArgs } from './videoEncoder';
@@ -85,14 +85,19 @@ export class MediaLibrary implements UploadSource {
     return recipe ? specSeconds(recipe.spec, this) : this.clipSeconds;
   }
 
-  /** Decoded audio of a user's file (fetched once, cached as WAV under a name made from its URL). */
-  pcmOf(url: string): Promise<Buffer> {
+  /**
+   * Decoded audio of a user's file: fetched and decoded once, kept as a WAV under a name made from
+   * its URL, and read from there each time (so no upload stays in memory between renders).
+   */
+  async pcmOf(url: string): Promise<Buffer> {
     const tag = createHash('sha256').update(url).digest('hex').slice(0, 24);
     const name = `upload-${tag}-${RENDERER_VERSION}.wav`;
-    return this.once(name, async () => {
-      await mkdir(this.directory, { recursive: true });
-      return fetchAndDecode(url, join(this.directory, `${name}.${process.pid}.${++this.temporarySuffix}.original`), join(this.directory, name));
+    const file = join(this.directory, name);
+    await this.once(name, async () => {
+      await fetchAndDecode(url, join(this.directory, `${name}.${process.pid}.${++this.temporarySuffix}.original`), file);
+      return { name };
     });
+    return pcmOfWav(await readFile(file));
   }
 
   /**

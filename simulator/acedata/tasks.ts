@@ -124,8 +124,10 @@ export async function answerAt(context: SimulatorContext, task: SimulatedTask<Ta
   }
   if (kind === 'timing') {
     const clip = song.content.clips[0];
-    // Every clip is exactly clipSeconds of audio, so every word lies inside it.
-    return clip && timingAnswer(task, wordTimings(clip.lyrics, options.clipSeconds));
+    // Words are spread over the clip's length (a transformed clip's own), so every word lies inside it.
+    if (!clip) return undefined;
+    const seconds = await media.secondsOf(clip).catch(() => options.clipSeconds);
+    return timingAnswer(task, wordTimings(clip.lyrics, seconds));
   }
   const job = postSongJob(task);
   if (!job || stage !== 'complete') return undefined;

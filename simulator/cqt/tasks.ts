@@ -85,8 +85,9 @@ export async function infoAt(context: SimulatorContext, task: SimulatedTask<Task
     return taskInfo(task, taskType, 'succeeded', '', personaResult(task, clip.id, name, requestText(task.request, 'description') ?? ''));
   }
   if (taskType === 'timeline') {
-    // Every clip is exactly clipSeconds of audio, so every word lies inside it.
-    return taskInfo(task, taskType, 'succeeded', '', timelineResult(wordTimings(clip.lyrics, options.clipSeconds)));
+    // Words are spread over the clip's length (a transformed clip's own), so every word lies inside it.
+    const seconds = await media.secondsOf(clip).catch(() => options.clipSeconds);
+    return taskInfo(task, taskType, 'succeeded', '', timelineResult(wordTimings(clip.lyrics, seconds)));
   }
   if (taskType === 'downbeats') {
     const seconds = await media.secondsOf(clip);
