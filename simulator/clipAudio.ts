@@ -260,7 +260,7 @@ export function isHttpUrl(value: string): boolean {
  */
 export async function fetchAndDecode(url: string, original: string, decoded: string): Promise<void> {
   if (!existsSync(decoded)) {
-    if (!isHttpUrl(url)) throw new Error(`upload: ${url} is not an http(s) URL`);
+    if (!isHttpUrl(url)) throw new Error('upload: the address is not an http(s) URL');
     let response: Response;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(UPLOAD_LIMITS.fetchMs), redirect: 'follow' });

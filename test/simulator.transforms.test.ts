@@ -171,6 +171,19 @@ describe('simulator transforms on decoded audio (cqt)', () => {
     }
   });
 
+  it('stems of a transformed clip still add up to it', async () => {
+    const layered = await run({ task: 'add_vocals', clipId: b.id, prompt: '[Verse]\nover the engines' });
+    const clip = layered.result[0];
+    const pcm = await audioOf(clip);
+    const stems = await run({ task: 'gen_stem_two', clipId: clip.id });
+    expect(stems.result.map((stem: any) => stem.title)).toEqual([`${clip.title} (Vocals)`, `${clip.title} (Instrumental)`]);
+    const [vocals, instrumental] = await Promise.all(stems.result.map((stem: any) => audioOf(stem)));
+    const sum = vocals!.map((sample: number, i: number) => sample + instrumental![i]!);
+    expect(relativeError(sum, pcm)).toBeLessThan(SAME);
+    // The added voice is in the vocals: the source's own lead is there too, but not its accompaniment.
+    expect(relativeError(vocals!, pcm)).toBeGreaterThan(0.2);
+  });
+
   it('mashup mixes its two sources', async () => {
     const done = await run({ task: 'mashup', model: 'v55', clipIds: [a.id, b.id], prompt: 'rivers and engines' });
     expect(done.result).toHaveLength(2);
