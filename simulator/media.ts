@@ -299,8 +299,19 @@ function idOf(clip: ClipRef): string {
 /** A clip with a recipe, and the file-name stem its media share: its id and a digest of the recipe. */
 function recipeOf(clip: ClipRef): { spec: AudioSpec; tag: string } | undefined {
   if (typeof clip === 'string' || !clip.audio) return undefined;
-  const digest = createHash('sha256').update(JSON.stringify(clip.audio)).digest('hex').slice(0, 12);
+  // Keys sorted, so a recipe read back from the journal names the same files as when it was made.
+  const digest = createHash('sha256').update(canonicalJson(clip.audio)).digest('hex').slice(0, 12);
   return { spec: clip.audio, tag: `${clip.id}-x${digest}` };
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function secondsTag(seconds: number): string {

@@ -698,12 +698,14 @@ describe('simulator transforms (cqt tools and restarts)', () => {
     const first = await http.start({ seed: 'transforms-restart', stateDir });
     let mergeId: string;
     let bytes: Buffer;
+    let audioName: string;
     try {
       const song = await run(first, { task: 'create', model: 'v55', prompt: 'a song about ferries' });
       const extended = await run(first, { task: 'extend', model: 'v55', clipId: song.result[0].id, continueAt: 1 });
       const merged = await run(first, { task: 'merge', clipIds: [song.result[0].id, extended.result[0].id] });
       mergeId = merged.result[0].id;
       bytes = (await downloadMedia(merged.result[0].audio_url, join(scratch, 'before.mp3'))).bytes;
+      audioName = merged.result[0].audio_url.split('/media/')[1];
       // Same bytes for the same recipe, whatever the run: the id is in the file's name.
       expect(merged.result[0].audio_url).toContain(mergeId);
     } finally {
@@ -718,6 +720,8 @@ describe('simulator transforms (cqt tools and restarts)', () => {
       expect(again.result[0].id).toBe(mergeId);
       const after = await downloadMedia(again.result[0].audio_url, join(scratch, 'after.mp3'));
       expect(after.bytes.equals(bytes)).toBe(true);
+      // Under the same name: the recipe read back from the journal is the recipe that was made.
+      expect(again.result[0].audio_url.split('/media/')[1]).toBe(audioName);
     } finally {
       await second.close();
     }
