@@ -525,6 +525,7 @@ describe('simulator transforms (anyint)', () => {
     expect(await message('/suno/extend', extend)).toMatch(/^continueAt: is required/);
     expect(await message('/suno/extend', { ...extend, continueAt: 99 })).toMatch(/^continueAt: must be at most the audio's duration/);
     expect(await message('/suno/extend', { ...extend, audioId: 'nope', continueAt: 1 })).toMatch(/audio not found/);
+    expect(await message('/suno/extend', { ...extend, continueAt: 1, personaId: 'nobody' })).toMatch(/^personaId: persona not found/);
     expect(await message('/suno/upload-cover', { uploadUrl: 'file:///etc/passwd', customMode: false, instrumental: false, model: 'V5', prompt: 'x' })).toMatch(
       /^uploadUrl: must be an http\(s\) URL/,
     );

@@ -189,6 +189,7 @@ export function anyIntDialect(context: SimulatorContext) {
     });
 
     registerPostSongRoutes(app, context, { dialect: DIALECT, reject, ownTask, ownSongTask, recordPaidSubmit });
-    registerTransformRoutes(app, context, { dialect: DIALECT, reject, ownSongTask, recordPaidSubmit, onSongStage });
+    const isPersona = (personaId: string) => ownTask(personaId)?.route === PERSONA_ROUTE;
+    registerTransformRoutes(app, context, { dialect: DIALECT, reject, ownSongTask, recordPaidSubmit, onSongStage, isPersona });
   };
 }

@@ -55,6 +55,8 @@ export interface AnyIntTransformTools {
   /** A song task of this dialect (generated or transformed). */
   ownSongTask(taskId: string): SimulatedTask<SongContent> | undefined;
   recordPaidSubmit(task: SimulatedTask<TaskContent>): void;
+  /** True when the id is a persona this account made. */
+  isPersona(personaId: string): boolean;
   /** Pushes a song task's stage to its callBackUrl (as for generated songs). */
   onSongStage(task: SimulatedTask<TaskContent>, stage: StageName): void;
 }
@@ -90,6 +92,7 @@ export function registerTransformRoutes(app: FastifyInstance, context: Simulator
     path: '/suno/extend',
     schema: extendRequest,
     async plan(body) {
+      if (body.personaId !== undefined && !tools.isPersona(body.personaId)) return 'personaId: persona not found';
       const source = sourceClip(body.taskId, body.audioId);
       if (typeof source === 'string') return source;
       const late = await pastEnd(source.clip, 'continueAt', body.continueAt, true);
