@@ -36,12 +36,12 @@ export async function renderPostSong(
 ): Promise<PostSongMedia> {
   switch (job.kind) {
     case 'stems': {
-      const clipId = job.clip.id;
+      const clip = job.clip;
       const [song, stems] = await Promise.all([
-        media.audioFor(clipId),
+        media.audioFor(clip),
         Promise.all(
           stemSplit(job.separation, job.instrumental).map(async (split): Promise<StemMedia> => {
-            const audio = await media.stemFor(clipId, split.parts);
+            const audio = await media.stemFor(clip, split.parts);
             return { name: split.name, url: mediaUrl(audio.name), durationSeconds: audio.durationSeconds };
           }),
         ),
@@ -49,11 +49,11 @@ export async function renderPostSong(
       return { kind: 'stems', stems, originUrl: mediaUrl(song.name) };
     }
     case 'wav': {
-      const wav = await media.wavFor(job.clip.id);
+      const wav = await media.wavFor(job.clip);
       return { kind: 'wav', url: mediaUrl(wav.name), durationSeconds: wav.durationSeconds };
     }
     case 'video': {
-      const video = await media.videoFor(job.clip.id);
+      const video = await media.videoFor(job.clip);
       return { kind: 'video', url: mediaUrl(video.name), durationSeconds: video.durationSeconds };
     }
     case 'cover-art': {

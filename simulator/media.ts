@@ -3,10 +3,12 @@
 // Every file is a function of its name (clip id, parts, clip length, renderer version), so files
 // of tasks restored after a restart are simply rendered again on demand.
 
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeMedia, runFfmpeg } from '../runtime/ffmpeg';
+import { fetchAndDecode, pcmOfWav, renderSpec, specSeconds, toInt16, type AudioSpec, type ClipSound, type UploadSource } from './clipAudio';
 import { renderCoverPng } from './coverArt';
 import { CHANNELS, PART_NAMES, SAMPLE_RATE, renderMelodyPcm, type PartName } from './melody';
 import { videoCodecArgs } from './videoEncoder';
@@ -48,53 +50,103 @@ export interface RenderedImage {
   name: string;
 }
 
-export class MediaLibrary {
+/** A clip by id (a fresh tune seeded by it) or with the recipe of its sound. */
+export type ClipRef = string | ClipSound;
+
+/** Recipes rendered at once: each holds a few seconds of float PCM and runs one ffmpeg. */
+const RECIPE_RENDERS = 2;
+
+export class MediaLibrary implements UploadSource {
   private readonly renders = new Map<string, Promise<unknown>>();
   private temporarySuffix = 0;
+  private recipeSlots = RECIPE_RENDERS;
+  private readonly recipeQueue: (() => void)[] = [];
 
   constructor(
     readonly directory: string,
     private readonly clipSeconds: number,
   ) {}
 
-  /** The clip's MP3: `clipSeconds` long, 44.1 kHz stereo, 192 kb/s, byte-deterministic. */
-  audioFor(clipId: string): Promise<RenderedAudio> {
+  /**
+   * The clip's MP3: `clipSeconds` long (a plain clip) or as long as its recipe, 44.1 kHz stereo,
+   * 192 kb/s, byte-deterministic.
+   */
+  audioFor(clip: ClipRef): Promise<RenderedAudio> {
+    const recipe = recipeOf(clip);
+    if (recipe) return this.recipeMp3Once(`${recipe.tag}-${RENDERER_VERSION}.mp3`, recipe.spec, PART_NAMES);
+    const clipId = idOf(clip);
     const name = `${clipId}-${RENDERER_VERSION}-${secondsTag(this.clipSeconds)}.mp3`;
     return this.mp3Once(name, clipId, PART_NAMES);
+  }
+
+  /** How long the clip plays, in seconds (exact, not probed). */
+  async secondsOf(clip: ClipRef): Promise<number> {
+    const recipe = recipeOf(clip);
+    return recipe ? specSeconds(recipe.spec, this) : this.clipSeconds;
+  }
+
+  /**
+   * Decoded audio of a user's file: fetched and decoded once, kept as a WAV under a name made from
+   * its URL, and read from there each time (so no upload stays in memory between renders).
+   */
+  async pcmOf(url: string): Promise<Buffer> {
+    const tag = createHash('sha256').update(url).digest('hex').slice(0, 24);
+    const name = `upload-${tag}-${RENDERER_VERSION}.wav`;
+    const file = join(this.directory, name);
+    await this.once(name, async () => {
+      await fetchAndDecode(url, join(this.directory, `${name}.${process.pid}.${++this.temporarySuffix}.original`), file);
+      return { name };
+    });
+    return pcmOfWav(await readFile(file));
   }
 
   /**
    * Some parts of the clip's tune, encoded like the song: the stems of one clip add up to its song.
    * No parts at all is silence of the song's length (the vocals of an instrumental).
    */
-  stemFor(clipId: string, parts: readonly PartName[]): Promise<RenderedAudio> {
+  stemFor(clip: ClipRef, parts: readonly PartName[]): Promise<RenderedAudio> {
     // Canonical order, so the same set of parts always has the same name.
     const ordered = PART_NAMES.filter((part) => parts.includes(part));
     const tag = ordered.length > 0 ? ordered.join('_') : 'silence';
+    const recipe = recipeOf(clip);
+    if (recipe) return this.recipeMp3Once(`${recipe.tag}-${tag}-${RENDERER_VERSION}.mp3`, recipe.spec, ordered);
+    const clipId = idOf(clip);
     const name = `${clipId}-${tag}-${RENDERER_VERSION}-${secondsTag(this.clipSeconds)}.mp3`;
     return this.mp3Once(name, clipId, ordered);
   }
 
   /** The clip's song as 16-bit 44.1 kHz stereo WAV, made from the same PCM as its MP3. */
-  wavFor(clipId: string): Promise<RenderedAudio> {
-    const name = `${clipId}-${RENDERER_VERSION}-${secondsTag(this.clipSeconds)}.wav`;
+  wavFor(clip: ClipRef): Promise<RenderedAudio> {
+    const recipe = recipeOf(clip);
+    const clipId = idOf(clip);
+    const name = recipe ? `${recipe.tag}-${RENDERER_VERSION}.wav` : `${clipId}-${RENDERER_VERSION}-${secondsTag(this.clipSeconds)}.wav`;
     return this.once(name, async () => {
       const file = join(this.directory, name);
+      const pcm = async () =>
+        recipe ? this.inRecipeSlot(async () => toInt16(await renderSpec(recipe.spec, this))) : renderMelodyPcm(clipId, this.clipSeconds);
       if (!existsSync(file)) {
-        const pcm = await renderMelodyPcm(clipId, this.clipSeconds);
-        await this.writeAtomically(file, (temporary) => writeFile(temporary, wavFromPcm(pcm)));
+        const bytes = wavFromPcm(await pcm());
+        await this.writeAtomically(file, (temporary) => writeFile(temporary, bytes));
       }
-      return { name, durationSeconds: Math.round(this.clipSeconds * 100) / 100 };
+      const seconds = await this.secondsOf(clip);
+      return { name, durationSeconds: Math.round(seconds * 100) / 100 };
     });
   }
 
   /** A music video of the clip: its cover as a still picture over its song (AAC), in MP4. */
-  videoFor(clipId: string): Promise<RenderedMedia> {
-    const name = `${clipId}-${RENDERER_VERSION}-${secondsTag(this.clipSeconds)}.mp4`;
+  videoFor(clip: ClipRef): Promise<RenderedMedia> {
+    const recipe = recipeOf(clip);
+    const clipId = idOf(clip);
+    const name = recipe ? `${recipe.tag}-${RENDERER_VERSION}.mp4` : `${clipId}-${RENDERER_VERSION}-${secondsTag(this.clipSeconds)}.mp4`;
     return this.once(name, async () => {
       const file = join(this.directory, name);
       if (!existsSync(file)) {
-        const [image, audio, codec] = await Promise.all([this.imageFor(clipId), this.audioFor(clipId), videoCodecArgs()]);
+        const [image, audio, codec, seconds] = await Promise.all([
+          this.imageFor(clipId),
+          this.audioFor(clip),
+          videoCodecArgs(),
+          this.secondsOf(clip),
+        ]);
         await this.writeAtomically(file, (temporary) =>
           runFfmpeg([
             '-loop', '1', '-framerate', String(VIDEO_FPS), '-i', join(this.directory, image.name),
@@ -103,7 +155,7 @@ export class MediaLibrary {
             '-vf', `scale=${VIDEO_SIZE}:${VIDEO_SIZE},format=yuv420p`, '-r', String(VIDEO_FPS), ...codec,
             '-c:a', 'aac', '-b:a', '128k',
             // The looped picture never ends by itself; the song's length ends both streams.
-            '-t', String(this.clipSeconds),
+            '-t', String(seconds),
             '-fflags', '+bitexact', '-flags', '+bitexact', '-map_metadata', '-1', '-movflags', '+faststart',
             '-f', 'mp4', '-y', temporary,
           ]),
@@ -182,8 +234,36 @@ export class MediaLibrary {
     });
   }
 
+  private recipeMp3Once(name: string, spec: AudioSpec, parts: readonly PartName[]): Promise<RenderedAudio> {
+    return this.once(name, async () => {
+      const file = join(this.directory, name);
+      if (!existsSync(file)) {
+        await this.inRecipeSlot(async () => this.encodeMp3(toInt16(await renderSpec(spec, this, parts)), file));
+      }
+      // Decodable, or the render is a failure; the length is the recipe's, exact.
+      await probeMedia(file);
+      return { name, durationSeconds: Math.round((await specSeconds(spec, this)) * 100) / 100 };
+    });
+  }
+
+  /** Runs a recipe render when one of the few slots is free, so a burst of transforms queues. */
+  private async inRecipeSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.recipeSlots === 0) await new Promise<void>((resolve) => this.recipeQueue.push(resolve));
+    else this.recipeSlots--;
+    try {
+      return await work();
+    } finally {
+      const next = this.recipeQueue.shift();
+      if (next) next();
+      else this.recipeSlots++;
+    }
+  }
+
   private async renderMp3(clipId: string, parts: readonly PartName[], file: string): Promise<void> {
-    const pcm = await renderMelodyPcm(clipId, this.clipSeconds, parts);
+    await this.encodeMp3(await renderMelodyPcm(clipId, this.clipSeconds, parts), file);
+  }
+
+  private async encodeMp3(pcm: Buffer, file: string): Promise<void> {
     await this.writeAtomically(file, (temporary) =>
       runFfmpeg(
         [
@@ -210,6 +290,28 @@ export class MediaLibrary {
       throw error;
     }
   }
+}
+
+function idOf(clip: ClipRef): string {
+  return typeof clip === 'string' ? clip : clip.id;
+}
+
+/** A clip with a recipe, and the file-name stem its media share: its id and a digest of the recipe. */
+function recipeOf(clip: ClipRef): { spec: AudioSpec; tag: string } | undefined {
+  if (typeof clip === 'string' || !clip.audio) return undefined;
+  // Keys sorted, so a recipe read back from the journal names the same files as when it was made.
+  const digest = createHash('sha256').update(canonicalJson(clip.audio)).digest('hex').slice(0, 12);
+  return { spec: clip.audio, tag: `${clip.id}-x${digest}` };
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function secondsTag(seconds: number): string {

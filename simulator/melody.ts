@@ -236,3 +236,15 @@ export async function renderMelodyPcm(seedLabel: string, seconds: number, parts:
 function toInt16(sample: number): number {
   return Math.max(-32768, Math.min(32767, Math.round(sample * 32767)));
 }
+
+/**
+ * The start of every bar of the tune `seedLabel` seeds, up to `seconds`: its downbeats. The tempo
+ * is the first number the tune's generator draws, so this agrees with what renderMelodyPcm plays.
+ */
+export function downbeatSeconds(seedLabel: string, seconds: number): number[] {
+  const bpm = 84 + seededRandom(seedLabel, 'melody').int(49);
+  const bar = (60 / bpm) * 4;
+  const beats: number[] = [];
+  for (let index = 0; index * bar < seconds; index++) beats.push(Math.round(index * bar * 1000) / 1000);
+  return beats;
+}

@@ -35,7 +35,7 @@ function audioReadyAt(stage: StageName | undefined, clipIndex: number): boolean 
 export function prepareSongMedia(content: SongContent, media: MediaLibrary, log: (line: string) => void): void {
   const renderInOrder = async () => {
     await Promise.all(content.clips.map((clip) => media.imageFor(clip.id)));
-    for (const clip of content.clips) await media.audioFor(clip.id);
+    for (const clip of content.clips) await media.audioFor(clip);
   };
   // A failure here is reported to clients by songProgressAt, which asks again.
   renderInOrder().catch((error: unknown) => {
@@ -57,7 +57,7 @@ export async function songProgressAt(
         const image = await media.imageFor(clip.id);
         const progress: ClipProgress = { clip, imageUrl: mediaUrl(image.name) };
         if (audioReadyAt(stage, index)) {
-          const audio = await media.audioFor(clip.id);
+          const audio = await media.audioFor(clip);
           progress.audio = { url: mediaUrl(audio.name), durationSeconds: audio.durationSeconds };
         }
         return progress;

@@ -1,6 +1,7 @@
 // What a simulated task produces, independent of any dialect's wire format. Dialects translate
 // their requests into these inputs and these results into their responses.
 
+import type { AudioSpec } from './clipAudio';
 import { clipIdFor, seededRandom } from './deterministic';
 import { generateLyrics, generateTitle, themeWords, type GeneratedLyrics } from './lyricsText';
 import type { SimulatedTask } from './taskStore';
@@ -25,6 +26,8 @@ export interface SongClip {
   tags: string;
   /** Empty for instrumentals. */
   lyrics: string;
+  /** How the clip sounds when it is made from other audio (a transform); absent: a fresh tune. */
+  audio?: AudioSpec;
 }
 
 export interface SongContent {

@@ -5,6 +5,7 @@
 
 import { appendFileSync, readFileSync, truncateSync } from 'node:fs';
 import { z } from 'zod';
+import { audioSpecSchema } from './clipAudio';
 import type { TaskContent } from './taskContent';
 import type { RestoredTask, SimulatedTask } from './taskStore';
 
@@ -23,7 +24,9 @@ const taskContent = z.discriminatedUnion('kind', [
     kind: z.literal('song'),
     model: z.string(),
     instrumental: z.boolean(),
-    clips: z.array(z.object({ id: z.string(), title: z.string(), tags: z.string(), lyrics: z.string() })),
+    clips: z.array(
+      z.object({ id: z.string(), title: z.string(), tags: z.string(), lyrics: z.string(), audio: audioSpecSchema.optional() }),
+    ),
   }),
   z.object({
     kind: z.literal('lyrics'),

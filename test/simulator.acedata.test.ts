@@ -188,9 +188,9 @@ describe('simulator (acedata dialect)', () => {
 
   it('refuses actions it does not simulate, and clips it never made, unpaid', async () => {
     const before = simulator.ledger.length;
-    const concat = await post(simulator, '/suno/audios', { action: 'concat', audio_id: 'x' });
-    expect(concat.status).toBe(400);
-    expect(concat.body.error.message).toMatch(/^action: 'concat' is not simulated/);
+    const inspo = await post(simulator, '/suno/audios', { action: 'inspo', prompt: 'x' });
+    expect(inspo.status).toBe(400);
+    expect(inspo.body.error.message).toMatch(/^action: 'inspo' is not simulated/);
     const unknownClip = await post(simulator, '/suno/audios', { action: 'stems', audio_id: '00000000-0000-4000-8000-000000000000' });
     expect(unknownClip.status).toBe(400);
     expect(unknownClip.body.error.message).toMatch(/^audio_id: no audio /);

@@ -74,7 +74,11 @@ describe('simulator (cqt dialect)', () => {
     expect(await message({ ...create, customMode: true, prompt: '[Verse]\nla', title: 'T' })).toMatch(/^tags: is required in custom mode/);
     expect(await message({ ...create, styleWeight: 2 })).toMatch(/^styleWeight: must be between 0 and 1/);
     expect(await message({ task: 'lyrics' })).toMatch(/^prompt: is required/);
-    expect(await message({ task: 'downbeats', clipId: 'abc' })).toMatch(/^task: 'downbeats' is not simulated/);
+    expect(await message({ task: 'downbeats' })).toMatch(/^clipId: is required/);
+    expect(await message({ task: 'extend', model: 'v55', clipId: 'abc' })).toMatch(/^continueAt: is required for extend/);
+    expect(await message({ task: 'upload', audioUrl: 'ftp://example.com/a.mp3' })).toMatch(/^audioUrl: must be an http\(s\) URL/);
+    expect(await message({ task: 'merge', clipIds: ['only-one'] })).toMatch(/^clipIds: must name at least 2 clips/);
+    expect(await message({ task: 'add_vocals', prompt: 'la' })).toMatch(/^clipId: give exactly one of clipId and audioUrl/);
     expect(await message({ task: 'wav' })).toMatch(/^clipId: is required/);
     expect(await message({ task: 'wav', clipId: '00000000-0000-4000-8000-000000000000' })).toMatch(/^clipId: no clip /);
     expect(await message({ task: 'persona', clipId: 'abc' })).toMatch(/^name: is required/);

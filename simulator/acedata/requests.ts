@@ -26,11 +26,58 @@ export const DOCUMENTED_ACTIONS = [
   'inspo',
 ] as const;
 
-export const SIMULATED_ACTIONS = ['generate', 'artist_consistency', 'extend', 'stems', 'all_stems'] as const;
+export const SIMULATED_ACTIONS = [
+  'generate',
+  'artist_consistency',
+  'extend',
+  'stems',
+  'all_stems',
+  'concat',
+  'cover',
+  'upload_cover',
+  'upload_extend',
+  'artist_consistency_vox',
+  'replace_section',
+  'underpainting',
+  'overpainting',
+  'samples',
+  'remaster',
+  'mashup',
+] as const;
 export type SimulatedAction = (typeof SIMULATED_ACTIONS)[number];
 
 /** The document's limit on `prompt`. */
 export const PROMPT_LIMIT = 200;
+
+const unit = () =>
+  z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional();
+
+const seconds = () => z.number({ error: 'must be a number of seconds' }).nonnegative('must not be negative').optional();
+
+/** The user's audio: only http(s) URLs can be fetched. */
+const audioUrl = () =>
+  z
+    .string({ error: 'must be a string' })
+    .refine((value) => {
+      if (!URL.canParse(value)) return false;
+      const protocol = new URL(value).protocol;
+      return protocol === 'http:' || protocol === 'https:';
+    }, 'must be an http(s) URL')
+    .optional();
+
+/** Actions that work on one clip named by audio_id. */
+const NEEDS_AUDIO_ID = ['extend', 'stems', 'all_stems', 'concat', 'cover', 'replace_section', 'remaster'];
+/** Actions that work on the user's audio at audio_url. */
+const NEEDS_AUDIO_URL = ['upload_cover', 'upload_extend'];
+/** Actions that take a clip or the user's audio: exactly one of audio_id and audio_url. */
+const CLIP_OR_UPLOAD = ['underpainting', 'overpainting', 'samples'];
+/** Each section-taking action's start and end fields. */
+export const SECTION_FIELDS = {
+  replace_section: ['replace_section_start', 'replace_section_end'],
+  underpainting: ['underpainting_start', 'underpainting_end'],
+  overpainting: ['overpainting_start', 'overpainting_end'],
+  samples: ['samples_start', 'samples_end'],
+} as const;
 
 export const audiosRequest = z
   .object(
@@ -46,9 +93,23 @@ export const audiosRequest = z
       style_negative: optionalText(),
       model: optionalText(),
       vocal_gender: z.enum(['m', 'f'], { error: "must be 'm' or 'f'" }).optional(),
+      variation_category: z.enum(['high', 'normal', 'subtle'], { error: "must be 'high', 'normal' or 'subtle'" }).optional(),
+      weirdness: unit(),
+      style_influence: unit(),
+      audio_weight: unit(),
       persona_id: optionalText(),
       audio_id: optionalText(),
+      audio_url: audioUrl(),
+      mashup_audio_ids: z.array(requiredText(), { error: 'must be an array of audio ids' }).optional(),
       continue_at: optionalNumber(),
+      replace_section_start: seconds(),
+      replace_section_end: seconds(),
+      underpainting_start: seconds(),
+      underpainting_end: seconds(),
+      overpainting_start: seconds(),
+      overpainting_end: seconds(),
+      samples_start: seconds(),
+      samples_end: seconds(),
       callback_url: optionalHttpUrl(),
       async: optionalBoolean(),
     },
@@ -60,13 +121,37 @@ export const audiosRequest = z
       problem('prompt', `must be at most ${PROMPT_LIMIT} characters, got ${body.prompt.length}`);
     }
     const action = body.action ?? 'generate';
-    if (action === 'extend' || action === 'stems' || action === 'all_stems' || action === 'concat') {
-      if (!isPresent(body.audio_id)) problem('audio_id', `is required when action is ${action}`);
-      if (body.continue_at !== undefined && body.continue_at < 0) problem('continue_at', 'must not be negative');
-      return;
+    if (body.continue_at !== undefined && body.continue_at < 0) problem('continue_at', 'must not be negative');
+    if (body.variation_category !== undefined && !isV5OrLater(body.model)) {
+      problem('variation_category', 'needs model v5 or later');
     }
+    if (NEEDS_AUDIO_ID.includes(action) && !isPresent(body.audio_id)) problem('audio_id', `is required when action is ${action}`);
+    if (NEEDS_AUDIO_URL.includes(action) && body.audio_url === undefined) problem('audio_url', `is required when action is ${action}`);
+    if (CLIP_OR_UPLOAD.includes(action) && isPresent(body.audio_id) === (body.audio_url !== undefined)) {
+      problem('audio_id', `give exactly one of audio_id and audio_url when action is ${action}`);
+    }
+    if ((action === 'extend' || action === 'upload_extend') && body.continue_at === undefined) {
+      problem('continue_at', `is required when action is ${action}`);
+    }
+    if (action === 'mashup' && body.mashup_audio_ids?.length !== 2) {
+      problem('mashup_audio_ids', body.mashup_audio_ids === undefined ? 'is required when action is mashup' : 'must name exactly 2 audios');
+    }
+    if (action === 'artist_consistency_vox' && !isPresent(body.persona_id) && !isPresent(body.audio_id)) {
+      problem('persona_id', 'or audio_id is required when action is artist_consistency_vox');
+    }
+    if (action === 'replace_section') {
+      if (body.replace_section_start === undefined) problem('replace_section_start', 'is required when action is replace_section');
+      if (body.replace_section_end === undefined) problem('replace_section_end', 'is required when action is replace_section');
+      if (!isPresent(body.lyric)) problem('lyric', 'is required when action is replace_section');
+    }
+    if (action in SECTION_FIELDS) {
+      const [startField, endField] = SECTION_FIELDS[action as keyof typeof SECTION_FIELDS];
+      const start = body[startField];
+      const end = body[endField];
+      if (start !== undefined && end !== undefined && end <= start) problem(endField, `must be after ${startField}`);
+    }
+    if (NEEDS_AUDIO_ID.includes(action) || NEEDS_AUDIO_URL.includes(action) || CLIP_OR_UPLOAD.includes(action) || action === 'mashup') return;
     if (action === 'artist_consistency' && !isPresent(body.persona_id)) problem('persona_id', 'is required when action is artist_consistency');
-    if (action !== 'generate' && action !== 'artist_consistency') return;
     if (body.custom) {
       if (!body.instrumental && !isPresent(body.lyric) && !isPresent(body.lyric_prompt)) {
         problem('lyric', 'is required in custom mode unless instrumental or lyric_prompt is given');
@@ -75,6 +160,12 @@ export const audiosRequest = z
       problem('prompt', 'is required unless custom is true');
     }
   });
+
+/** variation_category needs v5 or later ("chirp-v5", "chirp-v5-5", "v5"...); the default chirp-v4 is older. */
+function isV5OrLater(model: string | undefined): boolean {
+  const match = /v(\d+)/i.exec(model ?? 'chirp-v4');
+  return match !== null && Number(match[1]) >= 5;
+}
 export type AudiosRequest = z.infer<typeof audiosRequest>;
 
 export const lyricsRequest = z.object(

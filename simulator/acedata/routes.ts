@@ -1,6 +1,7 @@
 // The AceData Cloud dialect. One audio route (`POST /suno/audios`) whose `action` picks the
-// operation (generate, artist_consistency, extend, stems, all_stems), lyrics, WAV, MP4, timing and
-// persona routes, and `POST /suno/tasks` to read tasks back. A submit answers in one of three ways, as the service does:
+// operation (every documented action but inspo: songs, extends, concat, covers, uploads, section
+// work, samples, remaster, mashup, stems; what each makes is ../transforms.ts), lyrics, WAV, MP4,
+// timing and persona routes, and `POST /suno/tasks` to read tasks back. A submit answers in one of three ways, as the service does:
 //   - with `callback_url` (or, on the audio and lyrics routes, `async: true`): `{success, task_id,
 //     trace_id}` at once; the result is read from /suno/tasks and, with a callback_url, pushed
 //     there once when it is final;
@@ -16,6 +17,7 @@ import {
   lyricsRequest,
   mp4Request,
   personaRequest,
+  SECTION_FIELDS,
   SIMULATED_ACTIONS,
   tasksRequest,
   timingRequest,
@@ -51,6 +53,19 @@ import {
   type DialectContext,
 } from '../dialects';
 import { prepareSongMedia } from '../songProgress';
+import { wholeSong, type AudioSpec } from '../clipAudio';
+import {
+  ACCOMPANIMENT,
+  coverContent,
+  extensionContent,
+  joinContent,
+  mashupContent,
+  overlayContent,
+  remasterContent,
+  replaceSectionContent,
+  sourceSound,
+  uploadSound,
+} from '../transforms';
 import {
   asSongTask,
   lyricsContent,
@@ -93,6 +108,11 @@ function songInput(body: AudiosRequest, source: Source | undefined): SongInput {
     return { lyrics, description: body.lyric_prompt, title, style, instrumental, model };
   }
   return { description: body.prompt ?? body.lyric_prompt ?? source?.clip.title ?? '', title, style, instrumental, model };
+}
+
+/** The source's own identity (title, style, lyrics) for work that keeps the song: concat, remaster. */
+function sameSong(source: Source, input: SongInput): SongInput {
+  return { ...input, title: source.clip.title, style: source.clip.tags, lyrics: source.clip.lyrics || undefined, model: source.song.content.model };
 }
 
 function isSimulated(action: string): action is SimulatedAction {
@@ -173,6 +193,90 @@ export function acedataDialect(context: DialectContext) {
     return answer;
   }
 
+  const soundOf = (source: Source): AudioSpec => sourceSound(source.clip, options.clipSeconds);
+
+  /** A refusal when a time in the source (`field`) is not before its end (or, with `inclusive`, past it). */
+  async function pastEnd(source: Source, field: string, at: number | undefined, inclusive = false): Promise<string | undefined> {
+    if (at === undefined) return undefined;
+    const length = await media.secondsOf(source.clip);
+    const shown = Math.round(length * 100) / 100;
+    if (inclusive ? at > length : at >= length) return `${field}: must be ${inclusive ? 'at most' : 'less than'} the audio's duration (${shown} s)`;
+    return undefined;
+  }
+
+  /**
+   * What an audio action makes, as the content of its task, or why the request cannot be done.
+   * Sources are finished clips of this account (audio_id) or the user's audio (audio_url).
+   */
+  async function planAudios(body: AudiosRequest, action: SimulatedAction): Promise<((taskId: string) => TaskContent) | string> {
+    const clip = body.audio_id !== undefined && action !== 'generate' ? sourceClip('audio_id', body.audio_id) : undefined;
+    if (typeof clip === 'string') return clip;
+    const input = songInput(body, clip);
+    const section = action in SECTION_FIELDS ? SECTION_FIELDS[action as keyof typeof SECTION_FIELDS] : undefined;
+    const [from, to] = section ? [body[section[0]], body[section[1]]] : [undefined, undefined];
+    if (clip && section) {
+      const late = await pastEnd(clip, section[1], to);
+      if (late) return late;
+    }
+    // The source as sound: the clip's, or the user's file.
+    const sound = clip ? soundOf(clip) : body.audio_url !== undefined ? uploadSound(body.audio_url) : undefined;
+    switch (action) {
+      case 'generate':
+      case 'artist_consistency':
+      case 'artist_consistency_vox':
+      case 'samples':
+        // New songs (with a persona's voice, or inspired by a snippet of the source).
+        return (taskId) => songContent(taskId, input);
+      case 'stems':
+      case 'all_stems':
+        return clip ? () => workOnClips(clip.song.content, [clip.clip.id]) : 'audio_id: is required';
+      case 'extend': {
+        if (!clip || !sound) return 'audio_id: is required';
+        const late = await pastEnd(clip, 'continue_at', body.continue_at, true);
+        if (late) return late;
+        const at = body.continue_at ?? 0;
+        return (taskId) => extensionContent(taskId, input, sound, at, 'part', options.clipSeconds);
+      }
+      case 'upload_extend': {
+        if (!sound) return 'audio_url: is required';
+        const at = body.continue_at ?? 0;
+        return (taskId) => extensionContent(taskId, input, sound, at, 'whole', options.clipSeconds);
+      }
+      case 'concat':
+        // The chain of extensions that ends in this clip, joined from the first song's start.
+        return clip ? (taskId) => joinContent(taskId, sameSong(clip, input), [wholeSong(soundOf(clip))]) : 'audio_id: is required';
+      case 'cover':
+      case 'upload_cover':
+        return sound ? (taskId) => coverContent(taskId, input, sound) : 'audio_id: is required';
+      case 'replace_section': {
+        if (!clip || !sound || from === undefined || to === undefined) return 'audio_id: is required';
+        return (taskId) => replaceSectionContent(taskId, { ...input, lyrics: body.lyric }, sound, from, to);
+      }
+      case 'underpainting':
+      case 'overpainting': {
+        const vocals = action === 'overpainting';
+        // An uploaded vocal is the lead line of the result; an uploaded accompaniment, its keys.
+        const layered = clip ? sound : body.audio_url !== undefined ? uploadSound(body.audio_url, vocals ? 'keys' : 'lead') : undefined;
+        if (!layered) return 'audio_id: is required';
+        const parts = vocals ? ['lead' as const] : ACCOMPANIMENT;
+        return (taskId) => overlayContent(taskId, { ...input, instrumental: false }, layered, [...parts], { from, to });
+      }
+      case 'remaster':
+        return clip && sound ? (taskId) => remasterContent(taskId, sameSong(clip, input), sound) : 'audio_id: is required';
+      case 'mashup': {
+        const sources: Source[] = [];
+        for (const id of body.mashup_audio_ids ?? []) {
+          const found = sourceClip('mashup_audio_ids', id);
+          if (typeof found === 'string') return found;
+          sources.push(found);
+        }
+        const [first, second] = sources as [Source, Source];
+        const mashupInput = songInput(body, first);
+        return (taskId) => mashupContent(taskId, mashupInput, soundOf(first), soundOf(second));
+      }
+    }
+  }
+
   return async function acedataRoutes(app: FastifyInstance): Promise<void> {
     guardRoutes(app, context, DIALECT, reject, FAULT_STATUSES);
 
@@ -187,9 +291,8 @@ export function acedataDialect(context: DialectContext) {
       if (body.persona_id !== undefined && !isPersona(body.persona_id)) {
         return reject(reply, 400, `persona_id: no persona ${body.persona_id}`);
       }
-      // Every simulated action but generate works on an existing clip (the schema requires audio_id).
-      const source = action === 'generate' || body.audio_id === undefined ? undefined : sourceClip('audio_id', body.audio_id);
-      if (typeof source === 'string') return reject(reply, 400, source);
+      const planned = await planAudios(body, action);
+      if (typeof planned === 'string') return reject(reply, 400, planned);
       if (!canAffordSubmit(context)) return reject(reply, 402, 'the balance is used up');
       const stems = action === 'stems' || action === 'all_stems';
       const task = createPaid({
@@ -197,8 +300,7 @@ export function acedataDialect(context: DialectContext) {
         request: request.body,
         callbackUrl: body.callback_url,
         timeline: stems ? postSongTimeline(options.stageDelaysMs) : songTimeline(options.stageDelaysMs),
-        content: (taskId) =>
-          stems && source ? workOnClips(source.song.content, [source.clip.id]) : songContent(taskId, songInput(body, source)),
+        content: planned,
       });
       return answerSubmit(request, reply, task, body.async === true || body.callback_url !== undefined);
     });

@@ -29,8 +29,23 @@ export const MP4_ROUTE = 'POST /suno/mp4';
 export const TIMING_ROUTE = 'POST /suno/timing';
 export const PERSONA_ROUTE = 'POST /suno/persona';
 
-/** Audio actions that make new clips (artist_consistency sings with a persona). */
-const SONG_ACTIONS = ['generate', 'artist_consistency', 'extend'];
+/** Audio actions that make new clips (artist_consistency sings with a persona); other tasks may work on them. */
+const SONG_ACTIONS = [
+  'generate',
+  'artist_consistency',
+  'artist_consistency_vox',
+  'extend',
+  'concat',
+  'cover',
+  'upload_cover',
+  'upload_extend',
+  'replace_section',
+  'underpainting',
+  'overpainting',
+  'samples',
+  'remaster',
+  'mashup',
+];
 
 export type AcedataKind = 'song' | 'stems' | 'lyrics' | 'wav' | 'mp4' | 'timing' | 'persona';
 
@@ -109,8 +124,10 @@ export async function answerAt(context: SimulatorContext, task: SimulatedTask<Ta
   }
   if (kind === 'timing') {
     const clip = song.content.clips[0];
-    // Every clip is exactly clipSeconds of audio, so every word lies inside it.
-    return clip && timingAnswer(task, wordTimings(clip.lyrics, options.clipSeconds));
+    // Words are spread over the clip's length (a transformed clip's own), so every word lies inside it.
+    if (!clip) return undefined;
+    const seconds = await media.secondsOf(clip).catch(() => options.clipSeconds);
+    return timingAnswer(task, wordTimings(clip.lyrics, seconds));
   }
   const job = postSongJob(task);
   if (!job || stage !== 'complete') return undefined;

@@ -310,7 +310,8 @@ export function registerPostSongRoutes(app: FastifyInstance, context: SimulatorC
       content: () => workOnClips(source.song.content, source.clipIds),
     });
     tools.recordPaidSubmit(task);
-    // Every clip is exactly clipSeconds of audio, so every word lies inside it.
-    return successEnvelope(timestampedLyricsData(wordTimings(clip?.lyrics ?? '', options.clipSeconds)));
+    // Words are spread over the clip's length (a transformed clip's own), so every word lies inside it.
+    const seconds = clip ? await media.secondsOf(clip).catch(() => options.clipSeconds) : options.clipSeconds;
+    return successEnvelope(timestampedLyricsData(wordTimings(clip?.lyrics ?? '', seconds)));
   });
 }

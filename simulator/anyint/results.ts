@@ -76,7 +76,7 @@ function songStatus(progress: SongProgress): AnyIntSongStatus {
 }
 
 /** `data` of GET /suno/query/task. */
-export function songQueryData(task: SimulatedTask<SongContent>, progress: SongProgress) {
+export function songQueryData(task: SimulatedTask<SongContent>, progress: SongProgress, type = 'GENERATE') {
   const sunoData = progress.clips.map((clip) => {
     const wire = wireClip(clip, task.content, task.submittedAt);
     return {
@@ -101,8 +101,8 @@ export function songQueryData(task: SimulatedTask<SongContent>, progress: SongPr
     param: JSON.stringify(task.request),
     response: { taskId: task.id, sunoData },
     status: songStatus(progress),
-    type: 'GENERATE',
-    operationType: 'generate',
+    type,
+    operationType: type.toLowerCase(),
     errorCode: progress.failure ? AUDIO_FAILED_CODE : null,
     errorMessage: progress.failure ?? null,
   };

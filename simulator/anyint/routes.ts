@@ -1,7 +1,9 @@
 // The AnyInt dialect: its routes, its auth and its error envelope. Registered as an encapsulated
 // fastify plugin, so its auth hook and error handler cover only its own routes and other
 // dialects can bring theirs. Songs and lyrics live here; the work on a finished song (stems, WAV,
-// video, cover art, persona, timestamped lyrics) is in postSongRoutes.ts, under the same hooks.
+// video, cover art, persona, timestamped lyrics) is in postSongRoutes.ts, and the transforms
+// (extend, upload-cover, upload-extend, add-vocals, add-instrumental, replace-section,
+// style-generate) in transformRoutes.ts, under the same hooks.
 
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { injectFaults } from '../faultHooks';
@@ -16,6 +18,7 @@ import {
   type GenerateRequest,
 } from './requests';
 import { PERSONA_ROUTE, registerPostSongRoutes } from './postSongRoutes';
+import { registerTransformRoutes, TRANSFORM_SONG_TYPES } from './transformRoutes';
 import {
   errorEnvelope,
   lyricsCallbackBody,
@@ -73,10 +76,17 @@ export function anyIntDialect(context: SimulatorContext) {
     return task?.dialect === DIALECT ? task : undefined;
   }
 
-  /** A song this dialect generated; tasks that work on a song's clips hold song content too. */
+  /**
+   * A song this dialect generated or transformed (extend, covers, replace-section...); tasks that
+   * work on a song's clips hold song content too, so the route decides.
+   */
   function ownSongTask(taskId: string): SimulatedTask<SongContent> | undefined {
     const task = ownTask(taskId);
-    return task?.route === GENERATE_ROUTE ? asSongTask(task) : undefined;
+    return task && (task.route === GENERATE_ROUTE || task.route in TRANSFORM_SONG_TYPES) ? asSongTask(task) : undefined;
+  }
+
+  function onSongStage(created: SimulatedTask<TaskContent>, stage: StageName): void {
+    pushSongStage(created, stage).catch((error: unknown) => log(`callback ${stage} ${created.id}: ${String(error)}`));
   }
 
   async function pushSongStage(task: SimulatedTask<TaskContent>, stage: StageName): Promise<void> {
@@ -132,11 +142,7 @@ export function anyIntDialect(context: SimulatorContext) {
         callbackUrl: body.callBackUrl,
         timeline: songTimeline(options.stageDelaysMs),
         content: (taskId) => songContent(taskId, songInput(body)),
-        onStage: options.sendCallbacks
-          ? (created, stage) => {
-              pushSongStage(created, stage).catch((error: unknown) => log(`callback ${stage} ${created.id}: ${String(error)}`));
-            }
-          : undefined,
+        onStage: options.sendCallbacks ? onSongStage : undefined,
       });
       const song = asSongTask(task);
       if (song) prepareSongMedia(song.content, media, log);
@@ -169,18 +175,21 @@ export function anyIntDialect(context: SimulatorContext) {
       // The stage is fixed at arrival; waiting for a render below must not move it.
       const stage = store.stageOf(song);
       const progress = await songProgressAt(song.content, stage, media, context.mediaUrl);
-      return successEnvelope(songQueryData(song, progress));
+      return successEnvelope(songQueryData(song, progress, TRANSFORM_SONG_TYPES[song.route]));
     });
 
     app.get('/suno/query/lyrics', async (request, reply) => {
       const query = check(taskQuery, request.query);
       if (!query.ok) return reject(reply, 400, query.message);
       const found = ownTask(query.value.taskId);
-      const lyrics = found && asLyricsTask(found);
+      // Style expansions keep their text as lyrics content; they are not lyrics tasks.
+      const lyrics = found?.route === GENERATE_LYRICS_ROUTE ? asLyricsTask(found) : undefined;
       if (!lyrics) return reject(reply, 400, 'task not found');
       return successEnvelope(lyricsQueryData(lyrics, store.stageOf(lyrics) === 'complete'));
     });
 
     registerPostSongRoutes(app, context, { dialect: DIALECT, reject, ownTask, ownSongTask, recordPaidSubmit });
+    const isPersona = (personaId: string) => ownTask(personaId)?.route === PERSONA_ROUTE;
+    registerTransformRoutes(app, context, { dialect: DIALECT, reject, ownSongTask, recordPaidSubmit, onSongStage, isPersona });
   };
 }

@@ -9,14 +9,26 @@ import { isPresent, OBJECT_BODY, optionalBoolean, optionalText, requiredText } f
 export const MODELS = ['v55', 'v50', 'v45+', 'v45', 'v40'] as const;
 export type CqtModel = (typeof MODELS)[number];
 
-/** Task values the vendor documents; the simulator performs SIMULATED_TASKS of them. */
+/** Task values the vendor documents (docs/transforms-wire.md lists their fields). */
 export const DOCUMENTED_TASKS = [
   'create',
   'extend',
   'cover',
   'upload_extend',
   'upload_cover',
+  'reuse_style',
   'replace_section',
+  'add_instrumental',
+  'add_vocals',
+  'mashup',
+  'sample',
+  'sound_effect',
+  'remaster',
+  'upload',
+  'merge',
+  'cover_image',
+  'video',
+  'enhance_tags',
   'gen_stem_two',
   'gen_stem_all',
   'lyrics',
@@ -27,13 +39,32 @@ export const DOCUMENTED_TASKS = [
   'persona',
 ] as const;
 
-/** Tasks that make new clips. */
-export const SONG_TASKS = ['create', 'extend', 'cover'] as const;
+/** Tasks that make new clips; other tasks may work on their clips. */
+export const SONG_TASKS = [
+  'create',
+  'extend',
+  'cover',
+  'upload_extend',
+  'upload_cover',
+  'reuse_style',
+  'replace_section',
+  'add_instrumental',
+  'add_vocals',
+  'mashup',
+  'sample',
+  'sound_effect',
+  'remaster',
+  'upload',
+  'merge',
+] as const;
 /** Tasks that work on one finished clip, named by clipId alone. */
-export const CLIP_TASKS = ['gen_stem_two', 'gen_stem_all', 'mp4', 'wav', 'timeline'] as const;
-export const SIMULATED_TASKS = [...SONG_TASKS, 'lyrics', ...CLIP_TASKS, 'persona'] as const;
+export const CLIP_TASKS = ['gen_stem_two', 'gen_stem_all', 'mp4', 'wav', 'timeline', 'cover_image', 'downbeats'] as const;
+export const SIMULATED_TASKS = [...SONG_TASKS, 'lyrics', 'enhance_tags', 'video', ...CLIP_TASKS, 'persona'] as const;
 export type SimulatedTaskType = (typeof SIMULATED_TASKS)[number];
 export type ClipTaskType = (typeof CLIP_TASKS)[number];
+
+const seconds = () =>
+  z.number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number of seconds') }).nonnegative('must not be negative');
 
 const weight = () =>
   z.number({ error: 'must be a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional();
@@ -88,16 +119,172 @@ export const remakeRequest = z
     {
       task: z.enum(['extend', 'cover']),
       clipId: requiredText(),
-      continueAt: z.number({ error: 'must be a number of seconds' }).nonnegative('must not be negative').optional(),
+      continueAt: seconds().optional(),
       ...songFields,
     },
     OBJECT_BODY,
   )
   .superRefine((body, context) => {
-    if (body.customMode && !body.makeInstrumental && !isPresent(body.prompt)) {
-      context.addIssue({ code: 'custom', path: ['prompt'], message: 'is required in custom mode unless makeInstrumental' });
+    if (body.task === 'extend' && body.continueAt === undefined) {
+      context.addIssue({ code: 'custom', path: ['continueAt'], message: 'is required for extend' });
     }
+    customLyrics(body, context);
   });
+
+/** Custom mode sings the prompt: it is needed unless the song is instrumental. */
+function customLyrics(body: { customMode?: boolean; makeInstrumental?: boolean; prompt?: string }, context: z.RefinementCtx): void {
+  if (body.customMode && !body.makeInstrumental && !isPresent(body.prompt)) {
+    context.addIssue({ code: 'custom', path: ['prompt'], message: 'is required in custom mode unless makeInstrumental' });
+  }
+}
+
+/** The user's audio: only http(s) URLs can be fetched. */
+const audioUrl = () =>
+  requiredText().refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const protocol = new URL(value).protocol;
+    return protocol === 'http:' || protocol === 'https:';
+  }, 'must be an http(s) URL');
+
+/** upload_extend and upload_cover work on the user's audio. */
+export const uploadRemakeRequest = z
+  .object(
+    { task: z.enum(['upload_extend', 'upload_cover']), audioUrl: audioUrl(), continueAt: seconds().optional(), ...songFields },
+    OBJECT_BODY,
+  )
+  .superRefine((body, context) => {
+    if (body.task === 'upload_extend' && body.continueAt === undefined) {
+      context.addIssue({ code: 'custom', path: ['continueAt'], message: 'is required for upload_extend' });
+    }
+    customLyrics(body, context);
+  });
+export type UploadRemakeRequest = z.infer<typeof uploadRemakeRequest>;
+
+export const reuseStyleRequest = z.object(
+  { task: z.literal('reuse_style'), clipId: requiredText(), prompt: requiredText(), title: optionalText(), model: model().optional() },
+  OBJECT_BODY,
+);
+
+/** A section of the source: its end after its start. */
+function sectionOrder(body: { infillStartS?: number; infillEndS?: number }, context: z.RefinementCtx): void {
+  if (body.infillStartS !== undefined && body.infillEndS !== undefined && body.infillEndS <= body.infillStartS) {
+    context.addIssue({ code: 'custom', path: ['infillEndS'], message: 'must be after infillStartS' });
+  }
+}
+
+export const replaceSectionRequest = z
+  .object(
+    {
+      task: z.literal('replace_section'),
+      clipId: requiredText(),
+      infillStartS: seconds(),
+      infillEndS: seconds(),
+      prompt: requiredText(),
+      tags: optionalText(),
+      title: optionalText(),
+    },
+    OBJECT_BODY,
+  )
+  .superRefine(sectionOrder);
+
+/** add_instrumental and add_vocals: a clip or the user's audio (exactly one), optionally a section of it. */
+export const layerRequest = z
+  .object(
+    {
+      task: z.enum(['add_instrumental', 'add_vocals']),
+      clipId: optionalText(),
+      audioUrl: audioUrl().optional(),
+      infillStartS: seconds().optional(),
+      infillEndS: seconds().optional(),
+      prompt: optionalText(),
+      tags: optionalText(),
+      title: optionalText(),
+      model: model().optional(),
+    },
+    OBJECT_BODY,
+  )
+  .superRefine((body, context) => {
+    oneSource(body, context);
+    if (body.task === 'add_vocals' && !isPresent(body.prompt)) {
+      context.addIssue({ code: 'custom', path: ['prompt'], message: 'is required for add_vocals (the lyrics to sing)' });
+    }
+    sectionOrder(body, context);
+  });
+export type LayerRequest = z.infer<typeof layerRequest>;
+
+function oneSource(body: { clipId?: string; audioUrl?: string }, context: z.RefinementCtx): void {
+  if (isPresent(body.clipId) === (body.audioUrl !== undefined)) {
+    context.addIssue({ code: 'custom', path: ['clipId'], message: 'give exactly one of clipId and audioUrl' });
+  }
+}
+
+export const mashupRequest = z
+  .object(
+    {
+      task: z.literal('mashup'),
+      clipIds: z
+        .array(requiredText(), { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of clip ids') })
+        .length(2, 'must name exactly 2 clips'),
+      ...songFields,
+    },
+    OBJECT_BODY,
+  )
+  .superRefine(customLyrics);
+export type MashupRequest = z.infer<typeof mashupRequest>;
+
+export const sampleRequest = z
+  .object(
+    {
+      task: z.literal('sample'),
+      clipId: optionalText(),
+      audioUrl: audioUrl().optional(),
+      sampleStartS: seconds().optional(),
+      sampleEndS: seconds().optional(),
+      ...songFields,
+    },
+    OBJECT_BODY,
+  )
+  .superRefine((body, context) => {
+    oneSource(body, context);
+    if (body.sampleStartS !== undefined && body.sampleEndS !== undefined && body.sampleEndS <= body.sampleStartS) {
+      context.addIssue({ code: 'custom', path: ['sampleEndS'], message: 'must be after sampleStartS' });
+    }
+    customLyrics(body, context);
+  });
+export type SampleRequest = z.infer<typeof sampleRequest>;
+
+/** The vendor's limit on a sound effect's length. */
+export const SOUND_EFFECT_SECONDS = { min: 1, max: 30 } as const;
+
+export const soundEffectRequest = z.object(
+  {
+    task: z.literal('sound_effect'),
+    prompt: requiredText(),
+    durationS: z
+      .number({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a number of seconds') })
+      .min(SOUND_EFFECT_SECONDS.min, `must be between ${SOUND_EFFECT_SECONDS.min} and ${SOUND_EFFECT_SECONDS.max}`)
+      .max(SOUND_EFFECT_SECONDS.max, `must be between ${SOUND_EFFECT_SECONDS.min} and ${SOUND_EFFECT_SECONDS.max}`),
+  },
+  OBJECT_BODY,
+);
+
+export const remasterRequest = z.object({ task: z.literal('remaster'), clipId: requiredText(), model: model().optional() }, OBJECT_BODY);
+
+export const uploadRequest = z.object({ task: z.literal('upload'), audioUrl: audioUrl() }, OBJECT_BODY);
+
+export const mergeRequest = z.object(
+  {
+    task: z.literal('merge'),
+    clipIds: z
+      .array(requiredText(), { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of clip ids') })
+      .min(2, 'must name at least 2 clips'),
+  },
+  OBJECT_BODY,
+);
+
+export const videoRequest = z.object({ task: z.literal('video'), clipId: requiredText(), prompt: optionalText() }, OBJECT_BODY);
+
+export const enhanceTagsRequest = z.object({ task: z.literal('enhance_tags'), tags: requiredText() }, OBJECT_BODY);
 
 export type CreateRequest = z.infer<typeof createRequest>;
 export type RemakeRequest = z.infer<typeof remakeRequest>;

@@ -20,6 +20,7 @@ import { songProgressAt } from '../songProgress';
 import { asLyricsTask, asSongTask, type TaskContent } from '../taskContent';
 import type { SimulatedTask, StageName } from '../taskStore';
 import { wordTimings } from '../wordTimings';
+import { downbeatSeconds } from '../melody';
 
 export const DIALECT = 'cqt';
 export const SUBMIT_ROUTE = 'POST /api/cqt/generator/suno';
@@ -50,7 +51,11 @@ export function postSongJob(task: SimulatedTask<TaskContent>): PostSongJob | und
     case 'wav':
       return { kind: 'wav', clip };
     case 'mp4':
+    case 'video':
       return { kind: 'video', clip };
+    case 'cover_image':
+      // Cover art is seeded by the clip it is for.
+      return { kind: 'cover-art', sourceTaskId: clip.id };
     default:
       return undefined;
   }
@@ -64,6 +69,11 @@ export async function infoAt(context: SimulatorContext, task: SimulatedTask<Task
     const lyrics = asLyricsTask(task);
     return lyrics && lyricsInfo(lyrics, stage === 'complete');
   }
+  if (taskType === 'enhance_tags') {
+    const expanded = asLyricsTask(task)?.content.variants[0]?.text;
+    if (expanded === undefined) return undefined;
+    return stage === 'complete' ? taskInfo(task, taskType, 'succeeded', '', { tags: expanded }) : taskInfo(task, taskType, 'pending', '', null);
+  }
   const song = asSongTask(task);
   if (!song) return undefined;
   if (isSongTask(task)) return songInfo(song, taskType, await songProgressAt(song.content, stage, media, mediaUrl));
@@ -75,11 +85,16 @@ export async function infoAt(context: SimulatorContext, task: SimulatedTask<Task
     return taskInfo(task, taskType, 'succeeded', '', personaResult(task, clip.id, name, requestText(task.request, 'description') ?? ''));
   }
   if (taskType === 'timeline') {
-    // Every clip is exactly clipSeconds of audio, so every word lies inside it.
-    return taskInfo(task, taskType, 'succeeded', '', timelineResult(wordTimings(clip.lyrics, options.clipSeconds)));
+    // Words are spread over the clip's length (a transformed clip's own), so every word lies inside it.
+    const seconds = await media.secondsOf(clip).catch(() => options.clipSeconds);
+    return taskInfo(task, taskType, 'succeeded', '', timelineResult(wordTimings(clip.lyrics, seconds)));
+  }
+  if (taskType === 'downbeats') {
+    const seconds = await media.secondsOf(clip);
+    return taskInfo(task, taskType, 'succeeded', '', { downbeats: downbeatSeconds(clip.id, seconds) });
   }
   const job = postSongJob(task);
-  if (!job || !isClipTask(taskType)) return undefined;
+  if (!job || !(isClipTask(taskType) || taskType === 'video')) return undefined;
   try {
     const made = await renderPostSong(job, media, mediaUrl);
     if (made.kind === 'stems') {
@@ -87,8 +102,11 @@ export async function infoAt(context: SimulatorContext, task: SimulatedTask<Task
       return taskInfo(task, taskType, 'succeeded', '', stemsResult(song, clip, mediaUrl(image.name), made));
     }
     if (made.kind === 'wav') return taskInfo(task, taskType, 'succeeded', '', wavResult(clip.id, made));
+    if (made.kind === 'video' && taskType === 'video') {
+      return taskInfo(task, taskType, 'succeeded', '', { videoUrl: made.url, duration: made.durationSeconds });
+    }
     if (made.kind === 'video') return taskInfo(task, taskType, 'succeeded', '', videoResult(clip.id, made));
-    return taskInfo(task, taskType, 'failed', `internal error: made ${made.kind} for ${taskType}`, null);
+    return taskInfo(task, taskType, 'succeeded', '', { imageUrls: made.imageUrls });
   } catch (error) {
     return taskInfo(task, taskType, 'failed', `render failed: ${error instanceof Error ? error.message : String(error)}`, null);
   }

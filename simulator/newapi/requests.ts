@@ -43,6 +43,21 @@ export const musicRequest = z
   });
 export type MusicRequest = z.infer<typeof musicRequest>;
 
+/** Upload: the relay fetches the user's file from `url`; only http(s) URLs can be fetched. */
+export const uploadRequest = z.object(
+  {
+    url: requiredText().refine((value) => {
+      if (!URL.canParse(value)) return false;
+      const protocol = new URL(value).protocol;
+      return protocol === 'http:' || protocol === 'https:';
+    }, 'must be an http(s) URL'),
+  },
+  OBJECT_BODY,
+);
+
+/** Concatenation: the last clip of a chain of extensions, joined back to the first song. */
+export const concatRequest = z.object({ clip_id: requiredText(), is_infill: optionalBoolean() }, OBJECT_BODY);
+
 export const lyricsRequest = z.object({ prompt: requiredText(), notify_hook: optionalHttpUrl() }, OBJECT_BODY);
 export type LyricsRequest = z.infer<typeof lyricsRequest>;
 

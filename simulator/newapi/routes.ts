@@ -1,7 +1,10 @@
 // The NewAPI relay dialect ("Suno Music Format"): submit routes that answer a task id string,
 // single and batch fetch routes that answer task objects, and an optional notify_hook. The relay
 // may not forward notify_hook (polling is its main path); the simulator sends one callback, the
-// finished task object, when a hook is given and callbacks are on.
+// finished task object, when a hook is given and callbacks are on. A continuation (task_id,
+// continue_at, continue_clip_id on the music route) makes only the new part; /suno/submit/concat of
+// the last part joins the chain back to the first song; /suno/uploads/audio-url makes the user's
+// file a clip.
 
 import type { FaultStatuses } from '../faults';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -9,12 +12,15 @@ import {
   canAffordSubmit,
   check,
   errorHttpStatus,
+  findClip,
   guardRoutes,
   ownTask,
   recordPaidSubmit,
   type DialectContext,
 } from '../dialects';
-import { batchFetchRequest, lyricsRequest, musicRequest, type MusicRequest } from './requests';
+import { batchFetchRequest, concatRequest, lyricsRequest, musicRequest, uploadRequest, type MusicRequest } from './requests';
+import { wholeSong } from '../clipAudio';
+import { extensionContent, joinContent, sourceSound, uploadContent } from '../transforms';
 import { errorCodeFor, errorEnvelope, lyricsTaskObject, musicTaskObject, successEnvelope } from './results';
 import { prepareSongMedia, songProgressAt } from '../songProgress';
 import {
@@ -26,11 +32,13 @@ import {
   type SongInput,
   type TaskContent,
 } from '../taskContent';
-import { lyricsTimeline, songTimeline, type SimulatedTask, type StageName } from '../taskStore';
+import { lyricsTimeline, songTimeline, type NewTask, type SimulatedTask, type StageName } from '../taskStore';
 
 const DIALECT = 'newapi';
 const MUSIC_ROUTE = 'POST /suno/submit/music';
 const LYRICS_ROUTE = 'POST /suno/submit/lyrics';
+const UPLOAD_ROUTE = 'POST /suno/uploads/audio-url';
+const CONCAT_ROUTE = 'POST /suno/submit/concat';
 /** The document's default model. */
 const DEFAULT_MODEL = 'chirp-v3-0';
 /** The relay refuses a task the user's quota cannot pay for with 403, not 402. */
@@ -89,6 +97,29 @@ export function newapiDialect(context: DialectContext) {
       .catch((error: unknown) => log(`callback complete ${task.id}: ${String(error)}`));
   }
 
+  /** Creates a paid song task, starts rendering its media and records it in the ledger. */
+  function createPaid(
+    route: string,
+    request: unknown,
+    callbackUrl: string | undefined,
+    timeline: NewTask<TaskContent>['timeline'],
+    content: NewTask<TaskContent>['content'],
+  ): SimulatedTask<TaskContent> {
+    const task = store.create({
+      dialect: DIALECT,
+      route,
+      request,
+      callbackUrl,
+      timeline,
+      content,
+      onStage: options.sendCallbacks ? pushWhenDone : undefined,
+    });
+    const song = asSongTask(task);
+    if (song) prepareSongMedia(song.content, media, log);
+    recordPaidSubmit(context, task);
+    return task;
+  }
+
   return async function newapiRoutes(app: FastifyInstance): Promise<void> {
     guardRoutes(app, context, DIALECT, reject, FAULT_STATUSES);
 
@@ -96,33 +127,59 @@ export function newapiDialect(context: DialectContext) {
       const checked = check(musicRequest, request.body);
       if (!checked.ok) return reject(reply, 400, checked.message);
       const body = checked.value;
-      let continued: SongContent | undefined;
+      let content: NewTask<TaskContent>['content'] = (taskId) => songContent(taskId, songInput(body, undefined));
       if (body.task_id) {
         const source = ownTask(context, DIALECT, body.task_id);
         const song = source && asSongTask(source);
         if (!song) return reject(reply, 400, `task_id: no music task ${body.task_id}`);
-        if (!song.content.clips.some((clip) => clip.id === body.continue_clip_id)) {
-          return reject(reply, 400, `continue_clip_id: not a clip of task ${body.task_id}`);
-        }
-        if ((body.continue_at ?? 0) > options.clipSeconds) {
-          return reject(reply, 400, `continue_at: beyond the clip's ${options.clipSeconds} s`);
-        }
+        const clip = song.content.clips.find((candidate) => candidate.id === body.continue_clip_id);
+        if (!clip) return reject(reply, 400, `continue_clip_id: not a clip of task ${body.task_id}`);
         if (store.stageOf(song) !== 'complete') return reject(reply, 400, `task_id: task ${body.task_id} is not finished`);
-        continued = song.content;
+        const length = await media.secondsOf(clip);
+        const continueAt = body.continue_at ?? 0;
+        if (continueAt > length) return reject(reply, 400, `continue_at: beyond the clip's ${Math.round(length * 100) / 100} s`);
+        // The new clips hold only the new material; a concat of the last one makes the whole song.
+        const input = songInput(body, song.content);
+        const sound = sourceSound(clip, options.clipSeconds);
+        content = (taskId) => extensionContent(taskId, input, sound, continueAt, 'part', options.clipSeconds);
       }
       if (!canAffordSubmit(context)) return reject(reply, 403, QUOTA_REFUSAL);
-      const task = store.create({
-        dialect: DIALECT,
-        route: MUSIC_ROUTE,
-        request: request.body,
-        callbackUrl: body.notify_hook,
-        timeline: songTimeline(options.stageDelaysMs),
-        content: (taskId) => songContent(taskId, songInput(body, continued)),
-        onStage: options.sendCallbacks ? pushWhenDone : undefined,
-      });
-      const song = asSongTask(task);
-      if (song) prepareSongMedia(song.content, media, log);
-      recordPaidSubmit(context, task);
+      const task = createPaid(MUSIC_ROUTE, request.body, body.notify_hook, songTimeline(options.stageDelaysMs), content);
+      return successEnvelope(task.id);
+    });
+
+    app.post('/suno/uploads/audio-url', async (request, reply) => {
+      const checked = check(uploadRequest, request.body);
+      if (!checked.ok) return reject(reply, 400, checked.message);
+      if (!canAffordSubmit(context)) return reject(reply, 403, QUOTA_REFUSAL);
+      const { url } = checked.value;
+      const input: SongInput = { description: 'uploaded audio', title: 'Uploaded audio', style: 'upload', instrumental: true, model: DEFAULT_MODEL };
+      // A quick job: done when a song's text stage would be.
+      const task = createPaid(UPLOAD_ROUTE, request.body, undefined, lyricsTimeline(options.stageDelaysMs), (taskId) =>
+        uploadContent(taskId, input, url),
+      );
+      return successEnvelope(task.id);
+    });
+
+    app.post('/suno/submit/concat', async (request, reply) => {
+      const checked = check(concatRequest, request.body);
+      if (!checked.ok) return reject(reply, 400, checked.message);
+      const found = findClip(context, DIALECT, checked.value.clip_id, (task) => asSongTask(task) !== undefined);
+      if (!found) return reject(reply, 400, `clip_id: no clip ${checked.value.clip_id}`);
+      if (store.stageOf(found.song) !== 'complete') return reject(reply, 400, `clip_id: clip ${checked.value.clip_id} is not finished`);
+      if (!canAffordSubmit(context)) return reject(reply, 403, QUOTA_REFUSAL);
+      const { clip, song } = found;
+      const input: SongInput = {
+        lyrics: clip.lyrics || undefined,
+        title: clip.title,
+        style: clip.tags,
+        instrumental: song.content.instrumental,
+        model: song.content.model,
+      };
+      const whole = wholeSong(sourceSound(clip, options.clipSeconds));
+      const task = createPaid(CONCAT_ROUTE, request.body, undefined, songTimeline(options.stageDelaysMs), (taskId) =>
+        joinContent(taskId, input, [whole]),
+      );
       return successEnvelope(task.id);
     });
 

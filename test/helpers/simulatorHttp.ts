@@ -4,11 +4,11 @@
 // reached; and downloads saved to disk, so ffprobe can say whether the media really decodes.
 
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { probeMedia } from '../../runtime/ffmpeg';
+import { probeMedia, runFfmpeg } from '../../runtime/ffmpeg';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/index';
 
 /** The AnyInt envelope, for tests that want its fields typed. */
@@ -133,4 +133,36 @@ export async function downloadMedia(url: string, file: string) {
 
 export function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Decoded samples of a media file (interleaved stereo float, 44.1 kHz), as any player would hear them. */
+export async function decodePcm(file: string): Promise<Float32Array> {
+  const out = `${file}.f32`;
+  await runFfmpeg(['-i', file, '-f', 'f32le', '-ac', '2', '-ar', '44100', '-y', out]);
+  const bytes = await readFile(out);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+}
+
+/** Seconds of decoded stereo audio. */
+export function pcmSeconds(pcm: Float32Array): number {
+  return pcm.length / 2 / 44_100;
+}
+
+/** Samples [from, to) seconds of decoded stereo audio. */
+export function pcmWindow(pcm: Float32Array, fromSeconds: number, toSeconds: number): Float32Array {
+  const frame = (seconds: number) => Math.max(0, Math.min(pcm.length / 2, Math.round(seconds * 44_100)));
+  return pcm.subarray(frame(fromSeconds) * 2, frame(toSeconds) * 2);
+}
+
+/** RMS of (actual - expected) relative to the RMS of expected, over their common length. */
+export function relativeError(actual: Float32Array, expected: Float32Array): number {
+  const length = Math.min(actual.length, expected.length);
+  let difference = 0;
+  let signal = 0;
+  for (let i = 0; i < length; i++) {
+    difference += (actual[i]! - expected[i]!) ** 2;
+    signal += expected[i]! ** 2;
+  }
+  expect(signal).toBeGreaterThan(0);
+  return Math.sqrt(difference / signal);
 }
