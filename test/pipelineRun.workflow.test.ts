@@ -126,7 +126,7 @@ describe('pipelineRun', () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       return started;
-    });
+    }, undefined, { maxCachedWorkflows: 0 });
     // No worker now: finish every task the provider has, then bring a new worker.
     for (const task of provider.tasks.slice(before)) provider.setStatus(task.taskId, 'SUCCESS');
     const result: PipelineRunResult = await harness.withWorker(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { activityInfo } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type MusicActivities } from '../../activities';
 import type { QueryInput } from '../../contracts/providerTasks';
 import type { SongPipelineInput } from '../../contracts/songPipeline';
@@ -31,19 +31,25 @@ export interface WorkflowHarness {
   folder(name: string): string;
   provider: ScriptedProvider;
   /** Runs `fn` while a worker with the real activities (some replaced by `override`) serves the task queue. */
-  withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>): Promise<T>;
+  withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>, options?: WorkerTuning): Promise<T>;
   /** A fresh input (own output folder) with the given overrides. */
   input(overrides?: Partial<SongPipelineInput>): SongPipelineInput;
   start(args: SongPipelineInput, workflowId?: string): ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>;
   teardown(): Promise<void>;
 }
 
+/**
+ * `maxCachedWorkflows: 0` for a worker a test stops mid-run: a cached (sticky) run would be tied to
+ * the stopped worker, and the time-skipping server never hands its tasks on to the next worker.
+ */
+export type WorkerTuning = Pick<WorkerOptions, 'maxCachedWorkflows'>;
+
 export async function createWorkflowHarness(): Promise<WorkflowHarness> {
   const [env, bundle, provider] = await Promise.all([createTimeSkippingEnv(), bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH }), startScriptedProvider()]);
   const outRoot = await mkdtemp(path.join(tmpdir(), 'song-wf-'));
   let runs = 0;
 
-  async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>): Promise<T> {
+  async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>, options: WorkerTuning = {}): Promise<T> {
     const real = createActivities({
       endpointFor: () => ({ baseUrl: provider.url, apiKey: provider.apiKey }),
       callbacks: { publicUrl: 'http://127.0.0.1:9', secret: 'test-secret-test-secret' },
@@ -59,6 +65,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle as WorkflowBundleWithSourceMap,
+      ...options,
       activities: {
         ...real,
         async awaitProviderTask(input: QueryInput) {
