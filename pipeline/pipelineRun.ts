@@ -138,7 +138,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
     if (STEP_RULES[step.kind].yieldsClips) {
       const choice = await review.choose(step.name, task.clips, step.choose, input.reviewTimeoutMs ?? DEFAULT_REVIEW_MS);
       if (!choice) throw new Error(`step ${step.name}: ${plan.provider} task ${task.taskId} succeeded without a finished clip`);
-      report({ stepId: step.name, kind: step.kind, providerStatus: `clip ${choice.clip.id} (chosen by ${choice.by})` });
+      if (choice.by !== 'rule') report({ stepId: step.name, kind: step.kind, providerStatus: `clip ${choice.clip.id} chosen by ${choice.by}` });
       stored = step.keep ? await storeClip(ctx, choice.clip) : unstoredClip(ctx, choice.clip);
     } else {
       stored = await storeOutputs(ctx);

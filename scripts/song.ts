@@ -1,19 +1,20 @@
 // `npm run song -- --prompt "..."`: make one song and print where its files are.
-import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
 import { followRun } from '../client/followRun';
+import { outputFolderProblem } from '../client/outputFolder';
 import { watchProgress } from '../client/progress';
+import { progressLines } from '../client/progressLines';
 import { startOrAttach } from '../client/runs';
 import { openSession, type Session } from '../client/session';
 import { shortHash, slugify } from '../runtime/slug';
 import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
 import { adapterFor, missingCapabilities } from '../providers/registry';
-import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
+import { progressQuery } from '../contracts/pipelineMessages';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
 import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { PIPELINE_STEPS as SONG_PIPELINE_STEPS, type PipelineStep as SongPipelineStep } from '../contracts/trackManifest';
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   } catch (err) {
     exitWith('song', `the request does not fit ${provider}: ${(err as Error).message}`);
   }
-  await checkOutputFolder(outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+  await checkOutputFolder('song', outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
   const review = opts.review === undefined ? undefined : { timeoutMs: (opts.review === true ? 30 : opts.review) * 60_000 };
   const input: SongPipelineInput = {
     provider,
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   await followRun(session, {
     workflowId,
     start: () => startSong(session, workflowId, input, say),
-    watch: (handle, show) => watchProgress(handle, progressQuery, 1000, songProgressPrinter(handle.workflowId, show)),
+    watch: (handle, show) => watchProgress(handle, progressQuery, 1000, progressLines(handle.workflowId, show)),
     print: (result) => printResult(result, opts.json),
     outageSubject: `run ${workflowId}`,
     interruptSubject: `run ${workflowId} is kept and`,
@@ -178,33 +179,6 @@ async function startSong(session: Session, workflowId: string, input: SongPipeli
   return handle;
 }
 
-/** Turns progress answers into lines: each step's state as it changes, and what waits for a person. */
-function songProgressPrinter(workflowId: string, say: (line: string) => void): (progress: PipelineProgress) => void {
-  let last = '';
-  let toldAboutChoice = false;
-  const told = new Set<string>();
-  return (p) => {
-    for (const a of p.needsAttention ?? []) {
-      const key = `attention ${a.stepId}`;
-      if (!told.has(key)) {
-        told.add(key);
-        say(`  step ${a.stepId} NEEDS ATTENTION: ${a.reason}`);
-        say(`    the run waits; resolve it with: npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
-      }
-    }
-    if (p.state === 'awaiting-choice' && !toldAboutChoice) {
-      toldAboutChoice = true;
-      say(`  waiting for a clip choice: npm run choose-clip -- ${workflowId} <clipId>`);
-      for (const c of p.candidates ?? []) say(`    ${c.id}  ${c.title ?? ''}  ${c.audioUrl ?? ''}`);
-    }
-    const line = p.steps.map((s) => `${s.stepId}: ${s.state}${s.providerStatus ? ` (${s.providerStatus})` : ''}`).join('  |  ');
-    if (line && line !== last) {
-      last = line;
-      say(`  ${line}`);
-    }
-  };
-}
-
 function printResult(result: SongPipelineResult, json: boolean): void {
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   const steps = result.steps.map((s) => ({
@@ -232,25 +206,6 @@ function printResult(result: SongPipelineResult, json: boolean): void {
   for (const f of result.failedSteps) process.stdout.write(`  FAILED   ${f.step}: ${f.error}\n`);
 }
 
-/** The nearest existing ancestor of the output folder must be a writable folder; nothing is created here. */
-async function checkOutputFolder(dir: string, source: string): Promise<void> {
-  let current = dir;
-  for (;;) {
-    try {
-      const info = await stat(current);
-      if (!info.isDirectory()) exitWith('song', `${source}: ${current} is not a folder`);
-      await access(current, constants.W_OK).catch(() => exitWith('song', `${source}: ${current} is not writable`));
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ENOTDIR') throw err;
-      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') exitWith('song', `${source}: a part of ${dir} is a file, not a folder`);
-    }
-    const parent = path.dirname(current);
-    if (parent === current) return;
-    current = parent;
-  }
-}
-
 async function readLyricsFile(file: string): Promise<string> {
   let text: string;
   try {
@@ -262,6 +217,11 @@ async function readLyricsFile(file: string): Promise<string> {
   if (text.trim().length === 0) exitWith('song', `--lyrics-file ${file}: the file is empty`);
   if (text.length > 5000) exitWith('song', `--lyrics-file ${file}: ${text.length} characters; providers accept at most 5000`);
   return text.trim();
+}
+
+async function checkOutputFolder(command: string, dir: string, source: string): Promise<void> {
+  const problem = await outputFolderProblem(dir, source);
+  if (problem) exitWith(command, problem);
 }
 
 main().catch((err: Error) => exitWith('song', err.message, 1));
