@@ -4,6 +4,7 @@ import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { hashFile, tempPathBeside } from '../artifacts/atomicFile';
+import { allIntact, intactFiles } from '../artifacts/intactFiles';
 import { signFileToken } from '../callbacks/fileToken';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { PipelineManifest } from '../contracts/pipelinePlan';
@@ -42,20 +43,12 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         return undefined;
       }
       if (manifest.version !== 1 || typeof manifest.steps !== 'object' || !Array.isArray(manifest.files)) return undefined;
-      const verified = new Map<string, ArtifactRecord>();
-      for (const f of manifest.files) {
-        const absolute = path.join(input.dir, f.file);
-        const actual = await hashFile(absolute).catch(() => undefined);
-        if (actual?.sha256 === f.sha256) {
-          const { file: _file, ...rest } = f;
-          verified.set(f.file, { ...rest, path: absolute });
-        }
-      }
+      const verified = await intactFiles(input.dir, manifest.files);
       const intact: PreviousPipeline['intact'] = {};
       for (const [name, record] of Object.entries(manifest.steps)) {
         if (record.state !== 'succeeded') continue;
-        const files = record.files.map((f) => verified.get(f));
-        if (files.every((f): f is ArtifactRecord => f !== undefined)) intact[name] = files;
+        const files = allIntact(record.files, verified);
+        if (files) intact[name] = files;
       }
       return { manifest, intact };
     },

@@ -13,7 +13,7 @@ import { manifestFile } from '../contracts/trackManifest';
 import type { ClipRef } from '../providers/model';
 import { innermostMessage } from '../steps/failureMessage';
 import { runProviderStep } from '../steps/providerStep';
-import { createStepRunner, type StepRunner } from '../steps/stepRunner';
+import { createStepRunner, progressReporting } from '../steps/stepRunner';
 import { ClipReview } from './clipRule';
 import { writeTextArtifact } from '../artifacts/artifactProxies';
 import { loadPreviousPipeline, publishUserAudio } from './pipelineProxies';
@@ -39,26 +39,15 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
   const progress: PipelineProgress = { state: 'running', steps: plan.steps.map((s) => ({ stepId: s.name, kind: s.kind, state: 'pending' })), hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
   const showDetails = () => setCurrentDetails(describe(plan.name, progress, workflowId));
-  const report: StepRunner['report'] = (update) => {
-    const step = progress.steps.find((s) => s.stepId === update.stepId)!;
-    Object.assign(step, update);
-    if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
-    showDetails();
-  };
+  const reporting = progressReporting(progress, showDetails);
+  const { report } = reporting;
   const runner = createStepRunner({
     provider: plan.provider,
     workflowId,
     callbacks: input.callbacks,
     onAmbiguous: input.onAmbiguousSubmit,
     deadlines: input.deadlines,
-    report,
-    onHint: (hints) => {
-      progress.hints = { received: hints.received, ignored: hints.ignored };
-    },
-    onAttention: (waiting) => {
-      progress.needsAttention = waiting;
-      showDetails();
-    },
+    ...reporting,
   });
   const review = new ClipReview(progress);
   upsertSearchAttributes([

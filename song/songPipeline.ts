@@ -13,7 +13,7 @@ import { innermostMessage } from '../steps/failureMessage';
 import { chooseClip } from './clipChoice';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import { runProviderStep } from '../steps/providerStep';
-import { createStepRunner, type StepRunner } from '../steps/stepRunner';
+import { createStepRunner, progressReporting } from '../steps/stepRunner';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
 import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { AFTER_SONG_STEPS, manifestFile, type AfterSongStep, type PipelineStep, type StepRecord, type TrackManifest } from '../contracts/trackManifest';
@@ -30,30 +30,15 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
 
-  const report: StepRunner['report'] = (update) => {
-    let step = progress.steps.find((s) => s.stepId === update.stepId);
-    if (!step) {
-      step = { stepId: update.stepId, kind: update.kind, state: 'pending' };
-      progress.steps.push(step);
-    }
-    Object.assign(step, update);
-    if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
-    setCurrentDetails(describe(progress, workflowId));
-  };
+  const reporting = progressReporting(progress, () => setCurrentDetails(describe(progress, workflowId)));
+  const { report } = reporting;
   const runner = createStepRunner({
     provider: input.provider,
     workflowId,
     callbacks: input.callbacks,
     onAmbiguous: input.onAmbiguousSubmit,
     deadlines: input.deadlines,
-    report,
-    onHint: (hints) => {
-      progress.hints = { received: hints.received, ignored: hints.ignored };
-    },
-    onAttention: (waiting) => {
-      progress.needsAttention = waiting;
-      setCurrentDetails(describe(progress, workflowId));
-    },
+    ...reporting,
   });
 
   upsertSearchAttributes([

@@ -4,7 +4,7 @@
 // The song and the album workflows build theirs with createStepRunner.
 import { setHandler } from '@temporalio/workflow';
 import type { CallbackStage, ProviderName, StepKind } from '../providers/model';
-import { providerEventSignal, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
+import { providerEventSignal, type PipelineProgress, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
 import { SlotClaims } from '../slots/slotClaims';
 import type { AttentionItem } from '../contracts/attentionMessages';
 import { AttentionBoard } from './attention';
@@ -102,5 +102,32 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
     onAmbiguous: options.onAmbiguous ?? 'wait',
     deadlines: options.deadlines ?? {},
     report: options.report ?? (() => {}),
+  };
+}
+
+/**
+ * The step runner's reporting for a run that keeps a PipelineProgress (what its `progress` query
+ * answers): each step's state and times, the hints received, the steps waiting for an operator.
+ * `changed` runs after each update (the workflow shows the progress in its current details).
+ */
+export function progressReporting(progress: PipelineProgress, changed: () => void): Required<Pick<StepRunnerOptions, 'report' | 'onHint' | 'onAttention'>> {
+  return {
+    report(update) {
+      let step = progress.steps.find((s) => s.stepId === update.stepId);
+      if (!step) {
+        step = { stepId: update.stepId, kind: update.kind, state: 'pending' };
+        progress.steps.push(step);
+      }
+      Object.assign(step, update);
+      if (['succeeded', 'failed', 'done', 'skipped'].includes(update.state ?? '') && step.finishedAt === undefined) step.finishedAt = Date.now();
+      changed();
+    },
+    onHint(hints) {
+      progress.hints = { received: hints.received, ignored: hints.ignored };
+    },
+    onAttention(waiting) {
+      progress.needsAttention = waiting;
+      changed();
+    },
   };
 }

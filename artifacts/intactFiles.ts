@@ -1,0 +1,26 @@
+// Which files an earlier run listed are still there with the sha256 it recorded: the test a rerun
+// applies before it reuses a step instead of paying for it again.
+import path from 'node:path';
+import type { ArtifactRecord } from '../contracts/artifacts';
+import type { ManifestFile } from '../contracts/trackManifest';
+import { hashFile } from './atomicFile';
+
+/** The listed files that verify, by their name relative to `dir`, as records with absolute paths. */
+export async function intactFiles(dir: string, files: readonly ManifestFile[]): Promise<Map<string, ArtifactRecord>> {
+  const verified = new Map<string, ArtifactRecord>();
+  for (const f of files) {
+    const absolute = path.join(dir, f.file);
+    const actual = await hashFile(absolute).catch(() => undefined);
+    if (actual?.sha256 === f.sha256) {
+      const { file: _file, ...rest } = f;
+      verified.set(f.file, { ...rest, path: absolute });
+    }
+  }
+  return verified;
+}
+
+/** A step's files, when every one of them verified; otherwise undefined (the step must run again). */
+export function allIntact(names: readonly string[], verified: ReadonlyMap<string, ArtifactRecord>): ArtifactRecord[] | undefined {
+  const files = names.map((name) => verified.get(name));
+  return files.every((f): f is ArtifactRecord => f !== undefined) ? files : undefined;
+}
