@@ -22,7 +22,8 @@ import {
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 4;
-const STAGE_DELAYS = { text: 100, first: 200, complete: 300 };
+// Each stage lasts long enough that a query lands in it even when the first query renders media on a busy machine.
+const STAGE_DELAYS = { text: 500, first: 1000, complete: 1500 };
 
 const { start: startWithDefaults, post, get } = simulatorHttp<Envelope>({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
 const waitFor = waitForWith(5000);
