@@ -10,7 +10,7 @@ import { ProviderError } from '../providers/errors';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { adapterFor } from '../providers/registry';
 import { ERROR_FAULTS, startSimulator, type ErrorStatusMode, type RunningSimulator } from '../simulator/index';
-import { startReceiver, type Receiver } from './helpers/simulatorHttp';
+import { startReceiver, waitForWith, type Receiver } from './helpers/simulatorHttp';
 
 const API_KEY = 'fault-test-key';
 
@@ -178,6 +178,8 @@ describe('injected webhook faults', () => {
   }
 
   const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const waitForStages = (run: { stages(): string[] }, count: number) =>
+    waitForWith(5_000)(`${count} webhooks`, () => (run.stages().length >= count ? true : undefined));
 
   it('duplicate: every webhook arrives twice', async () => {
     const run = await songWithWebhooks('duplicate');
@@ -188,9 +190,10 @@ describe('injected webhook faults', () => {
 
   it('reorder: a webhook is held until the next one has gone, and the last one comes late', async () => {
     const run = await songWithWebhooks('reorder');
-    await settle(500);
+    // Waits rather than fixed sleeps: on a busy machine the first webhook can leave late, but never in another order.
+    await waitForStages(run, 2);
     expect(run.stages()).toEqual(['first', 'text']);
-    await settle(1_000);
+    await waitForStages(run, 3);
     await run.simulator.close();
     expect(run.stages()).toEqual(['first', 'text', 'complete']);
   });
