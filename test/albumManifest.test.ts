@@ -145,7 +145,7 @@ describe('album manifest: errors, each with its path', () => {
   it('checks capabilities against the default provider when the manifest names none', () => {
     const manifest = withTrack(0, { title: 'One', prompt: 'p', steps: ['song', 'cover-art'] });
     expect(parseAlbumManifest(stringify(manifest)).ok).toBe(true);
-    expect(errorsOf(manifest, { defaultProvider: 'cqt' })).toEqual(['tracks[0].steps: provider cqt does not offer the cover-art step (track 1 "One")']);
+    expect(errorsOf(manifest, { defaultProvider: 'acedata' })).toEqual(['tracks[0].steps: provider acedata does not offer the cover-art step (track 1 "One")']);
   });
 
   it('reports YAML syntax errors with file, line and column', () => {
@@ -278,7 +278,7 @@ describe('loading a manifest file', () => {
 
   it('asks for everything the provider offers except persona when no steps are listed', async () => {
     const cqt = await load({ ...base(), provider: 'cqt' }, 'cqt.yaml');
-    expect(cqt.ok && cqt.album.tracks[0]!.steps).toEqual(['lyrics', 'song', 'stems', 'all-stems', 'wav', 'mp4', 'timestamped-lyrics']);
+    expect(cqt.ok && cqt.album.tracks[0]!.steps).toEqual(['lyrics', 'song', 'stems', 'all-stems', 'wav', 'mp4', 'cover-art', 'timestamped-lyrics']);
     const aimusicapi = await load({ ...base(), provider: 'aimusicapi' }, 'aimusicapi.yaml');
     expect(aimusicapi.ok && aimusicapi.album.tracks[0]!.steps).toEqual(['song']);
   });
