@@ -13,7 +13,8 @@ import { download, downloadMedia, simulatorHttp, waitForWith } from './helpers/s
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 3;
 // Windows of 300 ms between stages, so a poll lands in each even on a loaded machine.
-const STAGE_DELAYS = { text: 150, first: 450, complete: 750 };
+// Stages long enough that a query lands in each even when a render runs on a busy machine.
+const STAGE_DELAYS = { text: 500, first: 1000, complete: 1500 };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const SUBMIT = '/api/cqt/generator/suno';
 

@@ -24,7 +24,8 @@ import {
 
 const API_KEY = 'post-song-key';
 const CLIP_SECONDS = 6;
-const STAGE_DELAYS = { text: 50, first: 100, complete: 200 };
+// Stages long enough that a request lands in each even on a busy machine.
+const STAGE_DELAYS = { text: 300, first: 600, complete: 900 };
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const { start: startWithDefaults, post, get } = simulatorHttp<Envelope>({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
