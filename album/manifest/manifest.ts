@@ -2,12 +2,11 @@
 // and a manifest file to the resolved plan the album workflow runs (lyrics files read and checked).
 // Nothing is started from a manifest with errors, so everything that can be known before a submit
 // is checked here.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProviderName } from '../../providers/model';
 import { issueLines, pathError } from '../../pipeline/definition/pathErrors';
 import { readLyricsFile } from '../../pipeline/definition/lyricsFile';
-import { readYamlDocument } from '../../pipeline/definition/yamlDocument';
+import { readDocumentFile, readYamlDocument } from '../../pipeline/definition/yamlDocument';
 import { resolveAlbum, type ResolvedAlbum } from './resolve';
 import { albumProvider, crossFieldErrors } from './rules';
 import { albumManifestSchema, KNOWN_FIELDS, type AlbumManifest } from './schema';
@@ -54,13 +53,9 @@ export interface LoadOptions {
  */
 export async function loadAlbumManifest(file: string, options: LoadOptions = {}): Promise<LoadResult> {
   const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? (err as Error).message})`}`] };
-  }
+  const read = await readDocumentFile(file, absolute);
+  if (!read.ok) return read;
+  const { text } = read;
   const parsed = parseAlbumManifest(text, { file, defaultProvider: options.defaultProvider });
   if (!parsed.ok) return parsed;
 

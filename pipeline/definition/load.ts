@@ -2,7 +2,6 @@
 // plan the generic workflow runs, or to every problem at once, each named by its path
 // (`steps.extend.continueAt: ...`). Files the definition names (lyrics, the user's audio) are read or
 // probed here, on the client, so nothing is submitted for a definition that could not run.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PipelinePlan, PlannedStep } from '../../contracts/pipelinePlan';
 import type { ProviderName } from '../../providers/model';
@@ -12,7 +11,7 @@ import { issueLines, pathError } from './pathErrors';
 import { KNOWN_FIELDS, pipelineSchema, UPLOAD_PREFIX, type PipelineDefinition, type StepDefinition } from './schema';
 import { hashFile } from '../../artifacts/atomicFile';
 import { checkAudioFile } from './audioFile';
-import { readYamlDocument } from './yamlDocument';
+import { readDocumentFile, readYamlDocument } from './yamlDocument';
 
 export type PlanResult = { ok: true; plan: PipelinePlan; definition: PipelineDefinition } | { ok: false; errors: string[] };
 
@@ -125,13 +124,9 @@ export async function planPipelineText(text: string, options: PlanOptions = {}):
 /** A definition file to a plan; relative file names in it are read from the file's folder. */
 export async function loadPipelineFile(file: string, options: Omit<PlanOptions, 'baseDir' | 'file'> = {}): Promise<PlanResult> {
   const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? (err as Error).message})`}`] };
-  }
+  const read = await readDocumentFile(file, absolute);
+  if (!read.ok) return read;
+  const { text } = read;
   return planPipelineText(text, { ...options, baseDir: path.dirname(absolute), file });
 }
 
