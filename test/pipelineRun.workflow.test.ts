@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelinePlan, PipelineRunInput, PipelineRunResult } from '../contracts/pipelinePlan';
 import { planPipeline } from '../pipeline/definition/load';
 import { pipelineRun } from '../pipeline/pipelineRun';
-import { progressQuery } from '../contracts/pipelineMessages';
+import { chooseClipUpdate, progressQuery } from '../contracts/pipelineMessages';
 import type { ScriptedTask } from './helpers/scriptedProvider';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 
@@ -138,5 +138,55 @@ describe('pipelineRun', () => {
     expect(result.status).toBe('succeeded');
     const routes = provider.tasks.slice(before).map((t) => t.route).sort();
     expect(routes).toEqual(['generate', 'generate', 'vocal-removal', 'wav-generate', 'wav-generate']);
+  });
+});
+
+describe('pipelineRun clip choice', () => {
+  async function reviewPlan(): Promise<PipelinePlan> {
+    const planned = await planPipeline(
+      { name: 'review', steps: { take: { kind: 'song', prompt: 'review me', title: 'Review', style: 'test', instrumental: true, choose: 'review' } } },
+      { provider: 'anyint' },
+    );
+    if (!planned.ok) throw new Error(planned.errors.join('\n'));
+    return planned.plan;
+  }
+
+  it('waits for a person to choose, and keeps the clip they chose', async () => {
+    const input: PipelineRunInput = { plan: await reviewPlan(), outDir: harness.folder(`pipeline-${++runs}`), callbacks: false, reviewTimeoutMs: 60 * 60_000 };
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const before = provider.tasks.length;
+      const handle = await start(input, `pipeline-test-${runs}`);
+      const [song] = await submitted(before, 1);
+      provider.setStatus(song!.taskId, 'SUCCESS');
+      for (;;) {
+        const progress = await handle.query(progressQuery);
+        if (progress.state === 'awaiting-choice') {
+          expect(progress.candidates?.map((c) => c.id)).toEqual([`${song!.taskId}-clip0`, `${song!.taskId}-clip1`]);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await expect(handle.executeUpdate(chooseClipUpdate, { args: ['no-such-clip'] })).rejects.toThrow();
+      await handle.executeUpdate(chooseClipUpdate, { args: [`${song!.taskId}-clip1`] });
+      const result: PipelineRunResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      expect(result.steps[0]!.providerStatus).toBe(`clip ${song!.taskId}-clip1 chosen by person`);
+      const record = JSON.parse(await readFile(path.join(input.outDir, 'pipeline.json'), 'utf8'));
+      expect(record.steps.take.clip.clipId).toBe(`${song!.taskId}-clip1`);
+    });
+  });
+
+  it('takes the first clip when nobody chooses in time, and says so', async () => {
+    const input: PipelineRunInput = { plan: await reviewPlan(), outDir: harness.folder(`pipeline-${++runs}`), callbacks: false, reviewTimeoutMs: 10 * 60_000 };
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const before = provider.tasks.length;
+      const handle = await start(input, `pipeline-test-${runs}`);
+      const [song] = await submitted(before, 1);
+      provider.setStatus(song!.taskId, 'SUCCESS');
+      const result: PipelineRunResult = await handle.result();
+      expect(result.steps[0]!.providerStatus).toBe(`clip ${song!.taskId}-clip0 chosen by default after the review time ran out`);
+    });
   });
 });
