@@ -25,12 +25,12 @@ export interface PipelineStack {
   stop(): Promise<void>;
 }
 
-export async function startPipelineStack(prefix: string, clipSeconds: number): Promise<PipelineStack> {
+export async function startPipelineStack(prefix: string, clipSeconds: number, env: Record<string, string> = {}): Promise<PipelineStack> {
   const scratch = await mkdtemp(path.join(tmpdir(), prefix));
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   const stack = await startStack({
     // Only defaults: no API keys, so every provider is played by the simulator.
-    config: loadConfig({ CALLBACK_SECRET: 'integration-test-secret' }),
+    config: loadConfig({ CALLBACK_SECRET: 'integration-test-secret', ...env }),
     log: () => {},
     devServer: { port: 0, uiPort: 0, ui: false, dbFile: path.join(scratch, 'temporal.db') },
     simulator: { port: 0, stageDelaysMs: { text: 200, first: 400, complete: 600 }, clipSeconds, stateDir: path.join(scratch, 'simulator') },
