@@ -138,6 +138,14 @@ function definitionFor(provider: ProviderName): PipelineDefinition {
     if (!make) throw new Error(`provider ${provider} offers ${kind}, and this test has no end-to-end step for it: add one to STEP_FOR`);
     steps[kind] = withoutUntakenExtras(provider, make(build));
   }
+  // A kind that reads a clip or the user's audio runs once more with the other input (and its section, where taken).
+  for (const kind of ['add-vocals', 'add-instrumental', 'sample'] as const) {
+    const step = steps[kind];
+    if (!step) continue;
+    const { clip, audio, section, ...rest } = step;
+    const takesSection = adapterFor(provider).transformFields?.[kind]?.includes('section') ?? false;
+    steps[`${kind}-${clip ? 'of-upload' : 'of-clip'}`] = clip ? { ...rest, audio: upload } : { ...rest, clip: 'song', ...(takesSection ? { section: SECTION } : {}) };
+  }
   return { name: `capabilities-${provider}`, provider, concurrency: 16, steps };
 }
 
@@ -281,11 +289,20 @@ describe('every capability of the five seed APIs, end to end on the dev server w
       for (const kind of ['lyrics', 'style', 'timestamped-lyrics', 'downbeats'] as const) {
         if (kinds.includes(kind)) text[kind] = await readFile(only(files, kind).path, 'utf8');
       }
-      for (const kind of kinds) {
-        expect(manifest.steps[kind]?.state, `step ${kind}`).toBe('succeeded');
-        checkKind(definition, kind, files, text);
-      }
+      for (const name of Object.keys(definition.steps)) expect(manifest.steps[name]?.state, `step ${name}`).toBe('succeeded');
+      for (const kind of new Set(kinds)) checkKind(definition, kind, files, text);
       if (kinds.includes('persona')) expect(manifest.steps.persona!.personaId).toBeTruthy();
+      for (const kind of ['add-vocals', 'add-instrumental'] as const) {
+        if (kinds.includes(kind)) expectSameLength(seconds(only(files, `${kind}-of-clip`)), seconds(only(files, 'song')), `${kind} over the song keeps its length`);
+      }
+      if (kinds.includes('sample')) expect(seconds(only(files, 'sample-of-upload'))).toBeGreaterThan(1);
+      // What a step read from an earlier one (a voice, an expanded style, lyrics) is in what it sent.
+      const sent = (step: string) => JSON.stringify(paid.find((e) => e.taskId === manifest.steps[step]!.taskId)?.body ?? null);
+      for (const [name, step] of Object.entries(definition.steps)) {
+        if (step.personaFrom) expect(sent(name), `${name} sings with the persona`).toContain(manifest.steps[step.personaFrom]!.personaId!);
+        if (step.styleFrom) expect(sent(name), `${name} uses the expanded style`).toContain(JSON.stringify(manifest.steps[step.styleFrom]!.text!).slice(1, 40));
+        if (step.lyricsFrom) expect(sent(name), `${name} sings the lyrics step's words`).toContain(JSON.stringify(manifest.steps[step.lyricsFrom]!.text!.trim().split('\n')[0]!).slice(1, -1));
+      }
     });
   }
 });
