@@ -1,6 +1,7 @@
 // Every example in examples/pipelines/ end to end on the dev server with the simulator: loaded with
 // loadPipelineFile as `npm run pipeline` loads it, run by the pipelineRun workflow, and checked for
-// what its comment promises, measured with ffprobe. Running a finished example again reuses every
+// what its comment promises, measured with ffprobe (and, where it promises which audio is where, on
+// the decoded audio). Running a finished example again reuses every
 // step and pays for nothing (the simulator's ledger shows no new submit).
 //
 // The examples' seconds (continueAt, sections) were written for 12 s clips; this suite runs the
@@ -12,10 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelinePlan, PipelineRunResult } from '../contracts/pipelinePlan';
 import { loadPipelineFile } from '../pipeline/definition/load';
 import { probeMedia } from '../runtime/ffmpeg';
+import { decodePcm, pcmSeconds, pcmWindow, relativeError } from './helpers/simulatorHttp';
 import { checkRunFiles, expectSameLength, only, runPlan, seconds, simulatorLedger, startPipelineStack, type CheckedFile, type PipelineStack } from './helpers/pipelineStack';
 
 const EXAMPLES = path.resolve(__dirname, '..', 'examples', 'pipelines');
 const CLIP_SECONDS = 6;
+/** Around a cut, MP3 frames mix both sides (as in simulator.transforms.test.ts). */
+const EDGE = 0.06;
+/** Same audio through two MP3 encodes differs by well under this (relative RMS)... */
+const SAME = 0.08;
+/** ...and different audio by far more than this. */
+const DIFFERENT = 0.5;
 /** The clip length the examples' seconds were written for. */
 const EXAMPLE_CLIP_SECONDS = 12;
 
@@ -78,7 +86,7 @@ describe('the pipeline examples on the dev server with the simulator', () => {
     expect(yamls).toEqual(['cover-my-demo.yaml', 'full-length-song.yaml', 'instrumental-then-vocals.yaml', 'mashup.yaml', 'replace-a-section.yaml']);
   });
 
-  it(`full-length-song (continueAt scaled to ${CLIP_SECONDS} s clips): the joined track lasts continueAt + the extension, longer than the song; the WAV lasts as long`, async () => {
+  it(`full-length-song (continueAt scaled to ${CLIP_SECONDS} s clips): the joined track is the song up to continueAt then the extension, longer than the song; the WAV lasts as long`, async () => {
     const { plan, files } = await runExample('full-length-song.yaml');
     const continueAt = plan.steps.find((s) => s.name === 'extend')!.params.continueAt!;
     expect(continueAt).toBe(5);
@@ -91,6 +99,10 @@ describe('the pipeline examples on the dev server with the simulator', () => {
     expect(wav.file).toBe('wav.wav');
     expect(wav.probe!.streams.some((s) => s.codecType === 'audio' && s.codecName.startsWith('pcm_'))).toBe(true);
     expectSameLength(seconds(wav), full, 'the WAV of the joined track');
+    // On the decoded audio: the song up to continueAt, then the extension's new part.
+    const [songPcm, extPcm, fullPcm] = await Promise.all(['song', 'extend', 'full'].map((step) => decodePcm(only(files, step).path)));
+    expect(relativeError(pcmWindow(fullPcm!, EDGE, continueAt - EDGE), pcmWindow(songPcm!, EDGE, continueAt - EDGE))).toBeLessThan(SAME);
+    expect(relativeError(pcmWindow(fullPcm!, continueAt + EDGE, pcmSeconds(fullPcm!) - EDGE), pcmWindow(extPcm!, EDGE, pcmSeconds(extPcm!) - EDGE))).toBeLessThan(SAME);
   });
 
   it('instrumental-then-vocals: the vocal version keeps the instrumental\'s length', async () => {
@@ -100,11 +112,18 @@ describe('the pipeline examples on the dev server with the simulator', () => {
     expectSameLength(seconds(only(files, 'vocals')), backing, 'the vocals');
   });
 
-  it(`replace-a-section (section scaled to ${CLIP_SECONDS} s clips): the song keeps its length`, async () => {
+  it(`replace-a-section (section scaled to ${CLIP_SECONDS} s clips): the song keeps its length and only the section changes`, async () => {
     const { plan, files } = await runExample('replace-a-section.yaml');
     expect(plan.steps.find((s) => s.name === 'fixed')!.params.section).toEqual({ start: 2, end: 4 });
     const song = seconds(only(files, 'song'));
     expectSameLength(seconds(only(files, 'fixed')), song, 'the replaced-section song');
+    // On the decoded audio: only the section is sung anew.
+    const { start, end } = plan.steps.find((s) => s.name === 'fixed')!.params.section!;
+    const [before, after] = await Promise.all(['song', 'fixed'].map((step) => decodePcm(only(files, step).path)));
+    const compare = (from: number, to: number) => relativeError(pcmWindow(after!, from, to), pcmWindow(before!, from, to));
+    expect(compare(EDGE, start - EDGE), 'before the section').toBeLessThan(SAME);
+    expect(compare(start + EDGE, end - EDGE), 'the section').toBeGreaterThan(DIFFERENT);
+    expect(compare(end + EDGE, song - EDGE), 'after the section').toBeLessThan(SAME);
   });
 
   it('cover-my-demo: the cover (and its WAV) lasts as long as demo.mp3; the upload itself is not kept', async () => {
