@@ -21,7 +21,6 @@ import { storeClip, storeOutputs, unstoredClip, type StoredStep } from './stepFi
 import { stepRequest, type ResolvedInputs } from './stepRequest';
 import { STEP_RULES } from './definition/stepRules';
 
-
 /** How long a provider may take to fetch the user's audio once its step has been submitted. */
 const UPLOAD_URL_TTL_MS = 24 * 60 * 60_000;
 const DEFAULT_REVIEW_MS = 30 * 60_000;
