@@ -25,6 +25,18 @@ export function isStackMilestone(line: string): boolean {
 }
 
 /**
+ * Where the embedded stack's log lines go: nowhere with --json (stdout is the result's), everything
+ * with --verbose, otherwise only the milestones (each simulator request and callback is chatter).
+ */
+export function stackLogFor(say: (line: string) => void, opts: { json: boolean; verbose?: boolean }): (line: string) => void {
+  if (opts.json) return () => {};
+  if (opts.verbose) return say;
+  return (line) => {
+    if (isStackMilestone(line)) say(line);
+  };
+}
+
+/**
  * Ctrl-C leaves the run going: say so, close what this process started, and exit 130. Returns a
  * check the caller uses to stay quiet about the aborted wait (it is not a failure of the run).
  */

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
-import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
+import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { watchProgress } from '../client/progress';
 import { startOrAttach } from '../client/runs';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (!opts.json) say(`"${album.title}" by ${album.artist}: ${album.tracks.length} tracks on ${album.provider}\n\n${estimateTable}\n`);
 
-  const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
+  const session = await openSession(config, stackLogFor(say, opts));
   const workflowId = `album-${album.id}`;
   await followRun(session, {
     workflowId,

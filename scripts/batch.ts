@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { planAlbum, type AlbumPlan } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
-import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
+import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { watchProgress } from '../client/progress';
 import { startOrAttach } from '../client/runs';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (!opts.json) for (const p of plans) say(`${p.album.title} (${p.album.tracks.length} tracks, ${p.album.provider}): about ${p.estimate.total} credits`);
   if (!opts.json) say(`batch total: about ${total} credits\n`);
 
-  const session = await openSession(config, opts.json ? () => {} : (line) => isStackMilestone(line) && say(line));
+  const session = await openSession(config, stackLogFor(say, opts));
   const workflowId = `batch-${shortHash(ids)}`;
   const input: BatchPipelineInput = { albums: plans.map((p) => p.input), maxAlbums: opts.maxAlbums };
   await followRun(session, {

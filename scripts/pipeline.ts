@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
-import { configOrExit, exitWith, isStackMilestone } from '../client/cli';
+import { configOrExit, exitWith, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
 import { watchProgress } from '../client/progress';
@@ -95,8 +95,7 @@ async function main(): Promise<void> {
   };
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isStackMilestone(line) && say(line);
-  const session = await openSession(config, stackLog);
+  const session = await openSession(config, stackLogFor(say, opts));
   await followRun(session, {
     workflowId,
     start: () => startPipeline(session, workflowId, input, say),

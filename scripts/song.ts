@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../runtime/config';
-import { exitWith, configOrExit, isStackMilestone } from '../client/cli';
+import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
 import { watchProgress } from '../client/progress';
@@ -143,9 +143,7 @@ async function main(): Promise<void> {
   };
 
   const say = (line: string) => process.stderr.write(`${line}\n`);
-  // The stack's own chatter (each simulator request, each callback) is for --verbose.
-  const stackLog = opts.json ? () => {} : opts.verbose ? say : (line: string) => isStackMilestone(line) && say(line);
-  const session = await openSession(config, stackLog);
+  const session = await openSession(config, stackLogFor(say, opts));
   await followRun(session, {
     workflowId,
     start: () => startSong(session, workflowId, input, say),

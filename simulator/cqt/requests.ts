@@ -9,36 +9,6 @@ import { isPresent, OBJECT_BODY, optionalBoolean, optionalText, requiredText } f
 export const MODELS = ['v55', 'v50', 'v45+', 'v45', 'v40'] as const;
 export type CqtModel = (typeof MODELS)[number];
 
-/** Task values the vendor documents (docs/transforms-wire.md lists their fields). */
-export const DOCUMENTED_TASKS = [
-  'create',
-  'extend',
-  'cover',
-  'upload_extend',
-  'upload_cover',
-  'reuse_style',
-  'replace_section',
-  'add_instrumental',
-  'add_vocals',
-  'mashup',
-  'sample',
-  'sound_effect',
-  'remaster',
-  'upload',
-  'merge',
-  'cover_image',
-  'video',
-  'enhance_tags',
-  'gen_stem_two',
-  'gen_stem_all',
-  'lyrics',
-  'mp4',
-  'wav',
-  'timeline',
-  'downbeats',
-  'persona',
-] as const;
-
 /** Tasks that make new clips; other tasks may work on their clips. */
 export const SONG_TASKS = [
   'create',
@@ -57,6 +27,23 @@ export const SONG_TASKS = [
   'upload',
   'merge',
 ] as const;
+
+/** Task values the vendor documents (docs/transforms-wire.md lists their fields): the song tasks and the tools. */
+export const DOCUMENTED_TASKS = [
+  ...SONG_TASKS,
+  'cover_image',
+  'video',
+  'enhance_tags',
+  'gen_stem_two',
+  'gen_stem_all',
+  'lyrics',
+  'mp4',
+  'wav',
+  'timeline',
+  'downbeats',
+  'persona',
+] as const;
+
 /** Tasks that work on one finished clip, named by clipId alone. */
 export const CLIP_TASKS = ['gen_stem_two', 'gen_stem_all', 'mp4', 'wav', 'timeline', 'cover_image', 'downbeats'] as const;
 export const SIMULATED_TASKS = [...SONG_TASKS, 'lyrics', 'enhance_tags', 'video', ...CLIP_TASKS, 'persona'] as const;
