@@ -1,8 +1,11 @@
-// An album: every track is a child songPipeline with an id derived from the album and the track
-// number, so running the album again attaches to (or cheaply re-checks) the same runs. Lyrics need
-// nothing else, so they are written for all tracks at once; with a persona strategy the persona is
-// made once, from the named track's chosen clip, and every later vocal track sings with it. Tracks
-// run with bounded concurrency, and each track's failure is handled by the album's policy.
+// An album: every track is a child run with an id derived from the album and the track number, so
+// running the album again attaches to (or cheaply re-checks) the same runs. A track runs the song
+// pipeline, or the pipeline definition the manifest names for it (a child pipelineRun, whose final
+// step's audio goes on the album). Lyrics need nothing else, so a song track's lyrics are written for
+// all song tracks at once (a definition writes its own, in its own run); with a persona strategy the
+// persona is made once, from the named song track's chosen clip, and every later vocal track sings
+// with it. Tracks run with bounded concurrency, and each track's failure is handled by the album's
+// policy.
 import {
   ApplicationFailure,
   ParentClosePolicy,
@@ -21,6 +24,8 @@ import { runProviderStep } from '../steps/providerStep';
 import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { songPipeline } from '../song/songPipeline';
+import { pipelineRun } from '../pipeline/pipelineRun';
+import type { PipelinePlan, PipelineRunInput } from '../contracts/pipelinePlan';
 import { loadPreviousTrack } from '../song/previousTrackProxies';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
@@ -58,7 +63,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   const lyricsTasks = new Map<number, string>();
   await Promise.all(
     input.tracks
-      .filter((t) => !t.request.instrumental && !t.request.lyrics && t.steps.includes('lyrics'))
+      .filter((t) => !t.pipeline && !t.request.instrumental && !t.request.lyrics && t.steps.includes('lyrics'))
       .map(async (t) => {
         const previous = await loadPreviousTrack({ dir: t.outDir });
         if (previous?.lyricsText) {
@@ -106,7 +111,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
         return;
       }
       const sings = !t.request.instrumental && personaId !== undefined;
-      const outcome = await runTrack({ ...t, request: sings ? { ...t.request, personaId } : t.request, steps: t.steps.filter((s) => !(sings && s === 'persona')) });
+      const pipeline = t.pipeline && personaId !== undefined ? { ...t.pipeline, plan: withPersona(t.pipeline.plan, t.pipeline.personaSteps, personaId) } : t.pipeline;
+      const outcome = await runTrack({ ...t, pipeline, request: sings ? { ...t.request, personaId } : t.request, steps: t.steps.filter((s) => !(sings && s === 'persona')) });
       results.set(t.number, outcome);
       if (outcome.state === 'failed' && input.failurePolicy.mode === 'fail-album') failAlbum = `track ${t.number} failed: ${outcome.error}`;
     }),
@@ -154,8 +160,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       error: t.error,
       attempts: t.attempts,
       workflowId: t.workflowId,
-      runId: t.result?.runId,
-      trackDir: t.result ? input.tracks.find((p) => p.number === t.number)!.outDir : undefined,
+      runId: t.result?.runId ?? t.run?.runId,
+      trackDir: t.result || t.run ? input.tracks.find((p) => p.number === t.number)!.outDir : undefined,
       files: [
         ...(t.tagged ? [{ path: t.tagged.path, kind: 'tagged-audio' as const, sha256: t.tagged.sha256, durationSeconds: t.tagged.durationSeconds }] : []),
         ...(t.mastered ? [{ path: t.mastered.path, kind: 'mastered-audio' as const, sha256: t.mastered.sha256, durationSeconds: t.mastered.durationSeconds }] : []),
@@ -184,11 +190,14 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   };
 
   async function assembleTrack(t: AlbumTrackResult): Promise<void> {
-    const song = t.result?.artifacts.find((a) => a.kind === 'audio');
-    if (!t.result || !song) return;
+    // A song track's audio is its song; a definition's is its final step's.
+    const song = t.result ? t.result.artifacts.find((a) => a.kind === 'audio') : t.run?.finalAudio;
+    const made = t.result?.artifacts ?? t.run?.artifacts;
+    if (!made || !song) return;
     const plan = input.tracks.find((p) => p.number === t.number)!;
-    const cover = t.result.artifacts.find((a) => a.kind === 'cover-art') ?? t.result.artifacts.find((a) => a.kind === 'cover');
-    const lrc = t.result.artifacts.find((a) => a.kind === 'lrc');
+    const cover = made.find((a) => a.kind === 'cover-art') ?? made.find((a) => a.kind === 'cover');
+    const lrc = made.find((a) => a.kind === 'lrc');
+    const lyricsText = plan.request.instrumental ? undefined : t.run ? t.run.finalLyrics : plan.request.lyrics;
     const tags = {
       title: t.title,
       artist: input.artist,
@@ -198,7 +207,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       year: input.year,
       genre: input.genre,
       coverPath: cover?.path,
-      lyricsText: plan.request.instrumental ? undefined : plan.request.lyrics,
+      lyricsText,
       lrcPath: lrc?.path,
     };
     const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });
@@ -224,6 +233,12 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     let last: AlbumTrackResult = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       update(t.number, { state: 'running', attempts: attempt });
+      if (t.pipeline) {
+        last = await runDefinitionTrack(t, t.pipeline, childId, attempt, last.creditsSpent ?? 0);
+        update(t.number, { state: last.state, error: last.error });
+        if (last.state === 'succeeded') break;
+        continue;
+      }
       const args: SongPipelineInput = {
         provider: input.provider,
         request: { ...t.request, title: t.request.title ?? t.title },
@@ -257,6 +272,42 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     }
     return last;
   }
+
+  /** One attempt of a track that runs a definition: a child pipelineRun in the track's folder. */
+  async function runDefinitionTrack(t: AlbumTrackPlan, pipeline: NonNullable<AlbumTrackPlan['pipeline']>, childId: string, attempt: number, spentBefore: number): Promise<AlbumTrackResult> {
+    const args: PipelineRunInput = { plan: pipeline.plan, outDir: t.outDir, callbacks: input.callbacks };
+    try {
+      const handle: ChildWorkflowHandle<typeof pipelineRun> = await startChild(pipelineRun, {
+        workflowId: childId,
+        args: [args],
+        // Each attempt is a fresh run of the same id; it reuses every step the last one left intact.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        staticSummary: `${input.title} #${t.number}: ${t.title} (${pipeline.definition})`,
+        typedSearchAttributes: [
+          { key: MusicProvider, value: input.provider },
+          { key: MusicAlbum, value: input.albumId },
+        ],
+      });
+      const run = await handle.result();
+      const spent = run.steps.filter((s) => s.taskId && !s.reused && s.state === 'done').reduce((n, s) => n + (input.prices?.[s.kind] ?? 0), 0);
+      const outcome: AlbumTrackResult = { number: t.number, title: t.title, workflowId: childId, state: run.status, attempts: attempt, run, creditsSpent: spentBefore + spent };
+      if (!run.finalAudio) {
+        // Without its final audio the track has nothing to put on the album.
+        outcome.state = 'failed';
+        const why = run.failedSteps.find((f) => f.step === pipeline.plan.final)?.error ?? run.steps.find((s) => s.stepId === pipeline.plan.final)?.error;
+        outcome.error = `final step ${pipeline.plan.final ?? '(none)'} made no audio${why ? `: ${why}` : ''}`;
+      } else if (run.status !== 'succeeded') outcome.error = run.failedSteps.map((f) => `${f.step}: ${f.error}`).join('; ');
+      return outcome;
+    } catch (err) {
+      return { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err), creditsSpent: spentBefore };
+    }
+  }
+}
+
+/** The plan with the album's persona filled in where the track's definition sings with it. */
+function withPersona(plan: PipelinePlan, steps: readonly string[], personaId: string): PipelinePlan {
+  return { ...plan, steps: plan.steps.map((s) => (steps.includes(s.name) ? { ...s, params: { ...s.params, personaId } } : s)) };
 }
 
 function describe(progress: AlbumProgress): string {

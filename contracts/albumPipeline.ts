@@ -1,7 +1,8 @@
 // The album pipeline's input and result, its run ids, and the album's persona strategy and failure
 // policy as the workflow runs them. `album/manifest/` turns a user's manifest into this input;
 // album.json records the strategy again (contracts/albumFiles.ts).
-import type { ProviderName, SongRequest } from '../providers/model';
+import type { ProviderName, SongRequest, StepKind } from '../providers/model';
+import type { PipelinePlan, PipelineRunResult } from './pipelinePlan';
 import type { SongPipelineResult } from './songPipeline';
 import type { PipelineStep } from './trackManifest';
 
@@ -20,7 +21,7 @@ export function albumWorkflowId(albumId: string): string {
   return `album-${albumId}`;
 }
 
-/** A track's child songPipeline run, e.g. `album-rainy-days-t03`. */
+/** A track's child run (songPipeline, or pipelineRun for a track with a definition), e.g. `album-rainy-days-t03`. */
 export function trackWorkflowId(albumId: string, number: number): string {
   return `${albumWorkflowId(albumId)}-t${String(number).padStart(2, '0')}`;
 }
@@ -35,6 +36,12 @@ export interface AlbumTrackPlan {
   outDir: string;
   /** Name of the album's tagged copy, e.g. "03 - Night Train" (no extension). */
   fileStem: string;
+  /**
+   * Set when the track runs a pipeline definition instead of the song pipeline: the checked plan
+   * (the track's settings filled in; `request` and `steps` are then not used), and the steps that
+   * sing with the persona the album's persona track makes, which the album fills in when it exists.
+   */
+  pipeline?: { definition: string; plan: PipelinePlan; personaSteps: string[] };
 }
 
 export interface AlbumPipelineInput {
@@ -55,7 +62,7 @@ export interface AlbumPipelineInput {
   /** Also write loudness-normalized copies under mastered/. */
   loudness?: { targetLufs: number };
   /** Credits per step at this provider (the price table the command used), to record what was spent. */
-  prices?: Partial<Record<PipelineStep, number>>;
+  prices?: Partial<Record<StepKind, number>>;
   credits?: { estimated?: number; budget?: number };
 }
 
@@ -67,6 +74,8 @@ export interface AlbumTrackResult {
   attempts: number;
   error?: string;
   result?: SongPipelineResult;
+  /** The child pipelineRun's result, for a track that runs a definition. */
+  run?: PipelineRunResult;
   /** Credits of the provider tasks this track actually ran (reused steps cost nothing). */
   creditsSpent?: number;
   /** The album's tagged copy of the song, and its mastered copy when loudness was asked for. */

@@ -69,6 +69,8 @@ export interface PipelinePlan {
   steps: PlannedStep[];
   /** How many steps may run at once. */
   concurrency: number;
+  /** The kept step whose clip is the definition's finished audio (the definition's `final`, or the last kept step that makes audio); none when no kept step makes audio. */
+  final?: string;
 }
 
 /** What the generic pipeline workflow is started with. */
@@ -127,4 +129,8 @@ export interface PipelineRunResult {
   /** Steps whose files an earlier run left intact: nothing was paid for them. */
   reusedSteps: string[];
   artifacts: ArtifactRecord[];
+  /** The final step's stored audio (plan.final), when that step succeeded: what an album puts on the record. */
+  finalAudio?: ArtifactRecord;
+  /** The lyrics the final audio was sung with, where the definition says (a lyrics step it reads, or lyrics it was given). */
+  finalLyrics?: string;
 }

@@ -193,7 +193,43 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
     { key: MusicState, value: status },
   ]);
   showDetails();
-  return { workflowId, runId, status, name: plan.name, provider: plan.provider, outDir, steps: progress.steps, failedSteps, reusedSteps, artifacts };
+  const final = plan.final !== undefined && state.get(plan.final) === 'succeeded' ? plan.final : undefined;
+  const finalFile = final !== undefined ? records[final]?.files.find((f) => artifacts.some((a) => a.kind === 'audio' && manifestFile(outDir, a).file === f)) : undefined;
+  const finalAudio = finalFile !== undefined ? artifacts.find((a) => a.kind === 'audio' && manifestFile(outDir, a).file === finalFile) : undefined;
+  const finalLyrics = final !== undefined ? lyricsBehind(plan, final, (name) => results.get(name)?.text) : undefined;
+  return {
+    workflowId,
+    runId,
+    status,
+    name: plan.name,
+    provider: plan.provider,
+    outDir,
+    steps: progress.steps,
+    failedSteps,
+    reusedSteps,
+    artifacts,
+    ...(finalAudio ? { finalAudio } : {}),
+    ...(finalLyrics ? { finalLyrics } : {}),
+  };
+}
+
+/**
+ * The lyrics a step's audio was sung with: its own (given, or read from a lyrics step), else those
+ * of the nearest step it was made from. An instrumental step has none.
+ */
+function lyricsBehind(plan: PipelineRunInput['plan'], name: string, textOf: (step: string) => string | undefined): string | undefined {
+  const seen = new Set<string>();
+  const queue = [name];
+  while (queue.length > 0) {
+    const current = plan.steps.find((s) => s.name === queue.shift());
+    if (!current || seen.has(current.name)) continue;
+    seen.add(current.name);
+    if (current.params.instrumental) return undefined;
+    const own = current.inputs.lyricsFrom ? textOf(current.inputs.lyricsFrom) : current.params.lyrics;
+    if (own) return own.trim();
+    queue.push(...[current.inputs.clip, ...(current.inputs.clips ?? [])].filter((n): n is string => n !== undefined));
+  }
+  return undefined;
 }
 
 /** Markdown shown as the run's current details in the Temporal UI: the graph's progress, step by step. */

@@ -38,8 +38,8 @@ describe('npm run album with bad input', () => {
     await expectNothingStarted(outcome);
     expect(outcome.stderr).toMatch(/title: must not be empty/);
     expect(outcome.stderr).toMatch(/artist: required/);
-    expect(outcome.stderr).toMatch(/tracks\[0\]: needs prompt or lyricsFile/);
-    expect(outcome.stderr).toMatch(/tracks\[1\]\.instrumental/);
+    expect(outcome.stderr).toMatch(/tracks\[1\]: needs prompt or lyricsFile/);
+    expect(outcome.stderr).toMatch(/tracks\[2\]\.instrumental/);
   }, 90_000);
 
   it('refuses to start when the estimate exceeds the budget', async () => {

@@ -44,24 +44,24 @@ describe('album manifest: errors, each with its path', () => {
     ['no tracks', { ...base(), tracks: [] }, ['tracks: must list at least one item']],
     ['too many tracks', { ...base(), tracks: Array.from({ length: 101 }, (_, i) => ({ title: `T${i}`, prompt: 'p' })) }, ['tracks: must list at most 100 items (it lists 101)']],
     ['tracks is not a list', { ...base(), tracks: 'all of them' }, ['tracks: expected a list, got "all of them"']],
-    ['track without title', withTrack(2, { prompt: 'p' }), ['tracks[2].title: required']],
-    ['track without prompt or lyrics file', withTrack(2, { title: 'Three' }), ['tracks[2]: needs prompt or lyricsFile']],
-    ['instrumental track without prompt', withTrack(1, { title: 'Two', instrumental: true }), ['tracks[1]: needs prompt (an instrumental track is described by its prompt)']],
-    ['lyrics file on an instrumental', withTrack(0, { title: 'One', prompt: 'p', instrumental: true, lyricsFile: 'one.txt' }), ['tracks[0].lyricsFile: not allowed on an instrumental track (the track is instrumental)']],
+    ['track without title', withTrack(2, { prompt: 'p' }), ['tracks[3].title: required']],
+    ['track without prompt or lyrics file', withTrack(2, { title: 'Three' }), ['tracks[3]: needs prompt or lyricsFile']],
+    ['instrumental track without prompt', withTrack(1, { title: 'Two', instrumental: true }), ['tracks[2]: needs prompt (an instrumental track is described by its prompt)']],
+    ['lyrics file on an instrumental', withTrack(0, { title: 'One', prompt: 'p', instrumental: true, lyricsFile: 'one.txt' }), ['tracks[1].lyricsFile: not allowed on an instrumental track (the track is instrumental)']],
     [
       'lyrics file when the defaults make every track instrumental',
       { ...withTrack(3, { title: 'Four', prompt: 'p', lyricsFile: 'four.txt' }), defaults: { instrumental: true } },
-      ['tracks[3].lyricsFile: not allowed on an instrumental track (defaults.instrumental is true)'],
+      ['tracks[4].lyricsFile: not allowed on an instrumental track (defaults.instrumental is true)'],
     ],
-    ['lyrics file with neither prompt nor style', withTrack(3, { title: 'Four', lyricsFile: 'four.txt' }), ['tracks[3].style: required when the track has lyricsFile and no prompt (or set defaults.style)']],
-    ['misspelt field', withTrack(1, { title: 'Two', prompt: 'p', lyricfile: 'x.txt' }), ['tracks[1].lyricfile: unknown field (did you mean lyricsFile?)']],
+    ['lyrics file with neither prompt nor style', withTrack(3, { title: 'Four', lyricsFile: 'four.txt' }), ['tracks[4].style: required when the track has lyricsFile and no prompt (or set defaults.style)']],
+    ['misspelt field', withTrack(1, { title: 'Two', prompt: 'p', lyricfile: 'x.txt' }), ['tracks[2].lyricfile: unknown field (did you mean lyricsFile?)']],
     ['unknown top-level field', { ...base(), colour: 'blue' }, ['colour: unknown field']],
-    ['steps without song', withTrack(4, { title: 'Five', prompt: 'p', steps: ['lyrics', 'wav'] }), ['tracks[4].steps: must include song (every other step works on its clip)']],
-    ['a step twice', withTrack(4, { title: 'Five', prompt: 'p', steps: ['song', 'wav', 'wav'] }), ['tracks[4].steps: lists wav twice']],
+    ['steps without song', withTrack(4, { title: 'Five', prompt: 'p', steps: ['lyrics', 'wav'] }), ['tracks[5].steps: must include song (every other step works on its clip)']],
+    ['a step twice', withTrack(4, { title: 'Five', prompt: 'p', steps: ['song', 'wav', 'wav'] }), ['tracks[5].steps: lists wav twice']],
     ['unknown step', withTrack(4, { title: 'Five', prompt: 'p', steps: ['song', 'karaoke'] }), [
-      'tracks[4].steps[1]: must be one of lyrics, song, persona, stems, all-stems, wav, mp4, cover-art, timestamped-lyrics (got "karaoke")',
+      'tracks[5].steps[2]: must be one of lyrics, song, persona, stems, all-stems, wav, mp4, cover-art, timestamped-lyrics (got "karaoke")',
     ]],
-    ['instrumental as a word', withTrack(0, { title: 'One', prompt: 'p', instrumental: 'yes' }), ['tracks[0].instrumental: expected true or false, got "yes" (write true or false, unquoted)']],
+    ['instrumental as a word', withTrack(0, { title: 'One', prompt: 'p', instrumental: 'yes' }), ['tracks[1].instrumental: expected true or false, got "yes" (write true or false, unquoted)']],
     ['defaults.steps without song', { ...base(), defaults: { steps: ['lyrics'] } }, ['defaults.steps: must include song (every other step works on its clip)']],
     ['model twice, differently', { ...base(), model: 'v5', defaults: { model: 'v4' } }, ['defaults.model: conflicts with model "v5"; set only one of them']],
     ['persona from a track that does not exist', { ...base(), persona: { strategy: 'from-track', track: 7 } }, ['persona.track: no track 7 (the album has 5)']],
@@ -111,11 +111,11 @@ describe('album manifest: errors, each with its path', () => {
       'provider: must be one of anyint, aimusicapi, newapi, acedata, cqt (got "spotify")',
       'concurrency: must be at most 16 (got 99)',
       'persona.track: no track 9 (the album has 4)',
-      'tracks[1]: needs prompt or lyricsFile',
-      'tracks[2].title: required',
-      'tracks[2].style: expected text, got number 3',
-      'tracks[3]: needs prompt (an instrumental track is described by its prompt)',
-      'tracks[3].lyricsFile: not allowed on an instrumental track (the track is instrumental)',
+      'tracks[2]: needs prompt or lyricsFile',
+      'tracks[3].title: required',
+      'tracks[3].style: expected text, got number 3',
+      'tracks[4]: needs prompt (an instrumental track is described by its prompt)',
+      'tracks[4].lyricsFile: not allowed on an instrumental track (the track is instrumental)',
     ]);
   });
 
@@ -132,7 +132,7 @@ describe('album manifest: errors, each with its path', () => {
     };
     expect(errorsOf(manifest)).toEqual([
       'defaults.steps: provider aimusicapi does not offer the stems step (asked for by track 1; it offers song)',
-      'tracks[1].steps: provider aimusicapi does not offer the steps lyrics, wav (track 2 "Two")',
+      'tracks[2].steps: provider aimusicapi does not offer the steps lyrics, wav (track 2 "Two")',
     ]);
   });
 
@@ -145,7 +145,7 @@ describe('album manifest: errors, each with its path', () => {
   it('checks capabilities against the default provider when the manifest names none', () => {
     const manifest = withTrack(0, { title: 'One', prompt: 'p', steps: ['song', 'cover-art'] });
     expect(parseAlbumManifest(stringify(manifest)).ok).toBe(true);
-    expect(errorsOf(manifest, { defaultProvider: 'acedata' })).toEqual(['tracks[0].steps: provider acedata does not offer the cover-art step (track 1 "One")']);
+    expect(errorsOf(manifest, { defaultProvider: 'acedata' })).toEqual(['tracks[1].steps: provider acedata does not offer the cover-art step (track 1 "One")']);
   });
 
   it('reports YAML syntax errors with file, line and column', () => {
@@ -218,11 +218,11 @@ describe('loading a manifest file', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors).toEqual([
-      `tracks[1].lyricsFile: lyrics/missing.txt: no such file (looked for ${path.join(dir, 'lyrics', 'missing.txt')})`,
-      'tracks[2].lyricsFile: lyrics/empty.txt: is empty',
-      'tracks[3].lyricsFile: lyrics/latin1.txt: is not UTF-8 text',
-      'tracks[4].lyricsFile: lyrics/long.txt: has 5999 characters; providers accept at most 5000',
-      'tracks[5].lyricsFile: lyrics: is a folder, not a file',
+      `tracks[2].lyricsFile: lyrics/missing.txt: no such file (looked for ${path.join(dir, 'lyrics', 'missing.txt')})`,
+      'tracks[3].lyricsFile: lyrics/empty.txt: is empty',
+      'tracks[4].lyricsFile: lyrics/latin1.txt: is not UTF-8 text',
+      'tracks[5].lyricsFile: lyrics/long.txt: has 5999 characters; providers accept at most 5000',
+      'tracks[6].lyricsFile: lyrics: is a folder, not a file',
     ]);
   });
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadPriceTable } from '../../providers/priceFile';
 import { estimateAlbumCredits, formatEstimateTable, priceOf, type AlbumEstimate } from '../../providers/prices';
 import type { AlbumPipelineInput } from '../../contracts/albumPipeline';
-import { PIPELINE_STEPS, type PipelineStep } from '../../contracts/trackManifest';
+import { STEP_KINDS, type StepKind } from '../../providers/model';
 import { loadAlbumManifest, type ResolvedAlbum } from './manifest';
 import type { Config } from '../../runtime/config';
 
@@ -30,13 +30,17 @@ export async function planAlbum(
   } catch (err) {
     return { ok: false, errors: [(err as Error).message] };
   }
-  const estimate = estimateAlbumCredits({ provider: album.provider, tracks: album.tracks.map((t) => ({ number: t.number, title: t.title, steps: t.steps })) }, prices);
+  // A song track costs its steps; a definition's track costs each of its steps, priced by kind.
+  const estimate = estimateAlbumCredits(
+    { provider: album.provider, tracks: album.tracks.map((t) => ({ number: t.number, title: t.title, steps: t.pipeline.kind === 'song' ? t.steps : t.pipeline.plan.steps.map((s) => s.kind) })) },
+    prices,
+  );
   const budget = options.budget ?? album.budget;
   if (budget !== undefined && estimate.total > budget) {
     return { ok: false, errors: [`budget: the estimate (${estimate.total} credits) exceeds the budget (${budget})`] };
   }
-  const stepPrices: Partial<Record<PipelineStep, number>> = {};
-  for (const step of PIPELINE_STEPS) {
+  const stepPrices: Partial<Record<StepKind, number>> = {};
+  for (const step of STEP_KINDS) {
     const price = priceOf(prices, album.provider, step);
     if (price) stepPrices[step] = price.credits;
   }
@@ -64,6 +68,7 @@ export async function planAlbum(
       steps: t.steps,
       outDir: path.join(albumDir, t.dirName),
       fileStem: t.fileStem,
+      ...(t.pipeline.kind === 'definition' ? { pipeline: { definition: t.pipeline.given, plan: t.pipeline.plan, personaSteps: t.pipeline.personaSteps } } : {}),
     })),
   };
   return { ok: true, plan: { album, input, estimate, estimateTable: formatEstimateTable(estimate), budget } };

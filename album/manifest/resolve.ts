@@ -9,6 +9,7 @@ import type { FailurePolicy, PersonaStrategy } from '../../contracts/albumPipeli
 import type { AlbumManifest } from './schema';
 import { personaTrackNumber } from './rules';
 import { shortHash, slugify } from '../../runtime/slug';
+import type { TrackPipeline } from './trackPipeline';
 
 /** A track's part in the album's persona: it makes the persona, sings with it, or has nothing to do with it. */
 export type TrackPersonaRole = 'makes' | 'sings-with' | 'none';
@@ -29,9 +30,12 @@ export interface ResolvedTrack {
    * The steps the track's song pipeline is asked for, in pipeline order, already without the ones
    * that cannot apply (lyrics when the track brings its own or is instrumental; persona and timed
    * lyrics on an instrumental; persona on a track that sings with the album's persona) and with
-   * persona added on the track that makes it. What is listed here is what costs credits.
+   * persona added on the track that makes it. What is listed here is what costs credits. Empty for
+   * a track that runs a definition: its steps are the definition's (`pipeline.plan.steps`).
    */
   steps: PipelineStep[];
+  /** The built-in song pipeline, or a checked definition with the track's settings filled in. */
+  pipeline: TrackPipeline;
   persona: TrackPersonaRole;
   /** Folder of the track under the album folder: `03-night-train`. */
   dirName: string;
@@ -107,11 +111,13 @@ export interface ResolveInput {
   provider: ProviderName;
   /** Lyrics text by 1-based track number, for tracks with a lyrics file. */
   lyrics: ReadonlyMap<number, { text: string; file: string }>;
+  /** Checked definitions by 1-based track number, for tracks that run one; the others run the song pipeline. */
+  pipelines?: ReadonlyMap<number, TrackPipeline>;
   manifestFile?: string;
 }
 
 /** Assumes the manifest passed the cross-field rules (persona track exists and has vocals). */
-export function resolveAlbum({ manifest, provider, lyrics, manifestFile }: ResolveInput): ResolvedAlbum {
+export function resolveAlbum({ manifest, provider, lyrics, pipelines, manifestFile }: ResolveInput): ResolvedAlbum {
   const defaults = manifest.defaults ?? {};
   const count = manifest.tracks.length;
   let persona: PersonaStrategy;
@@ -128,6 +134,7 @@ export function resolveAlbum({ manifest, provider, lyrics, manifestFile }: Resol
     const own = lyrics.get(number);
     const role: TrackPersonaRole =
       instrumental || persona.strategy === 'none' ? 'none' : persona.strategy === 'from-track' && persona.track === number ? 'makes' : 'sings-with';
+    const pipeline = pipelines?.get(number) ?? { kind: 'song' };
 
     const wanted = new Set<PipelineStep>(spec.steps ?? defaults.steps ?? defaultAlbumSteps(provider));
     if (instrumental) for (const s of ['lyrics', 'persona', 'timestamped-lyrics'] as const) wanted.delete(s);
@@ -143,7 +150,8 @@ export function resolveAlbum({ manifest, provider, lyrics, manifestFile }: Resol
       instrumental,
       lyrics: own?.text,
       lyricsFile: own?.file,
-      steps: PIPELINE_STEPS.filter((s) => wanted.has(s)),
+      steps: pipeline.kind === 'song' ? PIPELINE_STEPS.filter((s) => wanted.has(s)) : [],
+      pipeline,
       persona: role,
       dirName: trackDirName(number, spec.title, count),
       fileStem: trackFileStem(number, spec.title, count),

@@ -46,6 +46,13 @@ export function personaTrackNumber(ref: unknown, tracks: readonly unknown[]): { 
   return { number: matches[0]! };
 }
 
+/** The pipeline a raw track runs: its own `pipeline`, else the album's, else the built-in song pipeline. */
+export function trackPipelineName(raw: unknown, track: unknown): string {
+  const own = isRecord(track) && nonEmptyString(track.pipeline) ? track.pipeline.trim() : undefined;
+  const album = isRecord(raw) && nonEmptyString(raw.pipeline) ? raw.pipeline.trim() : undefined;
+  return own ?? album ?? 'song';
+}
+
 export function crossFieldErrors(raw: unknown, defaultProvider: ProviderName): string[] {
   if (!isRecord(raw)) return [];
   const errors: string[] = [];
@@ -89,6 +96,10 @@ export function crossFieldErrors(raw: unknown, defaultProvider: ProviderName): s
     if (hasLyricsFile && !instrumental && !hasPrompt && !present(track.style) && !defaultStyle) {
       errors.push(pathError(at('style'), 'required when the track has lyricsFile and no prompt (or set defaults.style)'));
     }
+    const definition = trackPipelineName(raw, track);
+    if (definition !== 'song' && present(track.steps)) {
+      errors.push(pathError(at('steps'), `not used by a track that runs the definition ${definition} (its steps are the definition's); remove steps, or set pipeline: song`));
+    }
     const own = stepList(track.steps);
     if (provider && offered && own) {
       const missing = own.filter((s) => !offered.includes(s as StepKind));
@@ -108,6 +119,8 @@ export function crossFieldErrors(raw: unknown, defaultProvider: ProviderName): s
         const source = tracks[found.number - 1];
         const instrumental = isRecord(source) && typeof source.instrumental === 'boolean' ? source.instrumental : defaultInstrumental;
         if (instrumental) errors.push(pathError(['persona', 'track'], `track ${found.number} is instrumental; a persona needs a track with vocals`));
+        const runs = trackPipelineName(raw, source);
+        if (runs !== 'song') errors.push(pathError(['persona', 'track'], `track ${found.number} runs the definition ${runs}; the album's persona is made by a track on the built-in song pipeline (give it pipeline: song)`));
       }
     }
   }

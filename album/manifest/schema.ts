@@ -42,8 +42,16 @@ const defaults = z.strictObject({
   model: text(100).optional(),
 });
 
+/**
+ * `song` (the built-in song pipeline, the default) or a pipeline definition file (YAML or JSON),
+ * relative to the manifest's folder; trackPipeline.ts reads and checks it.
+ */
+const pipeline = text(1000);
+
 const track = z.strictObject({
   title: text(ALBUM_LIMITS.titleChars),
+  /** Overrides the album's `pipeline` for this track. */
+  pipeline: pipeline.optional(),
   prompt: text(ALBUM_LIMITS.promptChars).optional(),
   /** Relative to the manifest file's folder (or absolute). */
   lyricsFile: text(1000).optional(),
@@ -99,6 +107,8 @@ export const albumManifestSchema = z.strictObject({
   genre: text(100).optional(),
   provider: z.enum(PROVIDER_NAMES).optional(),
   model: text(100).optional(),
+  /** The pipeline every track runs unless it names its own: `song` (default) or a definition file. */
+  pipeline: pipeline.optional(),
   defaults: defaults.optional(),
   tracks: z.array(track).min(1).max(ALBUM_LIMITS.tracks),
   persona: persona.default({ strategy: 'none' }),

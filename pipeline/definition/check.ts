@@ -86,6 +86,25 @@ export function providerErrors(provider: ProviderName, steps: Readonly<Record<st
   return errors;
 }
 
+/** `final` must name a kept step that makes audio. */
+function finalStepErrors(definition: PipelineDefinition): string[] {
+  const name = definition.final;
+  if (name === undefined) return [];
+  const step = definition.steps[name];
+  if (!step) return [pathError(['final'], `no step named "${name}" (steps: ${Object.keys(definition.steps).join(', ')})`)];
+  const errors: string[] = [];
+  if (!STEP_RULES[step.kind].yieldsClips) errors.push(pathError(['final'], `must name a step that makes audio (a ${step.kind} step does not): "${name}"`));
+  if (definition.keep && !definition.keep.includes(name)) errors.push(pathError(['final'], `step "${name}" is not kept (add it to keep)`));
+  return errors;
+}
+
+/** The finished audio's step: the definition's `final`, else the last kept step in run order that makes audio. */
+export function finalStepOf(definition: PipelineDefinition, order: readonly string[]): string | undefined {
+  if (definition.final !== undefined) return definition.final;
+  const kept = (name: string) => !definition.keep || definition.keep.includes(name);
+  return [...order].reverse().find((name) => kept(name) && STEP_RULES[definition.steps[name]!.kind].yieldsClips);
+}
+
 /** Errors of the whole definition that no single field shows, all in one pass. */
 export function definitionErrors(definition: PipelineDefinition, provider: ProviderName, toPlanned: (name: string) => PlannedStep): { errors: string[]; order: string[] } {
   const errors: string[] = [];
@@ -94,6 +113,7 @@ export function definitionErrors(definition: PipelineDefinition, provider: Provi
   for (const [index, name] of (definition.keep ?? []).entries()) {
     if (!(name in definition.steps)) errors.push(pathError(['keep', index], `no step named "${name}"`));
   }
+  errors.push(...finalStepErrors(definition));
   errors.push(...providerErrors(provider, definition.steps, toPlanned));
   const ordered = orderSteps(definition.steps);
   if ('cycle' in ordered) {

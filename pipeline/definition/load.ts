@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { PipelinePlan, PlannedStep } from '../../contracts/pipelinePlan';
 import type { ProviderName } from '../../providers/model';
-import { definitionErrors } from './check';
+import { definitionErrors, finalStepOf } from './check';
 import { readLyricsFile } from './lyricsFile';
 import { issueLines, pathError } from './pathErrors';
 import { KNOWN_FIELDS, pipelineSchema, UPLOAD_PREFIX, type PipelineDefinition, type StepDefinition } from './schema';
@@ -111,6 +111,8 @@ export async function planPipeline(raw: unknown, options: PlanOptions = {}): Pro
     steps: checked.order.map(toPlanned),
     concurrency: definition.concurrency ?? DEFAULT_CONCURRENCY,
   };
+  const final = finalStepOf(definition, checked.order);
+  if (final !== undefined) plan.final = final;
   return { ok: true, plan, definition };
 }
 

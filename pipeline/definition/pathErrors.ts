@@ -1,14 +1,15 @@
 // Errors in a user's document (an album manifest, a pipeline definition) as `path: message` lines
 // (`tracks[3].style: required`). The path is what a user searches for in the file, so it uses the
-// document's own field names and 0-based list positions
-// (tracks[0] is track 1), and each message says what would be accepted instead of zod's wording.
+// document's own field names; list positions count from 1, as people (and every message) count
+// tracks: `tracks[3]` is track 3, `clips[1]` the first clip listed. One numbering everywhere, so a
+// path and the text beside it never disagree.
 import type { z } from 'zod';
 
-/** `tracks[2].steps[0]`; the document itself is `(manifest)`. */
+/** `tracks[2].steps[1]` from the 0-based path zod and the checks build; the document itself is `(manifest)`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
+    if (typeof segment === 'number') out += `[${segment + 1}]`;
     else out += out ? `.${String(segment)}` : String(segment);
   }
   return out || '(manifest)';

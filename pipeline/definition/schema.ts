@@ -69,6 +69,11 @@ export const pipelineSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(PIPELINE_LIMITS.concurrency).optional(),
   /** The steps whose files are kept; default: every step. */
   keep: z.array(stepName).min(1).optional(),
+  /**
+   * The step whose clip is the definition's finished audio (what an album puts on the record); it
+   * must make audio and be kept. Default: the last kept step, in run order, that makes audio.
+   */
+  final: stepName.optional(),
   steps: z.record(stepName, stepSchema).refine((steps) => Object.keys(steps).length >= 1, 'must define at least one step').refine((steps) => Object.keys(steps).length <= PIPELINE_LIMITS.steps, `must define at most ${PIPELINE_LIMITS.steps} steps`),
 });
 export type PipelineDefinition = z.infer<typeof pipelineSchema>;
