@@ -12,7 +12,9 @@ import { openSession, type Session } from '../client/session';
 import { progressQuery } from '../contracts/pipelineMessages';
 import type { PipelinePlan, PipelineRunInput, PipelineRunResult } from '../contracts/pipelinePlan';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
-import { loadPipelineFile } from '../pipeline/definition/load';
+import { stringify } from 'yaml';
+import { loadPipelineFile, planPipeline, type PlanResult } from '../pipeline/definition/load';
+import { songDefinition } from '../song/songDefinition';
 import { pipelineRun } from '../pipeline/pipelineRun';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { ENVIRONMENT_HELP } from '../runtime/config';
@@ -20,7 +22,9 @@ import { shortHash } from '../runtime/slug';
 
 const program = new Command('pipeline')
   .description('Run a pipeline definition: named provider steps, each reading earlier steps, durably, with every file verified.')
-  .argument('<file>', 'the definition (YAML or JSON); see examples/pipelines/')
+  .argument('[file]', 'the definition (YAML or JSON); see examples/pipelines/')
+  .addOption(new Option('--builtin <name>', 'a built-in definition instead of a file: song (what npm run song runs)').choices(['song']))
+  .option('--print', 'print the definition (the file, or --builtin) as YAML to copy and change; start nothing', false)
   .addOption(new Option('--provider <name>', "provider to use (default: the definition's, then MUSIC_PROVIDER, then anyint)").choices(PROVIDER_NAMES))
   .option('--out <dir>', 'output folder (default: OUT_DIR or ./out); the files land in <out>/pipelines/<run id>/')
   .option('--check', 'check the definition against the provider and print the plan; start nothing', false)
@@ -40,6 +44,7 @@ Examples:
   npm run pipeline -- examples/pipelines/full-length-song.yaml
   npm run pipeline -- examples/pipelines/cover-my-demo.yaml --check
   npm run pipeline -- my.yaml --provider acedata --json
+  npm run pipeline -- --builtin song --print --provider cqt > my-song.yaml
 
 Every problem of a definition is listed with its path (steps.extend.continueAt: ...) and nothing starts
 until there are none. Running the same definition again attaches to its run, or reuses every step whose
@@ -49,6 +54,8 @@ ${ENVIRONMENT_HELP}`,
   );
 
 interface Options {
+  builtin?: 'song';
+  print: boolean;
   provider?: ProviderName;
   out?: string;
   check: boolean;
@@ -67,10 +74,20 @@ function parseMinutes(value: string): number {
 
 async function main(): Promise<void> {
   program.parse();
-  const [file] = program.args as [string];
+  const [given] = program.args as [string | undefined];
   const opts = program.opts<Options>();
+  if (given !== undefined && opts.builtin) exitWith('pipeline', 'give a definition file or --builtin, not both');
+  if (given === undefined && !opts.builtin) exitWith('pipeline', 'give a definition file (see examples/pipelines/) or --builtin song');
+  if (opts.builtin && !opts.print && !opts.check) {
+    exitWith('pipeline', '--builtin song is what `npm run song` runs: use that, or print it (--print > my.yaml), change it and run your copy');
+  }
+  const file = given ?? `(built-in ${opts.builtin})`;
   const config = configOrExit('pipeline');
-  const planned = await loadPipelineFile(file, { provider: opts.provider, defaultProvider: config.provider });
+  const planned = given !== undefined ? await loadPipelineFile(given, { provider: opts.provider, defaultProvider: config.provider }) : await builtinPlan(opts.provider ?? config.provider);
+  if (planned.ok && opts.print) {
+    process.stdout.write(printable(planned.definition, given === undefined));
+    return;
+  }
   if (!planned.ok) {
     process.stderr.write(`pipeline: ${file} has ${planned.errors.length} problem${planned.errors.length === 1 ? '' : 's'}; nothing was started:\n`);
     for (const line of planned.errors) process.stderr.write(`  ${line}\n`);
@@ -127,6 +144,27 @@ async function startPipeline(session: Session, workflowId: string, input: Pipeli
   });
   say(firstExecutionRunId ? `run ${workflowId} (${firstExecutionRunId})` : `run ${workflowId} exists: attaching`);
   return handle;
+}
+
+/** The built-in song definition with a prompt to replace: what `npm run song --prompt ...` runs on this provider. */
+function builtinPlan(provider: ProviderName): Promise<PlanResult> {
+  const definition = songDefinition({ provider, request: { prompt: 'describe your song here', instrumental: false } });
+  return planPipeline(definition, { provider });
+}
+
+function printable(definition: object, builtin: boolean): string {
+  const header = builtin
+    ? [
+        '# The built-in song pipeline, as `npm run song` runs it with its default steps on the provider',
+        '# it was printed for (--provider, MUSIC_PROVIDER). Change the prompt (add title, style, lyrics or',
+        '# lyricsFile), drop or add steps, then run it: npm run pipeline -- my-song.yaml',
+        '# As an album\'s `pipeline:`, remove the prompts: each track fills in its prompt, title, style, lyrics.',
+        '',
+      ].join('\n')
+    : '';
+  // A built-in names no provider, so the copy runs wherever it is asked to (an album's, --provider).
+  const shown = builtin ? Object.fromEntries(Object.entries(definition).filter(([key]) => key !== 'provider')) : definition;
+  return `${header}${stringify(shown, { lineWidth: 0 })}`;
 }
 
 function printPlan(plan: PipelinePlan, workflowId: string, outDir: string, json: boolean): void {
