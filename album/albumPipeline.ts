@@ -25,7 +25,8 @@ import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { songPipeline } from '../song/songPipeline';
 import { pipelineRun } from '../pipeline/pipelineRun';
-import type { PipelinePlan, PipelineRunInput } from '../contracts/pipelinePlan';
+import type { PipelinePlan, PipelineRunInput, PipelineRunResult } from '../contracts/pipelinePlan';
+import type { AlbumFileInput } from '../contracts/albumFiles';
 import { loadPreviousTrack } from '../song/previousTrackProxies';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
@@ -161,8 +162,11 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       attempts: t.attempts,
       workflowId: t.workflowId,
       runId: t.result?.runId ?? t.run?.runId,
-      trackDir: t.result || t.run ? input.tracks.find((p) => p.number === t.number)!.outDir : undefined,
+      // A song track's files are read from its track.json; a definition's are listed here from its
+      // run (its final audio first, the file album.json measures the track by), with pipeline.json.
+      trackDir: t.result ? input.tracks.find((p) => p.number === t.number)!.outDir : undefined,
       files: [
+        ...(t.run ? definitionFiles(t.run) : []),
         ...(t.tagged ? [{ path: t.tagged.path, kind: 'tagged-audio' as const, sha256: t.tagged.sha256, durationSeconds: t.tagged.durationSeconds }] : []),
         ...(t.mastered ? [{ path: t.mastered.path, kind: 'mastered-audio' as const, sha256: t.mastered.sha256, durationSeconds: t.mastered.durationSeconds }] : []),
       ],
@@ -303,6 +307,16 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       return { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err), creditsSpent: spentBefore };
     }
   }
+}
+
+/** A definition track's files for album.json: the final audio first, then the rest the run kept, then pipeline.json. */
+function definitionFiles(run: PipelineRunResult): AlbumFileInput[] {
+  const final = run.finalAudio;
+  const rest = run.artifacts.filter((a) => a.path !== final?.path && a.kind !== 'manifest');
+  return [
+    ...[...(final ? [final] : []), ...rest].map((a) => ({ path: a.path, kind: a.kind, sha256: a.sha256, durationSeconds: a.durationSeconds, source: a.source })),
+    { path: `${run.outDir}/pipeline.json`, kind: 'manifest' as const },
+  ];
 }
 
 /** The plan with the album's persona filled in where the track's definition sings with it. */

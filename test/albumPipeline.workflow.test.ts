@@ -1,6 +1,8 @@
 // Albums on the time-skipping server: lyrics for all tracks at once, one persona for every later
-// vocal track, a second start attaching to the same run, and each failure policy.
-import { readFile } from 'node:fs/promises';
+// vocal track, a track that runs a pipeline definition, a second start attaching to the same run,
+// and each failure policy.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ import type { AlbumPipelineInput, AlbumPipelineResult, FailurePolicy } from '../
 import { albumProgressQuery } from '../contracts/albumMessages';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 import type { ScriptedTask } from './helpers/scriptedProvider';
+import { loadTrackPipeline } from '../album/manifest/trackPipeline';
 
 let harness: WorkflowHarness;
 let albums = 0;
@@ -89,6 +92,55 @@ describe('albumPipeline', () => {
       expect(playlist.match(/^[^#].*\.mp3$/gm)).toEqual(['01 - Track 1.mp3', '02 - Track 2.mp3', '03 - Track 3.mp3']);
       const albumJson = JSON.parse(await readFile(result.files.find((f) => f.kind === 'album-manifest')!.path, 'utf8'));
       expect(albumJson.tracks).toHaveLength(3);
+    });
+  });
+
+  it('runs a track with a pipeline definition as a child pipelineRun that sings with the album persona; its final audio goes on the album; a rerun pays nothing', async () => {
+    await harness.withWorker(async () => {
+      const input = album({ persona: { strategy: 'from-track', track: 1 }, prices: { lyrics: 1, song: 12, persona: 1, wav: 1, 'cover-art': 1 } }, 2);
+      const dir = harness.folder(`${input.albumId}-definitions`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'art.yaml'), 'name: art\nsteps:\n  song:\n    kind: song\n  wav:\n    kind: wav\n    clip: song\n  art:\n    kind: cover-art\n    clip: song\n');
+      const two = input.tracks[1]!;
+      const loaded = await loadTrackPipeline('art.yaml', dir, 'anyint', { title: two.title, prompt: two.request.prompt, style: 'pop', instrumental: false, persona: 'album' });
+      if (!loaded.ok || loaded.pipeline.kind !== 'definition') throw new Error(loaded.ok ? 'not a definition' : loaded.errors.join('; '));
+      expect(loaded.pipeline.personaSteps).toEqual(['song']);
+      expect(loaded.pipeline.plan.final).toBe('song');
+      two.pipeline = { definition: 'art.yaml', plan: loaded.pipeline.plan, personaSteps: loaded.pipeline.personaSteps };
+
+      const before = harness.provider.tasks.length;
+      const stop = provideSongs();
+      const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+      expect(result.status).toBe('succeeded');
+      const tasks = harness.provider.tasks.slice(before);
+      // The album writes lyrics for its song track only; the definition track's song carries the
+      // track's prompt and sings with the persona track 1 made.
+      expect(tasks.filter((t) => t.route === 'generate-lyrics')).toHaveLength(1);
+      // (Without lyrics anyint makes the song from the prompt alone: title and style are custom-mode fields.)
+      const definitionSong = tasks.find((t) => t.route === 'generate' && t.body.prompt === two.request.prompt);
+      expect(definitionSong?.body).toMatchObject({ customMode: false, personaId: result.personaId });
+      expect(result.personaId).toBeTruthy();
+      expect(tasks.map((t) => t.route).sort()).toEqual(['generate', 'generate', 'generate-cover', 'generate-lyrics', 'wav-generate']);
+
+      const track = result.tracks[1]!;
+      expect(track.workflowId).toBe(`album-${input.albumId}-t02`);
+      expect(track.run?.finalAudio?.path).toBe(path.join(two.outDir, 'song.mp3'));
+      expect(track.creditsSpent).toBe(12 + 1 + 1);
+      // Tagged from the definition's final audio, with the definition's cover art.
+      expect(path.basename(track.tagged!.path)).toBe('02 - Track 2.mp3');
+      const albumJson = JSON.parse(await readFile(result.files.find((f) => f.kind === 'album-manifest')!.path, 'utf8'));
+      const listed = albumJson.tracks[1].files.find((f: { kind: string }) => f.kind === 'tagged-audio');
+      expect(listed.sha256).toBe(createHash('sha256').update(await readFile(track.tagged!.path)).digest('hex'));
+      expect(albumJson.tracks[1].runId).toBe(track.run!.runId);
+
+      // Again: every step of both tracks is reused, nothing is submitted, nothing is spent.
+      const paid = harness.provider.tasks.length;
+      const again: AlbumPipelineResult = await (await start(input)).result();
+      expect(again.status).toBe('succeeded');
+      expect(harness.provider.tasks.length).toBe(paid);
+      expect(again.creditsSpent).toBe(0);
+      expect([...again.tracks[1]!.run!.reusedSteps].sort()).toEqual(['art', 'song', 'wav']);
+      expect(again.tracks[1]!.tagged!.sha256).toBe(track.tagged!.sha256);
     });
   });
 
