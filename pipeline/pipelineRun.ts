@@ -221,7 +221,8 @@ function lyricsBehind(plan: PipelineRunInput['plan'], name: string, textOf: (ste
   const seen = new Set<string>();
   const queue = [name];
   while (queue.length > 0) {
-    const current = plan.steps.find((s) => s.name === queue.shift());
+    const next = queue.shift();
+    const current = plan.steps.find((s) => s.name === next);
     if (!current || seen.has(current.name)) continue;
     seen.add(current.name);
     if (current.params.instrumental) return undefined;
