@@ -113,7 +113,7 @@ function print(result: AlbumPipelineResult, albumDir: string, json: boolean): vo
       error: t.error,
       tagged: t.tagged,
       mastered: t.mastered,
-      artifacts: t.result?.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, durationSeconds: a.durationSeconds })),
+      artifacts: (t.result?.artifacts ?? t.run?.artifacts)?.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, durationSeconds: a.durationSeconds })),
     }));
     process.stdout.write(`${JSON.stringify({ albumId: result.albumId, status: result.status, personaId: result.personaId, albumDir, creditsSpent: result.creditsSpent, files: result.files, tracks }, null, 2)}\n`);
     return;
