@@ -407,6 +407,7 @@ describe('cqt transform requests', () => {
       'weights.audio': { weights: { audio: 0.5 } },
       vocalGender: { vocalGender: 'male' },
       personaId: { personaId: 'p1' },
+      playlistId: { playlistId: 'pl1' },
     };
     let refusals = 0;
     for (const [kind, offered] of Object.entries(cqt.transformFields ?? {}) as [TransformKind, readonly TransformField[]][]) {

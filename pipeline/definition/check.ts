@@ -38,6 +38,9 @@ export function stepRuleErrors(name: string, step: StepDefinition): string[] {
   for (const field of PARAM_FIELDS) {
     if (step[field] !== undefined && !rule.params.includes(field)) errors.push(pathError(at(field), `a ${step.kind} step takes no ${field}`));
   }
+  if (rule.needsOneOf && !rule.needsOneOf.some((field) => step[field] !== undefined)) {
+    errors.push(pathError(at(rule.needsOneOf[0]!), `a ${step.kind} step needs ${rule.needsOneOf.join(' or ')}`));
+  }
   for (const field of rule.required ?? []) {
     if (step[field] === undefined) errors.push(pathError(at(field), `required for a ${step.kind} step`));
   }

@@ -17,7 +17,7 @@ const PROVIDER = 'acedata';
  * Every step whose wire form AceData documents: the /suno/audios actions of the seed (generate,
  * artist_consistency, stems, all_stems and the transforms of docs/transforms-wire.md: extend, concat,
  * cover, upload_cover, upload_extend, artist_consistency_vox, replace_section, underpainting =
- * add-instrumental, overpainting = add-vocals, samples, remaster, mashup) and the family's own routes
+ * add-instrumental, overpainting = add-vocals, samples, remaster, mashup, inspo = inspiration) and the family's own routes
  * (/suno/lyrics, /suno/persona, /suno/wav, /suno/mp4, /suno/timing). It has no cover-art route, and
  * its style route is not in the seed.
  */
@@ -42,6 +42,7 @@ const CAPABILITIES: readonly StepKind[] = [
   'sample',
   'remaster',
   'vox',
+  'inspiration',
 ];
 
 const SLIDERS = ['negativeStyle', 'vocalGender', 'weights.weirdness', 'weights.style'] as const;
@@ -60,6 +61,7 @@ const TRANSFORM_FIELDS: Record<AcedataTransform, readonly TransformField[]> = {
   sample: ['sources', 'audioUrl', 'section', 'prompt', 'style', 'title'],
   remaster: ['sources', 'model'],
   mashup: ['sources', 'prompt', 'style', 'title', 'model'],
+  inspiration: ['sources', 'audioUrl', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model'],
 };
 
 function isAcedataTransform(kind: StepKind): kind is AcedataTransform {

@@ -24,8 +24,12 @@ export const AUDIO_ACTIONS = [
   'samples',
   'remaster',
   'mashup',
+  'inspo',
 ] as const;
 export type AudioAction = (typeof AUDIO_ACTIONS)[number];
+
+/** The seed: `audio_urls` holds 1 to 4 reference audios for `inspo`. */
+export const INSPO_REFERENCES_MAX = 4;
 
 /** The seed limits `prompt` to 200 characters. */
 export const PROMPT_MAX = 200;
@@ -53,6 +57,7 @@ export const audiosBody = z
     audio_id: z.string().min(1).optional(),
     audio_url: z.url().optional(),
     mashup_audio_ids: z.array(z.string().min(1)).length(2).optional(),
+    audio_urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(INSPO_REFERENCES_MAX).optional(),
     continue_at: seconds.optional(),
     replace_section_start: seconds.optional(),
     replace_section_end: seconds.optional(),
@@ -107,6 +112,7 @@ const ACTION_FIELDS: Record<AudioAction, { required: string[]; optional: string[
   samples: { required: [], optional: ['audio_id', 'audio_url', 'samples_start', 'samples_end', 'prompt', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
   remaster: { required: ['audio_id'], optional: ['model'] },
   mashup: { required: ['mashup_audio_ids'], optional: ['prompt', 'style', 'title', 'model'] },
+  inspo: { required: ['audio_urls'], optional: ['model', 'prompt', 'lyric', 'custom', 'instrumental', 'title', 'style'] },
 };
 
 export const lyricsBody = z.strictObject({ prompt: z.string().min(1) });
@@ -209,6 +215,7 @@ export const TRANSFORM_ACTIONS = {
   sample: 'samples',
   remaster: 'remaster',
   mashup: 'mashup',
+  inspiration: 'inspo',
 } as const satisfies Partial<Record<TransformKind, AudioAction>>;
 export type AcedataTransform = keyof typeof TRANSFORM_ACTIONS;
 
@@ -341,6 +348,19 @@ function wireBody(kind: AcedataTransform, t: TransformRequest, model: string): R
     }
     case 'remaster':
       return { audio_id: oneSource(kind, t).clipId, model };
+    case 'inspiration': {
+      // The references go as URLs: earlier clips' audio, then the user's own.
+      const urls = (t.sources ?? []).map((source, i) => {
+        if (!source?.audioUrl) throw new Error(`${kind}: sources[${i}].audioUrl: required (acedata takes reference audio by URL)`);
+        return source.audioUrl;
+      });
+      if (t.audioUrl) urls.push(t.audioUrl);
+      if (urls.length === 0) throw new Error(`${kind}: sources, audioUrl: 1 to ${INSPO_REFERENCES_MAX} reference audios are required`);
+      if (urls.length > INSPO_REFERENCES_MAX) throw new Error(`${kind}: sources, audioUrl: acedata takes at most ${INSPO_REFERENCES_MAX} reference audios, got ${urls.length}`);
+      checkPrompt(kind, t.prompt);
+      const custom = t.lyrics !== undefined;
+      return { audio_urls: urls, model, custom, lyric: t.lyrics, prompt: t.prompt, style: t.style, title: t.title, instrumental: t.instrumental };
+    }
     case 'mashup': {
       const sources = t.sources ?? [];
       if (sources.length !== 2) throw new Error(`${kind}: sources: takes two clips, got ${sources.length}`);
