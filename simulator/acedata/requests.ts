@@ -43,8 +43,12 @@ export const SIMULATED_ACTIONS = [
   'samples',
   'remaster',
   'mashup',
+  'inspo',
 ] as const;
 export type SimulatedAction = (typeof SIMULATED_ACTIONS)[number];
+
+/** The document: `audio_urls` holds 1 to 4 reference audios. */
+export const INSPO_REFERENCES_MAX = 4;
 
 /** The document's limit on `prompt`. */
 export const PROMPT_LIMIT = 200;
@@ -101,6 +105,7 @@ export const audiosRequest = z
       audio_id: optionalText(),
       audio_url: audioUrl(),
       mashup_audio_ids: z.array(requiredText(), { error: 'must be an array of audio ids' }).optional(),
+      audio_urls: z.array(audioUrl().unwrap(), { error: 'must be an array of audio URLs' }).optional(),
       continue_at: optionalNumber(),
       replace_section_start: seconds(),
       replace_section_end: seconds(),
@@ -136,6 +141,12 @@ export const audiosRequest = z
     if (action === 'mashup' && body.mashup_audio_ids?.length !== 2) {
       problem('mashup_audio_ids', body.mashup_audio_ids === undefined ? 'is required when action is mashup' : 'must name exactly 2 audios');
     }
+    if (action === 'inspo') {
+      // The seed: 1 to 4 publicly accessible reference audios, mandatory for inspo.
+      const count = body.audio_urls?.length;
+      if (count === undefined) problem('audio_urls', 'is required when action is inspo');
+      else if (count < 1 || count > INSPO_REFERENCES_MAX) problem('audio_urls', `must hold 1 to ${INSPO_REFERENCES_MAX} audio URLs, got ${count}`);
+    } else if (body.audio_urls !== undefined) problem('audio_urls', `is taken only when action is inspo, not ${action}`);
     if (action === 'artist_consistency_vox' && !isPresent(body.persona_id) && !isPresent(body.audio_id)) {
       problem('persona_id', 'or audio_id is required when action is artist_consistency_vox');
     }
@@ -150,7 +161,7 @@ export const audiosRequest = z
       const end = body[endField];
       if (start !== undefined && end !== undefined && end <= start) problem(endField, `must be after ${startField}`);
     }
-    if (NEEDS_AUDIO_ID.includes(action) || NEEDS_AUDIO_URL.includes(action) || CLIP_OR_UPLOAD.includes(action) || action === 'mashup') return;
+    if (NEEDS_AUDIO_ID.includes(action) || NEEDS_AUDIO_URL.includes(action) || CLIP_OR_UPLOAD.includes(action) || action === 'mashup' || action === 'inspo') return;
     if (action === 'artist_consistency' && !isPresent(body.persona_id)) problem('persona_id', 'is required when action is artist_consistency');
     if (body.custom) {
       if (!body.instrumental && !isPresent(body.lyric) && !isPresent(body.lyric_prompt)) {

@@ -1,5 +1,5 @@
 // The AceData Cloud dialect. One audio route (`POST /suno/audios`) whose `action` picks the
-// operation (every documented action but inspo: songs, extends, concat, covers, uploads, section
+// operation (every documented action: songs, extends, concat, covers, uploads, section
 // work, samples, remaster, mashup, stems; what each makes is ../transforms.ts), lyrics, WAV, MP4,
 // timing and persona routes, and `POST /suno/tasks` to read tasks back. A submit answers in one of three ways, as the service does:
 //   - with `callback_url` (or, on the audio and lyrics routes, `async: true`): `{success, task_id,
@@ -60,6 +60,7 @@ import {
   extensionContent,
   joinContent,
   mashupContent,
+  inspirationContent,
   overlayContent,
   remasterContent,
   replaceSectionContent,
@@ -274,6 +275,9 @@ export function acedataDialect(context: DialectContext) {
         const mashupInput = songInput(body, first);
         return (taskId) => mashupContent(taskId, mashupInput, soundOf(first), soundOf(second));
       }
+      case 'inspo':
+        // New songs steered by the references (audio_urls); none of them is copied.
+        return (taskId) => inspirationContent(taskId, input);
     }
   }
 

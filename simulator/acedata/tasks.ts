@@ -45,6 +45,7 @@ const SONG_ACTIONS = [
   'samples',
   'remaster',
   'mashup',
+  'inspo',
 ];
 
 export type AcedataKind = 'song' | 'stems' | 'lyrics' | 'wav' | 'mp4' | 'timing' | 'persona';
