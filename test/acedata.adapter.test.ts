@@ -332,7 +332,7 @@ describe('acedata song options', () => {
   it('declares its song fields and the fields of every transform', () => {
     expect(acedata.songFields).toEqual(['negativeStyle', 'vocalGender', 'variation', 'weights']);
     expect(acedata.capabilities).not.toContain('style');
-    for (const kind of ['extend', 'concat', 'cover', 'upload-cover', 'upload-extend', 'vox', 'replace-section', 'add-instrumental', 'add-vocals', 'sample', 'remaster', 'mashup'] as const) {
+    for (const kind of ['extend', 'concat', 'cover', 'upload-cover', 'upload-extend', 'vox', 'replace-section', 'add-instrumental', 'add-vocals', 'sample', 'remaster', 'mashup', 'inspiration'] as const) {
       expect(acedata.capabilities).toContain(kind);
       expect(acedata.transformFields?.[kind]?.length).toBeGreaterThan(0);
     }
@@ -538,7 +538,7 @@ describe('acedata transforms: answers', () => {
   });
 
   it('reads the clips of every transform like a song', () => {
-    for (const kind of ['extend', 'cover', 'upload-cover', 'upload-extend', 'vox', 'add-vocals', 'add-instrumental', 'sample', 'mashup'] as const) {
+    for (const kind of ['extend', 'cover', 'upload-cover', 'upload-extend', 'vox', 'add-vocals', 'add-instrumental', 'sample', 'mashup', 'inspiration'] as const) {
       const snapshot = acedata.parseQuery(kind, 't', record('t', { success: true, task_id: 't', data: [audio('a'), audio('b')] }));
       expect(snapshot.state).toBe('succeeded');
       expect(snapshot.clips.map((c) => [c.id, c.audioUrl])).toEqual([
@@ -569,5 +569,44 @@ describe('acedata transforms: answers', () => {
   it('reports a refused transform as failed with its reason', () => {
     const failed = acedata.parseQuery('upload-cover', 't', record('t', { success: false, task_id: 't', error: { code: 'forbidden', message: 'uploaded audio matches copyrighted material' } }));
     expect(failed).toMatchObject({ state: 'failed', failure: { reason: 'uploaded audio matches copyrighted material', retryable: false } });
+  });
+});
+
+describe('acedata inspo: a new song from reference audios', () => {
+  const ref = (id: string): ClipRef => ({ taskId: `t-${id}`, clipId: id, audioUrl: `https://cdn1.suno.ai/${id}.mp3` });
+
+  it('sends the references as audio_urls (earlier clips, then the user\'s file), with the song fields it takes', () => {
+    expect(body({ kind: 'inspiration', transform: { sources: [ref('a'), ref('b')], audioUrl: UPLOAD, style: 'night jazz', title: 'Inspired' } }, CB)).toEqual({
+      action: 'inspo',
+      audio_urls: ['https://cdn1.suno.ai/a.mp3', 'https://cdn1.suno.ai/b.mp3', UPLOAD],
+      model: 'chirp-v5-5',
+      custom: false,
+      style: 'night jazz',
+      title: 'Inspired',
+      callback_url: CB,
+      async: true,
+    });
+    expect(body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, lyrics: '[Verse]\nla', instrumental: false, model: 'chirp-v4' } })).toEqual({
+      action: 'inspo',
+      audio_urls: [UPLOAD],
+      model: 'chirp-v4',
+      custom: true,
+      lyric: '[Verse]\nla',
+      instrumental: false,
+      async: true,
+    });
+  });
+
+  it('refuses, before any request, no reference, more than four, a clip without audio, a long prompt, and fields it cannot take', () => {
+    expect(() => body({ kind: 'inspiration', transform: { style: 'jazz' } })).toThrow(/inspiration: sources, audioUrl: 1 to 4 reference audios are required/);
+    expect(() => body({ kind: 'inspiration', transform: { sources: ['a', 'b', 'c', 'd'].map(ref), audioUrl: UPLOAD } })).toThrow(/at most 4 reference audios, got 5/);
+    expect(() => body({ kind: 'inspiration', transform: { sources: [{ taskId: 't', clipId: 'x' }] } })).toThrow(/sources\[0\]\.audioUrl: required/);
+    expect(() => body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, prompt: 'p'.repeat(201) } })).toThrow(/prompt: acedata takes at most 200/);
+    expect((errorOf(() => body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, playlistId: 'pl' } })) as Error).message).toBe(
+      'provider acedata cannot take the field playlistId of the inspiration step; nothing was submitted',
+    );
+    expect((errorOf(() => body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, weights: { weirdness: 0.3 }, personaId: 'p' } })) as Error).message).toMatch(/fields weights\.weirdness, personaId of the inspiration/);
+    expect(acedata.capabilities).not.toContain('crop');
+    expect(acedata.capabilities).not.toContain('custom-model');
   });
 });

@@ -113,7 +113,19 @@ const STEP_FOR: Partial<Record<StepKind, (b: Build) => StepDefinition>> = {
   remaster: () => ({ kind: 'remaster', clip: 'song' }),
   vox: (b) => ({ kind: 'vox', ...(b.has('persona') ? { personaFrom: 'persona' } : { clip: 'song' }), lyrics: LYRICS, style: 'night jazz', title: 'Late Train, Voiced' }),
   'reuse-style': () => ({ kind: 'reuse-style', clip: 'song', lyrics: '[Verse]\nSame sound, another town', title: 'Early Train' }),
+  // References by URL (earlier clips and the user's file) where the dialect takes them; else a
+  // playlist the provider keeps (cqt), named by id.
+  inspiration: (b) =>
+    adapterFor(b.provider).transformFields?.inspiration?.includes('playlistId')
+      ? { kind: 'inspiration', playlist: PLAYLIST_ID, prompt: 'songs for a late train' }
+      : { kind: 'inspiration', clips: ['song', b.has('cover') ? 'cover' : 'extend'], audio: upload, style: 'night jazz', title: 'Inspired Train' },
+  crop: () => ({ kind: 'crop', clip: 'song', section: SECTION, title: 'Late Train, the middle' }),
+  'custom-model': (b) => ({ kind: 'custom-model', clips: TRAINING_STEPS.filter((kind) => b.has(kind)).slice(0, 6), name: 'Late Train Model' }),
 };
+
+/** Steps whose clips a custom model is trained on (six of them, the family's minimum). */
+const TRAINING_STEPS: StepKind[] = ['song', 'extend', 'cover', 'remaster', 'reuse-style', 'upload', 'upload-cover'];
+const PLAYLIST_ID = '119573ff-8e48-4fe6-9029-39c76c9a5597';
 
 /**
  * The descriptive extras above (a title, a style, instrumental) are dropped where the dialect's
@@ -258,6 +270,19 @@ function checkKind(definition: PipelineDefinition, kind: StepKind, files: Record
     case 'reuse-style':
       expect(audio(kind)).toBeGreaterThan(1);
       return;
+    case 'inspiration':
+      // A new song, a song's length: none of the references (the upload is shorter) is copied.
+      expectSameLength(audio('inspiration'), CLIP_SECONDS, 'the inspired song');
+      return;
+    case 'crop':
+      expectSameLength(audio('crop'), SECTION.end - SECTION.start, 'the cropped section');
+      return;
+    case 'custom-model': {
+      const trained = JSON.parse(text[kind]!) as { modelId: string; trainedOn: string[] };
+      expect(trained.modelId).toMatch(/^chirp-custom:/);
+      expect(trained.trainedOn).toHaveLength(definition.steps[kind]!.clips!.length);
+      return;
+    }
   }
   throw new Error(`no check for kind ${kind}`);
 }
@@ -286,18 +311,24 @@ describe('every capability of the five seed APIs, end to end on the dev server w
 
       const { manifest, files } = await checkRunFiles(result);
       const text: Record<string, string> = {};
-      for (const kind of ['lyrics', 'style', 'timestamped-lyrics', 'downbeats'] as const) {
+      for (const kind of ['lyrics', 'style', 'timestamped-lyrics', 'downbeats', 'custom-model'] as const) {
         if (kinds.includes(kind)) text[kind] = await readFile(only(files, kind).path, 'utf8');
       }
       for (const name of Object.keys(definition.steps)) expect(manifest.steps[name]?.state, `step ${name}`).toBe('succeeded');
       for (const kind of new Set(kinds)) checkKind(definition, kind, files, text);
       if (kinds.includes('persona')) expect(manifest.steps.persona!.personaId).toBeTruthy();
+      // The trained model's id is what the step hands later steps (pipeline.json's text).
+      if (kinds.includes('custom-model')) expect(manifest.steps['custom-model']!.text).toBe(JSON.parse(text['custom-model']!).modelId);
       for (const kind of ['add-vocals', 'add-instrumental'] as const) {
         if (kinds.includes(kind)) expectSameLength(seconds(only(files, `${kind}-of-clip`)), seconds(only(files, 'song')), `${kind} over the song keeps its length`);
       }
       if (kinds.includes('sample')) expect(seconds(only(files, 'sample-of-upload'))).toBeGreaterThan(1);
       // What a step read from an earlier one (a voice, an expanded style, lyrics) is in what it sent.
       const sent = (step: string) => JSON.stringify(paid.find((e) => e.taskId === manifest.steps[step]!.taskId)?.body ?? null);
+      // The crop works on the song itself; an inspiration by URL sends every reference's audio.
+      if (kinds.includes('crop')) expect(sent('crop')).toContain(manifest.steps.song!.clip!.clipId);
+      const inspiration = definition.steps.inspiration;
+      for (const ref of inspiration?.clips ?? []) expect(sent('inspiration'), `inspiration sends ${ref}'s audio`).toContain(manifest.steps[ref]!.clip!.audioUrl!);
       for (const [name, step] of Object.entries(definition.steps)) {
         if (step.personaFrom) expect(sent(name), `${name} sings with the persona`).toContain(manifest.steps[step.personaFrom]!.personaId!);
         if (step.styleFrom) expect(sent(name), `${name} uses the expanded style`).toContain(JSON.stringify(manifest.steps[step.styleFrom]!.text!).slice(1, 40));
