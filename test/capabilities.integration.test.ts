@@ -68,6 +68,14 @@ interface Build {
 const upload = `upload:${UPLOAD_FILE}`;
 
 /**
+ * The user's audio for a kind: the file itself where the dialect sends it by URL, else the `upload`
+ * step's clip (acedata: its /suno/audios body has no audio_url, so the file goes through /suno/upload).
+ */
+function userAudio(provider: ProviderName, kind: TransformKind): string {
+  return adapterFor(provider).transformFields?.[kind]?.includes('audioUrl') ? upload : 'upload';
+}
+
+/**
  * One step per kind, named after its kind; the steps a kind reads are named by their kinds too.
  * A kind missing here has no end-to-end run, and the test for a dialect that offers it fails.
  */
@@ -100,10 +108,10 @@ const STEP_FOR: Partial<Record<StepKind, (b: Build) => StepDefinition>> = {
   }),
   upload: () => ({ kind: 'upload', audio: upload }),
   cover: (b) => ({ kind: 'cover', clip: b.has('upload') ? 'upload' : 'song', style: 'bossa nova, nylon guitar', instrumental: true }),
-  'upload-cover': () => ({ kind: 'upload-cover', audio: upload, style: 'lo-fi hip hop', title: 'My Take, Covered', instrumental: true }),
-  'upload-extend': () => ({ kind: 'upload-extend', audio: upload, continueAt: UPLOAD_CONTINUE_AT, style: 'lo-fi hip hop', title: 'My Take, Longer', instrumental: true }),
-  'add-vocals': () => ({ kind: 'add-vocals', audio: upload, lyrics: LYRICS, style: 'soft female vocal', title: 'My Take, Sung' }),
-  'add-instrumental': () => ({ kind: 'add-instrumental', audio: upload, style: 'warm piano trio', title: 'My Take, Backed' }),
+  'upload-cover': (b) => ({ kind: 'upload-cover', audio: userAudio(b.provider, 'upload-cover'), style: 'lo-fi hip hop', title: 'My Take, Covered', instrumental: true }),
+  'upload-extend': (b) => ({ kind: 'upload-extend', audio: userAudio(b.provider, 'upload-extend'), continueAt: UPLOAD_CONTINUE_AT, style: 'lo-fi hip hop', title: 'My Take, Longer', instrumental: true }),
+  'add-vocals': (b) => ({ kind: 'add-vocals', audio: userAudio(b.provider, 'add-vocals'), lyrics: LYRICS, style: 'soft female vocal', title: 'My Take, Sung' }),
+  'add-instrumental': (b) => ({ kind: 'add-instrumental', audio: userAudio(b.provider, 'add-instrumental'), style: 'warm piano trio', title: 'My Take, Backed' }),
   'replace-section': () => ({ kind: 'replace-section', clip: 'song', section: SECTION, lyrics: '[Verse]\nA new line for the middle', style: 'night jazz', title: 'Late Train' }),
   // A chain of extensions ends in the extension; a list of clips is joined in order.
   concat: () => ({ kind: 'concat', clips: ['song', 'extend'] }),
@@ -156,7 +164,7 @@ function definitionFor(provider: ProviderName): PipelineDefinition {
     if (!step) continue;
     const { clip, audio, section, ...rest } = step;
     const takesSection = adapterFor(provider).transformFields?.[kind]?.includes('section') ?? false;
-    steps[`${kind}-${clip ? 'of-upload' : 'of-clip'}`] = clip ? { ...rest, audio: upload } : { ...rest, clip: 'song', ...(takesSection ? { section: SECTION } : {}) };
+    steps[`${kind}-${clip ? 'of-upload' : 'of-clip'}`] = clip ? { ...rest, audio: userAudio(provider, kind) } : { ...rest, clip: 'song', ...(takesSection ? { section: SECTION } : {}) };
   }
   return { name: `capabilities-${provider}`, provider, concurrency: 16, steps };
 }

@@ -371,14 +371,28 @@ describe('simulator transforms (acedata)', () => {
     expect(relativeError(pcmWindow(wholePcm, 3.5 + EDGE, 6.5), pcmWindow(secondPcm, EDGE, 3))).toBeLessThan(SAME);
   });
 
+  it('uploads audio by URL at once as one clip named by audio_id, the file itself; a bad URL is refused unpaid', async () => {
+    const uploaded = await http.post(simulator, '/suno/upload', { audio_url: song.url });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
+    expect(uploaded.body).toMatchObject({ success: true, task_id: expect.any(String), data: { audio_id: expect.any(String), audio_url: expect.stringMatching(/^http/) } });
+    const pcm = await pcmOf({ audio_url: uploaded.body.data.audio_url, duration: uploaded.body.data.duration });
+    expect(relativeError(pcm, song.pcm)).toBeLessThan(SAME);
+    const before = simulator.ledger.length;
+    const refused = await http.post(simulator, '/suno/upload', { audio_url: 'file:///etc/passwd' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^audio_url: must be an http\(s\) URL/);
+    expect(simulator.ledger).toHaveLength(before);
+  });
+
   it('makes every documented transform with the length its kind promises, and calls back', async () => {
+    const upload = (await http.post(simulator, '/suno/upload', { audio_url: song.url })).body.data.audio_id as string;
     const cases: [Record<string, unknown>, number, number][] = [
       [{ action: 'cover', audio_id: song.id, style: 'jazz' }, 2, CLIP_SECONDS],
-      [{ action: 'upload_cover', audio_url: song.url, prompt: 'a cover' }, 2, CLIP_SECONDS],
-      [{ action: 'upload_extend', audio_url: song.url, continue_at: 1 }, 2, 1 + CLIP_SECONDS],
+      [{ action: 'upload_cover', audio_id: upload, prompt: 'a cover' }, 2, CLIP_SECONDS],
+      [{ action: 'upload_extend', audio_id: upload, continue_at: 1 }, 2, 1 + CLIP_SECONDS],
       [{ action: 'replace_section', audio_id: song.id, replace_section_start: 0.5, replace_section_end: 1.5, lyric: 'new line' }, 1, CLIP_SECONDS],
       [{ action: 'underpainting', audio_id: song.id, underpainting_end: 2 }, 2, CLIP_SECONDS],
-      [{ action: 'overpainting', audio_url: song.url, lyric: 'la la', prompt: 'sing' }, 2, CLIP_SECONDS],
+      [{ action: 'overpainting', audio_id: upload, lyric: 'la la', prompt: 'sing' }, 2, CLIP_SECONDS],
       [{ action: 'samples', audio_id: song.id, samples_start: 0, samples_end: 1, prompt: 'a new song' }, 2, CLIP_SECONDS],
       [{ action: 'remaster', audio_id: song.id }, 1, CLIP_SECONDS],
       [{ action: 'mashup', mashup_audio_ids: [song.id, song.id], prompt: 'twice' }, 2, CLIP_SECONDS],
@@ -427,13 +441,14 @@ describe('simulator transforms (acedata)', () => {
     expect(await message({ action: 'extend', audio_id: song.id })).toMatch(/^continue_at: is required/);
     expect(await message({ action: 'extend', audio_id: song.id, continue_at: 99 })).toMatch(/^continue_at: must be at most the audio's duration/);
     expect(await message({ action: 'concat' })).toMatch(/^audio_id: is required/);
-    expect(await message({ action: 'upload_cover', audio_url: 'ftp://example.com/x.mp3' })).toMatch(/^audio_url: must be an http\(s\) URL/);
-    expect(await message({ action: 'upload_extend', continue_at: 1 })).toMatch(/^audio_url: is required/);
+    // The document's body has no audio_url: uploads are named by the audio_id /suno/upload answered.
+    expect(await message({ action: 'upload_cover', audio_id: song.id, audio_url: 'https://example.com/x.mp3' })).toMatch(/^audio_url: is not a field of \/suno\/audios/);
+    expect(await message({ action: 'upload_extend', continue_at: 1 })).toMatch(/^audio_id: is required/);
     expect(await message({ action: 'replace_section', audio_id: song.id, replace_section_start: 1, lyric: 'x' })).toMatch(/^replace_section_end: is required/);
     expect(
       await message({ action: 'replace_section', audio_id: song.id, replace_section_start: 1, replace_section_end: CLIP_SECONDS, lyric: 'x' }),
     ).toMatch(/^replace_section_end: must be less than the audio's duration/);
-    expect(await message({ action: 'underpainting', audio_id: song.id, audio_url: song.url })).toMatch(/^audio_id: give exactly one/);
+    expect(await message({ action: 'underpainting' })).toMatch(/^audio_id: is required/);
     expect(await message({ action: 'mashup', mashup_audio_ids: [song.id] })).toMatch(/^mashup_audio_ids: must name exactly 2/);
     expect(await message({ action: 'mashup', mashup_audio_ids: [song.id, 'nope'] })).toMatch(/^mashup_audio_ids: no audio nope/);
     expect(await message({ action: 'artist_consistency_vox', prompt: 'x' })).toMatch(/^persona_id: or audio_id is required/);
