@@ -114,6 +114,7 @@ describe('every class of error, named by its path', () => {
         song: { kind: 'song', prompt: 'x' },
         nothing: { kind: 'inspiration', prompt: 'like these' },
         many: { kind: 'inspiration', clips: ['song', 'song', 'song', 'song', 'song'] },
+        five: { kind: 'inspiration', clips: ['song', 'song', 'song', 'song'], audio: 'upload:demo.mp3' },
         listed: { kind: 'inspiration', playlist: 'pl-1' },
         cut: { kind: 'crop', clip: 'song' },
         model: { kind: 'custom-model', clips: ['song', 'song'], name: 'mine' },
@@ -122,6 +123,7 @@ describe('every class of error, named by its path', () => {
     expect(errors).toContain('steps.nothing.clips: a inspiration step needs clips or audio or playlist');
     expect(errors).toContain('steps.many.clips: lists 5 clips; a inspiration step takes 1 to 4');
     expect(errors).toContain('steps.listed: provider acedata cannot take the field playlistId of the inspiration step');
+    expect(errors).toContain('steps.five.audio: a inspiration step takes at most 4 references in all (clips and audio), got 5');
     expect(errors).toContain('steps.cut.section: required for a crop step');
     expect(errors).toContain('steps.cut.kind: provider acedata does not offer crop (it offers: ' + adapterFor('acedata').capabilities.join(', ') + ')');
     expect(errors).toContain('steps.model.clips: lists 2 clips; a custom-model step takes 6 to 8');
