@@ -38,6 +38,8 @@ export interface PlannedParams {
   model?: string;
   instrumental?: boolean;
   personaId?: string;
+  /** inspiration: a provider playlist of reference songs. */
+  playlistId?: string;
   continueAt?: number;
   section?: Section;
   seconds?: number;

@@ -26,6 +26,7 @@ export interface StoredStep {
   files: ArtifactRecord[];
   /** The clip as stored: its measured length replaces the provider's claim. */
   clip?: ClipRef;
+  /** Text a lyrics or style step returned, or the id a custom-model step trained. */
   text?: string;
   personaId?: string;
 }
@@ -45,6 +46,8 @@ export function promisedSeconds(ctx: Pick<StepContext, 'step' | 'source'>): numb
       return ctx.source?.durationSeconds;
     case 'sound-effect':
       return params.seconds;
+    case 'crop':
+      return params.section && params.section.end - params.section.start;
     default:
       return undefined;
   }
@@ -91,6 +94,13 @@ export async function storeOutputs(ctx: StepContext): Promise<StoredStep> {
     case 'persona':
       if (!outputs.personaId) missing(ctx, 'a persona id');
       return { files: [], personaId: outputs.personaId };
+    case 'custom-model': {
+      // No media: the trained model's id, in pipeline.json (as the step's text) and in <step>.json.
+      if (!outputs.modelId) missing(ctx, 'a model id');
+      const text = `${JSON.stringify({ modelId: outputs.modelId, name: step.params.name, trainedOn: (ctx.sources ?? []).map((s) => s.clipId) }, null, 2)}\n`;
+      const files = step.keep ? [await writeTextArtifact({ dir: outDir, fileName: `${step.name}.json`, text, kind: 'data' })] : [];
+      return { files, text: outputs.modelId };
+    }
     case 'downbeats': {
       if (!outputs.downbeats) missing(ctx, 'downbeats');
       const text = `${JSON.stringify({ clipId: ctx.source?.clipId, downbeats: outputs.downbeats }, null, 2)}\n`;

@@ -64,6 +64,9 @@ export function stepRequest(step: PlannedStep, inputs: ResolvedInputs): StepRequ
   }
   if (step.kind === 'video') return { kind: 'video', source: required(inputs.clip, step, 'clip'), prompt: p.prompt };
   if (step.kind === 'downbeats') return { kind: 'downbeats', source: required(inputs.clip, step, 'clip') };
+  if (step.kind === 'custom-model') {
+    return { kind: 'custom-model', customModel: { sources: required(inputs.clips, step, 'clips'), name: required(p.name, step, 'name') } };
+  }
   if (isClipStep(step.kind)) return { kind: step.kind, source: required(inputs.clip, step, 'clip') };
   if (!isTransform(step.kind)) throw new Error(`step ${step.name}: no request for kind ${step.kind}`);
   const sources = inputs.clips ?? (inputs.clip ? [inputs.clip] : undefined);
@@ -83,6 +86,7 @@ export function stepRequest(step: PlannedStep, inputs: ResolvedInputs): StepRequ
     weights: p.weights,
     vocalGender: p.vocalGender,
     personaId,
+    playlistId: p.playlistId,
   };
   for (const key of Object.keys(transform) as (keyof TransformRequest)[]) if (transform[key] === undefined) delete transform[key];
   return { kind: step.kind, transform };

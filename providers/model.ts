@@ -30,6 +30,9 @@ export const STEP_KINDS = [
   'reuse-style',
   'video',
   'downbeats',
+  'inspiration',
+  'crop',
+  'custom-model',
 ] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
@@ -95,6 +98,8 @@ export interface StepOutputs {
   style?: string;
   /** downbeats: seconds from the start of the clip */
   downbeats?: number[];
+  /** custom-model: the trained model's id, for the `model` of later songs */
+  modelId?: string;
 }
 
 /** What a query (or a callback body) says about one provider task. */
@@ -193,6 +198,8 @@ export const TRANSFORM_STEPS = [
   'remaster',
   'vox',
   'reuse-style',
+  'inspiration',
+  'crop',
 ] as const;
 export type TransformKind = (typeof TRANSFORM_STEPS)[number];
 
@@ -211,7 +218,11 @@ export type TransformKind = (typeof TRANSFORM_STEPS)[number];
  * - sound-effect {prompt, seconds}: a sound, not a song;
  * - remaster {source}: the same song, cleaner;
  * - vox {source or personaId, prompt or lyrics}: a new song in a persona's voice (VOX mode);
- * - reuse-style {source, lyrics}: the clip's style with new lyrics.
+ * - reuse-style {source, lyrics}: the clip's style with new lyrics;
+ * - inspiration {sources and/or audioUrl (1 to 4 references) or playlistId, prompt, style}: a new
+ *   song in the manner of reference songs (Suno's "Inspo"): AceData takes the references' URLs,
+ *   CQT a playlist id of the provider's own;
+ * - crop {source, section}: the section of the clip alone (Audio Editing), as long as the section.
  */
 export interface TransformRequest {
   /** The clips worked on: one for most kinds, two or more for concat and mashup. */
@@ -233,6 +244,8 @@ export interface TransformRequest {
   weights?: Weights;
   vocalGender?: VocalGender;
   personaId?: string;
+  /** inspiration: a playlist of reference songs kept by the provider (CQT). */
+  playlistId?: string;
 }
 
 /** The fields of a transform request, as named in refusals (`weights.audio`, `section`). */
@@ -254,12 +267,22 @@ export const TRANSFORM_FIELDS = [
   'weights.audio',
   'vocalGender',
   'personaId',
+  'playlistId',
 ] as const;
 export type TransformField = (typeof TRANSFORM_FIELDS)[number];
 
 /** Steps that take a finished clip and nothing else. */
 export const CLIP_STEPS = ['stems', 'all-stems', 'wav', 'mp4', 'cover-art', 'timestamped-lyrics'] as const;
 export type ClipStepKind = (typeof CLIP_STEPS)[number];
+
+/**
+ * Input of the custom-model step: the clips a style model is trained on, and its name. Not a
+ * media-making task: it yields a model id (`StepOutputs.modelId`) that later songs name as `model`.
+ */
+export interface CustomModelRequest {
+  sources: ClipRef[];
+  name: string;
+}
 
 export type StepRequest =
   | { kind: 'lyrics'; lyrics: LyricsRequest }
@@ -269,6 +292,7 @@ export type StepRequest =
   | { kind: 'style'; style: { prompt: string } }
   | { kind: 'video'; source: ClipRef; prompt?: string }
   | { kind: 'downbeats'; source: ClipRef }
+  | { kind: 'custom-model'; customModel: CustomModelRequest }
   | { kind: TransformKind; transform: TransformRequest };
 
 /** The stage a callback reports; a hint only, never a result. */

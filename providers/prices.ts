@@ -52,6 +52,9 @@ function uniform(song: number, small: number, stems: number, allStems: number, b
     'reuse-style': basis(song),
     video: basis(small),
     downbeats: basis(small),
+    // An inspiration makes a song; a crop is an edit of an existing clip.
+    inspiration: basis(song),
+    crop: basis(small),
   };
 }
 
@@ -80,6 +83,9 @@ export const DEFAULT_PRICES: PriceTable = {
     // concatenation assembles existing clips. Still assumptions.
     persona: assumed(4),
     concat: assumed(4),
+    crop: assumed(4),
+    // Training a custom model: the Suno family's gateways list it at about 100 credits; cqt names no price.
+    'custom-model': assumed(100),
   },
 };
 

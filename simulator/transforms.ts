@@ -125,3 +125,16 @@ export function uploadContent(taskId: string, input: SongInput, url: string): So
 export function soundEffectContent(taskId: string, input: SongInput, seconds: number): SongContent {
   return withSound(songContent(taskId, { ...input, instrumental: true }), (clip) => tune(clip.id, seconds, EFFECT_PARTS), 1);
 }
+
+/** One clip: the section [from, to) of the source alone (an audio edit), exactly to - from long. */
+export function cropContent(taskId: string, input: SongInput, source: AudioSpec, from: number, to: number): SongContent {
+  return withSound(songContent(taskId, input), () => ({ op: 'slice', source, from, to }), 1);
+}
+
+/**
+ * New songs in the manner of reference songs: fresh tunes, a song's usual length, that copy none of
+ * the references (the references only steer the style, which the simulator does not model).
+ */
+export function inspirationContent(taskId: string, input: SongInput): SongContent {
+  return songContent(taskId, input);
+}

@@ -332,7 +332,7 @@ describe('acedata song options', () => {
   it('declares its song fields and the fields of every transform', () => {
     expect(acedata.songFields).toEqual(['negativeStyle', 'vocalGender', 'variation', 'weights']);
     expect(acedata.capabilities).not.toContain('style');
-    for (const kind of ['extend', 'concat', 'cover', 'upload-cover', 'upload-extend', 'vox', 'replace-section', 'add-instrumental', 'add-vocals', 'sample', 'remaster', 'mashup'] as const) {
+    for (const kind of ['extend', 'concat', 'cover', 'upload-cover', 'upload-extend', 'vox', 'replace-section', 'add-instrumental', 'add-vocals', 'sample', 'remaster', 'mashup', 'inspiration'] as const) {
       expect(acedata.capabilities).toContain(kind);
       expect(acedata.transformFields?.[kind]?.length).toBeGreaterThan(0);
     }
@@ -378,10 +378,28 @@ describe('acedata transforms: requests', () => {
     });
   });
 
-  it('extends the user audio with upload_extend', () => {
-    expect(body({ kind: 'upload-extend', transform: { audioUrl: UPLOAD, continueAt: 30, lyrics: 'la' } })).toEqual({
+  it('uploads the user audio on /suno/upload, read at once as one clip named by its audio_id', () => {
+    const call = acedata.buildSubmit({ kind: 'upload', transform: { audioUrl: UPLOAD } }, CB);
+    expect(call).toEqual({ method: 'POST', path: '/suno/upload', body: { audio_url: UPLOAD } });
+    expect(() => acedata.buildSubmit({ kind: 'upload', transform: { audioUrl: 'ftp://x/y.mp3' } }, undefined)).toThrow(/acedata upload request.*audio_url/);
+    expect(() => acedata.buildSubmit({ kind: 'upload', transform: { audioUrl: UPLOAD, style: 'x' } }, undefined)).toThrow('provider acedata cannot take the field style of the upload step; nothing was submitted');
+    // The guide's answer: one object, audio_id rather than id.
+    const documented = acedata.parseSubmit('upload', {
+      success: true,
+      task_id: '058f8450-3df4-4f8b-8b64-ebc2e59ed3bc',
+      data: { audio_id: '00135f7d', lyric: '[Intro]', style: 'bubblegum pop', image_url: 'https://cdn2.suno.ai/image_00135f7d.jpeg', audio_url: 'https://cdn1.suno.ai/00135f7d.mp3', title: 'up-d6c3970d', duration: 131.16 },
+    });
+    expect(documented.completed).toMatchObject({ state: 'succeeded', clips: [{ id: '00135f7d', audioUrl: 'https://cdn1.suno.ai/00135f7d.mp3', durationSeconds: 131.16 }] });
+    // Drifting: a list, a numeric id, a string duration, extra fields.
+    const drifting = acedata.parseSubmit('upload', { success: 'true', task_id: 7, data: [{ audio_id: 42, audio_url: 'https://cdn1.suno.ai/42.mp3', duration: '12.5', extra: {} }] });
+    expect(drifting.completed?.clips).toEqual([expect.objectContaining({ id: '42', durationSeconds: 12.5 })]);
+    expect(() => acedata.parseSubmit('upload', { success: true, task_id: 'x', data: { audio_url: 'https://cdn1.suno.ai/a.mp3' } })).toThrow(/acedata.*id/);
+  });
+
+  it('extends uploaded audio with upload_extend, naming the upload by its audio_id', () => {
+    expect(body({ kind: 'upload-extend', transform: { sources: [clip], continueAt: 30, lyrics: 'la' } })).toEqual({
       action: 'upload_extend',
-      audio_url: UPLOAD,
+      audio_id: 'b481b17a',
       continue_at: 30,
       model: 'chirp-v5-5',
       custom: true,
@@ -390,7 +408,7 @@ describe('acedata transforms: requests', () => {
     });
   });
 
-  it('covers a clip or the user audio, with the audio weight', () => {
+  it('covers a clip or an uploaded one, with the audio weight', () => {
     expect(body({ kind: 'cover', transform: { sources: [clip], style: 'jazz', lyrics: 'la', weights: { audio: 0.6 } } }, CB)).toEqual({
       action: 'cover',
       audio_id: 'b481b17a',
@@ -402,9 +420,9 @@ describe('acedata transforms: requests', () => {
       callback_url: CB,
       async: true,
     });
-    expect(body({ kind: 'upload-cover', transform: { audioUrl: UPLOAD, prompt: 'as bossa nova', vocalGender: 'female' } })).toEqual({
+    expect(body({ kind: 'upload-cover', transform: { sources: [clip], prompt: 'as bossa nova', vocalGender: 'female' } })).toEqual({
       action: 'upload_cover',
-      audio_url: UPLOAD,
+      audio_id: 'b481b17a',
       model: 'chirp-v5-5',
       custom: false,
       prompt: 'as bossa nova',
@@ -451,10 +469,10 @@ describe('acedata transforms: requests', () => {
     });
   });
 
-  it('adds an instrumental (underpainting), vocals (overpainting) and samples, on a clip or the user audio', () => {
-    expect(body({ kind: 'add-instrumental', transform: { audioUrl: UPLOAD, style: 'acoustic', title: 'A' } })).toEqual({
+  it('adds an instrumental (underpainting), vocals (overpainting) and samples, on a clip (an uploaded one for the user audio)', () => {
+    expect(body({ kind: 'add-instrumental', transform: { sources: [other], style: 'acoustic', title: 'A' } })).toEqual({
       action: 'underpainting',
-      audio_url: UPLOAD,
+      audio_id: 'c9a2e1d0',
       style: 'acoustic',
       title: 'A',
       async: true,
@@ -476,9 +494,9 @@ describe('acedata transforms: requests', () => {
       callback_url: CB,
       async: true,
     });
-    expect(body({ kind: 'sample', transform: { audioUrl: UPLOAD, section: { start: 2, end: 8 }, prompt: 'lofi beat', title: 'S' } })).toEqual({
+    expect(body({ kind: 'sample', transform: { sources: [other], section: { start: 2, end: 8 }, prompt: 'lofi beat', title: 'S' } })).toEqual({
       action: 'samples',
-      audio_url: UPLOAD,
+      audio_id: 'c9a2e1d0',
       samples_start: 2,
       samples_end: 8,
       prompt: 'lofi beat',
@@ -504,16 +522,18 @@ describe('acedata transforms: requests', () => {
     expect(refusal('extend', {})).toThrow(/extend: sources/);
     expect(refusal('extend', { sources: [clip], continueAt: -1 })).toThrow(/continueAt: must be 0 or more/);
     expect(refusal('extend', { sources: [clip], continueAt: 200 })).toThrow(/continueAt.*past the end/);
-    expect(refusal('upload-extend', { audioUrl: UPLOAD })).toThrow(/continueAt: required/);
-    expect(refusal('upload-cover', { prompt: 'x' })).toThrow(/audioUrl: required/);
-    expect(refusal('upload-cover', { audioUrl: 'not a url' })).toThrow(/audio_url/);
+    expect(refusal('upload-extend', { sources: [{ taskId: 't', clipId: 'u' }] })).toThrow(/continueAt: required/);
+    expect(refusal('upload-cover', { prompt: 'x' })).toThrow(/upload-cover: sources: one clip is required/);
+    // The seed's body has no audio_url: the user's audio goes through an upload step first.
+    expect(refusal('upload-cover', { audioUrl: UPLOAD })).toThrow('provider acedata cannot take the field audioUrl of the upload-cover step; nothing was submitted');
+    expect(refusal('sample', { audioUrl: UPLOAD })).toThrow(/field audioUrl of the sample step/);
     expect(refusal('cover', { sources: [clip], prompt: 'p'.repeat(201) })).toThrow(/prompt: acedata takes at most 200 characters, got 201/);
     expect(refusal('cover', { sources: [clip], prompt: 'jazz', weights: { weirdness: 0.5 } })).toThrow(/weights\.weirdness.*custom mode/);
     expect(refusal('replace-section', { sources: [clip], lyrics: 'la' })).toThrow(/section: required/);
     expect(refusal('replace-section', { sources: [clip], section: { start: 20, end: 10 }, lyrics: 'la' })).toThrow(/section\.end: must be after section\.start/);
     expect(refusal('replace-section', { sources: [clip], section: { start: 10, end: 154.92 }, lyrics: 'la' })).toThrow(/section\.end: must be less than the source's duration/);
     expect(refusal('replace-section', { sources: [clip], section: { start: 1, end: 2 } })).toThrow(/lyrics: required/);
-    expect(refusal('add-vocals', { sources: [clip], audioUrl: UPLOAD })).toThrow(/not both/);
+    expect(refusal('add-vocals', { sources: [clip], audioUrl: UPLOAD })).toThrow(/field audioUrl of the add-vocals step/);
     expect(refusal('add-instrumental', {})).toThrow(/sources/);
     expect(refusal('sample', { sources: [clip], section: { start: -1, end: 3 } })).toThrow(/section\.start/);
     expect(refusal('mashup', { sources: [clip] })).toThrow(/mashup: sources: takes two clips, got 1/);
@@ -538,7 +558,7 @@ describe('acedata transforms: answers', () => {
   });
 
   it('reads the clips of every transform like a song', () => {
-    for (const kind of ['extend', 'cover', 'upload-cover', 'upload-extend', 'vox', 'add-vocals', 'add-instrumental', 'sample', 'mashup'] as const) {
+    for (const kind of ['extend', 'cover', 'upload-cover', 'upload-extend', 'vox', 'add-vocals', 'add-instrumental', 'sample', 'mashup', 'inspiration'] as const) {
       const snapshot = acedata.parseQuery(kind, 't', record('t', { success: true, task_id: 't', data: [audio('a'), audio('b')] }));
       expect(snapshot.state).toBe('succeeded');
       expect(snapshot.clips.map((c) => [c.id, c.audioUrl])).toEqual([
@@ -569,5 +589,44 @@ describe('acedata transforms: answers', () => {
   it('reports a refused transform as failed with its reason', () => {
     const failed = acedata.parseQuery('upload-cover', 't', record('t', { success: false, task_id: 't', error: { code: 'forbidden', message: 'uploaded audio matches copyrighted material' } }));
     expect(failed).toMatchObject({ state: 'failed', failure: { reason: 'uploaded audio matches copyrighted material', retryable: false } });
+  });
+});
+
+describe('acedata inspo: a new song from reference audios', () => {
+  const ref = (id: string): ClipRef => ({ taskId: `t-${id}`, clipId: id, audioUrl: `https://cdn1.suno.ai/${id}.mp3` });
+
+  it('sends the references as audio_urls (earlier clips, then the user\'s file), with the song fields it takes', () => {
+    expect(body({ kind: 'inspiration', transform: { sources: [ref('a'), ref('b')], audioUrl: UPLOAD, style: 'night jazz', title: 'Inspired' } }, CB)).toEqual({
+      action: 'inspo',
+      audio_urls: ['https://cdn1.suno.ai/a.mp3', 'https://cdn1.suno.ai/b.mp3', UPLOAD],
+      model: 'chirp-v5-5',
+      custom: false,
+      style: 'night jazz',
+      title: 'Inspired',
+      callback_url: CB,
+      async: true,
+    });
+    expect(body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, lyrics: '[Verse]\nla', instrumental: false, model: 'chirp-v4' } })).toEqual({
+      action: 'inspo',
+      audio_urls: [UPLOAD],
+      model: 'chirp-v4',
+      custom: true,
+      lyric: '[Verse]\nla',
+      instrumental: false,
+      async: true,
+    });
+  });
+
+  it('refuses, before any request, no reference, more than four, a clip without audio, a long prompt, and fields it cannot take', () => {
+    expect(() => body({ kind: 'inspiration', transform: { style: 'jazz' } })).toThrow(/inspiration: sources, audioUrl: 1 to 4 reference audios are required/);
+    expect(() => body({ kind: 'inspiration', transform: { sources: ['a', 'b', 'c', 'd'].map(ref), audioUrl: UPLOAD } })).toThrow(/at most 4 reference audios, got 5/);
+    expect(() => body({ kind: 'inspiration', transform: { sources: [{ taskId: 't', clipId: 'x' }] } })).toThrow(/sources\[0\]\.audioUrl: required/);
+    expect(() => body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, prompt: 'p'.repeat(201) } })).toThrow(/prompt: acedata takes at most 200/);
+    expect((errorOf(() => body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, playlistId: 'pl' } })) as Error).message).toBe(
+      'provider acedata cannot take the field playlistId of the inspiration step; nothing was submitted',
+    );
+    expect((errorOf(() => body({ kind: 'inspiration', transform: { audioUrl: UPLOAD, weights: { weirdness: 0.3 }, personaId: 'p' } })) as Error).message).toMatch(/fields weights\.weirdness, personaId of the inspiration/);
+    expect(acedata.capabilities).not.toContain('crop');
+    expect(acedata.capabilities).not.toContain('custom-model');
   });
 });

@@ -212,3 +212,13 @@ describe('aimusicapi callbacks and names', () => {
     expect(aimusicapi.resolveModel('chirp-v3-5')).toBe('chirp-v3-5');
   });
 });
+
+describe('aimusicapi and the inspiration playlist, audio editing and custom model of the other dialects', () => {
+  it('refuses inspiration, crop and custom-model as steps it does not offer, naming the provider and the step', () => {
+    const ref = { taskId: 't', clipId: 'c', audioUrl: 'https://cdn1.suno.ai/c.mp3', durationSeconds: 30 };
+    expect(() => aimusicapi.buildSubmit({ kind: 'inspiration', transform: { sources: [ref] } }, undefined)).toThrow(/^provider aimusicapi does not offer the inspiration step \(it offers: .*\); nothing was submitted$/);
+    expect(() => aimusicapi.buildSubmit({ kind: 'crop', transform: { sources: [ref], section: { start: 1, end: 2 } } }, undefined)).toThrow(/provider aimusicapi does not offer the crop step/);
+    expect(() => aimusicapi.buildSubmit({ kind: 'custom-model', customModel: { sources: Array(6).fill(ref), name: 'm' } }, undefined)).toThrow(/provider aimusicapi does not offer the custom-model step/);
+    for (const kind of ['inspiration', 'crop', 'custom-model'] as const) expect(aimusicapi.capabilities).not.toContain(kind);
+  });
+});

@@ -789,3 +789,13 @@ describe('anyint transform answers', () => {
     expect(anyint.parseCallback({ callbackType: 'first', task_id: 'e1', data: [] })).toEqual({ taskId: 'e1', stage: 'first' });
   });
 });
+
+describe('anyint and the inspiration playlist, audio editing and custom model of the other dialects', () => {
+  it('refuses inspiration, crop and custom-model as steps it does not offer, naming the provider and the step', () => {
+    const ref = { taskId: 't', clipId: 'c', audioUrl: 'https://cdn1.suno.ai/c.mp3', durationSeconds: 30 };
+    expect(() => anyint.buildSubmit({ kind: 'inspiration', transform: { sources: [ref] } }, undefined)).toThrow(/^provider anyint does not offer the inspiration step \(it offers: .*\); nothing was submitted$/);
+    expect(() => anyint.buildSubmit({ kind: 'crop', transform: { sources: [ref], section: { start: 1, end: 2 } } }, undefined)).toThrow(/provider anyint does not offer the crop step/);
+    expect(() => anyint.buildSubmit({ kind: 'custom-model', customModel: { sources: Array(6).fill(ref), name: 'm' } }, undefined)).toThrow(/provider anyint does not offer the custom-model step/);
+    for (const kind of ['inspiration', 'crop', 'custom-model'] as const) expect(anyint.capabilities).not.toContain(kind);
+  });
+});

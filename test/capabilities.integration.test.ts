@@ -27,6 +27,8 @@ const CONTINUE_AT = 2.5;
 const UPLOAD_CONTINUE_AT = 1.5;
 const SECTION = { start: 1, end: 3 };
 const SOUND_SECONDS = 2;
+/** How long a dialect's run may take end to end (generous: the machine is shared and loaded). */
+const RUN_TIMEOUT_MS = 15 * 60_000;
 const LYRICS = '[Verse]\nLate train home, the windows hum\n[Chorus]\nHold the light until it comes';
 
 let env: PipelineStack;
@@ -68,6 +70,14 @@ interface Build {
 const upload = `upload:${UPLOAD_FILE}`;
 
 /**
+ * The user's audio for a kind: the file itself where the dialect sends it by URL, else the `upload`
+ * step's clip (acedata: its /suno/audios body has no audio_url, so the file goes through /suno/upload).
+ */
+function userAudio(provider: ProviderName, kind: TransformKind): string {
+  return adapterFor(provider).transformFields?.[kind]?.includes('audioUrl') ? upload : 'upload';
+}
+
+/**
  * One step per kind, named after its kind; the steps a kind reads are named by their kinds too.
  * A kind missing here has no end-to-end run, and the test for a dialect that offers it fails.
  */
@@ -100,10 +110,10 @@ const STEP_FOR: Partial<Record<StepKind, (b: Build) => StepDefinition>> = {
   }),
   upload: () => ({ kind: 'upload', audio: upload }),
   cover: (b) => ({ kind: 'cover', clip: b.has('upload') ? 'upload' : 'song', style: 'bossa nova, nylon guitar', instrumental: true }),
-  'upload-cover': () => ({ kind: 'upload-cover', audio: upload, style: 'lo-fi hip hop', title: 'My Take, Covered', instrumental: true }),
-  'upload-extend': () => ({ kind: 'upload-extend', audio: upload, continueAt: UPLOAD_CONTINUE_AT, style: 'lo-fi hip hop', title: 'My Take, Longer', instrumental: true }),
-  'add-vocals': () => ({ kind: 'add-vocals', audio: upload, lyrics: LYRICS, style: 'soft female vocal', title: 'My Take, Sung' }),
-  'add-instrumental': () => ({ kind: 'add-instrumental', audio: upload, style: 'warm piano trio', title: 'My Take, Backed' }),
+  'upload-cover': (b) => ({ kind: 'upload-cover', audio: userAudio(b.provider, 'upload-cover'), style: 'lo-fi hip hop', title: 'My Take, Covered', instrumental: true }),
+  'upload-extend': (b) => ({ kind: 'upload-extend', audio: userAudio(b.provider, 'upload-extend'), continueAt: UPLOAD_CONTINUE_AT, style: 'lo-fi hip hop', title: 'My Take, Longer', instrumental: true }),
+  'add-vocals': (b) => ({ kind: 'add-vocals', audio: userAudio(b.provider, 'add-vocals'), lyrics: LYRICS, style: 'soft female vocal', title: 'My Take, Sung' }),
+  'add-instrumental': (b) => ({ kind: 'add-instrumental', audio: userAudio(b.provider, 'add-instrumental'), style: 'warm piano trio', title: 'My Take, Backed' }),
   'replace-section': () => ({ kind: 'replace-section', clip: 'song', section: SECTION, lyrics: '[Verse]\nA new line for the middle', style: 'night jazz', title: 'Late Train' }),
   // A chain of extensions ends in the extension; a list of clips is joined in order.
   concat: () => ({ kind: 'concat', clips: ['song', 'extend'] }),
@@ -113,7 +123,19 @@ const STEP_FOR: Partial<Record<StepKind, (b: Build) => StepDefinition>> = {
   remaster: () => ({ kind: 'remaster', clip: 'song' }),
   vox: (b) => ({ kind: 'vox', ...(b.has('persona') ? { personaFrom: 'persona' } : { clip: 'song' }), lyrics: LYRICS, style: 'night jazz', title: 'Late Train, Voiced' }),
   'reuse-style': () => ({ kind: 'reuse-style', clip: 'song', lyrics: '[Verse]\nSame sound, another town', title: 'Early Train' }),
+  // References by URL (earlier clips and the user's file) where the dialect takes them; else a
+  // playlist the provider keeps (cqt), named by id.
+  inspiration: (b) =>
+    adapterFor(b.provider).transformFields?.inspiration?.includes('playlistId')
+      ? { kind: 'inspiration', playlist: PLAYLIST_ID, prompt: 'songs for a late train' }
+      : { kind: 'inspiration', clips: ['song', b.has('cover') ? 'cover' : 'extend'], audio: upload, style: 'night jazz', title: 'Inspired Train' },
+  crop: () => ({ kind: 'crop', clip: 'song', section: SECTION, title: 'Late Train, the middle' }),
+  'custom-model': (b) => ({ kind: 'custom-model', clips: TRAINING_STEPS.filter((kind) => b.has(kind)).slice(0, 6), name: 'Late Train Model' }),
 };
+
+/** Steps whose clips a custom model is trained on (six of them, the family's minimum). */
+const TRAINING_STEPS: StepKind[] = ['song', 'extend', 'cover', 'remaster', 'reuse-style', 'upload', 'upload-cover'];
+const PLAYLIST_ID = '119573ff-8e48-4fe6-9029-39c76c9a5597';
 
 /**
  * The descriptive extras above (a title, a style, instrumental) are dropped where the dialect's
@@ -144,7 +166,7 @@ function definitionFor(provider: ProviderName): PipelineDefinition {
     if (!step) continue;
     const { clip, audio, section, ...rest } = step;
     const takesSection = adapterFor(provider).transformFields?.[kind]?.includes('section') ?? false;
-    steps[`${kind}-${clip ? 'of-upload' : 'of-clip'}`] = clip ? { ...rest, audio: upload } : { ...rest, clip: 'song', ...(takesSection ? { section: SECTION } : {}) };
+    steps[`${kind}-${clip ? 'of-upload' : 'of-clip'}`] = clip ? { ...rest, audio: userAudio(provider, kind) } : { ...rest, clip: 'song', ...(takesSection ? { section: SECTION } : {}) };
   }
   return { name: `capabilities-${provider}`, provider, concurrency: 16, steps };
 }
@@ -258,6 +280,19 @@ function checkKind(definition: PipelineDefinition, kind: StepKind, files: Record
     case 'reuse-style':
       expect(audio(kind)).toBeGreaterThan(1);
       return;
+    case 'inspiration':
+      // A new song, a song's length: none of the references (the upload is shorter) is copied.
+      expectSameLength(audio('inspiration'), CLIP_SECONDS, 'the inspired song');
+      return;
+    case 'crop':
+      expectSameLength(audio('crop'), SECTION.end - SECTION.start, 'the cropped section');
+      return;
+    case 'custom-model': {
+      const trained = JSON.parse(text[kind]!) as { modelId: string; trainedOn: string[] };
+      expect(trained.modelId).toMatch(/^chirp-custom:/);
+      expect(trained.trainedOn).toHaveLength(definition.steps[kind]!.clips!.length);
+      return;
+    }
   }
   throw new Error(`no check for kind ${kind}`);
 }
@@ -286,23 +321,31 @@ describe('every capability of the five seed APIs, end to end on the dev server w
 
       const { manifest, files } = await checkRunFiles(result);
       const text: Record<string, string> = {};
-      for (const kind of ['lyrics', 'style', 'timestamped-lyrics', 'downbeats'] as const) {
+      for (const kind of ['lyrics', 'style', 'timestamped-lyrics', 'downbeats', 'custom-model'] as const) {
         if (kinds.includes(kind)) text[kind] = await readFile(only(files, kind).path, 'utf8');
       }
       for (const name of Object.keys(definition.steps)) expect(manifest.steps[name]?.state, `step ${name}`).toBe('succeeded');
       for (const kind of new Set(kinds)) checkKind(definition, kind, files, text);
       if (kinds.includes('persona')) expect(manifest.steps.persona!.personaId).toBeTruthy();
+      // The trained model's id is what the step hands later steps (pipeline.json's text).
+      if (kinds.includes('custom-model')) expect(manifest.steps['custom-model']!.text).toBe(JSON.parse(text['custom-model']!).modelId);
       for (const kind of ['add-vocals', 'add-instrumental'] as const) {
         if (kinds.includes(kind)) expectSameLength(seconds(only(files, `${kind}-of-clip`)), seconds(only(files, 'song')), `${kind} over the song keeps its length`);
       }
       if (kinds.includes('sample')) expect(seconds(only(files, 'sample-of-upload'))).toBeGreaterThan(1);
       // What a step read from an earlier one (a voice, an expanded style, lyrics) is in what it sent.
       const sent = (step: string) => JSON.stringify(paid.find((e) => e.taskId === manifest.steps[step]!.taskId)?.body ?? null);
+      // The crop works on the song itself; an inspiration by URL sends every reference's audio.
+      if (kinds.includes('crop')) expect(sent('crop')).toContain(manifest.steps.song!.clip!.clipId);
+      const inspiration = definition.steps.inspiration;
+      for (const ref of inspiration?.clips ?? []) expect(sent('inspiration'), `inspiration sends ${ref}'s audio`).toContain(manifest.steps[ref]!.clip!.audioUrl!);
       for (const [name, step] of Object.entries(definition.steps)) {
         if (step.personaFrom) expect(sent(name), `${name} sings with the persona`).toContain(manifest.steps[step.personaFrom]!.personaId!);
         if (step.styleFrom) expect(sent(name), `${name} uses the expanded style`).toContain(JSON.stringify(manifest.steps[step.styleFrom]!.text!).slice(1, 40));
         if (step.lyricsFrom) expect(sent(name), `${name} sings the lyrics step's words`).toContain(JSON.stringify(manifest.steps[step.lyricsFrom]!.text!.trim().split('\n')[0]!).slice(1, -1));
       }
-    });
+      // The five runs (up to 32 steps each) share one simulator and worker: on a loaded machine the
+      // first dialect's wait alone can pass the default two minutes.
+    }, RUN_TIMEOUT_MS);
   }
 });

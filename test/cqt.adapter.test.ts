@@ -213,8 +213,8 @@ function body(kind: TransformKind, transform: TransformRequest): unknown {
 
 describe('cqt capabilities', () => {
   it('offers every task of its table, and vox not at all', () => {
-    const transforms = ['extend', 'cover', 'upload-extend', 'upload-cover', 'reuse-style', 'replace-section', 'add-instrumental', 'add-vocals', 'mashup', 'sample', 'sound-effect', 'remaster', 'upload', 'concat'] as const;
-    for (const kind of [...transforms, 'cover-art', 'video', 'style', 'downbeats'] as const) expect(cqt.capabilities).toContain(kind);
+    const transforms = ['extend', 'cover', 'upload-extend', 'upload-cover', 'reuse-style', 'replace-section', 'add-instrumental', 'add-vocals', 'mashup', 'sample', 'sound-effect', 'remaster', 'upload', 'concat', 'crop', 'inspiration'] as const;
+    for (const kind of [...transforms, 'cover-art', 'video', 'style', 'downbeats', 'custom-model'] as const) expect(cqt.capabilities).toContain(kind);
     expect(cqt.capabilities).not.toContain('vox');
     expect(Object.keys(cqt.transformFields ?? {}).sort()).toEqual([...transforms].sort());
     for (const kind of TRANSFORM_STEPS) expect(cqt.capabilities.includes(kind)).toBe(cqt.transformFields?.[kind] !== undefined);
@@ -407,6 +407,7 @@ describe('cqt transform requests', () => {
       'weights.audio': { weights: { audio: 0.5 } },
       vocalGender: { vocalGender: 'male' },
       personaId: { personaId: 'p1' },
+      playlistId: { playlistId: 'pl1' },
     };
     let refusals = 0;
     for (const [kind, offered] of Object.entries(cqt.transformFields ?? {}) as [TransformKind, readonly TransformField[]][]) {
@@ -554,5 +555,60 @@ describe('cqt transform answers', () => {
     expect(cqt.parseQuery('downbeats', 'x', info({ status: 'running', result: null })).outputs).toBeUndefined();
     expect(() => cqt.parseQuery('downbeats', 'x', info({ result: { downbeats: [1, 'soon'] } }))).toThrow(/result\.downbeats.*1: not a number of seconds/);
     expect(() => cqt.parseQuery('downbeats', 'x', info({ result: { downbeats: 'many' } }))).toThrow(/cqt downbeats result\.downbeats/);
+  });
+});
+
+describe('cqt inspiration playlist, audio editing and custom model', () => {
+  const clipsOf = (n: number): ClipRef[] => Array.from({ length: n }, (_, i) => ({ taskId: `t${i}`, clipId: `c${i}` }));
+
+  it('inspires from a playlist id with the model and the advanced fields, and refuses reference clips or URLs by name', () => {
+    expect(body('inspiration', { playlistId: '119573ff-8e48-4fe6-9029-39c76c9a5597' })).toEqual({ task: 'inspiration', model: 'v55', playlistId: '119573ff-8e48-4fe6-9029-39c76c9a5597' });
+    expect(body('inspiration', { playlistId: 'pl', prompt: 'more brass', model: 'v45', personaId: 'p1', weights: { style: 0.7, weirdness: 0.2, audio: 0.4 } })).toEqual({
+      task: 'inspiration',
+      model: 'v45',
+      playlistId: 'pl',
+      prompt: 'more brass',
+      personaId: 'p1',
+      styleWeight: 0.7,
+      weirdnessConstraint: 0.2,
+      audioWeight: 0.4,
+    });
+    expect(errorOf(() => body('inspiration', { sources: [source] })) as Error).toHaveProperty('message', 'provider cqt cannot take the field sources of the inspiration step; nothing was submitted');
+    expect((errorOf(() => body('inspiration', { audioUrl: upload, style: 'jazz' })) as Error).message).toMatch(/fields audioUrl, style of the inspiration/);
+    expect((errorOf(() => body('inspiration', { prompt: 'x' })) as Error).message).toMatch(/playlistId: required/);
+    expect((errorOf(() => body('inspiration', { playlistId: 'pl', prompt: 'p'.repeat(401) })) as Error).message).toMatch(/prompt: at most 400/);
+  });
+
+  it('crops a clip to a section, with a title, and refuses what a crop cannot take', () => {
+    expect(body('crop', { sources: [timed], section: { start: 10, end: 40 } })).toEqual({ task: 'crop', clipId: timed.clipId, cropStartS: 10, cropEndS: 40 });
+    expect(body('crop', { sources: [source], section: { start: 0, end: 30 }, title: 'Intro' })).toEqual({ task: 'crop', clipId: source.clipId, cropStartS: 0, cropEndS: 30, title: 'Intro' });
+    expect((errorOf(() => body('crop', { sources: [timed] })) as Error).message).toMatch(/section: required/);
+    expect((errorOf(() => body('crop', { sources: [timed], section: { start: 5, end: 5 } })) as Error).message).toMatch(/section\.end: must be after/);
+    expect((errorOf(() => body('crop', { sources: [timed], section: { start: 80, end: 95 } })) as Error).message).toMatch(/section\.end: 95 s is past the end/);
+    expect((errorOf(() => body('crop', { sources: [source, sourceB], section: { start: 0, end: 1 } })) as Error).message).toMatch(/crop takes one clip, got 2/);
+    expect((errorOf(() => body('crop', { sources: [source], section: { start: 0, end: 1 }, style: 'x' })) as Error).message).toBe('provider cqt cannot take the field style of the crop step; nothing was submitted');
+  });
+
+  it('trains a custom model on six or more clips, by name, and refuses fewer', () => {
+    const call = cqt.buildSubmit({ kind: 'custom-model', customModel: { sources: clipsOf(6), name: 'My Style' } }, undefined);
+    expect(call).toEqual({ method: 'POST', path: '/api/cqt/generator/suno', body: { task: 'custom_model', clipIds: ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'], name: 'My Style' } });
+    expect(() => cqt.buildSubmit({ kind: 'custom-model', customModel: { sources: clipsOf(5), name: 'x' } }, undefined)).toThrow(/sources: cqt trains a model on at least 6 clips, got 5/);
+    expect(() => cqt.buildSubmit({ kind: 'custom-model', customModel: { sources: [...clipsOf(5), { taskId: 't', clipId: '' }], name: 'x' } }, undefined)).toThrow(/sources\.5\.clipId: required/);
+    expect(() => cqt.buildSubmit({ kind: 'custom-model', customModel: { sources: clipsOf(6), name: '' } }, undefined)).toThrow(/name/);
+  });
+
+  it('reads the crop and the inspiration as clips, and the custom model as its id, documented and drifting', () => {
+    expect(cqt.parseQuery('crop', 'x', info({ taskType: 'crop', result: [clip('cut', { duration: 30 })] })).clips).toEqual([expect.objectContaining({ id: 'cut', durationSeconds: 30 })]);
+    const inspired = cqt.parseQuery('inspiration', 'x', info({ taskType: 'create', result: [clip('a'), clip('b')] }));
+    expect(inspired.clips.map((c) => c.id)).toEqual(['a', 'b']);
+    const running = cqt.parseQuery('inspiration', 'x', info({ status: 'processing', result: [clip('a', { status: 'streaming' })] }));
+    expect(running.state).toBe('partial');
+    expect(running.clips[0]!.audioUrl).toBeUndefined();
+    expect(cqt.parseQuery('custom-model', 'x', info({ taskType: 'custom_model', result: { modelId: 'chirp-custom:5b1c', name: 'My Style' } })).outputs).toEqual({ modelId: 'chirp-custom:5b1c' });
+    expect(cqt.parseQuery('custom-model', 'x', info({ result: [{ model_id: 'chirp-custom:9', extra: 1 }] })).outputs).toEqual({ modelId: 'chirp-custom:9' });
+    expect(cqt.parseQuery('custom-model', 'x', info({ result: 'chirp-custom:7' })).outputs).toEqual({ modelId: 'chirp-custom:7' });
+    const training = cqt.parseQuery('custom-model', 'x', info({ status: 'running', result: null }));
+    expect(training.state).toBe('running');
+    expect(training.outputs).toBeUndefined();
   });
 });

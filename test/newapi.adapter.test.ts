@@ -407,3 +407,13 @@ describe('newapi transforms: answers', () => {
     expect(() => newapi.parseQuery('concat', 'c', { code: 'success', data: { task_id: 'c', status: 'SUCCESS', data: [{ id: 'x', duration: { seconds: 3 } }] } })).toThrow(/duration/);
   });
 });
+
+describe('newapi and the inspiration playlist, audio editing and custom model of the other dialects', () => {
+  it('refuses inspiration, crop and custom-model as steps it does not offer, naming the provider and the step', () => {
+    const ref = { taskId: 't', clipId: 'c', audioUrl: 'https://cdn1.suno.ai/c.mp3', durationSeconds: 30 };
+    expect(() => newapi.buildSubmit({ kind: 'inspiration', transform: { sources: [ref] } }, undefined)).toThrow(/^provider newapi does not offer the inspiration step \(it offers: .*\); nothing was submitted$/);
+    expect(() => newapi.buildSubmit({ kind: 'crop', transform: { sources: [ref], section: { start: 1, end: 2 } } }, undefined)).toThrow(/provider newapi does not offer the crop step/);
+    expect(() => newapi.buildSubmit({ kind: 'custom-model', customModel: { sources: Array(6).fill(ref), name: 'm' } }, undefined)).toThrow(/provider newapi does not offer the custom-model step/);
+    for (const kind of ['inspiration', 'crop', 'custom-model'] as const) expect(newapi.capabilities).not.toContain(kind);
+  });
+});

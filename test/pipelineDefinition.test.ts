@@ -3,6 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { adapterFor } from '../providers/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPipeline, planPipelineText } from '../pipeline/definition/load';
 import { runFfmpeg } from '../runtime/ffmpeg';
@@ -104,6 +105,30 @@ describe('every class of error, named by its path', () => {
     expect(errors).toContain('steps.extend.clip: no step named "sogn" (steps: words, song, extend, wav, loop)');
     expect(errors).toContain('steps.wav.clip: must name a step that makes audio (a lyrics step does not): "words"');
     expect(errors).toContain('steps.loop.clip: a step cannot read its own output');
+  });
+
+  it('the inputs of inspiration, crop and custom-model, and each dialect refusing the other\'s inspiration input by field', async () => {
+    const errors = await errorsOf({
+      name: 'new-kinds',
+      steps: {
+        song: { kind: 'song', prompt: 'x' },
+        nothing: { kind: 'inspiration', prompt: 'like these' },
+        many: { kind: 'inspiration', clips: ['song', 'song', 'song', 'song', 'song'] },
+        five: { kind: 'inspiration', clips: ['song', 'song', 'song', 'song'], audio: 'upload:demo.mp3' },
+        listed: { kind: 'inspiration', playlist: 'pl-1' },
+        cut: { kind: 'crop', clip: 'song' },
+        model: { kind: 'custom-model', clips: ['song', 'song'], name: 'mine' },
+      },
+    });
+    expect(errors).toContain('steps.nothing.clips: a inspiration step needs clips or audio or playlist');
+    expect(errors).toContain('steps.many.clips: lists 5 clips; a inspiration step takes 1 to 4');
+    expect(errors).toContain('steps.listed: provider acedata cannot take the field playlistId of the inspiration step');
+    expect(errors).toContain('steps.five.audio: a inspiration step takes at most 4 references in all (clips and audio), got 5');
+    expect(errors).toContain('steps.cut.section: required for a crop step');
+    expect(errors).toContain('steps.cut.kind: provider acedata does not offer crop (it offers: ' + adapterFor('acedata').capabilities.join(', ') + ')');
+    expect(errors).toContain('steps.model.clips: lists 2 clips; a custom-model step takes 6 to 8');
+    const onCqt = await errorsOf({ name: 'refs', steps: { song: { kind: 'song', prompt: 'x' }, again: { kind: 'inspiration', clips: ['song'] } } }, 'cqt');
+    expect(onCqt).toContain('steps.again: provider cqt cannot take the field sources of the inspiration step');
   });
 
   it('a cycle, named step by step', async () => {

@@ -83,7 +83,7 @@ async function runExample(file: string): Promise<{ plan: PipelinePlan; result: P
 describe('the pipeline examples on the dev server with the simulator', () => {
   it('covers every example in examples/pipelines/', async () => {
     const yamls = (await readdir(EXAMPLES)).filter((f) => f.endsWith('.yaml')).sort();
-    expect(yamls).toEqual(['cover-my-demo.yaml', 'full-length-song.yaml', 'instrumental-then-vocals.yaml', 'mashup.yaml', 'replace-a-section.yaml']);
+    expect(yamls).toEqual(['cover-my-demo.yaml', 'crop-the-chorus.yaml', 'full-length-song.yaml', 'instrumental-then-vocals.yaml', 'mashup.yaml', 'replace-a-section.yaml']);
   });
 
   it(`full-length-song (continueAt scaled to ${CLIP_SECONDS} s clips): the joined track is the song up to continueAt then the extension, longer than the song; the WAV lasts as long`, async () => {
@@ -137,6 +137,15 @@ describe('the pipeline examples on the dev server with the simulator', () => {
     const cover = seconds(only(files, 'cover'));
     expectSameLength(cover, demo, 'the cover of demo.mp3');
     expectSameLength(seconds(only(files, 'wav')), cover, 'the WAV of the cover');
+  });
+
+  it(`crop-the-chorus (section scaled to ${CLIP_SECONDS} s clips): the crop lasts the section and is the song's own audio there`, async () => {
+    const { plan, files } = await runExample('crop-the-chorus.yaml');
+    const { start, end } = plan.steps.find((s) => s.name === 'chorus')!.params.section!;
+    expect({ start, end }).toEqual({ start: 2, end: 4 });
+    expectSameLength(seconds(only(files, 'chorus')), end - start, 'the cropped chorus');
+    const [song, chorus] = await Promise.all(['song', 'chorus'].map((step) => decodePcm(only(files, step).path)));
+    expect(relativeError(pcmWindow(chorus!, EDGE, end - start - EDGE), pcmWindow(song!, start + EDGE, end - EDGE)), 'the chorus is the song between start and end').toBeLessThan(SAME);
   });
 
   it('mashup: the blend of two songs exists and decodes, and its WAV lasts as long', async () => {

@@ -3,7 +3,8 @@
 // parts; replace-section keeps the length and changes only the section; add-vocals and
 // add-instrumental keep the length; a mashup mixes its two sources; remaster keeps the length; a
 // sound effect lasts the seconds asked for; covers last as long as their source; an upload is the
-// user's audio itself, fetched over HTTP. Every comparison is on PCM decoded by ffmpeg, with
+// user's audio itself, fetched over HTTP; a crop is the section alone; an inspiration is a new song
+// that copies none of its references; a custom model answers its id. Every comparison is on PCM decoded by ffmpeg, with
 // margins of a few MP3 frames around the edges where the codec smears one side into the other.
 
 import { readFile } from 'node:fs/promises';
@@ -236,6 +237,45 @@ describe('simulator transforms on decoded audio (cqt)', () => {
     expect(late.body.msg).toMatch(/^sampleEndS: beyond the clip/);
   });
 
+  it('crop keeps only the section, exactly as long as it; an end before the start or past the clip is refused', async () => {
+    const done = await run({ task: 'crop', clipId: a.id, cropStartS: 1, cropEndS: 2.5, title: 'the middle' });
+    expect(done.result).toHaveLength(1);
+    expect(done.result[0].title).toBe('the middle');
+    const cropped = await audioOf(done.result[0]);
+    expect(pcmSeconds(cropped)).toBeCloseTo(1.5, 2);
+    // The section itself, not new material: the same audio as the source between 1 and 2.5 s.
+    expect(relativeError(pcmWindow(cropped, EDGE, 1.5 - EDGE), pcmWindow(a.pcm, 1 + EDGE, 2.5 - EDGE))).toBeLessThan(SAME);
+    const backwards = await post({ task: 'crop', clipId: a.id, cropStartS: 2, cropEndS: 1 });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.msg).toMatch(/^cropEndS: must be after cropStartS/);
+    const late = await post({ task: 'crop', clipId: a.id, cropStartS: 1, cropEndS: 9 });
+    expect(late.body.msg).toMatch(/^cropEndS: beyond the clip/);
+  });
+
+  it('inspiration makes two new songs from a playlist id, copying neither source; it needs the playlist and a model', async () => {
+    const done = await run({ task: 'inspiration', model: 'v55', playlistId: '119573ff-8e48-4fe6-9029-39c76c9a5597', prompt: 'more brass' });
+    expect(done.result).toHaveLength(2);
+    const inspired = await audioOf(done.result[0]);
+    expect(pcmSeconds(inspired)).toBeCloseTo(CLIP_SECONDS, 1);
+    for (const source of [a, b]) expect(relativeError(pcmWindow(inspired, 0, 2), pcmWindow(source.pcm, 0, 2))).toBeGreaterThan(DIFFERENT);
+    const unnamed = await post({ task: 'inspiration', model: 'v55' });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.msg).toMatch(/^playlistId: is required/);
+  });
+
+  it('custom_model trains on six finished clips and answers a model id, not audio; fewer clips are refused unpaid', async () => {
+    const before = simulator.ledger.length;
+    const few = await post({ task: 'custom_model', clipIds: [a.id, b.id], name: 'Rivers and Engines' });
+    expect(few.status).toBe(400);
+    expect(few.body.msg).toMatch(/^clipIds: must name at least 6 clips/);
+    const unknown = await post({ task: 'custom_model', clipIds: [a.id, b.id, a.id, b.id, a.id, 'nope'], name: 'x' });
+    expect(unknown.body.msg).toMatch(/^clipIds: no clip nope/);
+    expect(simulator.ledger).toHaveLength(before);
+    const done = await run({ task: 'custom_model', clipIds: [a.id, b.id, a.id, b.id, a.id, b.id], name: 'Rivers and Engines' });
+    expect(done.result).toEqual({ modelId: expect.stringMatching(/^chirp-custom:/), name: 'Rivers and Engines' });
+    expect(simulator.ledger).toHaveLength(before + 1);
+  });
+
   it('a sound effect lasts exactly the seconds asked for; out-of-range lengths are refused by name', async () => {
     const done = await run({ task: 'sound_effect', prompt: 'thunder rolling', durationS: 2.5 });
     expect(done.result).toHaveLength(1);
@@ -331,14 +371,28 @@ describe('simulator transforms (acedata)', () => {
     expect(relativeError(pcmWindow(wholePcm, 3.5 + EDGE, 6.5), pcmWindow(secondPcm, EDGE, 3))).toBeLessThan(SAME);
   });
 
+  it('uploads audio by URL at once as one clip named by audio_id, the file itself; a bad URL is refused unpaid', async () => {
+    const uploaded = await http.post(simulator, '/suno/upload', { audio_url: song.url });
+    expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(200);
+    expect(uploaded.body).toMatchObject({ success: true, task_id: expect.any(String), data: { audio_id: expect.any(String), audio_url: expect.stringMatching(/^http/) } });
+    const pcm = await pcmOf({ audio_url: uploaded.body.data.audio_url, duration: uploaded.body.data.duration });
+    expect(relativeError(pcm, song.pcm)).toBeLessThan(SAME);
+    const before = simulator.ledger.length;
+    const refused = await http.post(simulator, '/suno/upload', { audio_url: 'file:///etc/passwd' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/^audio_url: must be an http\(s\) URL/);
+    expect(simulator.ledger).toHaveLength(before);
+  });
+
   it('makes every documented transform with the length its kind promises, and calls back', async () => {
+    const upload = (await http.post(simulator, '/suno/upload', { audio_url: song.url })).body.data.audio_id as string;
     const cases: [Record<string, unknown>, number, number][] = [
       [{ action: 'cover', audio_id: song.id, style: 'jazz' }, 2, CLIP_SECONDS],
-      [{ action: 'upload_cover', audio_url: song.url, prompt: 'a cover' }, 2, CLIP_SECONDS],
-      [{ action: 'upload_extend', audio_url: song.url, continue_at: 1 }, 2, 1 + CLIP_SECONDS],
+      [{ action: 'upload_cover', audio_id: upload, prompt: 'a cover' }, 2, CLIP_SECONDS],
+      [{ action: 'upload_extend', audio_id: upload, continue_at: 1 }, 2, 1 + CLIP_SECONDS],
       [{ action: 'replace_section', audio_id: song.id, replace_section_start: 0.5, replace_section_end: 1.5, lyric: 'new line' }, 1, CLIP_SECONDS],
       [{ action: 'underpainting', audio_id: song.id, underpainting_end: 2 }, 2, CLIP_SECONDS],
-      [{ action: 'overpainting', audio_url: song.url, lyric: 'la la', prompt: 'sing' }, 2, CLIP_SECONDS],
+      [{ action: 'overpainting', audio_id: upload, lyric: 'la la', prompt: 'sing' }, 2, CLIP_SECONDS],
       [{ action: 'samples', audio_id: song.id, samples_start: 0, samples_end: 1, prompt: 'a new song' }, 2, CLIP_SECONDS],
       [{ action: 'remaster', audio_id: song.id }, 1, CLIP_SECONDS],
       [{ action: 'mashup', mashup_audio_ids: [song.id, song.id], prompt: 'twice' }, 2, CLIP_SECONDS],
@@ -359,6 +413,23 @@ describe('simulator transforms (acedata)', () => {
     expect(callback.body.data).toHaveLength(1);
   });
 
+  it('inspo makes two new songs from 1 to 4 reference audios, copying none of them', async () => {
+    const clips = await run({ action: 'inspo', audio_urls: [song.url], style: 'jazz', title: 'Inspired', custom: false, prompt: 'like that one' });
+    expect(clips).toHaveLength(2);
+    const inspired = await pcmOf(clips[0]);
+    expect(pcmSeconds(inspired)).toBeCloseTo(CLIP_SECONDS, 1);
+    expect(relativeError(pcmWindow(inspired, 0, 2), pcmWindow(song.pcm, 0, 2))).toBeGreaterThan(DIFFERENT);
+    const before = simulator.ledger.length;
+    const none = await audios({ action: 'inspo', prompt: 'x' });
+    expect(none.status).toBe(400);
+    expect(none.body.error.message).toMatch(/^audio_urls: is required when action is inspo/);
+    const five = await audios({ action: 'inspo', audio_urls: Array(5).fill(song.url) });
+    expect(five.body.error.message).toMatch(/^audio_urls: must hold 1 to 4 audio URLs, got 5/);
+    const elsewhere = await audios({ action: 'cover', audio_id: song.id, audio_urls: [song.url] });
+    expect(elsewhere.body.error.message).toMatch(/^audio_urls: is taken only when action is inspo/);
+    expect(simulator.ledger).toHaveLength(before);
+  });
+
   it('refuses bad transform bodies by field, unpaid', async () => {
     const before = simulator.ledger.length;
     const message = async (body: Record<string, unknown>) => {
@@ -370,13 +441,14 @@ describe('simulator transforms (acedata)', () => {
     expect(await message({ action: 'extend', audio_id: song.id })).toMatch(/^continue_at: is required/);
     expect(await message({ action: 'extend', audio_id: song.id, continue_at: 99 })).toMatch(/^continue_at: must be at most the audio's duration/);
     expect(await message({ action: 'concat' })).toMatch(/^audio_id: is required/);
-    expect(await message({ action: 'upload_cover', audio_url: 'ftp://example.com/x.mp3' })).toMatch(/^audio_url: must be an http\(s\) URL/);
-    expect(await message({ action: 'upload_extend', continue_at: 1 })).toMatch(/^audio_url: is required/);
+    // The document's body has no audio_url: uploads are named by the audio_id /suno/upload answered.
+    expect(await message({ action: 'upload_cover', audio_id: song.id, audio_url: 'https://example.com/x.mp3' })).toMatch(/^audio_url: is not a field of \/suno\/audios/);
+    expect(await message({ action: 'upload_extend', continue_at: 1 })).toMatch(/^audio_id: is required/);
     expect(await message({ action: 'replace_section', audio_id: song.id, replace_section_start: 1, lyric: 'x' })).toMatch(/^replace_section_end: is required/);
     expect(
       await message({ action: 'replace_section', audio_id: song.id, replace_section_start: 1, replace_section_end: CLIP_SECONDS, lyric: 'x' }),
     ).toMatch(/^replace_section_end: must be less than the audio's duration/);
-    expect(await message({ action: 'underpainting', audio_id: song.id, audio_url: song.url })).toMatch(/^audio_id: give exactly one/);
+    expect(await message({ action: 'underpainting' })).toMatch(/^audio_id: is required/);
     expect(await message({ action: 'mashup', mashup_audio_ids: [song.id] })).toMatch(/^mashup_audio_ids: must name exactly 2/);
     expect(await message({ action: 'mashup', mashup_audio_ids: [song.id, 'nope'] })).toMatch(/^mashup_audio_ids: no audio nope/);
     expect(await message({ action: 'artist_consistency_vox', prompt: 'x' })).toMatch(/^persona_id: or audio_id is required/);

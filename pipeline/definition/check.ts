@@ -8,7 +8,7 @@ import { adapterFor } from '../../providers/registry';
 import { stepRequest, type ResolvedInputs } from '../stepRequest';
 import { orderSteps, referenceErrors } from './graph';
 import { pathError } from './pathErrors';
-import type { PipelineDefinition, StepDefinition } from './schema';
+import { PIPELINE_LIMITS, type PipelineDefinition, type StepDefinition } from './schema';
 import { INPUT_FIELDS, PARAM_FIELDS, STEP_RULES, type InputField } from './stepRules';
 
 function given(step: StepDefinition, field: InputField): boolean {
@@ -37,6 +37,14 @@ export function stepRuleErrors(name: string, step: StepDefinition): string[] {
   }
   for (const field of PARAM_FIELDS) {
     if (step[field] !== undefined && !rule.params.includes(field)) errors.push(pathError(at(field), `a ${step.kind} step takes no ${field}`));
+  }
+  // Clips and the user's audio are one list of references for an inspiration (AceData: 1 to 4 in all).
+  const references = (step.clips?.length ?? 0) + (step.audio ? 1 : 0);
+  if (step.kind === 'inspiration' && step.audio && references > PIPELINE_LIMITS.inspirationReferences) {
+    errors.push(pathError(at('audio'), `a inspiration step takes at most ${PIPELINE_LIMITS.inspirationReferences} references in all (clips and audio), got ${references}`));
+  }
+  if (rule.needsOneOf && !rule.needsOneOf.some((field) => step[field] !== undefined)) {
+    errors.push(pathError(at(rule.needsOneOf[0]!), `a ${step.kind} step needs ${rule.needsOneOf.join(' or ')}`));
   }
   for (const field of rule.required ?? []) {
     if (step[field] === undefined) errors.push(pathError(at(field), `required for a ${step.kind} step`));

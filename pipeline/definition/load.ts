@@ -52,6 +52,7 @@ function plannedStep(name: string, step: StepDefinition, definition: PipelineDef
     model: step.model ?? definition.model,
     instrumental: step.instrumental,
     personaId: step.persona,
+    playlistId: step.playlist,
     continueAt: step.continueAt,
     section: step.section,
     seconds: step.seconds,

@@ -15,6 +15,10 @@ export const PIPELINE_LIMITS = {
   concurrency: 16,
   /** A sound effect is short: the CQT page allows up to 30 s. */
   soundSeconds: 30,
+  /** An inspiration takes 1 to 4 reference songs (AceData's `audio_urls`). */
+  inspirationReferences: 4,
+  /** A custom model is trained on at least 6 songs (the Suno family's minimum). */
+  customModelClips: 6,
   /** No song is longer than this; a continue-at or a section past it is a typo. */
   songSeconds: 8 * 60,
 } as const;
@@ -48,6 +52,8 @@ export const stepSchema = z.strictObject({
   model: text(100).optional(),
   instrumental: z.boolean().optional(),
   persona: text(200).optional(),
+  /** inspiration: the id of a playlist of reference songs the provider keeps (CQT). */
+  playlist: text(200).optional(),
   continueAt: seconds.optional(),
   section: z.strictObject({ start: seconds, end: seconds }).optional(),
   seconds: z.number().finite().min(1).max(PIPELINE_LIMITS.soundSeconds).optional(),

@@ -2,6 +2,7 @@
 // cannot use, or leaves out one it needs, is refused before anything starts: a silently ignored
 // `continueAt` on a cover would pay for a result the user did not ask for.
 import type { StepKind } from '../../providers/model';
+import { PIPELINE_LIMITS } from './schema';
 
 /** The input fields of a step in a definition, and what each must name. */
 export const INPUT_FIELDS = ['clip', 'clips', 'audio', 'lyricsFrom', 'personaFrom', 'styleFrom'] as const;
@@ -17,6 +18,7 @@ export const PARAM_FIELDS = [
   'model',
   'instrumental',
   'persona',
+  'playlist',
   'continueAt',
   'section',
   'seconds',
@@ -40,6 +42,8 @@ export interface StepRule {
   yieldsClips: boolean;
   /** `clips` must list exactly this many steps (mashup: two). */
   clipCount?: { min: number; max: number };
+  /** At least one of these inputs or parameters must be given (inspiration: references or a playlist). */
+  needsOneOf?: (InputField | ParamField)[];
 }
 
 const SONG_PARAMS: ParamField[] = ['prompt', 'lyrics', 'lyricsFile', 'style', 'negativeStyle', 'title', 'model', 'instrumental', 'persona', 'weights', 'vocalGender', 'variation'];
@@ -77,6 +81,18 @@ export const STEP_RULES: Readonly<Record<StepKind, StepRule>> = {
   remaster: { needs: ONE_CLIP, mayRead: [], params: ['model'], yieldsClips: true },
   vox: { needs: [['clip'], ['personaFrom'], []], mayRead: ['lyricsFrom', 'styleFrom'], params: [...REMAKE_PARAMS], yieldsClips: true },
   'reuse-style': { needs: ONE_CLIP, mayRead: ['lyricsFrom'], params: ['prompt', 'lyrics', 'lyricsFile', 'title', 'model'], yieldsClips: true },
+  // References are earlier steps' clips and/or the user's audio (AceData), or a provider playlist (CQT).
+  inspiration: {
+    needs: [[]],
+    mayRead: ['clips', 'audio', 'lyricsFrom', 'styleFrom', 'personaFrom'],
+    params: ['prompt', 'lyrics', 'lyricsFile', 'style', 'title', 'model', 'instrumental', 'weights', 'persona', 'playlist'],
+    yieldsClips: true,
+    clipCount: { min: 1, max: PIPELINE_LIMITS.inspirationReferences },
+    needsOneOf: ['clips', 'audio', 'playlist'],
+  },
+  crop: { needs: ONE_CLIP, mayRead: [], params: ['section', 'title'], required: ['section'], yieldsClips: true },
+  // Not a media step: it trains a model on the clips and yields the model's id (in pipeline.json).
+  'custom-model': { needs: [['clips']], mayRead: [], params: ['name'], required: ['name'], yieldsClips: false, clipCount: { min: PIPELINE_LIMITS.customModelClips, max: 8 } },
 };
 
 /** What a reference field must name: a step that yields clips, or a step of one kind. */

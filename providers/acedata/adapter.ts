@@ -3,7 +3,7 @@
 // `POST /suno/tasks` (single or batch) to read tasks. Errors are `{success:false, error:{code, message}}`.
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
-import { clipOnlyCall, lyricsCall, personaCall, retrieveBatchCall, retrieveCall, songCall, stemsCall, transformCall, TRANSFORM_ACTIONS, wavCall, type AcedataTransform } from './requests';
+import { clipOnlyCall, lyricsCall, personaCall, retrieveBatchCall, retrieveCall, songCall, stemsCall, transformCall, TRANSFORM_ACTIONS, uploadCall, wavCall, type AcedataTransform } from './requests';
 import { batchAnswer, classifyAcedataCode, errorObject, looseBool, resultBody, snapshotFromResult, taskRecord } from './results';
 import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
@@ -17,8 +17,10 @@ const PROVIDER = 'acedata';
  * Every step whose wire form AceData documents: the /suno/audios actions of the seed (generate,
  * artist_consistency, stems, all_stems and the transforms of docs/transforms-wire.md: extend, concat,
  * cover, upload_cover, upload_extend, artist_consistency_vox, replace_section, underpainting =
- * add-instrumental, overpainting = add-vocals, samples, remaster, mashup) and the family's own routes
- * (/suno/lyrics, /suno/persona, /suno/wav, /suno/mp4, /suno/timing). It has no cover-art route, and
+ * add-instrumental, overpainting = add-vocals, samples, remaster, mashup, inspo = inspiration) and the family's own routes
+ * (/suno/lyrics, /suno/persona, /suno/wav, /suno/mp4, /suno/timing, and /suno/upload, which makes
+ * the user's audio a clip: the seed's body has no audio_url, so the upload actions name that clip's
+ * audio_id). It has no cover-art route, and
  * its style route is not in the seed.
  */
 const CAPABILITIES: readonly StepKind[] = [
@@ -31,6 +33,7 @@ const CAPABILITIES: readonly StepKind[] = [
   'wav',
   'mp4',
   'timestamped-lyrics',
+  'upload',
   'cover',
   'upload-cover',
   'upload-extend',
@@ -42,24 +45,28 @@ const CAPABILITIES: readonly StepKind[] = [
   'sample',
   'remaster',
   'vox',
+  'inspiration',
 ];
 
 const SLIDERS = ['negativeStyle', 'vocalGender', 'weights.weirdness', 'weights.style'] as const;
 
 /** The canonical fields each transform can carry on this wire (docs/transforms-wire.md). */
-const TRANSFORM_FIELDS: Record<AcedataTransform, readonly TransformField[]> = {
+const TRANSFORM_FIELDS: Record<AcedataTransform | 'upload', readonly TransformField[]> = {
+  // The user's audio reaches AceData only through /suno/upload; the actions then name its audio_id.
+  upload: ['audioUrl'],
   extend: ['sources', 'continueAt', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model', ...SLIDERS],
-  'upload-extend': ['audioUrl', 'continueAt', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model', ...SLIDERS],
+  'upload-extend': ['sources', 'continueAt', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model', ...SLIDERS],
   cover: ['sources', 'lyrics', 'prompt', 'style', 'title', 'model', ...SLIDERS, 'weights.audio'],
-  'upload-cover': ['audioUrl', 'lyrics', 'prompt', 'style', 'title', 'model', ...SLIDERS, 'weights.audio'],
+  'upload-cover': ['sources', 'lyrics', 'prompt', 'style', 'title', 'model', ...SLIDERS, 'weights.audio'],
   concat: ['sources'],
   vox: ['sources', 'personaId', 'lyrics', 'prompt', 'style', 'title', 'model'],
   'replace-section': ['sources', 'section', 'lyrics', 'prompt', 'style'],
-  'add-instrumental': ['sources', 'audioUrl', 'section', 'style', 'title'],
-  'add-vocals': ['sources', 'audioUrl', 'section', 'lyrics', 'prompt', 'style', 'title'],
-  sample: ['sources', 'audioUrl', 'section', 'prompt', 'style', 'title'],
+  'add-instrumental': ['sources', 'section', 'style', 'title'],
+  'add-vocals': ['sources', 'section', 'lyrics', 'prompt', 'style', 'title'],
+  sample: ['sources', 'section', 'prompt', 'style', 'title'],
   remaster: ['sources', 'model'],
   mashup: ['sources', 'prompt', 'style', 'title', 'model'],
+  inspiration: ['sources', 'audioUrl', 'lyrics', 'prompt', 'style', 'title', 'instrumental', 'model'],
 };
 
 function isAcedataTransform(kind: StepKind): kind is AcedataTransform {
@@ -104,6 +111,8 @@ export const acedata: ProviderAdapter = {
       return transformCall(request.kind, request.transform, acedata.resolveModel(request.transform.model), callbackUrl);
     }
     switch (request.kind) {
+      case 'upload':
+        return uploadCall(request.transform.audioUrl);
       case 'lyrics':
         return lyricsCall(request.lyrics.prompt);
       case 'song':
@@ -126,7 +135,7 @@ export const acedata: ProviderAdapter = {
   },
 
   /**
-   * Asynchronous submits answer `{task_id}` at once; lyrics, persona, MP4 and timings answer the
+   * Asynchronous submits answer `{task_id}` at once; lyrics, persona, MP4, timings and uploads answer the
    * finished result, which is returned as `completed` so nobody polls for it.
    */
   parseSubmit(kind: StepKind, body: unknown): SubmitOutcome {

@@ -24,8 +24,12 @@ export const AUDIO_ACTIONS = [
   'samples',
   'remaster',
   'mashup',
+  'inspo',
 ] as const;
 export type AudioAction = (typeof AUDIO_ACTIONS)[number];
+
+/** The seed: `audio_urls` holds 1 to 4 reference audios for `inspo`. */
+export const INSPO_REFERENCES_MAX = 4;
 
 /** The seed limits `prompt` to 200 characters. */
 export const PROMPT_MAX = 200;
@@ -51,8 +55,8 @@ export const audiosBody = z
     audio_weight: weight.optional(),
     persona_id: z.string().min(1).optional(),
     audio_id: z.string().min(1).optional(),
-    audio_url: z.url().optional(),
     mashup_audio_ids: z.array(z.string().min(1)).length(2).optional(),
+    audio_urls: z.array(z.url({ protocol: /^https?$/ })).min(1).max(INSPO_REFERENCES_MAX).optional(),
     continue_at: seconds.optional(),
     replace_section_start: seconds.optional(),
     replace_section_end: seconds.optional(),
@@ -98,18 +102,23 @@ const ACTION_FIELDS: Record<AudioAction, { required: string[]; optional: string[
   extend: { required: ['audio_id', 'continue_at'], optional: EXTEND },
   concat: { required: ['audio_id'], optional: [] },
   cover: { required: ['audio_id'], optional: COVER },
-  upload_cover: { required: ['audio_url'], optional: COVER },
-  upload_extend: { required: ['audio_url', 'continue_at'], optional: EXTEND },
+  // The seed's body has no audio_url: uploaded audio is the audio_id that /suno/upload answered.
+  upload_cover: { required: ['audio_id'], optional: COVER },
+  upload_extend: { required: ['audio_id', 'continue_at'], optional: EXTEND },
   artist_consistency_vox: { required: [], optional: ['persona_id', 'audio_id', 'lyric', 'prompt', 'style', 'title', 'custom', 'model'], oneOf: ['persona_id', 'audio_id'] },
   replace_section: { required: ['audio_id', 'replace_section_start', 'replace_section_end', 'lyric'], optional: ['prompt', 'style'] },
-  underpainting: { required: [], optional: ['audio_id', 'audio_url', 'underpainting_start', 'underpainting_end', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
-  overpainting: { required: [], optional: ['audio_id', 'audio_url', 'overpainting_start', 'overpainting_end', 'lyric', 'prompt', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
-  samples: { required: [], optional: ['audio_id', 'audio_url', 'samples_start', 'samples_end', 'prompt', 'style', 'title'], oneOf: ['audio_id', 'audio_url'] },
+  underpainting: { required: ['audio_id'], optional: ['underpainting_start', 'underpainting_end', 'style', 'title'] },
+  overpainting: { required: ['audio_id'], optional: ['overpainting_start', 'overpainting_end', 'lyric', 'prompt', 'style', 'title'] },
+  samples: { required: ['audio_id'], optional: ['samples_start', 'samples_end', 'prompt', 'style', 'title'] },
   remaster: { required: ['audio_id'], optional: ['model'] },
   mashup: { required: ['mashup_audio_ids'], optional: ['prompt', 'style', 'title', 'model'] },
+  inspo: { required: ['audio_urls'], optional: ['model', 'prompt', 'lyric', 'custom', 'instrumental', 'title', 'style'] },
 };
 
 export const lyricsBody = z.strictObject({ prompt: z.string().min(1) });
+
+/** AceData's upload route (its upload guide): the user's audio by URL, answered at once with an audio_id. */
+export const uploadBody = z.strictObject({ audio_url: z.url({ protocol: /^https?$/ }) });
 
 export const personaBody = z.strictObject({
   audio_id: z.string().min(1),
@@ -209,6 +218,7 @@ export const TRANSFORM_ACTIONS = {
   sample: 'samples',
   remaster: 'remaster',
   mashup: 'mashup',
+  inspiration: 'inspo',
 } as const satisfies Partial<Record<TransformKind, AudioAction>>;
 export type AcedataTransform = keyof typeof TRANSFORM_ACTIONS;
 
@@ -225,12 +235,8 @@ function oneSource(kind: string, t: TransformRequest): ClipRef {
   return sources[0]!;
 }
 
-/** A clip or the user's own audio, exactly one of them. */
-function clipOrUpload(kind: string, t: TransformRequest): { audio_id?: string; audio_url?: string; duration?: number } {
-  const hasSources = (t.sources ?? []).length > 0;
-  if (hasSources && t.audioUrl) throw new Error(`${kind}: sources, audioUrl: give a clip or the audio URL, not both`);
-  if (t.audioUrl) return { audio_url: t.audioUrl };
-  if (!hasSources) throw new Error(`${kind}: sources: a clip (or audioUrl) is required`);
+/** The clip a clip action works on: a generated one, or the user's audio made a clip by an upload step. */
+function clipSource(kind: string, t: TransformRequest): { audio_id: string; duration?: number } {
   const source = oneSource(kind, t);
   return { audio_id: source.clipId, duration: source.durationSeconds };
 }
@@ -284,14 +290,13 @@ function wireBody(kind: AcedataTransform, t: TransformRequest, model: string): R
       return { audio_id: source.clipId, continue_at: checkContinueAt(kind, t.continueAt, source.durationSeconds), instrumental: t.instrumental, ...songish(kind, t, model, false) };
     }
     case 'upload-extend': {
-      if (!t.audioUrl) throw new Error(`${kind}: audioUrl: required`);
-      return { audio_url: t.audioUrl, continue_at: checkContinueAt(kind, t.continueAt, undefined), instrumental: t.instrumental, ...songish(kind, t, model, false) };
+      const source = oneSource(kind, t);
+      return { audio_id: source.clipId, continue_at: checkContinueAt(kind, t.continueAt, source.durationSeconds), instrumental: t.instrumental, ...songish(kind, t, model, false) };
     }
     case 'cover':
       return { audio_id: oneSource(kind, t).clipId, ...songish(kind, t, model, true) };
     case 'upload-cover':
-      if (!t.audioUrl) throw new Error(`${kind}: audioUrl: required`);
-      return { audio_url: t.audioUrl, ...songish(kind, t, model, true) };
+      return { audio_id: oneSource(kind, t).clipId, ...songish(kind, t, model, true) };
     case 'concat': {
       // The provider follows the chain of extensions back from the last clip.
       const sources = t.sources ?? [];
@@ -325,7 +330,7 @@ function wireBody(kind: AcedataTransform, t: TransformRequest, model: string): R
     case 'add-instrumental':
     case 'add-vocals':
     case 'sample': {
-      const { duration, ...audio } = clipOrUpload(kind, t);
+      const { duration, ...audio } = clipSource(kind, t);
       const section = checkSection(kind, t.section, duration, false);
       const prefix = kind === 'add-instrumental' ? 'underpainting' : kind === 'add-vocals' ? 'overpainting' : 'samples';
       checkPrompt(kind, t.prompt);
@@ -341,6 +346,19 @@ function wireBody(kind: AcedataTransform, t: TransformRequest, model: string): R
     }
     case 'remaster':
       return { audio_id: oneSource(kind, t).clipId, model };
+    case 'inspiration': {
+      // The references go as URLs: earlier clips' audio, then the user's own.
+      const urls = (t.sources ?? []).map((source, i) => {
+        if (!source?.audioUrl) throw new Error(`${kind}: sources[${i}].audioUrl: required (acedata takes reference audio by URL)`);
+        return source.audioUrl;
+      });
+      if (t.audioUrl) urls.push(t.audioUrl);
+      if (urls.length === 0) throw new Error(`${kind}: sources, audioUrl: 1 to ${INSPO_REFERENCES_MAX} reference audios are required`);
+      if (urls.length > INSPO_REFERENCES_MAX) throw new Error(`${kind}: sources, audioUrl: acedata takes at most ${INSPO_REFERENCES_MAX} reference audios, got ${urls.length}`);
+      checkPrompt(kind, t.prompt);
+      const custom = t.lyrics !== undefined;
+      return { audio_urls: urls, model, custom, lyric: t.lyrics, prompt: t.prompt, style: t.style, title: t.title, instrumental: t.instrumental };
+    }
     case 'mashup': {
       const sources = t.sources ?? [];
       if (sources.length !== 2) throw new Error(`${kind}: sources: takes two clips, got ${sources.length}`);
@@ -360,6 +378,11 @@ export function transformCall(kind: AcedataTransform, t: TransformRequest, model
 export function stemsCall(action: 'stems' | 'all_stems', source: ClipRef, callbackUrl: string | undefined): HttpCall {
   const body = dropUndefined({ action, audio_id: source.clipId, callback_url: callbackUrl, async: true as const });
   return { method: 'POST', path: '/suno/audios', body: parseOrThrow(audiosBody, body, `acedata ${action} request`) };
+}
+
+export function uploadCall(audioUrl: string | undefined): HttpCall {
+  if (!audioUrl) throw new Error('upload: audioUrl: required');
+  return { method: 'POST', path: '/suno/upload', body: parseOrThrow(uploadBody, { audio_url: audioUrl }, 'acedata upload request') };
 }
 
 export function lyricsCall(prompt: string): HttpCall {

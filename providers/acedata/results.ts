@@ -34,7 +34,14 @@ export type TaskRecord = z.infer<typeof taskRecord>;
 
 export const batchAnswer = z.object({ items: z.array(taskRecord).nullish(), count: looseNumber });
 
-const audioItem = z.object({
+/** An uploaded audio answers `audio_id` where a generated one answers `id`; either names the clip. */
+function idFromAudioId(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const item = value as Record<string, unknown>;
+  return item.id === undefined && item.audio_id !== undefined ? { ...item, id: item.audio_id } : value;
+}
+
+const audioItem = z.preprocess(idFromAudioId, z.object({
   id: idString,
   title: looseString,
   state: looseString,
@@ -46,7 +53,7 @@ const audioItem = z.object({
   lyric: looseString,
   style: looseString,
   duration: looseNumber,
-});
+}));
 type AudioItem = z.infer<typeof audioItem>;
 
 const alignedWord = z.object({ word: z.string(), start_s: looseNumber, end_s: looseNumber, success: looseBool });

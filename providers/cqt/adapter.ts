@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { HttpCall, ProviderAdapter, SubmitOutcome } from '../adapter';
 import { fieldRefusal, stepRefusal, unsupportedFields } from '../capabilities';
-import { clipTaskCall, createCall, infoPath, lyricsCall, personaCall } from './requests';
+import { clipTaskCall, createCall, customModelCall, infoPath, lyricsCall, personaCall } from './requests';
 import { CQT_TRANSFORM_FIELDS, enhanceTagsCall, TRANSFORM_TASKS, transformCall, videoCall, type CqtTransformKind } from './transforms';
 import { envelope, snapshotOf, taskInfo } from './results';
 import { classifyStatus, ProviderError, type ErrorClass } from '../errors';
@@ -17,7 +17,9 @@ const PROVIDER = 'cqt';
 /**
  * Every capability the gateway's capability map names, with the `task` values of
  * docs/transforms-wire.md: create, lyrics, persona, the stems and exports, enhance_tags (style),
- * cover_image, video, downbeats, and every transform but vox (which the gateway does not offer).
+ * cover_image, video, downbeats, every transform but vox (which the gateway does not offer), the
+ * Inspiration Playlist (`inspiration` from a playlist id), Audio Editing (`crop`) and Custom Model
+ * (`custom_model`, which yields a model id rather than audio).
  */
 const CAPABILITIES: readonly StepKind[] = [
   'lyrics',
@@ -46,6 +48,9 @@ const CAPABILITIES: readonly StepKind[] = [
   'reuse-style',
   'video',
   'downbeats',
+  'inspiration',
+  'crop',
+  'custom-model',
 ];
 
 function isCqtTransform(kind: StepKind): kind is CqtTransformKind {
@@ -112,6 +117,8 @@ export const cqt: ProviderAdapter = {
         return videoCall(request.source, request.prompt);
       case 'style':
         return enhanceTagsCall(request.style.prompt);
+      case 'custom-model':
+        return customModelCall(request.customModel.sources, request.customModel.name);
       default: {
         const unhandled: never = request;
         throw stepRefusal(PROVIDER, (unhandled as StepRequest).kind, CAPABILITIES);

@@ -98,6 +98,25 @@ export function personaCall(source: ClipRef, name: string, description: string):
   return { method: 'POST', path: GENERATOR_PATH, body: parseOrThrow(personaBody, body, 'cqt persona request') };
 }
 
+/** The seed's minimum number of songs a custom model is trained on (the Suno family's). */
+export const CUSTOM_MODEL_MIN_CLIPS = 6;
+
+/** Custom Model: train a style model on clips; the result names the model (`chirp-custom:<uuid>`). */
+export const customModelBody = z.strictObject({
+  task: z.literal('custom_model'),
+  clipIds: z.array(z.string().min(1)).min(CUSTOM_MODEL_MIN_CLIPS),
+  name: z.string().min(1).max(TITLE_MAX),
+});
+
+export function customModelCall(sources: ClipRef[], name: string): HttpCall {
+  sources.forEach((s, i) => {
+    if (!s?.clipId) throw new Error(`custom-model: sources.${i}.clipId: required`);
+  });
+  if (sources.length < CUSTOM_MODEL_MIN_CLIPS) throw new Error(`custom-model: sources: cqt trains a model on at least ${CUSTOM_MODEL_MIN_CLIPS} clips, got ${sources.length}`);
+  const body = { task: 'custom_model' as const, clipIds: sources.map((s) => s.clipId), name };
+  return { method: 'POST', path: GENERATOR_PATH, body: parseOrThrow(customModelBody, body, 'cqt custom_model request') };
+}
+
 export function infoPath(taskId: string): string {
   return `/api/cqt/info/suno?id=${encodeURIComponent(taskId)}`;
 }

@@ -219,6 +219,11 @@ function outputsOf(kind: StepKind, result: unknown): StepOutputs | undefined {
       const style = typeof result === 'string' ? result.trim() || undefined : firstString(result, ['tags', 'style', 'upsampled_tags', 'upsampledTags', 'text']);
       return style ? { style } : undefined;
     }
+    case 'custom-model': {
+      // The trained model's id, under whichever name the gateway uses; a bare string is the id.
+      const modelId = typeof result === 'string' ? result.trim() || undefined : firstString(result, ['modelId', 'model_id', 'model', 'id']);
+      return modelId ? { modelId } : undefined;
+    }
     case 'downbeats': {
       const downbeats = downbeatsOf(result);
       return downbeats === undefined ? undefined : { downbeats };

@@ -87,6 +87,21 @@ export const soundEffectBody = z.strictObject({ task: z.literal('sound_effect'),
 export const remasterBody = z.strictObject({ task: z.literal('remaster'), clipId: text(), model: text().optional() });
 export const uploadBody = z.strictObject({ task: z.literal('upload'), audioUrl });
 export const mergeBody = z.strictObject({ task: z.literal('merge'), clipIds: z.array(text()).min(2) });
+/** Audio Editing: the section of a clip alone, `cropStartS` to `cropEndS`. */
+export const cropBody = z
+  .strictObject({ task: z.literal('crop'), clipId: text(), cropStartS: seconds, cropEndS: seconds, title: text(TITLE_MAX).optional() })
+  .superRefine((b, ctx) => spanIssues(b.cropStartS, b.cropEndS, ['cropStartS', 'cropEndS'], ctx));
+/** A new song in the manner of a playlist of reference songs the gateway keeps. */
+export const inspirationBody = z.strictObject({
+  task: z.literal('inspiration'),
+  model: text(),
+  playlistId: text(),
+  prompt: text(DESCRIPTION_MAX).optional(),
+  styleWeight: weight,
+  weirdnessConstraint: weight,
+  audioWeight: weight,
+  personaId: text().optional(),
+});
 export const videoBody = z.strictObject({ task: z.literal('video'), clipId: text(), prompt: text(5000).optional() });
 export const enhanceTagsBody = z.strictObject({ task: z.literal('enhance_tags'), tags: text(1000) });
 
@@ -106,6 +121,8 @@ export const TRANSFORM_TASKS = {
   remaster: 'remaster',
   upload: 'upload',
   concat: 'merge',
+  crop: 'crop',
+  inspiration: 'inspiration',
 } as const satisfies Partial<Record<TransformKind, string>>;
 export type CqtTransformKind = keyof typeof TRANSFORM_TASKS;
 
@@ -128,6 +145,9 @@ export const CQT_TRANSFORM_FIELDS = {
   remaster: ['sources', 'model'],
   upload: ['audioUrl'],
   concat: ['sources'],
+  crop: ['sources', 'section', 'title'],
+  // The gateway's inspiration reads a playlist it keeps, not reference clips or URLs.
+  inspiration: ['playlistId', 'prompt', 'model', 'weights.weirdness', 'weights.style', 'weights.audio', 'personaId'],
 } as const satisfies Record<CqtTransformKind, readonly string[]>;
 
 function invalid(kind: string, field: string, problem: string): WireFormatError {
@@ -278,6 +298,16 @@ export function transformCall(kind: CqtTransformKind, t: TransformRequest, resol
       return send(uploadBody, { task, audioUrl: requiredAudioUrl(kind, t) });
     case 'concat':
       return send(mergeBody, { task, clipIds: clips(kind, t, 2, true).map((c) => c.clipId) });
+    case 'crop': {
+      const [source] = clips(kind, t, 1);
+      const section = sectionOf(kind, t.section, source, true)!;
+      return send(cropBody, { task, clipId: source!.clipId, cropStartS: section.start, cropEndS: section.end, title: t.title });
+    }
+    case 'inspiration': {
+      if (!t.playlistId?.trim()) throw invalid(kind, 'playlistId', 'required (cqt inspires from a playlist it keeps)');
+      if (t.prompt !== undefined && t.prompt.length > DESCRIPTION_MAX) throw invalid(kind, 'prompt', `at most ${DESCRIPTION_MAX} characters, got ${t.prompt.length}`);
+      return send(inspirationBody, { task, model: resolveModel(t.model), playlistId: t.playlistId, prompt: t.prompt, personaId: t.personaId, ...songOptionWire(t) });
+    }
   }
 }
 

@@ -43,8 +43,12 @@ export const SIMULATED_ACTIONS = [
   'samples',
   'remaster',
   'mashup',
+  'inspo',
 ] as const;
 export type SimulatedAction = (typeof SIMULATED_ACTIONS)[number];
+
+/** The document: `audio_urls` holds 1 to 4 reference audios. */
+export const INSPO_REFERENCES_MAX = 4;
 
 /** The document's limit on `prompt`. */
 export const PROMPT_LIMIT = 200;
@@ -65,12 +69,24 @@ const audioUrl = () =>
     }, 'must be an http(s) URL')
     .optional();
 
-/** Actions that work on one clip named by audio_id. */
-const NEEDS_AUDIO_ID = ['extend', 'stems', 'all_stems', 'concat', 'cover', 'replace_section', 'remaster'];
-/** Actions that work on the user's audio at audio_url. */
-const NEEDS_AUDIO_URL = ['upload_cover', 'upload_extend'];
-/** Actions that take a clip or the user's audio: exactly one of audio_id and audio_url. */
-const CLIP_OR_UPLOAD = ['underpainting', 'overpainting', 'samples'];
+/**
+ * Actions that work on one clip named by audio_id. The document's body has no audio_url: the user's
+ * audio is uploaded with /suno/upload first (AceData's upload guide) and named by the audio_id it got.
+ */
+const NEEDS_AUDIO_ID = [
+  'extend',
+  'stems',
+  'all_stems',
+  'concat',
+  'cover',
+  'replace_section',
+  'remaster',
+  'upload_cover',
+  'upload_extend',
+  'underpainting',
+  'overpainting',
+  'samples',
+];
 /** Each section-taking action's start and end fields. */
 export const SECTION_FIELDS = {
   replace_section: ['replace_section_start', 'replace_section_end'],
@@ -101,6 +117,7 @@ export const audiosRequest = z
       audio_id: optionalText(),
       audio_url: audioUrl(),
       mashup_audio_ids: z.array(requiredText(), { error: 'must be an array of audio ids' }).optional(),
+      audio_urls: z.array(audioUrl().unwrap(), { error: 'must be an array of audio URLs' }).optional(),
       continue_at: optionalNumber(),
       replace_section_start: seconds(),
       replace_section_end: seconds(),
@@ -126,16 +143,19 @@ export const audiosRequest = z
       problem('variation_category', 'needs model v5 or later');
     }
     if (NEEDS_AUDIO_ID.includes(action) && !isPresent(body.audio_id)) problem('audio_id', `is required when action is ${action}`);
-    if (NEEDS_AUDIO_URL.includes(action) && body.audio_url === undefined) problem('audio_url', `is required when action is ${action}`);
-    if (CLIP_OR_UPLOAD.includes(action) && isPresent(body.audio_id) === (body.audio_url !== undefined)) {
-      problem('audio_id', `give exactly one of audio_id and audio_url when action is ${action}`);
-    }
+    if (body.audio_url !== undefined) problem('audio_url', 'is not a field of /suno/audios: upload the audio with /suno/upload and send its audio_id');
     if ((action === 'extend' || action === 'upload_extend') && body.continue_at === undefined) {
       problem('continue_at', `is required when action is ${action}`);
     }
     if (action === 'mashup' && body.mashup_audio_ids?.length !== 2) {
       problem('mashup_audio_ids', body.mashup_audio_ids === undefined ? 'is required when action is mashup' : 'must name exactly 2 audios');
     }
+    if (action === 'inspo') {
+      // The seed: 1 to 4 publicly accessible reference audios, mandatory for inspo.
+      const count = body.audio_urls?.length;
+      if (count === undefined) problem('audio_urls', 'is required when action is inspo');
+      else if (count < 1 || count > INSPO_REFERENCES_MAX) problem('audio_urls', `must hold 1 to ${INSPO_REFERENCES_MAX} audio URLs, got ${count}`);
+    } else if (body.audio_urls !== undefined) problem('audio_urls', `is taken only when action is inspo, not ${action}`);
     if (action === 'artist_consistency_vox' && !isPresent(body.persona_id) && !isPresent(body.audio_id)) {
       problem('persona_id', 'or audio_id is required when action is artist_consistency_vox');
     }
@@ -150,7 +170,7 @@ export const audiosRequest = z
       const end = body[endField];
       if (start !== undefined && end !== undefined && end <= start) problem(endField, `must be after ${startField}`);
     }
-    if (NEEDS_AUDIO_ID.includes(action) || NEEDS_AUDIO_URL.includes(action) || CLIP_OR_UPLOAD.includes(action) || action === 'mashup') return;
+    if (NEEDS_AUDIO_ID.includes(action) || action === 'mashup' || action === 'inspo') return;
     if (action === 'artist_consistency' && !isPresent(body.persona_id)) problem('persona_id', 'is required when action is artist_consistency');
     if (body.custom) {
       if (!body.instrumental && !isPresent(body.lyric) && !isPresent(body.lyric_prompt)) {
@@ -178,6 +198,9 @@ export const lyricsRequest = z.object(
   OBJECT_BODY,
 );
 export type LyricsRequest = z.infer<typeof lyricsRequest>;
+
+/** The upload route: a publicly reachable audio file by URL. */
+export const uploadRequest = z.object({ audio_url: audioUrl().unwrap() }, OBJECT_BODY);
 
 export const wavRequest = z.object({ audio_id: requiredText(), callback_url: optionalHttpUrl() }, OBJECT_BODY);
 export type WavRequest = z.infer<typeof wavRequest>;

@@ -91,6 +91,21 @@ export function audiosAnswer(task: SimulatedTask<SongContent>, progress: SongPro
   return { success: true, task_id: task.id, trace_id: traceIdOf(task), data };
 }
 
+/** The upload route's answer (AceData's upload guide): one object naming the new clip by audio_id. */
+export function uploadAnswer(task: SimulatedTask<SongContent>, progress: SongProgress) {
+  const clip = progress.clips[0];
+  const data = clip && {
+    audio_id: clip.clip.id,
+    title: clip.clip.title,
+    lyric: clip.clip.lyrics ?? '',
+    style: clip.clip.tags,
+    image_url: clip.imageUrl ?? '',
+    audio_url: clip.audio?.url ?? '',
+    duration: clip.audio?.durationSeconds ?? null,
+  };
+  return { success: true, task_id: task.id, trace_id: traceIdOf(task), data };
+}
+
 export function lyricsAnswer(task: SimulatedTask<LyricsContent>) {
   const data = task.content.variants.map((variant) => ({
     text: variant.text,

@@ -1,5 +1,5 @@
 // The AceData Cloud dialect. One audio route (`POST /suno/audios`) whose `action` picks the
-// operation (every documented action but inspo: songs, extends, concat, covers, uploads, section
+// operation (every documented action: songs, extends, concat, covers, uploads, section
 // work, samples, remaster, mashup, stems; what each makes is ../transforms.ts), lyrics, WAV, MP4,
 // timing and persona routes, and `POST /suno/tasks` to read tasks back. A submit answers in one of three ways, as the service does:
 //   - with `callback_url` (or, on the audio and lyrics routes, `async: true`): `{success, task_id,
@@ -21,6 +21,7 @@ import {
   SIMULATED_ACTIONS,
   tasksRequest,
   timingRequest,
+  uploadRequest,
   wavRequest,
   type AudiosRequest,
   type SimulatedAction,
@@ -37,6 +38,7 @@ import {
   postSongJob,
   recordTypeOf,
   TIMING_ROUTE,
+  UPLOAD_ROUTE,
   WAV_ROUTE,
 } from './tasks';
 import { acceptedAnswer, errorAnswer, errorCodeFor, taskRecord } from './results';
@@ -60,11 +62,12 @@ import {
   extensionContent,
   joinContent,
   mashupContent,
+  inspirationContent,
   overlayContent,
   remasterContent,
   replaceSectionContent,
   sourceSound,
-  uploadSound,
+  uploadContent,
 } from '../transforms';
 import {
   asSongTask,
@@ -218,8 +221,8 @@ export function acedataDialect(context: DialectContext) {
       const late = await pastEnd(clip, section[1], to);
       if (late) return late;
     }
-    // The source as sound: the clip's, or the user's file.
-    const sound = clip ? soundOf(clip) : body.audio_url !== undefined ? uploadSound(body.audio_url) : undefined;
+    // The source as sound: the clip's (an uploaded clip's is the user's file).
+    const sound = clip ? soundOf(clip) : undefined;
     switch (action) {
       case 'generate':
       case 'artist_consistency':
@@ -238,7 +241,9 @@ export function acedataDialect(context: DialectContext) {
         return (taskId) => extensionContent(taskId, input, sound, at, 'part', options.clipSeconds);
       }
       case 'upload_extend': {
-        if (!sound) return 'audio_url: is required';
+        if (!clip || !sound) return 'audio_id: is required';
+        const late = await pastEnd(clip, 'continue_at', body.continue_at, true);
+        if (late) return late;
         const at = body.continue_at ?? 0;
         return (taskId) => extensionContent(taskId, input, sound, at, 'whole', options.clipSeconds);
       }
@@ -255,8 +260,7 @@ export function acedataDialect(context: DialectContext) {
       case 'underpainting':
       case 'overpainting': {
         const vocals = action === 'overpainting';
-        // An uploaded vocal is the lead line of the result; an uploaded accompaniment, its keys.
-        const layered = clip ? sound : body.audio_url !== undefined ? uploadSound(body.audio_url, vocals ? 'keys' : 'lead') : undefined;
+        const layered = sound;
         if (!layered) return 'audio_id: is required';
         const parts = vocals ? ['lead' as const] : ACCOMPANIMENT;
         return (taskId) => overlayContent(taskId, { ...input, instrumental: false }, layered, [...parts], { from, to });
@@ -274,6 +278,9 @@ export function acedataDialect(context: DialectContext) {
         const mashupInput = songInput(body, first);
         return (taskId) => mashupContent(taskId, mashupInput, soundOf(first), soundOf(second));
       }
+      case 'inspo':
+        // New songs steered by the references (audio_urls); none of them is copied.
+        return (taskId) => inspirationContent(taskId, input);
     }
   }
 
@@ -318,6 +325,17 @@ export function acedataDialect(context: DialectContext) {
         content: (taskId) => lyricsContent(taskId, body.prompt),
       });
       return answerSubmit(request, reply, task, body.async === true || body.callback_url !== undefined);
+    });
+
+    // The user's audio by URL becomes a clip, answered at once with its audio_id (AceData's upload guide).
+    app.post('/suno/upload', async (request, reply) => {
+      const checked = check(uploadRequest, request.body);
+      if (!checked.ok) return reject(reply, 400, checked.message);
+      if (!canAffordSubmit(context)) return reject(reply, 402, 'the balance is used up');
+      const url = checked.value.audio_url;
+      const input = { description: 'uploaded audio', title: 'Uploaded audio', style: 'upload', instrumental: true, model: 'chirp-v4' };
+      const task = createPaid({ route: UPLOAD_ROUTE, request: request.body, timeline: immediateTimeline(), content: (taskId) => uploadContent(taskId, input, url) });
+      return answerSubmit(request, reply, task, false);
     });
 
     // WAV and MP4 exports: held open until the file is made, unless a callback_url is given.

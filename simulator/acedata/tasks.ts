@@ -4,6 +4,7 @@
 
 import {
   audiosAnswer,
+  uploadAnswer,
   failedAnswer,
   lyricsAnswer,
   personaAnswer,
@@ -28,6 +29,8 @@ export const WAV_ROUTE = 'POST /suno/wav';
 export const MP4_ROUTE = 'POST /suno/mp4';
 export const TIMING_ROUTE = 'POST /suno/timing';
 export const PERSONA_ROUTE = 'POST /suno/persona';
+/** AceData's upload guide: the user's audio by URL becomes a clip (its audio_id) at once. */
+export const UPLOAD_ROUTE = 'POST /suno/upload';
 
 /** Audio actions that make new clips (artist_consistency sings with a persona); other tasks may work on them. */
 const SONG_ACTIONS = [
@@ -45,12 +48,14 @@ const SONG_ACTIONS = [
   'samples',
   'remaster',
   'mashup',
+  'inspo',
 ];
 
-export type AcedataKind = 'song' | 'stems' | 'lyrics' | 'wav' | 'mp4' | 'timing' | 'persona';
+export type AcedataKind = 'song' | 'upload' | 'stems' | 'lyrics' | 'wav' | 'mp4' | 'timing' | 'persona';
 
 const RECORD_TYPES: Record<AcedataKind, RecordType> = {
   song: 'audios',
+  upload: 'audios',
   stems: 'audios',
   lyrics: 'lyrics',
   wav: 'wav',
@@ -76,6 +81,8 @@ export function kindOf(task: SimulatedTask<TaskContent>): AcedataKind | undefine
       return 'timing';
     case PERSONA_ROUTE:
       return 'persona';
+    case UPLOAD_ROUTE:
+      return 'upload';
     default:
       return undefined;
   }
@@ -88,7 +95,8 @@ export function recordTypeOf(task: SimulatedTask<TaskContent>): RecordType | und
 
 /** Songs (generated, sung with a persona or extended) are what every other task works on. */
 export function isSongTask(task: SimulatedTask<TaskContent>): boolean {
-  return kindOf(task) === 'song';
+  const kind = kindOf(task);
+  return kind === 'song' || kind === 'upload';
 }
 
 /** The render a stems, WAV or MP4 task stands for; its content holds exactly the clip it works on. */
@@ -121,6 +129,11 @@ export async function answerAt(context: SimulatorContext, task: SimulatedTask<Ta
   if (kind === 'song') {
     if (stage === undefined) return undefined;
     return audiosAnswer(song, await songProgressAt(song.content, stage, media, mediaUrl));
+  }
+  if (kind === 'upload') {
+    if (stage !== 'complete') return undefined;
+    const progress = await songProgressAt(song.content, stage, media, mediaUrl);
+    return progress.failure ? audiosAnswer(song, progress) : uploadAnswer(song, progress);
   }
   if (kind === 'timing') {
     const clip = song.content.clips[0];

@@ -26,6 +26,8 @@ export const SONG_TASKS = [
   'remaster',
   'upload',
   'merge',
+  'crop',
+  'inspiration',
 ] as const;
 
 /** Task values the vendor documents (docs/transforms-wire.md lists their fields): the song tasks and the tools. */
@@ -42,11 +44,12 @@ export const DOCUMENTED_TASKS = [
   'timeline',
   'downbeats',
   'persona',
+  'custom_model',
 ] as const;
 
 /** Tasks that work on one finished clip, named by clipId alone. */
 export const CLIP_TASKS = ['gen_stem_two', 'gen_stem_all', 'mp4', 'wav', 'timeline', 'cover_image', 'downbeats'] as const;
-export const SIMULATED_TASKS = [...SONG_TASKS, 'lyrics', 'enhance_tags', 'video', ...CLIP_TASKS, 'persona'] as const;
+export const SIMULATED_TASKS = [...SONG_TASKS, 'lyrics', 'enhance_tags', 'video', ...CLIP_TASKS, 'persona', 'custom_model'] as const;
 export type SimulatedTaskType = (typeof SIMULATED_TASKS)[number];
 export type ClipTaskType = (typeof CLIP_TASKS)[number];
 
@@ -265,6 +268,43 @@ export const mergeRequest = z.object(
     clipIds: z
       .array(requiredText(), { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of clip ids') })
       .min(2, 'must name at least 2 clips'),
+  },
+  OBJECT_BODY,
+);
+
+/** Audio Editing: keep [cropStartS, cropEndS) of a finished clip. */
+export const cropRequest = z
+  .object({ task: z.literal('crop'), clipId: requiredText(), cropStartS: seconds(), cropEndS: seconds(), title: optionalText() }, OBJECT_BODY)
+  .superRefine((body, context) => {
+    if (body.cropEndS <= body.cropStartS) context.addIssue({ code: 'custom', path: ['cropEndS'], message: 'must be after cropStartS' });
+  });
+
+/** A new song from an inspiration playlist (the page: model and playlistId required). */
+export const inspirationRequest = z.object(
+  {
+    task: z.literal('inspiration'),
+    model: model(),
+    playlistId: requiredText(),
+    prompt: optionalText(),
+    styleWeight: weight(),
+    audioWeight: weight(),
+    weirdnessConstraint: weight(),
+    personaId: optionalText(),
+    artistClipId: optionalText(),
+  },
+  OBJECT_BODY,
+);
+
+/** The Suno family trains a custom model on at least 6 songs. */
+export const CUSTOM_MODEL_MIN_CLIPS = 6;
+
+export const customModelRequest = z.object(
+  {
+    task: z.literal('custom_model'),
+    clipIds: z
+      .array(requiredText(), { error: (issue) => (issue.input === undefined ? 'is required' : 'must be an array of clip ids') })
+      .min(CUSTOM_MODEL_MIN_CLIPS, `must name at least ${CUSTOM_MODEL_MIN_CLIPS} clips`),
+    name: requiredText(),
   },
   OBJECT_BODY,
 );

@@ -11,6 +11,9 @@ import { artistMentioned } from './moderation';
 import {
   clipTaskRequest,
   createRequest,
+  cropRequest,
+  customModelRequest,
+  inspirationRequest,
   enhanceTagsRequest,
   infoQuery,
   layerRequest,
@@ -66,7 +69,9 @@ import { expandStyle } from '../styleText';
 import {
   ACCOMPANIMENT,
   coverContent,
+  cropContent,
   extensionContent,
+  inspirationContent,
   joinContent,
   mashupContent,
   overlayContent,
@@ -354,6 +359,43 @@ export function cqtDialect(context: DialectContext) {
         }
         const input = sameSong(sources[0] as Source, undefined);
         return song((taskId) => joinContent(taskId, input, sources.map(soundOf)));
+      }
+      case 'crop': {
+        const checked = check(cropRequest, body);
+        if (!checked.ok) return refused(400, checked.message);
+        const crop = checked.value;
+        const source = sourceClip(crop.clipId);
+        if (isPlan(source)) return source;
+        const late = await beyondSource(source, 'cropEndS', crop.cropEndS);
+        if (late) return late;
+        const input = { ...sameSong(source, undefined), title: crop.title ?? source.clip.title };
+        return song((taskId) => cropContent(taskId, input, soundOf(source), crop.cropStartS, crop.cropEndS));
+      }
+      case 'inspiration': {
+        const checked = check(inspirationRequest, body);
+        if (!checked.ok) return refused(400, checked.message);
+        const inspire = checked.value;
+        const refusal = artistRefusal({ prompt: inspire.prompt }) ?? personaRefusal(inspire.personaId);
+        if (refusal) return refusal;
+        // The playlist lives in the provider's account; the simulator takes its id as given.
+        const input: SongInput = { description: inspire.prompt ?? `inspired by playlist ${inspire.playlistId}`, instrumental: false, model: inspire.model };
+        return song((taskId) => inspirationContent(taskId, input));
+      }
+      case 'custom_model': {
+        const checked = check(customModelRequest, body);
+        if (!checked.ok) return refused(400, checked.message);
+        const sources: Source[] = [];
+        for (const clipId of checked.value.clipIds) {
+          const source = sourceClip(clipId, 'clipIds');
+          if (isPlan(source)) return source;
+          sources.push(source);
+        }
+        // Training takes about as long as a song; the task keeps the clips it was trained on.
+        const first = sources[0]!;
+        return {
+          ok: true,
+          task: { timeline: postSongTimeline(options.stageDelaysMs), content: () => workOnClips(first.song.content, [first.clip.id]) },
+        };
       }
       case 'enhance_tags': {
         const checked = check(enhanceTagsRequest, body);

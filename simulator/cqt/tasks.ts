@@ -89,6 +89,11 @@ export async function infoAt(context: SimulatorContext, task: SimulatedTask<Task
     const seconds = await media.secondsOf(clip).catch(() => options.clipSeconds);
     return taskInfo(task, taskType, 'succeeded', '', timelineResult(wordTimings(clip.lyrics, seconds)));
   }
+  if (taskType === 'custom_model') {
+    // The trained model's id, in the family's `chirp-custom:<uuid>` form, seeded by the task.
+    const name = requestText(task.request, 'name') ?? '';
+    return taskInfo(task, taskType, 'succeeded', '', { modelId: `chirp-custom:${task.id}`, name });
+  }
   if (taskType === 'downbeats') {
     const seconds = await media.secondsOf(clip);
     return taskInfo(task, taskType, 'succeeded', '', { downbeats: downbeatSeconds(clip.id, seconds) });
