@@ -66,6 +66,12 @@ const DEV_SERVER_RESTARTS = 5;
 export const WORKER_STOP_GRACE_MS = 10_000;
 
 let runtimeInstalled = false;
+/**
+ * Set once a stack of this process starts stopping: what the worker then reports (activities
+ * abandoned at the end of the grace failing as the simulator closes under them) is the stop itself,
+ * not news, and its stack traces would read as a crash. The runtime's logger is one per process.
+ */
+let workerLogMuted = false;
 
 /** The SDK logs every worker state change at INFO; our own log lines say what a user needs. */
 function installQuietRuntime(): void {
@@ -74,7 +80,13 @@ function installQuietRuntime(): void {
   try {
     // No shutdownSignals: the SDK would otherwise shut the worker down on Ctrl-C by itself, racing the
     // command's own handler, which stops everything it started in order (stop() below).
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+    const logger = new DefaultLogger('WARN', (entry) => {
+      if (workerLogMuted) return;
+      const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+      if (entry.meta === undefined) console.error(`${at} [${entry.level}] ${entry.message}`);
+      else console.error(`${at} [${entry.level}] ${entry.message}`, entry.meta);
+    });
+    Runtime.install({ logger, shutdownSignals: [] });
   } catch {
     // Already installed by the embedding process (a test environment, say): keep its logger.
   }
@@ -88,6 +100,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   let stopping = false;
   const stop = async () => {
     stopping = true;
+    workerLogMuted = true;
     for (const fn of stops.reverse()) {
       await fn().catch((err: Error) => log(`while stopping: ${err.message}`));
     }
@@ -186,7 +199,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     installQuietRuntime();
     const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
-    stops.push(() => nativeConnection.close());
+    let workerStopped = true;
+    // Closed only after the worker has stopped: a worker past its grace still holds the connection,
+    // and the process exit ends both.
+    stops.push(async () => {
+      if (workerStopped) await nativeConnection.close();
+    });
     const worker: Worker = await createMusicWorker({
       connection: nativeConnection,
       namespace: config.temporal.namespace,
@@ -195,6 +213,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       deps: workerDeps({ config, client, simulatorUrl: stack.simulatorUrl, callbacks: { publicUrl: stack.callbackUrl, secret }, pollScale: options.pollScale }),
     });
     const running = worker.run();
+    workerStopped = false;
+    void running.finally(() => (workerStopped = true)).catch(() => {});
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       let timer: NodeJS.Timeout | undefined;
