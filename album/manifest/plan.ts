@@ -1,6 +1,7 @@
 // From a manifest file to a ready albumPipeline input: validate it, price it, check the budget, and
 // lay out the folders. Shared by `npm run album` and `npm run batch`, so both refuse the same things.
 import path from 'node:path';
+import { songPipelineLimitProblems } from '../../providers/limits';
 import { loadPriceTable } from '../../providers/priceFile';
 import { estimateAlbumCredits, formatEstimateTable, priceOf, type AlbumEstimate } from '../../providers/prices';
 import type { AlbumPipelineInput } from '../../contracts/albumPipeline';
@@ -31,6 +32,13 @@ export async function planAlbum(
     return { ok: false, errors: [(err as Error).message] };
   }
   const estimate = estimateAlbumCredits({ provider: album.provider, tracks: album.tracks.map((t) => ({ number: t.number, title: t.title, steps: t.steps })) }, prices);
+  // Text too long for the provider, every track in one pass (the manifest's own checks ran above).
+  const tooLong = album.tracks.flatMap((t) =>
+    songPipelineLimitProblems(album.provider, { prompt: t.prompt, title: t.title, style: t.style, lyrics: t.lyrics, instrumental: t.instrumental }, t.steps).map(
+      (problem) => `track ${t.number} ("${t.title}"): ${problem}`,
+    ),
+  );
+  if (tooLong.length > 0) return { ok: false, errors: tooLong };
   const budget = options.budget ?? album.budget;
   if (budget !== undefined && estimate.total > budget) {
     return { ok: false, errors: [`budget: the estimate (${estimate.total} credits) exceeds the budget (${budget})`] };
