@@ -104,7 +104,7 @@ export function createArtifactActivities(deps: ArtifactDeps) {
       } catch (err) {
         throw asWriteFailure(err);
       } finally {
-        await rm(temp, { force: true });
+        await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
       }
     },
 
@@ -139,7 +139,7 @@ async function writeText(input: WriteTextInput): Promise<ArtifactRecord> {
   } catch (err) {
     throw asWriteFailure(err);
   } finally {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
   }
   const { size } = await stat(finalPath);
   return { kind: input.kind, path: finalPath, sha256: createHash('sha256').update(content).digest('hex'), bytes: size };

@@ -85,7 +85,7 @@ export async function replaceAtomically<T>(target: string, produce: (temp: strin
   } catch (err) {
     throw asWriteFailure(err);
   } finally {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
   }
 }
 
