@@ -132,17 +132,28 @@ describe('the commands', () => {
     await new Promise((resolve) => probe.close(resolve));
   });
 
-  it('song --out /proc/nope exits 2 before contacting Temporal', async () => {
+  function command(script: string, args: string[]): Promise<{ code: number | null; stderr: string }> {
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
       if (/^(MUSIC_|CALLBACK|TEMPORAL_|SIMULATOR_|OUT_DIR$)|_(BASE_URL|API_KEY)$/.test(key)) continue;
       env[key] = value;
     }
-    const outcome = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', 'scripts/song.ts', '--prompt', 'rain', '--out', '/proc/nope'], { cwd: PROJECT, env: { ...env, TEMPORAL_ADDRESS: closedAddress }, timeout: 60_000 }, (error, _stdout, stderr) =>
+    return new Promise((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', script, ...args], { cwd: PROJECT, env: { ...env, TEMPORAL_ADDRESS: closedAddress }, timeout: 60_000 }, (error, _stdout, stderr) =>
         resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
       );
     });
+  }
+
+  it('album --out /proc/nope exits 2 before contacting Temporal', async () => {
+    const outcome = await command('scripts/album.ts', ['examples/instrumental-ep.yaml', '--out', '/proc/nope']);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toMatch(/--out: cannot create \/proc\/nope\/\S+: ENOENT.*nothing was started/);
+    expect(outcome.stderr).not.toContain('no Temporal server answers');
+  }, 90_000);
+
+  it('song --out /proc/nope exits 2 before contacting Temporal', async () => {
+    const outcome = await command('scripts/song.ts', ['--prompt', 'rain', '--out', '/proc/nope']);
     expect(outcome.code).toBe(2);
     expect(outcome.stderr).toMatch(/--out: cannot create \/proc\/nope\/singles\/song-rain-\S+: ENOENT/);
     expect(outcome.stderr).not.toContain('no Temporal server answers');
