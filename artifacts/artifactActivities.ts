@@ -3,7 +3,7 @@
 // of the output folder never sees a half-written or unverified file.
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -11,6 +11,7 @@ import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Agent, interceptors, request } from 'undici';
 import { probeMedia } from '../runtime/ffmpeg';
+import { asWriteFailure, makeFolder } from './atomicFile';
 import { renderLrc, timedLines } from './timedLyrics';
 import type { ArtifactRecord, StoreDownloadInput, TimedLyricsInput, WriteTextInput } from '../contracts/artifacts';
 
@@ -55,7 +56,9 @@ export function createArtifactActivities(deps: ArtifactDeps) {
   return {
     /** Downloads one provider file, verifies it (decodes, right streams, right duration; or is an image), and stores it with its sha256. */
     async storeDownload(input: StoreDownloadInput): Promise<ArtifactRecord> {
-      await mkdir(input.dir, { recursive: true });
+      await makeFolder(input.dir).catch((err: unknown) => {
+        throw asWriteFailure(err);
+      });
       const temp = tempPathFor(input.dir, input.name);
       try {
         const response = await request(input.url, {
@@ -98,8 +101,10 @@ export function createArtifactActivities(deps: ArtifactDeps) {
         const finalPath = path.join(input.dir, fileName);
         await rename(temp, finalPath);
         return { kind: input.kind, path: finalPath, sha256: hash.digest('hex'), bytes, durationSeconds, source: input.source };
+      } catch (err) {
+        throw asWriteFailure(err);
       } finally {
-        await rm(temp, { force: true });
+        await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
       }
     },
 
@@ -124,15 +129,17 @@ export function createArtifactActivities(deps: ArtifactDeps) {
 export type ArtifactActivities = ReturnType<typeof createArtifactActivities>;
 
 async function writeText(input: WriteTextInput): Promise<ArtifactRecord> {
-  await mkdir(input.dir, { recursive: true });
   const finalPath = path.join(input.dir, input.fileName);
   const temp = tempPathFor(input.dir, input.fileName);
   const content = Buffer.from(input.text, 'utf8');
   try {
+    await makeFolder(input.dir);
     await writeFile(temp, content);
     await rename(temp, finalPath);
+  } catch (err) {
+    throw asWriteFailure(err);
   } finally {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
   }
   const { size } = await stat(finalPath);
   return { kind: input.kind, path: finalPath, sha256: createHash('sha256').update(content).digest('hex'), bytes: size };

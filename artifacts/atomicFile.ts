@@ -5,6 +5,57 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/common';
+
+export const OUTPUT_NOT_WRITABLE = 'OutputNotWritable';
+
+/** Error codes of a write that trying again will not fix: the folder or the disk refuses it. */
+const UNWRITABLE_CODES = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ENOSPC', 'EDQUOT', 'ENOENT', 'EEXIST', 'ENAMETOOLONG', 'ELOOP']);
+/** System calls that touch files (a DNS lookup or a child process can fail with ENOENT too, for other reasons). */
+const FILE_SYSCALLS = new Set(['open', 'mkdir', 'write', 'rename', 'unlink', 'rmdir', 'stat', 'lstat', 'copyfile', 'fsync', 'close', 'ftruncate', 'link', 'symlink', 'utime', 'chmod']);
+
+/**
+ * A file system's refusal to write, as a non-retryable activity failure carrying the system's own
+ * message (`EROFS: read-only file system, open '/x'`); anything else is returned as it is. Retrying
+ * a write into a read-only or full disk only burns the retry budget, and a run that waits on it
+ * looks hung (a heartbeat timeout, minutes later) when the answer was known at once.
+ */
+export function asWriteFailure(error: unknown): unknown {
+  const err = error as NodeJS.ErrnoException;
+  if (!(err instanceof Error) || !err.code || !UNWRITABLE_CODES.has(err.code) || !err.syscall || !FILE_SYSCALLS.has(err.syscall)) return error;
+  return ApplicationFailure.create({ type: OUTPUT_NOT_WRITABLE, message: `cannot write the output: ${err.message}`, nonRetryable: true, cause: err });
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time, and returns the folders it created,
+ * outermost first. Node's own `mkdir(dir, { recursive: true })` spins forever (at full CPU) where a
+ * folder exists but refuses to hold a new one with ENOENT, as /proc does; here that is an error.
+ */
+export async function makeFolder(dir: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    try {
+      if ((await stat(current)).isDirectory()) break;
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    missing.unshift(current);
+    if (path.dirname(current) === current) break;
+  }
+  const created: string[] = [];
+  for (const folder of missing) {
+    try {
+      await mkdir(folder);
+      created.push(folder);
+    } catch (err) {
+      // Made meanwhile by someone else (two tracks of an album writing side by side): fine.
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
+      throw err;
+    }
+  }
+  return created;
+}
 
 export interface WrittenFile {
   /** Absolute path. */
@@ -23,14 +74,18 @@ export function tempPathBeside(target: string): string {
  * temporary file is removed whatever happens.
  */
 export async function replaceAtomically<T>(target: string, produce: (temp: string) => Promise<T>): Promise<T> {
-  await mkdir(path.dirname(target), { recursive: true });
+  await makeFolder(path.dirname(target)).catch((err: unknown) => {
+    throw asWriteFailure(err);
+  });
   const temp = tempPathBeside(target);
   try {
     const result = await produce(temp);
     await rename(temp, target);
     return result;
+  } catch (err) {
+    throw asWriteFailure(err);
   } finally {
-    await rm(temp, { force: true });
+    await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
   }
 }
 

@@ -1,7 +1,7 @@
 // What `npm run song`, `album` and `batch` do once they have a session: start (or attach to) the run,
 // show its progress while waiting for the result through server outages, print the result, tell a
-// failure as text or as the --json document, and close what the session started. Ctrl-C leaves the
-// run going (client/cli.ts says how).
+// failure as text or as the --json document, and close what the session started. Ctrl-C or SIGTERM
+// leaves the run going and stops only what this command started (client/cli.ts says how).
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Workflow, WorkflowResultType } from '@temporalio/common';
 import { innermostMessage } from '../steps/failureMessage';
@@ -36,29 +36,55 @@ export interface FollowRunOptions<W extends Workflow> {
 
 export async function followRun<W extends Workflow>(session: Session, options: FollowRunOptions<W>): Promise<void> {
   const { workflowId, json, say } = options;
-  const interrupted = leaveRunningOnInterrupt(session, say, options.interruptSubject);
-  try {
+  // Every request this command makes runs under one abort signal, the progress queries included (their
+  // timers inherit it). A signal aborts them all and waits for them to settle before the connection
+  // closes: a request still retrying on a closed connection throws where nothing can catch it
+  // (grpc "Channel has been shut down", printed as a stack trace).
+  const abort = new AbortController();
+  let stopWatching: () => Promise<void> = async () => {};
+  let closing: Promise<void> | undefined;
+  const closeSession = () => (closing ??= session.close());
+  let following: Promise<void> = Promise.resolve();
+  const where = session.started === 'nothing' ? 'continues on the running worker' : 'continues the next time a worker runs';
+  const signals = leaveRunningOnInterrupt(say, options.interruptSubject, where, async () => {
+    abort.abort();
+    await stopWatching();
+    await following.catch(() => {});
+    await closeSession();
+  });
+  const { interrupted } = signals;
+
+  const follow = async (): Promise<void> => {
     const handle = await options.start();
     if (options.uiLink && !json && session.uiUrl) say(`watch it at ${session.uiUrl}/namespaces/${session.client.options.namespace}/workflows/${workflowId}`);
-    const stopWatching = options.watch && !json ? options.watch(handle, say) : async () => {};
+    if (options.watch && !json) stopWatching = options.watch(handle, say);
     let result: WorkflowResultType<W>;
     try {
-      result = await resultThroughOutages<WorkflowResultType<W>>(handle, { onOutage: outageNotice(options.outageSubject) });
+      result = await resultThroughOutages<WorkflowResultType<W>>(handle, { onOutage: outageNotice(options.outageSubject), signal: abort.signal });
     } finally {
-      // Before the session closes its connection: a query retrying after the close would crash the process.
+      // Before the session closes its connection (see above).
       await stopWatching();
     }
     options.print(result);
+  };
+
+  try {
+    following = session.client.connection.withAbortSignal(abort.signal, follow);
+    await following;
   } catch (error) {
-    // The wait was cut short by Ctrl-C, not by the run: the interrupt handler has said what happens.
-    if (interrupted()) return;
-    if (options.failure === 'rethrow') throw error;
+    // The wait was cut short by a signal, not by the run: the interrupt handler has said what happens.
+    if (interrupted()) return await new Promise<void>(() => {}); // the handler exits the process
+    if (options.failure === 'rethrow') {
+      await closeSession();
+      signals.release();
+      throw error;
+    }
     const message = error instanceof WorkflowFailedError ? innermostMessage(error) : (error as Error).message;
     if (json) process.stdout.write(`${JSON.stringify({ workflowId, status: 'failed', error: message }, null, 2)}\n`);
     else say(`${options.failure.tellAs} failed: ${message}`);
     process.exitCode = 1;
-  } finally {
-    // After Ctrl-C the interrupt handler closes the session (and exits): closing twice would race it.
-    if (!interrupted()) await session.close();
   }
+  if (interrupted()) return await new Promise<void>(() => {});
+  await closeSession();
+  signals.release();
 }

@@ -1,28 +1,36 @@
-// An output folder is checked before anything is paid for: the nearest part of it that exists must be
-// a writable folder. Nothing is created here (a refused command leaves nothing behind).
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+// An output folder is checked before anything is paid for, by doing what the run will do: create the
+// folders that are missing and write a file in the last one. Permission bits say little (root passes
+// every access() check, and /proc, a read-only mount or a full disk still refuse), so only a write is
+// proof. The probe file and every folder the probe created are removed again: a refused command
+// leaves nothing behind, and an accepted one leaves the folder as it found it.
+import { randomBytes } from 'node:crypto';
+import { rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from '../artifacts/atomicFile';
 
 /** What is wrong with `dir` as an output folder, named after the flag or variable that gave it; undefined when it can be used. */
 export async function outputFolderProblem(dir: string, source: string): Promise<string | undefined> {
-  let current = dir;
-  for (;;) {
-    try {
-      const info = await stat(current);
-      if (!info.isDirectory()) return `${source}: ${current} is not a folder`;
-      const writable = await access(current, constants.W_OK).then(
-        () => true,
-        () => false,
-      );
-      return writable ? undefined : `${source}: ${current} is not writable`;
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') return `${source}: a part of ${dir} is a file, not a folder`;
-      if (code !== 'ENOENT') throw err;
-    }
-    const parent = path.dirname(current);
-    if (parent === current) return undefined;
-    current = parent;
+  let created: string[] = [];
+  try {
+    created = await makeFolder(dir);
+  } catch (err) {
+    return `${source}: cannot create ${dir}: ${describe(err)}`;
   }
+  const probe = path.join(dir, `.write-check-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(probe, 'checking that the output folder takes files\n', { flag: 'wx' });
+    return undefined;
+  } catch (err) {
+    return `${source}: cannot write in ${dir}: ${describe(err)}`;
+  } finally {
+    await rm(probe, { force: true }).catch(() => {});
+    for (const folder of created.reverse()) await rmdir(folder).catch(() => {});
+  }
+}
+
+/** The file system's own words (`EROFS: read-only file system, open '...'`), which name the cause. */
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOTDIR' || e.code === 'EEXIST') return `a part of it is a file, not a folder (${e.message})`;
+  return e.message;
 }

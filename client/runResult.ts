@@ -12,6 +12,8 @@ export interface OutageOptions {
   deadline?: number;
   /** Pause between attempts. Default 1 s. */
   retryDelayMs?: number;
+  /** Stops the waiting (a Ctrl-C): the wait rejects instead of taking the abort for an outage. */
+  signal?: AbortSignal;
 }
 
 export async function resultThroughOutages<T>(handle: WorkflowHandle, options: OutageOptions = {}): Promise<T> {
@@ -19,7 +21,7 @@ export async function resultThroughOutages<T>(handle: WorkflowHandle, options: O
     try {
       return (await handle.result()) as T;
     } catch (error) {
-      if (!(error instanceof ServiceError)) throw error;
+      if (!(error instanceof ServiceError) || options.signal?.aborted) throw error;
       if (options.deadline !== undefined && Date.now() > options.deadline) throw error;
       options.onOutage?.(error, attempt);
       await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs ?? 1_000));

@@ -4,11 +4,34 @@ import { acedata } from './acedata/adapter';
 import { aimusicapi } from './aimusicapi/adapter';
 import { anyint } from './anyint/adapter';
 import { stepRefusal } from './capabilities';
+import { limitRefusal, textLimitProblems } from './limits';
 import { cqt } from './cqt/adapter';
 import { PROVIDER_NAMES, type ProviderName, type StepKind } from './model';
 import { newapi } from './newapi/adapter';
 
-const ADAPTERS: Readonly<Record<ProviderName, ProviderAdapter>> = { anyint, aimusicapi, newapi, acedata, cqt };
+/**
+ * Every request built through the registry (the worker's submits, the commands' dry runs) is first
+ * held against the dialect's text limits (limits.ts): a field too long is refused by name, where the
+ * adapters used to cut it silently.
+ */
+function withTextLimits(adapter: ProviderAdapter): ProviderAdapter {
+  return {
+    ...adapter,
+    buildSubmit(request, callbackUrl) {
+      const problems = textLimitProblems(adapter.name, request);
+      if (problems.length > 0) throw limitRefusal(adapter.name, request.kind, problems);
+      return adapter.buildSubmit(request, callbackUrl);
+    },
+  };
+}
+
+const ADAPTERS: Readonly<Record<ProviderName, ProviderAdapter>> = {
+  anyint: withTextLimits(anyint),
+  aimusicapi: withTextLimits(aimusicapi),
+  newapi: withTextLimits(newapi),
+  acedata: withTextLimits(acedata),
+  cqt: withTextLimits(cqt),
+};
 
 export function adapterFor(name: ProviderName): ProviderAdapter {
   // Names can arrive untyped (config, callback tokens), so the lookup is checked at run time too.

@@ -182,7 +182,10 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const address = hostPort(ip, port);
   const uiUrl = uiPort === undefined ? undefined : `http://${hostPort(ip, uiPort)}`;
 
-  const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+  // A process group of its own: a Ctrl-C at the terminal goes to the whole foreground group, and the
+  // server would otherwise stop under the worker (which then retries against nothing) and look like a
+  // crash to a supervisor. Whoever started it stops it, in order; the exit hooks below cover the rest.
+  const child = spawn(cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true, detached: true });
   const tail: string[] = [];
   const lineReader = () => {
     let partial = '';

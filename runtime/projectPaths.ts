@@ -14,8 +14,11 @@ export function projectRoot(): string {
   }
 }
 
-/** Dev server database, generated callback secret, simulator state. */
-export const dataDir = (): string => path.join(projectRoot(), '.data');
+/**
+ * Dev server database, generated callback secret, simulator state. MUSIC_DATA_DIR moves it (tests
+ * that run the real scripts give each case a database of its own).
+ */
+export const dataDir = (): string => (process.env.MUSIC_DATA_DIR ? path.resolve(process.env.MUSIC_DATA_DIR) : path.join(projectRoot(), '.data'));
 
 /** The user's audio, published for providers to fetch (served by the callback endpoint under signed tokens). */
 export const uploadsDir = (): string => path.join(dataDir(), 'uploads');

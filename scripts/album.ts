@@ -8,6 +8,7 @@ import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { watchProgress } from '../client/progress';
 import { startOrAttach } from '../client/runs';
+import { outputFolderProblem } from '../client/outputFolder';
 import { openSession, type Session } from '../client/session';
 import { albumProgressQuery, type AlbumProgress } from '../contracts/albumMessages';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   if (!planned.ok) exitWith('album', `${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
   const { album, input, estimateTable } = planned.plan;
   const albumDir = input.outDir;
+  const folderProblem = await outputFolderProblem(albumDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+  if (folderProblem) exitWith('album', `${folderProblem}; nothing was started`);
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (!opts.json) say(`"${album.title}" by ${album.artist}: ${album.tracks.length} tracks on ${album.provider}\n\n${estimateTable}\n`);
 

@@ -7,6 +7,7 @@ import { followRun } from '../client/followRun';
 import { watchProgress } from '../client/progress';
 import { startOrAttach } from '../client/runs';
 import { openSession } from '../client/session';
+import { outputFolderProblem } from '../client/outputFolder';
 import { shortHash } from '../runtime/slug';
 import { batchProgressQuery } from '../contracts/batchMessages';
 import type { BatchAlbumSummary, BatchPipelineInput } from '../contracts/batchPipeline';
@@ -43,6 +44,10 @@ async function main(): Promise<void> {
   const ids = plans.map((p) => p.album.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) problems.push(`album ${duplicate} is listed twice`);
+  for (const p of plans) {
+    const folderProblem = await outputFolderProblem(p.input.outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+    if (folderProblem) problems.push(folderProblem);
+  }
   if (problems.length > 0) exitWith('batch', `nothing was started:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 
   const say = (line: string) => process.stderr.write(`${line}\n`);

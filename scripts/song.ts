@@ -12,7 +12,8 @@ import { progressLines } from '../client/progressLines';
 import { startOrAttach } from '../client/runs';
 import { openSession, type Session } from '../client/session';
 import { shortHash, slugify } from '../runtime/slug';
-import { PROVIDER_NAMES, type ProviderName, type SongRequest } from '../providers/model';
+import { PROVIDER_NAMES, TRANSFORM_STEPS, type ProviderName, type SongRequest } from '../providers/model';
+import { songPipelineLimitProblems } from '../providers/limits';
 import { adapterFor, missingCapabilities } from '../providers/registry';
 import { progressQuery } from '../contracts/pipelineMessages';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
@@ -31,7 +32,7 @@ const program = new Command('song')
   .option('--steps <list>', `comma-separated steps to run, in any order (${SONG_PIPELINE_STEPS.join(',')}); default: every step the provider offers`, parseSteps)
   .option('--lyrics-file <file>', 'sing these lyrics (UTF-8 text) instead of generating them')
   .option('--persona-id <id>', 'sing with an existing persona (voice) instead of creating one', nonEmpty('--persona-id'))
-  .option('--review [minutes]', 'wait for a person to choose the clip (npm run choose-clip) before the later steps; default 30 minutes', parseMinutes)
+  .option('--review [minutes]', 'wait for a person to choose the clip (npm run choose-clip) before the later steps; default 30 minutes, 0 for no review', parseMinutes)
   .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)', nonEmpty('--out'))
   .option('--id <workflowId>', 'workflow id (default: derived from the request, so the same request attaches to its run)', parseWorkflowId)
   .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
@@ -72,16 +73,21 @@ function parseWorkflowId(value: string): string {
   return value;
 }
 
+/** `--review 0` reads as "no time for a review": no review, as if the flag were not given. */
 function parseMinutes(value: string): number {
   const minutes = Number(value);
-  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 7 * 24 * 60) throw new InvalidArgumentError('--review takes a number of minutes between 0 and 10080');
+  if (value.trim() === '' || !Number.isFinite(minutes) || minutes < 0 || minutes > 7 * 24 * 60) throw new InvalidArgumentError('--review takes a number of minutes from 0 (no review) to 10080 (a week)');
   return minutes;
 }
 
 function parseSteps(value: string): SongPipelineStep[] {
   const steps = value.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = steps.filter((s) => !(SONG_PIPELINE_STEPS as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new InvalidArgumentError(`unknown step(s) ${unknown.join(', ')}; known: ${SONG_PIPELINE_STEPS.join(', ')}`);
+  if (unknown.length > 0) {
+    const transforms = unknown.filter((s) => (TRANSFORM_STEPS as readonly string[]).includes(s));
+    const hint = transforms.length > 0 ? `; ${transforms.join(', ')} ${transforms.length === 1 ? 'is a transform' : 'are transforms'} of a finished song: run ${transforms.length === 1 ? 'it' : 'them'} with \`npm run pipeline\` (see docs/pipelines.md)` : '';
+    throw new InvalidArgumentError(`unknown step(s) ${unknown.join(', ')}; song takes: ${SONG_PIPELINE_STEPS.join(', ')}${hint}`);
+  }
   if (!steps.includes('song')) throw new InvalidArgumentError('the steps must include song (the later steps work on its clip)');
   return steps as SongPipelineStep[];
 }
@@ -121,6 +127,9 @@ async function main(): Promise<void> {
   const callbacks = opts.callbacks && config.callbacks.enabled;
   // The id (and folder) name the song, not the steps: asking for more steps later reuses the song.
   const workflowId = opts.id ?? `song-${slugify(opts.title ?? opts.prompt)}-${shortHash({ provider, request })}`;
+  // Every text too long for the provider, all at once, before anything is paid for.
+  const tooLong = songPipelineLimitProblems(provider, request, steps);
+  if (tooLong.length > 0) exitWith('song', `too long for ${provider}; nothing was submitted:\n${tooLong.map((p) => `  ${p}`).join('\n')}`);
   const outDir = path.resolve(opts.out ?? config.outDir, 'singles', workflowId);
   try {
     // Build the song request as the provider will get it (a stand-in for lyrics still to come), so
@@ -131,7 +140,8 @@ async function main(): Promise<void> {
     exitWith('song', `the request does not fit ${provider}: ${(err as Error).message}`);
   }
   await checkOutputFolder('song', outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
-  const review = opts.review === undefined ? undefined : { timeoutMs: (opts.review === true ? 30 : opts.review) * 60_000 };
+  const reviewMinutes = opts.review === undefined ? 0 : opts.review === true ? 30 : opts.review;
+  const review = reviewMinutes > 0 ? { timeoutMs: reviewMinutes * 60_000 } : undefined;
   const input: SongPipelineInput = {
     provider,
     request,

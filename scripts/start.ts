@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { ConfigError, ENVIRONMENT_HELP, loadConfig } from '../runtime/config';
 import { startStack } from '../stack/stack';
+import { INTERRUPT_STOP_DEADLINE_MS, SIGNAL_EXIT_CODES, type StopSignal } from '../client/cli';
 
 const program = new Command('start')
   .description('Run the music pipeline stack in the foreground until Ctrl-C.')
@@ -27,14 +28,27 @@ async function main(): Promise<void> {
   const stack = await startStack({ config, log, worker: opts.worker });
   log(`ready${stack.uiUrl ? `: open ${stack.uiUrl}` : ''} (Ctrl-C to stop)`);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log(`${signal}: stopping`);
+  // The first signal stops everything in order (worker, endpoints, dev server) and never starts anything
+  // again; a second one, or a stop that overruns its deadline, exits at once (the dev server's exit
+  // hook still kills the server). Exit 0 after a clean stop, 130 / 143 after a forced one.
+  let stopping: StopSignal | undefined;
+  const shutdown = (signal: StopSignal) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(SIGNAL_EXIT_CODES[signal]);
+    }
+    stopping = signal;
+    log(`${signal}: stopping (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to exit at once)`);
+    setTimeout(() => {
+      log(`stopping took longer than ${INTERRUPT_STOP_DEADLINE_MS / 1000} s: exiting`);
+      process.exit(SIGNAL_EXIT_CODES[signal]);
+    }, INTERRUPT_STOP_DEADLINE_MS).unref();
     stack
       .stop()
-      .then(() => process.exit(0))
+      .then(() => {
+        log('stopped');
+        process.exit(0);
+      })
       .catch((err: Error) => {
         process.stderr.write(`start: ${err.message}\n`);
         process.exit(1);

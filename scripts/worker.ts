@@ -4,7 +4,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveCallbackSecret } from '../callbacks/callbackSecret';
-import { configOrExit, exitWith } from '../client/cli';
+import { configOrExit, exitWith, SIGNAL_EXIT_CODES, type StopSignal } from '../client/cli';
+import { WORKER_STOP_GRACE_MS } from '../stack/stack';
 import { connectClient, temporalTarget } from '../client/connect';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { workerDeps } from '../workers/workerDeps';
@@ -48,6 +49,30 @@ function exitWithProcess(raw: string | undefined): void {
   }, 1_000).unref();
 }
 
+/**
+ * The SDK shuts the worker down at the first SIGINT or SIGTERM and run() ends once its activities
+ * have; an activity stuck in a request that never answers would hold the process forever. After
+ * WORKER_STOP_GRACE_MS it exits anyway (the server hands the activity to another worker after its
+ * heartbeat timeout), and a second signal exits at once.
+ */
+function exitAfterGrace(): void {
+  let first: StopSignal | undefined;
+  const onSignal = (signal: StopSignal) => {
+    if (first) {
+      process.stderr.write(`worker: ${signal} again: exiting now\n`);
+      process.exit(SIGNAL_EXIT_CODES[first]);
+    }
+    first = signal;
+    process.stderr.write(`worker: ${signal}: stopping (again to exit at once)\n`);
+    setTimeout(() => {
+      process.stderr.write(`worker: activities still running after ${WORKER_STOP_GRACE_MS / 1000} s; exiting (they are retried by the next worker)\n`);
+      process.exit(SIGNAL_EXIT_CODES[signal]);
+    }, WORKER_STOP_GRACE_MS).unref();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
 async function main(): Promise<void> {
   program.parse();
   exitWithProcess(process.env.WORKER_EXIT_WITH_PID);
@@ -68,6 +93,7 @@ async function main(): Promise<void> {
     deps: workerDeps({ config, client, simulatorUrl, callbacks }),
   });
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
+  exitAfterGrace();
   await worker.run();
   await nativeConnection.close();
   await client.connection.close();

@@ -58,14 +58,35 @@ export { SIMULATOR_API_KEY };
 /** Tries to bring a crashed embedded dev server back before giving up (and saying so). */
 const DEV_SERVER_RESTARTS = 5;
 
+/**
+ * How long stop() waits for the worker to finish the activities it holds. An activity stuck in a
+ * provider request that never answers does not end on cancellation; past this it is left to its
+ * heartbeat timeout, and the next worker runs it again (nothing is lost but time).
+ */
+export const WORKER_STOP_GRACE_MS = 10_000;
+
 let runtimeInstalled = false;
+/**
+ * Set once a stack of this process starts stopping: what the worker then reports (activities
+ * abandoned at the end of the grace failing as the simulator closes under them) is the stop itself,
+ * not news, and its stack traces would read as a crash. The runtime's logger is one per process.
+ */
+let workerLogMuted = false;
 
 /** The SDK logs every worker state change at INFO; our own log lines say what a user needs. */
 function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // No shutdownSignals: the SDK would otherwise shut the worker down on Ctrl-C by itself, racing the
+    // command's own handler, which stops everything it started in order (stop() below).
+    const logger = new DefaultLogger('WARN', (entry) => {
+      if (workerLogMuted) return;
+      const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+      if (entry.meta === undefined) console.error(`${at} [${entry.level}] ${entry.message}`);
+      else console.error(`${at} [${entry.level}] ${entry.message}`, entry.meta);
+    });
+    Runtime.install({ logger, shutdownSignals: [] });
   } catch {
     // Already installed by the embedding process (a test environment, say): keep its logger.
   }
@@ -74,7 +95,12 @@ function installQuietRuntime(): void {
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { config, log } = options;
   const stops: (() => Promise<void>)[] = [];
+  // Set before anything is stopped: from then on nothing may be started again (a dev server that
+  // exits while the stack stops is not a crash to recover from).
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
+    workerLogMuted = true;
     for (const fn of stops.reverse()) {
       await fn().catch((err: Error) => log(`while stopping: ${err.message}`));
     }
@@ -89,14 +115,21 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       // The embedded server is supervised: if it dies, it is started again on its database, and the
       // worker, callback endpoint and clients reconnect by themselves. Runs lose nothing but time.
       let dev: DevServer;
-      let stopped = false;
+      let restarting: Promise<void> | undefined;
       const restart = async () => {
-        for (let attempt = 1; attempt <= DEV_SERVER_RESTARTS && !stopped; attempt++) {
+        for (let attempt = 1; attempt <= DEV_SERVER_RESTARTS && !stopping; attempt++) {
           try {
-            dev = await dev.startAgain();
+            const again = await dev.startAgain();
+            dev = again;
+            if (stopping) {
+              // stop() began while this server was starting: it must not outlive the stack.
+              await again.stop();
+              return;
+            }
             log(`Temporal dev server started again at ${dev.address} (its runs continue)`);
             return;
           } catch (error) {
+            if (stopping) return;
             log(`starting the Temporal dev server again failed (attempt ${attempt}/${DEV_SERVER_RESTARTS}): ${(error as Error).message.split('\n')[0]}`);
             await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt));
           }
@@ -110,12 +143,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         namespace: config.temporal.namespace,
         searchAttributes: MUSIC_SEARCH_ATTRIBUTES.map((k) => k.name),
         log,
-        onUnexpectedExit: () => void restart(),
+        onUnexpectedExit: () => {
+          if (stopping || restarting) return;
+          restarting = restart().finally(() => (restarting = undefined));
+        },
       });
       devServerPid = () => dev.pid;
-      stops.push(() => {
-        stopped = true;
-        return dev.stop();
+      stops.push(async () => {
+        // A restart under way finishes (and stops what it started) before the current server is stopped.
+        await restarting;
+        await dev.stop();
       });
       address = dev.address;
       uiUrl = dev.uiUrl;
@@ -162,7 +199,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
 
     installQuietRuntime();
     const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
-    stops.push(() => nativeConnection.close());
+    let workerStopped = true;
+    // Closed only after the worker has stopped: a worker past its grace still holds the connection,
+    // and the process exit ends both.
+    stops.push(async () => {
+      if (workerStopped) await nativeConnection.close();
+    });
     const worker: Worker = await createMusicWorker({
       connection: nativeConnection,
       namespace: config.temporal.namespace,
@@ -171,9 +213,15 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       deps: workerDeps({ config, client, simulatorUrl: stack.simulatorUrl, callbacks: { publicUrl: stack.callbackUrl, secret }, pollScale: options.pollScale }),
     });
     const running = worker.run();
+    workerStopped = false;
+    void running.finally(() => (workerStopped = true)).catch(() => {});
     stops.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(() => resolve('grace over'), WORKER_STOP_GRACE_MS)));
+      const outcome = await Promise.race([running.then(() => 'stopped' as const, () => 'stopped' as const), graceOver]);
+      clearTimeout(timer);
+      if (outcome === 'grace over') log(`the worker still holds activities after ${WORKER_STOP_GRACE_MS / 1000} s; leaving them to be retried by the next worker`);
     });
     running.catch((err: Error) => log(`worker stopped: ${err.message}`));
     log(`worker polling task queue ${config.temporal.taskQueue}`);

@@ -51,11 +51,10 @@ describe('acedata requests', () => {
     });
   });
 
-  it('sends our lyrics in custom mode and keeps the inspiration prompt within 200 characters', () => {
+  it('sends our lyrics in custom mode, and refuses an inspiration prompt over 200 characters instead of cutting it', () => {
     const custom = acedata.buildSubmit({ kind: 'song', song: { prompt: 'x', lyrics: '[Verse]\nla', title: 'T', style: 'pop', instrumental: false, model: 'chirp-v4-5' } }, undefined);
     expect(custom.body).toEqual({ action: 'generate', model: 'chirp-v4-5', async: true, custom: true, instrumental: false, lyric: '[Verse]\nla', title: 'T', style: 'pop' });
-    const long = acedata.buildSubmit({ kind: 'song', song: { prompt: 'a'.repeat(500), instrumental: true } }, undefined);
-    expect((long.body as { prompt: string }).prompt).toHaveLength(200);
+    expect(() => acedata.buildSubmit({ kind: 'song', song: { prompt: 'a'.repeat(500), instrumental: true } }, undefined)).toThrow(/prompt.*200/);
   });
 
   it('sings with a persona through the artist_consistency action', () => {

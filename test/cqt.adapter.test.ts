@@ -54,11 +54,10 @@ describe('cqt requests', () => {
     expect(call.body).toEqual({ task: 'create', model: 'v45', makeInstrumental: false, personaId: 'p1', customMode: true, prompt: '[Verse] 两只老虎', tags: 'Happy', title: '两只老虎' });
   });
 
-  it('makes an instrumental with a style in custom mode without lyrics, and keeps descriptions within 400 characters', () => {
+  it('makes an instrumental with a style in custom mode without lyrics, and refuses a description over 400 characters instead of cutting it', () => {
     const instrumental = cqt.buildSubmit({ kind: 'song', song: { prompt: 'calm', style: 'ambient', instrumental: true } }, undefined);
     expect(instrumental.body).toEqual({ task: 'create', model: 'v55', makeInstrumental: true, customMode: true, tags: 'ambient', title: 'Untitled' });
-    const long = cqt.buildSubmit({ kind: 'song', song: { prompt: 'b'.repeat(900), instrumental: true } }, undefined);
-    expect((long.body as { prompt: string }).prompt).toHaveLength(400);
+    expect(() => cqt.buildSubmit({ kind: 'song', song: { prompt: 'b'.repeat(900), instrumental: true } }, undefined)).toThrow(/prompt.*400/);
   });
 
   it('maps every clip step to its task value', () => {

@@ -1,6 +1,7 @@
 // From a manifest file to a ready albumPipeline input: validate it, price it, check the budget, and
 // lay out the folders. Shared by `npm run album` and `npm run batch`, so both refuse the same things.
 import path from 'node:path';
+import { songPipelineLimitProblems } from '../../providers/limits';
 import { loadPriceTable } from '../../providers/priceFile';
 import { estimateAlbumCredits, formatEstimateTable, priceOf, type AlbumEstimate } from '../../providers/prices';
 import type { AlbumPipelineInput } from '../../contracts/albumPipeline';
@@ -35,6 +36,15 @@ export async function planAlbum(
     { provider: album.provider, tracks: album.tracks.map((t) => ({ number: t.number, title: t.title, steps: t.pipeline.kind === 'song' ? t.steps : t.pipeline.plan.steps.map((s) => s.kind) })) },
     prices,
   );
+  // Text too long for the provider, every song track in one pass (a definition's steps were checked with it).
+  const tooLong = album.tracks.flatMap((t) =>
+    t.pipeline.kind !== 'song'
+      ? []
+      : songPipelineLimitProblems(album.provider, { prompt: t.prompt, title: t.title, style: t.style, lyrics: t.lyrics, instrumental: t.instrumental }, t.steps).map(
+          (problem) => `track ${t.number} ("${t.title}"): ${problem}`,
+        ),
+  );
+  if (tooLong.length > 0) return { ok: false, errors: tooLong };
   const budget = options.budget ?? album.budget;
   if (budget !== undefined && estimate.total > budget) {
     return { ok: false, errors: [`budget: the estimate (${estimate.total} credits) exceeds the budget (${budget})`] };

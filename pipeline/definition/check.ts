@@ -3,6 +3,7 @@
 // and what the chosen provider offers — its step kinds and, per step, the fields its dialect can send.
 import type { PlannedStep } from '../../contracts/pipelinePlan';
 import { fieldRefusal, unsupportedFields } from '../../providers/capabilities';
+import { textLimitProblems } from '../../providers/limits';
 import type { ClipRef, ProviderName, StepKind } from '../../providers/model';
 import { adapterFor } from '../../providers/registry';
 import { stepRequest, type ResolvedInputs } from '../stepRequest';
@@ -90,6 +91,7 @@ export function providerErrors(provider: ProviderName, steps: Readonly<Record<st
     }
     const fields = unsupportedFields(adapter, request);
     if (fields.length > 0) errors.push(pathError(['steps', name], fieldRefusal(provider, step.kind as StepKind, fields).message.replace(/; nothing was submitted$/, '')));
+    for (const problem of textLimitProblems(provider, request)) errors.push(pathError(['steps', name], problem));
   }
   return errors;
 }

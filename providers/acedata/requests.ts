@@ -198,7 +198,7 @@ export function songCall(song: SongRequest, model: string, callbackUrl: string |
   };
   const body = custom
     ? { ...common, custom: true, instrumental: false, lyric: song.lyrics, title: song.title ?? 'Untitled', style: song.style }
-    : { ...common, custom: false, instrumental: song.instrumental, prompt: song.prompt.slice(0, PROMPT_MAX) };
+    : { ...common, custom: false, instrumental: song.instrumental, prompt: song.prompt };
   return { method: 'POST', path: '/suno/audios', body: parseOrThrow(audiosBody, dropUndefined(body), 'acedata song request') };
 }
 

@@ -149,12 +149,12 @@ function songBody(song: SongRequest, callbackUrl: string): GenerateSongBody {
       ...common,
       customMode: true,
       prompt: song.lyrics,
-      style: song.style ?? song.prompt.slice(0, 1000),
+      style: song.style ?? song.prompt,
       title: song.title ?? 'Untitled',
     };
   }
   if (song.instrumental && (song.style || song.title)) {
-    return { ...common, customMode: true, style: song.style ?? song.prompt.slice(0, 1000), title: song.title ?? 'Untitled' };
+    return { ...common, customMode: true, style: song.style ?? song.prompt, title: song.title ?? 'Untitled' };
   }
   return { ...common, customMode: false, prompt: song.prompt };
 }
@@ -234,7 +234,7 @@ export const anyint: ProviderAdapter = {
         return {
           method: 'POST',
           path: '/suno/generate-lyrics',
-          body: parseOrThrow(generateLyricsBody, { prompt: request.lyrics.prompt.slice(0, 200), callBackUrl: url }, 'anyint lyrics request'),
+          body: parseOrThrow(generateLyricsBody, { prompt: request.lyrics.prompt, callBackUrl: url }, 'anyint lyrics request'),
         };
       case 'song':
         return {

@@ -77,10 +77,10 @@ export function createCall(song: SongRequest, model: string): HttpCall {
         ...common,
         customMode: true,
         prompt: song.instrumental ? undefined : song.lyrics,
-        tags: song.style ?? song.prompt.slice(0, 1000),
-        title: (song.title ?? 'Untitled').slice(0, TITLE_MAX),
+        tags: song.style ?? song.prompt,
+        title: song.title ?? 'Untitled',
       }
-    : { ...common, customMode: false, prompt: song.prompt.slice(0, DESCRIPTION_MAX) };
+    : { ...common, customMode: false, prompt: song.prompt };
   return { method: 'POST', path: GENERATOR_PATH, body: parseOrThrow(createBody, dropUndefined(body), 'cqt create request') };
 }
 
