@@ -33,7 +33,7 @@ export function colorsWanted(live: boolean, env: NodeJS.ProcessEnv): boolean {
 
 export function terminalFor(stream: TerminalStream, env: NodeJS.ProcessEnv = process.env): Terminal {
   const live = stream.isTTY === true && env.TERM !== 'dumb';
-  return { live, colors: createColors(colorsWanted(live, env)), columns: live ? Math.max(20, stream.columns ?? PLAIN_COLUMNS) : PLAIN_COLUMNS };
+  return { live, colors: createColors(colorsWanted(live, env)), columns: live ? Math.max(20, stream.columns || PLAIN_COLUMNS) : PLAIN_COLUMNS };
 }
 
 /** `4s`, `1m05s`, `2h03m`: short enough for a column, exact enough to see a step is alive. */
