@@ -93,7 +93,8 @@ export function pipelineView(workflowId: string, display: RowDisplay): PipelineV
             : `no choice by ${clockTime(c.deadline)}, took clip ${c.clipNumber} (${c.rule ?? 'the policy'}; id ${c.clipId})`,
         ]);
       }
-      display.update(p.steps.map(stepRow));
+      // The step whose clips wait for a person says so, rather than "saving" for as long as the review lasts.
+      display.update(p.steps.map((s) => (p.state === 'awaiting-choice' && s.stepId === p.choiceStepId ? { ...stepRow(s), state: 'choosing' as const, detail: 'a clip' } : stepRow(s))));
     },
     finish(steps) {
       display.finish(steps.map(stepRow));

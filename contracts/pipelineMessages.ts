@@ -51,6 +51,8 @@ export interface PipelineProgress {
   chosenClipId?: string;
   /** While a choice is awaited: when (epoch ms) the policy decides if no one has. */
   choiceDeadline?: number;
+  /** While a choice is awaited: the step whose clips are the candidates. */
+  choiceStepId?: string;
   /** How the last reviewed choice was made, so the command line can confirm it or announce the policy's pick. */
   choice?: ClipChoiceReport;
   /** Callback hints received, and how many were ignored (foreign task id or unknown step). */

@@ -37,6 +37,7 @@ export async function chooseClip(clips: Clip[], progress: PipelineProgress, revi
     progress.candidates = candidates.map(({ id, title, durationSeconds, audioUrl }) => ({ id, title, durationSeconds, audioUrl }));
     const deadline = Date.now() + review.timeoutMs;
     progress.choiceDeadline = deadline;
+    progress.choiceStepId = 'song';
     upsertSearchAttributes([{ key: MusicState, value: 'awaiting-choice' }]);
     await condition(() => chosen !== undefined, review.timeoutMs);
     const taken = chosen ?? firstCompleted(clips);
@@ -44,6 +45,7 @@ export async function chooseClip(clips: Clip[], progress: PipelineProgress, revi
       progress.choice = { stepId: 'song', clipId: taken.id, clipNumber: candidates.indexOf(taken) + 1, by: chosen ? 'person' : 'policy', rule: chosen ? undefined : 'first completed', deadline };
     }
     progress.choiceDeadline = undefined;
+    progress.choiceStepId = undefined;
     progress.state = 'running';
     upsertSearchAttributes([{ key: MusicState, value: 'running' }]);
   }

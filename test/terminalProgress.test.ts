@@ -173,6 +173,10 @@ describe('review', () => {
     expect(stream.text).toContain('npm run choose-clip -- song-rain <clip id>');
     expect(stream.text).toMatch(/clip 1 {2}2:31 {2}id clip-aaa/);
     expect(stream.text).toMatch(/clip 2 {2}2:18 {2}id clip-bbb/);
+    // The song row says what it waits for.
+    expect(stream.text).not.toMatch(/song\s+choosing/);
+    view.show({ ...waiting, choiceStepId: 'song' });
+    expect(stream.text).toMatch(/song\s+choosing/);
   });
 
   it("announces the policy's choice when the time runs out, and confirms a person's choice", () => {
