@@ -21,6 +21,7 @@ import { innermostMessage } from '../steps/failureMessage';
 import { albumProgressQuery, type AlbumProgress, type TrackProgress } from '../contracts/albumMessages';
 import { trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult, type AlbumTrackPlan, type AlbumTrackResult } from '../contracts/albumPipeline';
 import { runProviderStep } from '../steps/providerStep';
+import { creditsPaid } from '../steps/paidCredits';
 import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { songPipeline } from '../song/songPipeline';
@@ -62,6 +63,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
 
   // 1. Lyrics for every vocal track at once: they depend on nothing. An earlier run's lyrics are reused.
   const lyricsTasks = new Map<number, string>();
+  const lyricsCredits = new Map<number, number>();
   await Promise.all(
     input.tracks
       .filter((t) => !t.pipeline && !t.request.instrumental && !t.request.lyrics && t.steps.includes('lyrics'))
@@ -74,6 +76,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
         update(t.number, { state: 'lyrics' });
         try {
           const task = await runProviderStep(runner, `lyrics-t${t.number}`, { kind: 'lyrics', lyrics: { prompt: t.request.prompt } });
+          // Paid here, at the album, so the track's own run never sees it: the track carries its price.
+          lyricsCredits.set(t.number, input.prices?.lyrics ?? 0);
           const text = task.lyrics[0]?.text;
           if (text) {
             t.request = { ...t.request, lyrics: text };
@@ -108,7 +112,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     ordered.map((t) => async () => {
       if (failAlbum) {
         update(t.number, { state: 'skipped', error: `not started: ${failAlbum}` });
-        results.set(t.number, { number: t.number, title: t.title, workflowId: trackWorkflowId(input.albumId, t.number), state: 'skipped', attempts: 0, error: failAlbum });
+        results.set(t.number, { number: t.number, title: t.title, workflowId: trackWorkflowId(input.albumId, t.number), state: 'skipped', attempts: 0, error: failAlbum, creditsSpent: lyricsCredits.get(t.number) });
         return;
       }
       const sings = !t.request.instrumental && personaId !== undefined;
@@ -187,6 +191,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     personaId,
     tracks,
     creditsSpent,
+    creditsTotal: albumJson.creditsTotal,
     files: [
       { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes, kind: 'album-manifest' },
       { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
@@ -234,7 +239,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   async function runTrack(t: AlbumTrackPlan): Promise<AlbumTrackResult> {
     const childId = trackWorkflowId(input.albumId, t.number);
     const attempts = input.failurePolicy.mode === 'retry' ? 1 + input.failurePolicy.attempts : 1;
-    let last: AlbumTrackResult = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: 0 };
+    let last: AlbumTrackResult = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: 0, creditsSpent: lyricsCredits.get(t.number) ?? 0 };
     for (let attempt = 1; attempt <= attempts; attempt++) {
       update(t.number, { state: 'running', attempts: attempt });
       if (t.pipeline) {
@@ -265,11 +270,11 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
           ],
         });
         const result = await handle.result();
-        const spent = result.steps.filter((s) => s.taskId && !s.reused && (s.state === 'done' || s.state === 'succeeded')).reduce((n, s) => n + (input.prices?.[s.kind as PipelineStep] ?? 0), 0);
+        const spent = creditsPaid(result.steps, input.prices ?? {});
         last = { number: t.number, title: t.title, workflowId: childId, state: result.status, attempts: attempt, result, creditsSpent: (last.creditsSpent ?? 0) + spent };
         if (result.status === 'partial') last.error = result.failedSteps.map((f) => `${f.step}: ${f.error}`).join('; ');
       } catch (err) {
-        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err) };
+        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err), creditsSpent: last.creditsSpent };
       }
       update(t.number, { state: last.state, error: last.error });
       if (last.state === 'succeeded') break;

@@ -25,7 +25,7 @@ export async function batchPipeline(input: BatchPipelineInput): Promise<BatchAlb
         running.add(album.albumId);
         try {
           const result = await executeChild(albumPipeline, { workflowId, args: [album], workflowIdReusePolicy: 'ALLOW_DUPLICATE', staticSummary: `album "${album.title}"` });
-          done.push({ albumId: album.albumId, workflowId, status: result.status, creditsSpent: result.creditsSpent });
+          done.push({ albumId: album.albumId, workflowId, status: result.status, creditsSpent: result.creditsSpent, creditsTotal: result.creditsTotal });
         } catch (err) {
           done.push({ albumId: album.albumId, workflowId, status: 'failed', creditsSpent: 0, error: (err as Error).message });
         } finally {

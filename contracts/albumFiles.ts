@@ -89,6 +89,25 @@ export interface WrittenAlbumFile {
   bytes: number;
 }
 
+/**
+ * What album.json records of the credits paid: every run of the album adds its own entry (by run
+ * id, so an activity retry rewrites its entry instead of adding it twice), and `spent` is their sum,
+ * so re-checking a finished album (which pays nothing) keeps the record of what the album cost.
+ */
+export interface CreditsRecord {
+  /** Paid over every run of the album so far. */
+  spent?: number;
+  /** Paid by the run that wrote this file. */
+  spentThisRun?: number;
+  /** Paid per album run id. */
+  byRun?: Record<string, number>;
+}
+
+/** album.json written, and the credits it now records for the whole album. */
+export interface WrittenAlbumManifest extends WrittenAlbumFile {
+  creditsTotal: number;
+}
+
 /** What album.json can list: the pipeline's own kinds plus the album's. */
 export type AlbumFileKind = ArtifactKind | 'tagged-audio' | 'mastered-audio' | 'playlist';
 
@@ -165,7 +184,7 @@ export interface AlbumJsonTrack {
   dir?: string;
   /** Provider ids: the song task and clip the files come from, the persona, and every step's task. */
   provider: { songTaskId?: string; clipId?: string; personaId?: string; tasks: Record<string, string> };
-  credits: { estimated?: number; spent?: number };
+  credits: CreditsRecord & { estimated?: number };
   durationSeconds?: number;
   loudness?: { beforeLufs: number; afterLufs: number };
   files: AlbumJsonFile[];
@@ -185,7 +204,7 @@ export interface AlbumJson {
   completedAt?: string;
   persona?: PersonaRecord;
   loudness?: { targetLufs: number };
-  credits: { estimated?: number; budget?: number; spent: number };
+  credits: CreditsRecord & { estimated?: number; budget?: number; spent: number };
   trackCount: number;
   durationSeconds: number;
   tracks: AlbumJsonTrack[];

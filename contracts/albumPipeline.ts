@@ -88,7 +88,10 @@ export interface AlbumPipelineResult {
   status: 'succeeded' | 'partial' | 'failed';
   personaId?: string;
   tracks: AlbumTrackResult[];
+  /** Credits this run paid (0 when a finished album was only re-checked). */
   creditsSpent: number;
+  /** Credits paid over every run of the album so far, as album.json records them. */
+  creditsTotal?: number;
   /** album.json and the playlist. */
   files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' }[];
 }

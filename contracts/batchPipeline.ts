@@ -5,7 +5,10 @@ export interface BatchAlbumSummary {
   albumId: string;
   workflowId: string;
   status: 'succeeded' | 'partial' | 'failed';
+  /** Credits the album's run paid. */
   creditsSpent: number;
+  /** Credits paid over every run of the album so far (album.json's record). */
+  creditsTotal?: number;
   error?: string;
 }
 

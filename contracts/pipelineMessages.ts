@@ -28,12 +28,33 @@ export interface StepProgress {
   reused?: boolean;
 }
 
+/** A clip choice that waited for a person, as it ended. */
+export interface ClipChoiceReport {
+  /** The step whose clips were reviewed (a pipeline may review several). */
+  stepId: string;
+  clipId: string;
+  /** 1-based position among the candidates, as the candidates were listed. */
+  clipNumber: number;
+  /** A person chose, or the review time ran out and the policy did. */
+  by: 'person' | 'policy';
+  /** The policy's rule, e.g. `first completed`. */
+  rule?: string;
+  /** The review deadline (epoch ms). */
+  deadline: number;
+}
+
 export interface PipelineProgress {
   state: 'running' | 'awaiting-choice' | 'succeeded' | 'partial' | 'failed';
   steps: StepProgress[];
   /** The song's clips, while a choice is awaited. */
   candidates?: Pick<Clip, 'id' | 'title' | 'durationSeconds' | 'audioUrl'>[];
   chosenClipId?: string;
+  /** While a choice is awaited: when (epoch ms) the policy decides if no one has. */
+  choiceDeadline?: number;
+  /** While a choice is awaited: the step whose clips are the candidates. */
+  choiceStepId?: string;
+  /** How the last reviewed choice was made, so the command line can confirm it or announce the policy's pick. */
+  choice?: ClipChoiceReport;
   /** Callback hints received, and how many were ignored (foreign task id or unknown step). */
   hints: { received: number; ignored: number };
   /** Steps waiting for an operator (`npm run resolve`, or the `resolve` update). */

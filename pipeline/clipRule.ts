@@ -62,12 +62,19 @@ export class ClipReview {
     this.waiting = { stepId, candidates };
     this.progress.state = 'awaiting-choice';
     this.progress.candidates = candidates.map(({ id, title, durationSeconds, audioUrl }) => ({ id, title, durationSeconds, audioUrl }));
+    const deadline = Date.now() + timeoutMs;
+    this.progress.choiceDeadline = deadline;
+    this.progress.choiceStepId = stepId;
     const chosenInTime = await condition(() => this.waiting?.chosen !== undefined, timeoutMs);
     const chosen = this.waiting.chosen;
     this.waiting = undefined;
     this.progress.state = 'running';
     this.progress.candidates = undefined;
-    if (chosenInTime && chosen) return { clip: chosen, by: 'person' };
-    return { clip: candidates[0]!, by: 'default after the review time ran out' };
+    this.progress.choiceDeadline = undefined;
+    this.progress.choiceStepId = undefined;
+    const byPerson = chosenInTime && chosen !== undefined;
+    const clip = byPerson ? chosen : candidates[0]!;
+    this.progress.choice = { stepId, clipId: clip.id, clipNumber: candidates.indexOf(clip) + 1, by: byPerson ? 'person' : 'policy', rule: byPerson ? undefined : 'first completed', deadline };
+    return byPerson ? { clip, by: 'person' } : { clip, by: 'default after the review time ran out' };
   }
 }

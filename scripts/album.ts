@@ -6,11 +6,13 @@ import { planAlbum } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
-import { watchProgress } from '../client/progress';
+import { albumView } from '../client/progressLines';
+import { followProgress } from '../client/terminalProgress';
+import { creditsLine, reusedFileCount, reuseLine } from '../client/terminalSummary';
 import { startOrAttach } from '../client/runs';
 import { outputFolderProblem } from '../client/outputFolder';
 import { openSession, type Session } from '../client/session';
-import { albumProgressQuery, type AlbumProgress } from '../contracts/albumMessages';
+import { albumProgressQuery } from '../contracts/albumMessages';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import { albumPipeline } from '../album/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
@@ -58,11 +60,15 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, stackLogFor(say, opts));
   const workflowId = `album-${album.id}`;
+  const progress = followProgress(albumProgressQuery, 1500, (display, id) => albumView(id, display));
   await followRun(session, {
     workflowId,
     start: () => startAlbum(session, workflowId, input, say),
-    watch: (handle, show) => watchProgress(handle, albumProgressQuery, 1500, albumProgressPrinter(show)),
-    print: (result) => print(result, albumDir, opts.json),
+    watch: (handle, show) => progress.watch(handle, show),
+    print: (result) => {
+      progress.finish(result.tracks);
+      print(result, albumDir, opts.json);
+    },
     outageSubject: `album ${workflowId}`,
     interruptSubject: `album ${workflowId} keeps its runs and`,
     uiLink: true,
@@ -89,22 +95,9 @@ async function startAlbum(session: Session, workflowId: string, input: AlbumPipe
   return handle;
 }
 
-/** Turns progress answers into lines: one per track whose state changed. */
-function albumProgressPrinter(say: (line: string) => void): (progress: AlbumProgress) => void {
-  const last = new Map<number, string>();
-  return (p) => {
-    for (const t of p.tracks) {
-      const line = `${t.state}${t.attempts > 1 ? ` (attempt ${t.attempts})` : ''}${t.error ? `: ${t.error}` : ''}`;
-      if (last.get(t.number) !== line) {
-        last.set(t.number, line);
-        say(`  ${String(t.number).padStart(2)}. ${t.title.padEnd(28)} ${line}`);
-      }
-    }
-  };
-}
-
 function print(result: AlbumPipelineResult, albumDir: string, json: boolean): void {
   if (result.status !== 'succeeded') process.exitCode = 1;
+  const reusedFiles = result.tracks.reduce((n, t) => n + (t.result ? reusedFileCount(t.result.steps, t.result.artifacts) : 0), 0);
   if (json) {
     const tracks = result.tracks.map((t) => ({
       number: t.number,
@@ -118,7 +111,7 @@ function print(result: AlbumPipelineResult, albumDir: string, json: boolean): vo
       mastered: t.mastered,
       artifacts: (t.result?.artifacts ?? t.run?.artifacts)?.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, durationSeconds: a.durationSeconds })),
     }));
-    process.stdout.write(`${JSON.stringify({ albumId: result.albumId, status: result.status, personaId: result.personaId, albumDir, creditsSpent: result.creditsSpent, files: result.files, tracks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ albumId: result.albumId, status: result.status, personaId: result.personaId, albumDir, creditsSpent: result.creditsSpent, creditsTotal: result.creditsTotal, reusedFiles, files: result.files, tracks }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`\nalbum ${result.status}: ${albumDir}${result.personaId ? ` (persona ${result.personaId})` : ''}\n`);
@@ -127,7 +120,9 @@ function print(result: AlbumPipelineResult, albumDir: string, json: boolean): vo
     process.stdout.write(`  ${String(t.number).padStart(2)}. ${t.title.padEnd(28)} ${t.state.padEnd(9)} ${String(t.creditsSpent ?? 0).padStart(6)} credits  ${file}${t.error ? `  (${t.error})` : ''}\n`);
   }
   for (const f of result.files) process.stdout.write(`  ${f.kind.padEnd(15)} ${path.basename(f.path)}\n`);
-  process.stdout.write(`  credits spent: ${result.creditsSpent}\n`);
+  const reuse = reuseLine(reusedFiles, result.creditsSpent);
+  if (reuse) process.stdout.write(`  ${reuse}\n`);
+  process.stdout.write(`  ${creditsLine(result.creditsSpent, result.creditsTotal === undefined ? undefined : { amount: result.creditsTotal, of: 'album' })}\n`);
 }
 
 main().catch((err: Error) => exitWith('album', err.message, 1));

@@ -4,7 +4,9 @@ import { planAlbum, type AlbumPlan } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
-import { watchProgress } from '../client/progress';
+import { batchView } from '../client/progressLines';
+import { followProgress } from '../client/terminalProgress';
+import { printBatchResult } from '../client/terminalSummary';
 import { startOrAttach } from '../client/runs';
 import { openSession } from '../client/session';
 import { outputFolderProblem } from '../client/outputFolder';
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, stackLogFor(say, opts));
   const workflowId = `batch-${shortHash(ids)}`;
+  const progress = followProgress(batchProgressQuery, 2000, (display) => batchView(ids, display));
   const input: BatchPipelineInput = { albums: plans.map((p) => p.input), maxAlbums: opts.maxAlbums };
   await followRun(session, {
     workflowId,
@@ -65,17 +68,10 @@ async function main(): Promise<void> {
       say(`batch run ${workflowId}`);
       return handle;
     },
-    watch: (handle, show) => {
-      let last = '';
-      return watchProgress(handle, batchProgressQuery, 2000, (p) => {
-        const line = `done ${p.done.length}, running ${p.running.join(', ') || '-'}, waiting ${p.waiting.length}`;
-        if (line !== last) show(`  ${(last = line)}`);
-      });
-    },
+    watch: (handle, show) => progress.watch(handle, show),
     print: (done: BatchAlbumSummary[]) => {
-      if (done.some((d) => d.status !== 'succeeded')) process.exitCode = 1;
-      if (opts.json) process.stdout.write(`${JSON.stringify({ workflowId, albums: done }, null, 2)}\n`);
-      else for (const d of done) process.stdout.write(`  ${d.albumId.padEnd(36)} ${d.status.padEnd(9)} ${String(d.creditsSpent).padStart(6)} credits${d.error ? `  (${d.error})` : ''}\n`);
+      progress.finish(done);
+      printBatchResult(workflowId, done, new Map(plans.map((p) => [p.album.id, p.input.outDir])), opts.json);
     },
     outageSubject: `batch ${workflowId}`,
     interruptSubject: `batch ${workflowId}`,

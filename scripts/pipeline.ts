@@ -5,8 +5,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { configOrExit, exitWith, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
-import { watchProgress } from '../client/progress';
-import { progressLines } from '../client/progressLines';
+import { pipelineView } from '../client/progressLines';
+import { followProgress } from '../client/terminalProgress';
+import { creditsLine, reusedFileCount, reuseLine, runCredits } from '../client/terminalSummary';
+import { loadPriceTable } from '../providers/priceFile';
+import type { PriceTable } from '../providers/prices';
 import { startOrAttach } from '../client/runs';
 import { openSession, type Session } from '../client/session';
 import { progressQuery } from '../contracts/pipelineMessages';
@@ -111,13 +114,18 @@ async function main(): Promise<void> {
     onAmbiguousSubmit: opts.onUnknownSubmit,
   };
 
+  const prices = await loadPriceTable().catch((err: Error) => exitWith('pipeline', err.message));
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openSession(config, stackLogFor(say, opts));
+  const progress = followProgress(progressQuery, 1000, (display, id) => pipelineView(id, display));
   await followRun(session, {
     workflowId,
     start: () => startPipeline(session, workflowId, input, say),
-    watch: (handle, show) => watchProgress(handle, progressQuery, 1000, progressLines(handle.workflowId, show)),
-    print: (result) => printResult(result, opts.json),
+    watch: (handle, show) => progress.watch(handle, show),
+    print: (result) => {
+      progress.finish(result.steps);
+      printResult(result, opts.json, prices);
+    },
     outageSubject: `run ${workflowId}`,
     interruptSubject: `run ${workflowId} is kept and`,
     uiLink: true,
@@ -179,13 +187,15 @@ function printPlan(plan: PipelinePlan, workflowId: string, outDir: string, json:
   }
 }
 
-function printResult(result: PipelineRunResult, json: boolean): void {
+function printResult(result: PipelineRunResult, json: boolean, prices: PriceTable): void {
+  const creditsSpent = runCredits(result.steps, prices, result.provider);
+  const reusedFiles = reusedFileCount(result.steps, result.artifacts);
   if (result.status !== 'succeeded') process.exitCode = 1;
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   if (json) {
     const { workflowId, runId, status, name, provider, outDir, failedSteps, reusedSteps } = result;
     const steps = result.steps.map((s) => ({ step: s.stepId, kind: s.kind, state: s.state, ...(s.taskId ? { taskId: s.taskId } : {}), ...(s.reused ? { reused: true } : {}), ...(s.error ? { error: s.error } : {}) }));
-    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, name, provider, outDir, steps, failedSteps, reusedSteps, artifacts }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, name, provider, outDir, creditsSpent, reusedFiles, steps, failedSteps, reusedSteps, artifacts }, null, 2)}\n`);
     return;
   }
   const headline = result.status === 'succeeded' ? 'is done' : result.status === 'partial' ? `is done except ${result.failedSteps.map((f) => f.step).join(', ')}` : 'failed';
@@ -197,6 +207,9 @@ function printResult(result: PipelineRunResult, json: boolean): void {
   }
   for (const s of result.steps.filter((s) => s.state === 'skipped')) process.stdout.write(`  SKIPPED  ${s.stepId}: ${s.error ?? ''}\n`);
   for (const f of result.failedSteps) process.stdout.write(`  FAILED   ${f.step}: ${f.error}\n`);
+  const reuse = reuseLine(reusedFiles, creditsSpent);
+  if (reuse) process.stdout.write(`  ${reuse}\n`);
+  process.stdout.write(`  ${creditsLine(creditsSpent)}\n`);
 }
 
 main().catch((err: Error) => exitWith('pipeline', err.message, 1));

@@ -7,8 +7,11 @@ import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
-import { watchProgress } from '../client/progress';
-import { progressLines } from '../client/progressLines';
+import { pipelineView } from '../client/progressLines';
+import { followProgress } from '../client/terminalProgress';
+import { creditsLine, reusedFileCount, reuseLine, runCredits } from '../client/terminalSummary';
+import { loadPriceTable } from '../providers/priceFile';
+import type { PriceTable } from '../providers/prices';
 import { startOrAttach } from '../client/runs';
 import { openSession, type Session } from '../client/session';
 import { shortHash, slugify } from '../runtime/slug';
@@ -152,13 +155,18 @@ async function main(): Promise<void> {
     onAmbiguousSubmit: opts.onUnknownSubmit,
   };
 
+  const prices = await loadPriceTable().catch((err: Error) => exitWith('song', err.message));
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openSession(config, stackLogFor(say, opts));
+  const progress = followProgress(progressQuery, 1000, (display, id) => pipelineView(id, display));
   await followRun(session, {
     workflowId,
     start: () => startSong(session, workflowId, input, say),
-    watch: (handle, show) => watchProgress(handle, progressQuery, 1000, progressLines(handle.workflowId, show)),
-    print: (result) => printResult(result, opts.json),
+    watch: (handle, show) => progress.watch(handle, show),
+    print: (result) => {
+      progress.finish(result.steps);
+      printResult(result, opts.json, prices);
+    },
     outageSubject: `run ${workflowId}`,
     interruptSubject: `run ${workflowId} is kept and`,
     uiLink: true,
@@ -187,7 +195,9 @@ async function startSong(session: Session, workflowId: string, input: SongPipeli
   return handle;
 }
 
-function printResult(result: SongPipelineResult, json: boolean): void {
+function printResult(result: SongPipelineResult, json: boolean, prices: PriceTable): void {
+  const creditsSpent = runCredits(result.steps, prices, result.provider);
+  const reusedFiles = reusedFileCount(result.steps, result.artifacts);
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   const steps = result.steps.map((s) => ({
     step: s.stepId,
@@ -200,11 +210,12 @@ function printResult(result: SongPipelineResult, json: boolean): void {
   if (result.status !== 'succeeded') process.exitCode = 1;
   if (json) {
     const { workflowId, runId, status, provider, title, outDir, personaId, failedSteps } = result;
-    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, provider, title, outDir, personaId, clipId: result.clip.clipId, steps, failedSteps, artifacts }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, provider, title, outDir, personaId, clipId: result.clip.clipId, creditsSpent, reusedFiles, steps, failedSteps, artifacts }, null, 2)}\n`);
     return;
   }
   const headline = result.status === 'succeeded' ? 'is ready' : `is ready except ${result.failedSteps.map((f) => f.step).join(', ')}`;
   process.stdout.write(`\n"${result.title}" ${headline}: ${result.outDir}\n`);
+  process.stdout.write(`  clip     ${result.clip.clipId}\n`);
   if (result.personaId) process.stdout.write(`  persona  ${result.personaId}\n`);
   for (const a of artifacts) {
     const duration = a.durationSeconds ? ` ${a.durationSeconds.toFixed(1)} s` : '';
@@ -212,6 +223,9 @@ function printResult(result: SongPipelineResult, json: boolean): void {
     process.stdout.write(`  ${a.kind.padEnd(9)} ${name.padEnd(24)} ${String(a.bytes).padStart(9)} bytes${duration.padEnd(8)}  sha256 ${a.sha256.slice(0, 16)}…\n`);
   }
   for (const f of result.failedSteps) process.stdout.write(`  FAILED   ${f.step}: ${f.error}\n`);
+  const reuse = reuseLine(reusedFiles, creditsSpent);
+  if (reuse) process.stdout.write(`  ${reuse}\n`);
+  process.stdout.write(`  ${creditsLine(creditsSpent)}\n`);
 }
 
 async function readLyricsFile(file: string): Promise<string> {

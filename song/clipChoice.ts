@@ -35,8 +35,17 @@ export async function chooseClip(clips: Clip[], progress: PipelineProgress, revi
   if (review && candidates.length > 1) {
     progress.state = 'awaiting-choice';
     progress.candidates = candidates.map(({ id, title, durationSeconds, audioUrl }) => ({ id, title, durationSeconds, audioUrl }));
+    const deadline = Date.now() + review.timeoutMs;
+    progress.choiceDeadline = deadline;
+    progress.choiceStepId = 'song';
     upsertSearchAttributes([{ key: MusicState, value: 'awaiting-choice' }]);
     await condition(() => chosen !== undefined, review.timeoutMs);
+    const taken = chosen ?? firstCompleted(clips);
+    if (taken) {
+      progress.choice = { stepId: 'song', clipId: taken.id, clipNumber: candidates.indexOf(taken) + 1, by: chosen ? 'person' : 'policy', rule: chosen ? undefined : 'first completed', deadline };
+    }
+    progress.choiceDeadline = undefined;
+    progress.choiceStepId = undefined;
     progress.state = 'running';
     upsertSearchAttributes([{ key: MusicState, value: 'running' }]);
   }

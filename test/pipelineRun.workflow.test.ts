@@ -163,6 +163,7 @@ describe('pipelineRun clip choice', () => {
         const progress = await handle.query(progressQuery);
         if (progress.state === 'awaiting-choice') {
           expect(progress.candidates?.map((c) => c.id)).toEqual([`${song!.taskId}-clip0`, `${song!.taskId}-clip1`]);
+          expect(progress).toMatchObject({ choiceStepId: 'take', choiceDeadline: expect.any(Number) });
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -172,6 +173,7 @@ describe('pipelineRun clip choice', () => {
       const result: PipelineRunResult = await handle.result();
       expect(result.status).toBe('succeeded');
       expect(result.steps[0]!.providerStatus).toBe(`clip ${song!.taskId}-clip1 chosen by person`);
+      expect((await handle.query(progressQuery)).choice).toMatchObject({ stepId: 'take', clipId: `${song!.taskId}-clip1`, clipNumber: 2, by: 'person' });
       const record = JSON.parse(await readFile(path.join(input.outDir, 'pipeline.json'), 'utf8'));
       expect(record.steps.take.clip.clipId).toBe(`${song!.taskId}-clip1`);
     });
@@ -187,6 +189,7 @@ describe('pipelineRun clip choice', () => {
       provider.setStatus(song!.taskId, 'SUCCESS');
       const result: PipelineRunResult = await handle.result();
       expect(result.steps[0]!.providerStatus).toBe(`clip ${song!.taskId}-clip0 chosen by default after the review time ran out`);
+      expect((await handle.query(progressQuery)).choice).toMatchObject({ stepId: 'take', clipId: `${song!.taskId}-clip0`, clipNumber: 1, by: 'policy', rule: 'first completed' });
     });
   });
 });

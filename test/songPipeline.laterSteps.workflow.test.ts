@@ -87,6 +87,8 @@ describe('songPipeline later steps', () => {
       const [song] = await submitted(before, 1);
       provider.setStatus(song!.taskId, 'SUCCESS');
       await expect.poll(async () => (await handle.query(progressQuery)).state, { timeout: 10_000 }).toBe('awaiting-choice');
+      // The command line shows when the policy will decide.
+      expect(await handle.query(progressQuery)).toMatchObject({ choiceStepId: 'song', choiceDeadline: expect.any(Number) });
       const refused = await handle.executeUpdate(chooseClipUpdate, { args: ['no-such-clip'] }).then(
         () => undefined,
         (err: WorkflowUpdateFailedError) => err,
@@ -101,6 +103,8 @@ describe('songPipeline later steps', () => {
       provider.setStatus(wav!.taskId, 'SUCCESS');
       const result: SongPipelineResult = await handle.result();
       expect(result.clip.clipId).toBe(second);
+      // ... and confirms the person's choice.
+      expect((await handle.query(progressQuery)).choice).toMatchObject({ stepId: 'song', clipId: second, clipNumber: 2, by: 'person' });
     });
   });
 
@@ -113,6 +117,10 @@ describe('songPipeline later steps', () => {
       provider.setStatus(song!.taskId, 'SUCCESS');
       const result: SongPipelineResult = await handle.result();
       expect(result.clip.clipId).toBe(`${song!.taskId}-clip0`);
+      // The command line announces the policy's pick, with the deadline that passed.
+      const { choice } = await handle.query(progressQuery);
+      expect(choice).toMatchObject({ stepId: 'song', clipId: `${song!.taskId}-clip0`, clipNumber: 1, by: 'policy', rule: 'first completed' });
+      expect(choice!.deadline).toBeGreaterThan(0);
     });
   });
 });

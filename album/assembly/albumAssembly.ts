@@ -19,6 +19,7 @@ import {
   type WriteAlbumManifestInput,
   type WritePlaylistInput,
   type WrittenAlbumFile,
+  type WrittenAlbumManifest,
 } from '../../contracts/albumFiles';
 import { hashFile, replaceAtomically, writeFileAtomic } from '../../artifacts/atomicFile';
 import { buildTags, imageMime, readTags, tagMp3, type TrackTags } from './id3Tags';
@@ -128,7 +129,7 @@ export function createAlbumAssemblyActivities() {
     },
 
     /** Writes album.json in the album folder: every track and every file, hashed on disk. */
-    async writeAlbumManifest(input: WriteAlbumManifestInput): Promise<WrittenAlbumFile> {
+    async writeAlbumManifest(input: WriteAlbumManifestInput): Promise<WrittenAlbumManifest> {
       let album;
       try {
         album = await buildAlbumJson(input);
@@ -137,7 +138,8 @@ export function createAlbumAssemblyActivities() {
         if (err instanceof AlbumFileError) throw badInput(`album.json: ${err.message}`);
         throw err;
       }
-      return writeFileAtomic(path.join(input.albumDir, 'album.json'), `${JSON.stringify(album, null, 2)}\n`);
+      const written = await writeFileAtomic(path.join(input.albumDir, 'album.json'), `${JSON.stringify(album, null, 2)}\n`);
+      return { ...written, creditsTotal: album.credits.spent };
     },
 
     /** Writes an .m3u8 playlist (default playlist.m3u8) in the album folder, with relative paths. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { probeMedia } from '../../runtime/ffmpeg';
 import type { TrackManifest } from '../../contracts/trackManifest';
 import { hashFile } from '../../artifacts/atomicFile';
-import type { AlbumFileInput, AlbumFileKind, AlbumJson, AlbumJsonFile, AlbumJsonTrack, AlbumTrackInput, WriteAlbumManifestInput } from '../../contracts/albumFiles';
+import type { AlbumFileInput, AlbumFileKind, AlbumJson, AlbumJsonFile, AlbumJsonTrack, AlbumTrackInput, CreditsRecord, WriteAlbumManifestInput } from '../../contracts/albumFiles';
 import { playlistLocation } from './playlist';
 
 export class AlbumFileError extends Error {
@@ -52,7 +52,27 @@ async function readTrackManifest(trackDir: string, owner: string): Promise<Track
   }
 }
 
-async function describeTrack(albumDir: string, track: AlbumTrackInput): Promise<AlbumJsonTrack> {
+/** The album.json an earlier run wrote, for the credits it records; none (or unreadable) is a first run. */
+async function readPreviousAlbumJson(albumDir: string): Promise<Partial<AlbumJson> | undefined> {
+  try {
+    const previous = JSON.parse(await readFile(path.join(albumDir, 'album.json'), 'utf8')) as Partial<AlbumJson>;
+    return previous && typeof previous === 'object' ? previous : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * This run's credits added to an earlier record: by run id, so writing again for the same run (an
+ * activity retry) replaces its entry. A record from before `byRun` counts as its own run's entry.
+ */
+function addRunCredits(previous: CreditsRecord | undefined, previousRunId: string | undefined, runId: string, spentThisRun: number): Required<CreditsRecord> {
+  const byRun: Record<string, number> = { ...(previous?.byRun ?? (typeof previous?.spent === 'number' && previous.spent > 0 ? { [previousRunId ?? 'earlier run']: previous.spent } : {})) };
+  byRun[runId] = spentThisRun;
+  return { spent: round(Object.values(byRun).reduce((n, c) => n + c, 0)), spentThisRun: round(spentThisRun), byRun };
+}
+
+async function describeTrack(albumDir: string, track: AlbumTrackInput, previous?: { track?: AlbumJsonTrack; runId?: string; thisRunId: string }): Promise<AlbumJsonTrack> {
   const owner = `track ${track.number} "${track.title}"`;
   const manifest = track.trackDir ? await readTrackManifest(track.trackDir, owner) : undefined;
   const inputs: AlbumFileInput[] = [];
@@ -78,7 +98,7 @@ async function describeTrack(albumDir: string, track: AlbumTrackInput): Promise<
     runId: track.runId ?? manifest?.runId,
     ...(track.trackDir ? { dir: playlistLocation(albumDir, track.trackDir) } : {}),
     provider: { songTaskId: manifest?.clip?.taskId, clipId: manifest?.clip?.clipId, personaId: manifest?.personaId, tasks },
-    credits: { ...track.credits },
+    credits: { ...track.credits, ...(previous ? addRunCredits(previous.track?.credits, previous.runId, previous.thisRunId, track.credits?.spent ?? 0) : {}) },
     ...(song?.durationSeconds !== undefined ? { durationSeconds: song.durationSeconds } : {}),
     ...(track.loudness ? { loudness: track.loudness } : {}),
     files,
@@ -86,11 +106,18 @@ async function describeTrack(albumDir: string, track: AlbumTrackInput): Promise<
 }
 
 export async function buildAlbumJson(input: WriteAlbumManifestInput): Promise<AlbumJson> {
+  const { album } = input;
+  const earlier = await readPreviousAlbumJson(input.albumDir);
+  // Without a run id there is nothing to key this run's credits by: record them as they are.
+  const thisRunId = album.runId;
   const tracks: AlbumJsonTrack[] = [];
-  for (const track of [...input.tracks].sort((a, b) => a.number - b.number)) tracks.push(await describeTrack(input.albumDir, track));
+  for (const track of [...input.tracks].sort((a, b) => a.number - b.number)) {
+    const previousTrack = earlier?.tracks?.find((t) => t.number === track.number);
+    tracks.push(await describeTrack(input.albumDir, track, thisRunId ? { track: previousTrack, runId: earlier?.runId, thisRunId } : undefined));
+  }
   const files: AlbumJsonFile[] = [];
   for (const f of input.files ?? []) files.push(await describeFile(input.albumDir, f, 'album'));
-  const { album } = input;
+  const spentThisRun = tracks.reduce((n, t) => n + (t.credits.spentThisRun ?? t.credits.spent ?? 0), 0);
   return {
     version: 1,
     id: album.id,
@@ -105,7 +132,7 @@ export async function buildAlbumJson(input: WriteAlbumManifestInput): Promise<Al
     completedAt: album.completedAt,
     persona: album.persona,
     loudness: album.loudness,
-    credits: { ...album.credits, spent: round(tracks.reduce((n, t) => n + (t.credits.spent ?? 0), 0)) },
+    credits: { ...album.credits, ...(thisRunId ? addRunCredits(earlier?.credits, earlier?.runId, thisRunId, spentThisRun) : { spent: round(spentThisRun) }) },
     trackCount: tracks.length,
     durationSeconds: round(tracks.reduce((n, t) => n + (t.durationSeconds ?? 0), 0)),
     tracks,
