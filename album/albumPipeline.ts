@@ -189,6 +189,10 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     const plan = input.tracks.find((p) => p.number === t.number)!;
     const cover = t.result.artifacts.find((a) => a.kind === 'cover-art') ?? t.result.artifacts.find((a) => a.kind === 'cover');
     const lrc = t.result.artifacts.find((a) => a.kind === 'lrc');
+    // The lyrics the song was sung with, as its run stored them. The album's own lyrics step may have
+    // been refused (the track then wrote its own), so the plan's text alone would tag some tracks
+    // differently depending on which faults happened.
+    const lyricsFile = t.result.artifacts.find((a) => a.kind === 'lyrics');
     const tags = {
       title: t.title,
       artist: input.artist,
@@ -199,6 +203,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       genre: input.genre,
       coverPath: cover?.path,
       lyricsText: plan.request.instrumental ? undefined : plan.request.lyrics,
+      lyricsPath: plan.request.instrumental ? undefined : lyricsFile?.path,
       lrcPath: lrc?.path,
     };
     const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });

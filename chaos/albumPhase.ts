@@ -3,6 +3,7 @@
 // around it fails: provider faults and webhook faults from the simulator, the worker killed with
 // SIGKILL, the dev server stopped and started again, and forged callbacks at the endpoint. An
 // operator loop resolves unknown submits from the provider's records, as a person on call would.
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -100,9 +101,18 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
 
     // A queue of its own: no worker of another run (or a stray one) can take this phase's tasks.
     const taskQueue = `chaos-${options.name}-${process.pid}-${started}`;
+    // Every worker's output in one file of the phase's folder (kept with --keep): after a failed run
+    // it is what tells which activity was cut where.
+    const workerLog = createWriteStream(path.join(dir, 'worker.log'), { flags: 'a' });
+    cleanups.push(() => new Promise((resolve) => workerLog.end(resolve)));
+    let workerNumber = 0;
     let unexpectedWorkerExits = 0;
     const startWorker = (): WorkerProcess => {
+      const number = ++workerNumber;
+      const writeLine = (line: string) => workerLog.write(`${new Date().toISOString()} w${number} ${line}\n`);
       const worker = startWorkerProcess({
+        onStderrLine: writeLine,
+        onStdoutLine: writeLine,
         temporalAddress: server.address,
         taskQueue,
         simulatorUrl: simulator.url,

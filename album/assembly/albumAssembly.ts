@@ -83,7 +83,7 @@ export function createAlbumAssemblyActivities() {
         year: input.year,
         genre: input.genre,
         cover: input.coverPath ? await loadCover(input.coverPath) : undefined,
-        lyricsText: input.lyricsText,
+        lyricsText: input.lyricsPath ? (await readInput(input.lyricsPath, 'lyrics')).toString('utf8') : input.lyricsText,
         lrcText: input.lrcPath ? (await readInput(input.lrcPath, 'timed lyrics')).toString('utf8') : undefined,
         language: input.language,
       });

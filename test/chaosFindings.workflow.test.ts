@@ -1,0 +1,84 @@
+// What the chaos run at ten kills, three restarts and 25 % provider faults found, pinned on the
+// time-skipping server: each test here failed before its fix.
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readTags } from '../album/assembly/id3Tags';
+import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
+import type { SubmitInput } from '../contracts/providerTasks';
+import { failureTypeOf } from '../providers/errors';
+import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
+
+let harness: WorkflowHarness;
+let albums = 0;
+
+beforeAll(async () => {
+  harness = await createWorkflowHarness();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+function album(trackCount: number, overrides: Partial<AlbumPipelineInput> = {}): AlbumPipelineInput {
+  albums++;
+  const albumId = `finding-album-${albums}`;
+  return {
+    albumId,
+    title: `Finding ${albums}`,
+    artist: 'Tester',
+    provider: 'anyint',
+    outDir: harness.folder(albumId),
+    tracks: Array.from({ length: trackCount }, (_, i) => ({
+      number: i + 1,
+      title: `Track ${i + 1}`,
+      request: { prompt: `track ${i + 1} of finding ${albums}`, instrumental: false, style: 'pop' },
+      steps: ['lyrics', 'song'],
+      outDir: harness.folder(`${albumId}/${String(i + 1).padStart(2, '0')}`),
+      fileStem: `${String(i + 1).padStart(2, '0')} - Track ${i + 1}`,
+    })),
+    persona: { strategy: 'none' },
+    concurrency: 2,
+    failurePolicy: { mode: 'retry', attempts: 2 },
+    callbacks: false,
+    ...overrides,
+  };
+}
+
+/** Lets every task submitted from now on finish. */
+function finishTasks(): () => void {
+  const timer = setInterval(() => {
+    for (const t of harness.provider.tasks) if (t.status === 'PENDING') harness.provider.setStatus(t.taskId, 'SUCCESS');
+  }, 20);
+  return () => clearInterval(timer);
+}
+
+const start = (input: AlbumPipelineInput) => harness.env.client.workflow.start('albumPipeline', { taskQueue: harness.taskQueue, workflowId: `album-${input.albumId}`, args: [input] });
+
+describe('chaos findings', () => {
+  it('tags a track with the lyrics it was sung with when the album’s lyrics step for it was refused', async () => {
+    // Seed turn2: the album's lyrics submit for track 5 got an injected "rejected"; the track wrote
+    // its own lyrics, but the tagged copy was made from the plan's (absent) text and so differed
+    // from the calm run's.
+    const input = album(2);
+    const refused = `${`album-${input.albumId}`}/lyrics-t2`;
+    await harness.withWorker(
+      async () => {
+        const stop = finishTasks();
+        const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+        expect(result.status).toBe('succeeded');
+        for (const track of result.tracks) {
+          const tags = readTags(track.tagged!.path);
+          expect(tags.unsynchronisedLyrics?.text, `track ${track.number}`).toBe('[Verse]\nscripted words');
+        }
+      },
+      (real) => ({
+        async submitProviderTask(submit: SubmitInput) {
+          if (`${submit.workflowId}/${submit.stepId}` === refused) {
+            throw ApplicationFailure.create({ type: failureTypeOf('rejected'), message: 'request refused (scripted)', nonRetryable: true });
+          }
+          return real.submitProviderTask(submit);
+        },
+      }),
+    );
+  });
+});
