@@ -1,8 +1,10 @@
 // What the chaos run at ten kills, three restarts and 25 % provider faults found, pinned on the
 // time-skipping server: each test here failed before its fix.
+import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTags } from '../album/assembly/id3Tags';
+import type { TagTrackInput } from '../contracts/albumFiles';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import type { SubmitInput } from '../contracts/providerTasks';
 import { failureTypeOf } from '../providers/errors';
@@ -77,6 +79,44 @@ describe('chaos findings', () => {
             throw ApplicationFailure.create({ type: failureTypeOf('rejected'), message: 'request refused (scripted)', nonRetryable: true });
           }
           return real.submitProviderTask(submit);
+        },
+      }),
+    );
+  });
+
+  it('tries an album assembly step again within a minute when its worker died, not after its ten-minute timeout', async () => {
+    // Seed turn2 spent ten minutes here: a worker killed while tagging left the attempt to run out
+    // its start-to-close timeout. The first attempt below never answers and never heartbeats, as
+    // with a worker that was SIGKILLed.
+    const input = album(1);
+    input.tracks = input.tracks.map((t) => ({ ...t, request: { ...t.request, instrumental: true }, steps: ['song'] }));
+    const attemptsAt: number[] = [];
+    let releaseLost: () => void = () => {};
+    const lost = new Promise<void>((resolve) => (releaseLost = resolve));
+    await harness.withWorker(
+      async () => {
+        const stop = finishTasks();
+        try {
+          const handle = await start(input);
+          // The test server does not skip time while an activity is out, so this waits in real time:
+          // about the heartbeat timeout with the fix, the whole start-to-close timeout without it.
+          await expect.poll(() => attemptsAt.length, { timeout: 100_000, interval: 1_000 }).toBe(2);
+          const result: AlbumPipelineResult = await handle.result();
+          expect(result.status).toBe('succeeded');
+        } finally {
+          stop();
+          releaseLost();
+        }
+        expect(attemptsAt[1]! - attemptsAt[0]!).toBeLessThan(90_000);
+      },
+      (real) => ({
+        async tagTrack(tag: TagTrackInput) {
+          attemptsAt.push(await harness.env.currentTimeMs());
+          if (activityInfo().attempt === 1) {
+            await lost;
+            throw new Error('this attempt was given up long ago');
+          }
+          return real.tagTrack(tag);
         },
       }),
     );
