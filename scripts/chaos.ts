@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { planAlbum } from '../album/manifest/plan';
-import { runAlbumPhase, type PhaseReport } from '../chaos/albumPhase';
+import { runAlbumPhase, writeWorkflowBundle, type PhaseReport } from '../chaos/albumPhase';
 import { auditTrackManifests, compareOutputs } from '../chaos/artifactAudit';
 import { loadConfig } from '../runtime/config';
 import { exitWith } from '../client/cli';
@@ -104,7 +104,13 @@ async function main(): Promise<void> {
   const albums = await planAlbums(manifests);
   const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const workDir = await mkdtemp(path.join(tmpdir(), 'music-chaos-'));
+  // Made before the first phase, so a failure to bundle still removes the work folder.
+  const workflowBundle = await writeWorkflowBundle(path.join(workDir, 'workflow-bundle.js')).catch(async (error: unknown) => {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  });
   const common = {
+    workflowBundle,
     workDir,
     albums,
     seed: opts.seed,
