@@ -22,7 +22,7 @@ import { resultThroughOutages } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
 import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
-import { callbackUrlOf, paidMoreThanOnce } from './paidSubmits';
+import { callbackUrlOf, paidMoreThanOnce, unsignedRepeats } from './paidSubmits';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 export interface Disruptions {
@@ -233,7 +233,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       forgeries,
       endpoint: { ...endpoint.stats },
       paidSubmits: simulator.ledger.length,
-      paidTwice: paidMoreThanOnce(simulator.ledger, options.secret),
+      paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...unsignedRepeats(simulator.ledger, options.secret)],
       attentionResolved: operator.resolutions,
     };
   } finally {
