@@ -54,6 +54,7 @@ const program = new Command('chaos')
   .option('--forgeries <n>', 'forged callbacks to send', count('--forgeries'), 350)
   .option('--fault-rate <p>', 'share of provider requests that get a fault', rate, 0.15)
   .option('--callback-fault-rate <p>', 'share of webhooks delivered with a fault', rate, 0.5)
+  .addOption(new Option('--webhook-fault-rate <p>', 'the same as --callback-fault-rate (the table calls them webhook faults)').argParser(rate))
   .option('--seed <seed>', 'simulator seed (the same in both runs)', 'chaos')
   .addOption(new Option('--stage-delays <text,first,complete>', 'simulated task durations in ms').argParser(stageDelays).default({ text: 1000, first: 2000, complete: 3000 }, '1000,2000,3000'))
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
@@ -68,6 +69,7 @@ interface Options {
   forgeries: number;
   faultRate: number;
   callbackFaultRate: number;
+  webhookFaultRate?: number;
   seed: string;
   stageDelays: StageDelaysMs;
   timeout: number;
@@ -99,7 +101,8 @@ function sum(values: number[]): number {
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<Options>();
+  const parsed = program.opts<Options>();
+  const opts = { ...parsed, callbackFaultRate: parsed.webhookFaultRate ?? parsed.callbackFaultRate };
   const manifests = program.processedArgs[0] as string[];
   const albums = await planAlbums(manifests);
   const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
