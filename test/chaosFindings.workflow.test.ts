@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readTags } from '../album/assembly/id3Tags';
 import type { TagTrackInput } from '../contracts/albumFiles';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
-import type { SubmitInput } from '../contracts/providerTasks';
+import type { QueryInput, SubmitInput } from '../contracts/providerTasks';
 import { failureTypeOf } from '../providers/errors';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
 
@@ -117,6 +117,48 @@ describe('chaos findings', () => {
             throw new Error('this attempt was given up long ago');
           }
           return real.tagTrack(tag);
+        },
+      }),
+    );
+  });
+
+  it('polls again soon after a poll attempt was lost with its worker, however many polls came before', async () => {
+    // A poll attempt cut off by a SIGKILL ends in a start-to-close timeout; its retry is timed by the
+    // retry policy, whose backoff counts every earlier "still running" poll and so stood at its
+    // two-minute maximum. The eighth poll below never answers, as with a killed worker.
+    const LOST = 8;
+    const ranAt = new Map<number, number>();
+    let releaseLost: () => void = () => {};
+    const lost = new Promise<void>((resolve) => (releaseLost = resolve));
+    await harness.withWorker(
+      async () => {
+        const handle = await harness.start(harness.input({ deadlines: { song: 60 * 60_000 } }));
+        // Finished once the lost poll has been retried, so the poll after it sees the task done.
+        const finisher = setInterval(() => {
+          if (!ranAt.has(LOST + 1)) return;
+          for (const t of harness.provider.tasks) if (t.status === 'PENDING') harness.provider.setStatus(t.taskId, 'SUCCESS');
+        }, 20);
+        try {
+          // Waiting on the result lets the test server skip time through the poll delays.
+          const result = handle.result();
+          await expect.poll(() => ranAt.has(LOST + 1), { timeout: 110_000, interval: 1_000 }).toBe(true);
+          expect((await result).status).toBe('succeeded');
+        } finally {
+          clearInterval(finisher);
+          releaseLost();
+        }
+        // 60 s until the lost attempt times out, then the capped backoff (10 s) rather than 120 s.
+        expect(ranAt.get(LOST + 1)! - ranAt.get(LOST)!).toBeLessThan(100_000);
+      },
+      (real) => ({
+        async awaitProviderTask(query: QueryInput) {
+          const { attempt } = activityInfo();
+          ranAt.set(attempt, await harness.env.currentTimeMs());
+          if (attempt === LOST) {
+            await lost;
+            throw new Error('this attempt was given up long ago');
+          }
+          return real.awaitProviderTask(query);
         },
       }),
     );
