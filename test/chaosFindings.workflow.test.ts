@@ -163,4 +163,36 @@ describe('chaos findings', () => {
       }),
     );
   });
+
+  it('does not pay for a track’s lyrics again when the album retries the track after its song was refused', async () => {
+    // Seed turn2, second run: track 1 wrote its own lyrics, its song submit got an injected "auth",
+    // and the album's next attempt at the track paid for lyrics again (the same step, paid twice).
+    const input = album(1);
+    const albumLyrics = `album-${input.albumId}/lyrics-t1`;
+    const trackId = `album-${input.albumId}-t01`;
+    let songSubmits = 0;
+    const before = harness.provider.tasks.length;
+    await harness.withWorker(
+      async () => {
+        const stop = finishTasks();
+        const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+        expect(result.status).toBe('succeeded');
+        expect(result.tracks[0]).toMatchObject({ state: 'succeeded', attempts: 2 });
+        const lyricsTasks = harness.provider.tasks.slice(before).filter((t) => t.route === 'generate-lyrics');
+        expect(lyricsTasks).toHaveLength(1);
+        expect(readTags(result.tracks[0]!.tagged!.path).unsynchronisedLyrics?.text).toBe('[Verse]\nscripted words');
+      },
+      (real) => ({
+        async submitProviderTask(submit: SubmitInput) {
+          if (`${submit.workflowId}/${submit.stepId}` === albumLyrics) {
+            throw ApplicationFailure.create({ type: failureTypeOf('rejected'), message: 'request refused (scripted)', nonRetryable: true });
+          }
+          if (submit.workflowId === trackId && submit.stepId === 'song' && songSubmits++ === 0) {
+            throw ApplicationFailure.create({ type: failureTypeOf('auth'), message: 'invalid api key (scripted)', nonRetryable: true });
+          }
+          return real.submitProviderTask(submit);
+        },
+      }),
+    );
+  });
 });
