@@ -6,6 +6,9 @@ import type { AlbumAssemblyActivities } from './assembly/albumAssembly';
 
 export const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxyActivities<AlbumAssemblyActivities>({
   startToCloseTimeout: '10 minutes',
+  // The activities heartbeat while they work (assembly/keepAlive.ts): an attempt lost with its worker
+  // is tried again after this, not after the ten minutes a long master may legitimately take.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
   summary: 'assemble album',
 });

@@ -207,6 +207,10 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     const cover = made.find((a) => a.kind === 'cover-art') ?? made.find((a) => a.kind === 'cover');
     const lrc = made.find((a) => a.kind === 'lrc');
     const lyricsText = plan.request.instrumental ? undefined : t.run ? t.run.finalLyrics : plan.request.lyrics;
+    // The lyrics the song was sung with, as its run stored them. The album's own lyrics step may have
+    // been refused (the track then wrote its own), so the plan's text alone would tag some tracks
+    // differently depending on which faults happened.
+    const lyricsFile = t.result?.artifacts.find((a) => a.kind === 'lyrics');
     const tags = {
       title: t.title,
       artist: input.artist,
@@ -217,6 +221,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       genre: input.genre,
       coverPath: cover?.path,
       lyricsText,
+      lyricsPath: plan.request.instrumental ? undefined : lyricsFile?.path,
       lrcPath: lrc?.path,
     };
     const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });

@@ -3,9 +3,12 @@
 // around it fails: provider faults and webhook faults from the simulator, the worker killed with
 // SIGKILL, the dev server stopped and started again, and forged callbacks at the endpoint. An
 // operator loop resolves unknown submits from the provider's records, as a person on call would.
-import { mkdir } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../workers/worker';
 import { startSimulator, type FaultCounts, type FaultOptions, type StageDelaysMs } from '../simulator';
 import { startCallbackEndpoint, type CallbackStats } from '../callbacks/callbackEndpoint';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
@@ -19,7 +22,7 @@ import { resultThroughOutages } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
 import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
-import { callbackUrlOf, paidMoreThanOnce } from './paidSubmits';
+import { callbackUrlOf, paidMoreThanOnce, unsignedRepeats } from './paidSubmits';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 export interface Disruptions {
@@ -42,6 +45,12 @@ export interface PhaseOptions {
   secret: string;
   /** Undefined: the calm baseline. */
   disruptions?: Disruptions;
+  /**
+   * A prebuilt workflow bundle for the worker processes; without one the phase builds its own. A
+   * worker that bundles at every start spends seconds to minutes before it serves, and a run whose
+   * worker is killed again and again would spend its time bundling instead of working.
+   */
+  workflowBundle?: string;
   /** Per-request provider timeout for the worker: how soon a hung submit counts as unknown. */
   providerTimeoutMs: number;
   timeoutMs: number;
@@ -97,19 +106,29 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     cleanups.push(() => simulator.close());
     const endpoint = await startCallbackEndpoint({ client, secret: options.secret, port: 0 });
     cleanups.push(() => endpoint.close());
+    const workflowBundle = options.workflowBundle ?? (await writeWorkflowBundle(path.join(dir, 'workflow-bundle.js')));
 
     // A queue of its own: no worker of another run (or a stray one) can take this phase's tasks.
     const taskQueue = `chaos-${options.name}-${process.pid}-${started}`;
+    // Every worker's output in one file of the phase's folder (kept with --keep): after a failed run
+    // it is what tells which activity was cut where.
+    const workerLog = createWriteStream(path.join(dir, 'worker.log'), { flags: 'a' });
+    cleanups.push(() => new Promise((resolve) => workerLog.end(resolve)));
+    let workerNumber = 0;
     let unexpectedWorkerExits = 0;
     const startWorker = (): WorkerProcess => {
+      const number = ++workerNumber;
+      const writeLine = (line: string) => workerLog.write(`${new Date().toISOString()} w${number} ${line}\n`);
       const worker = startWorkerProcess({
+        onStderrLine: writeLine,
+        onStdoutLine: writeLine,
         temporalAddress: server.address,
         taskQueue,
         simulatorUrl: simulator.url,
         callbackPublicUrl: endpoint.url,
         callbackSecret: options.secret,
         // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
-        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs) },
+        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle },
       });
       void worker.exited.then((exit) => {
         if (exit.signal !== 'SIGKILL') {
@@ -152,6 +171,9 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       chaos.push(
         (async () => {
           while (!finished && kills < disruptions.kills) {
+            // Each kill hits a worker that was serving: killing one still starting would only
+            // starve the run (no activity in flight to lose) and measure start-up time, not recovery.
+            await untilServing(() => current, () => finished);
             await sleep(between(4_000, 9_000));
             if (finished) break;
             await current.kill();
@@ -211,12 +233,28 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       forgeries,
       endpoint: { ...endpoint.stats },
       paidSubmits: simulator.ledger.length,
-      paidTwice: paidMoreThanOnce(simulator.ledger, options.secret),
+      paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...unsignedRepeats(simulator.ledger, options.secret)],
       attentionResolved: operator.resolutions,
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }
+}
+
+/** Waits until the current worker polls its queue (a worker that dies first is replaced, and waited for in turn). */
+async function untilServing(current: () => WorkerProcess, finished: () => boolean): Promise<void> {
+  while (!finished()) {
+    const worker = current();
+    const outcome = await Promise.race([worker.ready.then(() => 'ready' as const), worker.exited.then(() => 'exited' as const), sleep(1_000).then(() => 'waiting' as const)]);
+    if (outcome === 'ready' && worker === current()) return;
+  }
+}
+
+/** Bundles the workflows once, for every worker process of the phase to load. */
+export async function writeWorkflowBundle(file: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  await writeFile(file, code);
+  return file;
 }
 
 /** The album's result, riding out the restarts; a failed run is an answer, and so is the deadline. */

@@ -54,7 +54,9 @@ export function startAttentionOperator(options: AttentionOperatorOptions): Atten
       const request: ResolveRequest = paid ? { stepId, taskId: paid.taskId } : { stepId, resubmit: true };
       await handle.executeUpdate<string, [ResolveRequest]>('resolve', { args: [request] });
       resolutions++;
-      log(`${workflowId}/${stepId}: ${paid ? `resolved with task ${paid.taskId}` : 'resubmitted (the provider has no record of it)'}`);
+      // Only signed submits can be traced to a step: a route that takes no callback URL (one that
+      // answers in the submit itself) leaves no trace of which step paid, so "no record" may be wrong.
+      log(`${workflowId}/${stepId}: ${paid ? `resolved with task ${paid.taskId}` : 'resubmitted (no signed record of it at the provider; an unsigned request may still have been paid for)'}`);
     }
   };
 

@@ -2,6 +2,7 @@
 // routes, bodies and task ids; our callback URL in each body ends with a signed token that names the
 // workflow and the step, so "never pay twice" becomes checkable: no `<workflowId>/<stepId>` may
 // appear twice. A real provider's billing export could be read the same way.
+import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../simulator';
 import { verifyCallbackToken } from '../callbacks/callbackToken';
 
@@ -57,4 +58,31 @@ export function paidMoreThanOnce(ledger: readonly PaidSubmit[], secret: string):
 export function findPaidSubmit(ledger: readonly PaidSubmit[], secret: string, workflowId: string, stepId: string): PaidSubmit | undefined {
   const wanted = `${workflowId}/${stepId}`;
   return ledger.find((entry) => paidStepOf(entry, secret) === wanted);
+}
+
+/**
+ * Requests without a signed callback URL that the provider accepted more than once with the same
+ * route and body. Those routes answer in the submit itself (persona, timestamped lyrics, style), so a
+ * lost answer can only be had by asking again, which the provider charges again: the same request
+ * twice is a second payment even though no step can be named. Each is named once, as
+ * `unsigned <route> <digest of the body>`.
+ */
+export function unsignedRepeats(ledger: readonly PaidSubmit[], secret: string): string[] {
+  const counts = new Map<string, number>();
+  for (const entry of ledger) {
+    if (paidStepOf(entry, secret) !== undefined) continue;
+    const name = `unsigned ${entry.route} ${createHash('sha256').update(canonicalJson(entry.body)).digest('hex').slice(0, 12)}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return [...counts].filter(([, n]) => n > 1).map(([name]) => name);
+}
+
+/** JSON with object keys sorted, so two bodies that say the same thing compare equal. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

@@ -33,6 +33,8 @@ export interface WorkerProcess {
   readonly pid: number | undefined;
   /** Resolves when the process has ended, however it ended (a worker that exits on its own is a finding). */
   readonly exited: Promise<WorkerExit>;
+  /** Resolves once the worker polls its task queue (never, if it ends first). */
+  readonly ready: Promise<void>;
   /** True until the process has ended. */
   isRunning(): boolean;
   /** SIGKILL, then waits for the exit, so the next worker never overlaps with this one. */
@@ -56,9 +58,17 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       WORKER_EXIT_WITH_PID: String(process.pid),
       ...options.env,
     }),
-    stdio: ['ignore', options.onStdoutLine ? 'pipe' : 'ignore', options.onStderrLine ? 'pipe' : 'ignore'],
+    stdio: ['ignore', 'pipe', options.onStderrLine ? 'pipe' : 'ignore'],
   });
-  if (options.onStdoutLine && child.stdout) forwardLines(child.stdout, options.onStdoutLine);
+  let markReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  // scripts/worker.ts says so on stdout once its worker is created and polling.
+  if (child.stdout) {
+    forwardLines(child.stdout, (line) => {
+      if (line.startsWith('worker polling task queue')) markReady();
+      options.onStdoutLine?.(line);
+    });
+  }
   if (options.onStderrLine && child.stderr) forwardLines(child.stderr, options.onStderrLine);
 
   const exited = new Promise<WorkerExit>((resolve) => {
@@ -70,6 +80,7 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
   return {
     pid: child.pid,
     exited,
+    ready,
     isRunning: () => isRunning(child),
     kill: async () => {
       if (isRunning(child)) child.kill('SIGKILL');

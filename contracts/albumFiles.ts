@@ -23,6 +23,8 @@ export interface TagTrackInput {
   coverPath?: string;
   /** Plain lyrics (USLT). Without it, the lines of the .lrc are used when there is one. */
   lyricsText?: string;
+  /** Plain lyrics from a text file (the track's lyrics.txt); used instead of `lyricsText` when given. */
+  lyricsPath?: string;
   /** Timed lyrics (SYLT, in milliseconds). */
   lrcPath?: string;
   /** ISO 639-2 code of the lyrics' language. Default `eng`. */

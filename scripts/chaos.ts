@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { planAlbum } from '../album/manifest/plan';
-import { runAlbumPhase, type PhaseReport } from '../chaos/albumPhase';
+import { runAlbumPhase, writeWorkflowBundle, type PhaseReport } from '../chaos/albumPhase';
 import { auditTrackManifests, compareOutputs } from '../chaos/artifactAudit';
 import { loadConfig } from '../runtime/config';
 import { exitWith } from '../client/cli';
@@ -54,6 +54,7 @@ const program = new Command('chaos')
   .option('--forgeries <n>', 'forged callbacks to send', count('--forgeries'), 350)
   .option('--fault-rate <p>', 'share of provider requests that get a fault', rate, 0.15)
   .option('--callback-fault-rate <p>', 'share of webhooks delivered with a fault', rate, 0.5)
+  .addOption(new Option('--webhook-fault-rate <p>', 'the same as --callback-fault-rate (the table calls them webhook faults)').argParser(rate))
   .option('--seed <seed>', 'simulator seed (the same in both runs)', 'chaos')
   .addOption(new Option('--stage-delays <text,first,complete>', 'simulated task durations in ms').argParser(stageDelays).default({ text: 1000, first: 2000, complete: 3000 }, '1000,2000,3000'))
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
@@ -68,6 +69,7 @@ interface Options {
   forgeries: number;
   faultRate: number;
   callbackFaultRate: number;
+  webhookFaultRate?: number;
   seed: string;
   stageDelays: StageDelaysMs;
   timeout: number;
@@ -99,12 +101,19 @@ function sum(values: number[]): number {
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<Options>();
+  const parsed = program.opts<Options>();
+  const opts = { ...parsed, callbackFaultRate: parsed.webhookFaultRate ?? parsed.callbackFaultRate };
   const manifests = program.processedArgs[0] as string[];
   const albums = await planAlbums(manifests);
   const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const workDir = await mkdtemp(path.join(tmpdir(), 'music-chaos-'));
+  // Made before the first phase, so a failure to bundle still removes the work folder.
+  const workflowBundle = await writeWorkflowBundle(path.join(workDir, 'workflow-bundle.js')).catch(async (error: unknown) => {
+    await rm(workDir, { recursive: true, force: true });
+    throw error;
+  });
   const common = {
+    workflowBundle,
     workDir,
     albums,
     seed: opts.seed,

@@ -1,6 +1,7 @@
 // `npm run worker`: one more worker process for a running Temporal server (scale out by running more,
 // on any machine). Providers without an API key are reached at SIMULATOR_URL; webhooks are expected
 // at CALLBACK_PUBLIC_URL (or the loopback callback port), served by `npm start` or another process.
+import { existsSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveCallbackSecret } from '../callbacks/callbackSecret';
@@ -22,7 +23,9 @@ const program = new Command('worker')
   .addHelpText(
     'after',
     `\nAlso: SIMULATOR_URL         base URL of a running simulator, for providers without an API key\n` +
-      `      WORKER_EXIT_WITH_PID  stop when that process ends (for supervisors that start workers as children)\n\n${ENVIRONMENT_HELP}`,
+      `      WORKER_EXIT_WITH_PID  stop when that process ends (for supervisors that start workers as children)\n` +
+      `      WORKFLOW_BUNDLE       a prebuilt workflow bundle (a .js file from bundleWorkflowCode) to load instead of\n` +
+      `                            bundling the workflows at every start, which takes seconds to minutes\n\n${ENVIRONMENT_HELP}`,
   );
 
 function parseSeconds(raw: string): number {
@@ -80,6 +83,8 @@ async function main(): Promise<void> {
   const config = configOrExit('worker');
   const simulatorUrl = process.env.SIMULATOR_URL || undefined;
   if (simulatorUrl && !/^https?:\/\//.test(simulatorUrl)) exitWith('worker', 'SIMULATOR_URL: must be an http(s) URL');
+  const workflowBundle = process.env.WORKFLOW_BUNDLE || undefined;
+  if (workflowBundle && !existsSync(workflowBundle)) exitWith('worker', `WORKFLOW_BUNDLE: no file ${workflowBundle}`);
   const target = temporalTarget(config);
   const { address } = target;
   // A server still starting is not an error yet: wait for it (a worker may come up first after a reboot).
@@ -91,6 +96,8 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     deps: workerDeps({ config, client, simulatorUrl, callbacks }),
+    // A restarted worker (after a crash, a deploy) serves again in seconds when it need not bundle.
+    workflowBundle: workflowBundle ? { codePath: workflowBundle } : undefined,
   });
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
   exitAfterGrace();

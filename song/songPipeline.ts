@@ -69,6 +69,12 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     request.lyrics ??= previous.lyricsText?.trim();
     songSeconds = reusableSong.find((a) => a.kind === 'audio')?.durationSeconds ?? clip.durationSeconds ?? 0;
   } else {
+    if (previous?.reusable.lyrics && previous.lyricsText?.trim() && input.steps.includes('lyrics') && !request.lyrics && !request.instrumental) {
+      // An earlier attempt paid for lyrics and then failed (its song refused, say): sing those
+      // rather than pay for new ones, which would also be other words than a calm run's.
+      reuse('lyrics', previous.manifest.steps.lyrics, previous.reusable.lyrics);
+      request.lyrics = previous.lyricsText.trim();
+    }
     try {
       ({ clip, title, songSeconds } = await makeSong());
     } catch (err) {
@@ -91,6 +97,8 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       const file = await writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${variant.text.trim()}\n`, kind: 'lyrics' });
       artifacts.push(file);
       records.lyrics = { state: 'succeeded', taskId: lyricsTask.taskId, files: [manifestFile(input.outDir, file).file] };
+      // Recorded at once: if the song fails, the next attempt (an album retries a track) reuses them.
+      await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(lyricsOnlyManifest(request.title ?? 'Untitled'), null, 2)}\n`, kind: 'manifest' });
       report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
     }
 
@@ -125,6 +133,19 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       clip: { taskId: songTask.taskId, clipId: picked.id, audioUrl: picked.audioUrl, durationSeconds: seconds, title: picked.title, tags: picked.tags },
       title: songTitle,
       songSeconds: seconds,
+    };
+  }
+
+  function lyricsOnlyManifest(songTitle: string): TrackManifest {
+    return {
+      version: 1,
+      title: songTitle,
+      provider: input.provider,
+      workflowId,
+      runId,
+      request: { prompt: request.prompt, style: request.style, instrumental: request.instrumental, model: request.model, personaId: input.request.personaId },
+      steps: { ...records },
+      files: artifacts.filter((a) => a.kind !== 'manifest').map((a) => manifestFile(input.outDir, a)),
     };
   }
 

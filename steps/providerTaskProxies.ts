@@ -25,7 +25,11 @@ export function awaitProviderTask(summary: string, deadlineMs: number) {
     startToCloseTimeout: '1 minute',
     // Outlives the step's deadline so the deadline timer, with its clear message, always fires first.
     scheduleToCloseTimeout: deadlineMs + 60_000,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: NEVER_RETRY },
+    // Every poll but the last fails on purpose with its own delay (nextRetryDelay), so this backoff
+    // only times the retry after an attempt that gave no answer: one lost with a killed worker (a
+    // start-to-close timeout) or an unexpected error. The attempt count by then includes every
+    // "still running" poll, so an uncapped backoff would wait its maximum each time: keep it short.
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: NEVER_RETRY },
   }).awaitProviderTask;
 }
 

@@ -23,6 +23,7 @@ import {
 } from '../../contracts/albumFiles';
 import { hashFile, replaceAtomically, writeFileAtomic } from '../../artifacts/atomicFile';
 import { buildTags, imageMime, readTags, tagMp3, type TrackTags } from './id3Tags';
+import { keepAlive } from './keepAlive';
 import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
 import { playlistLocation, renderM3u8 } from './playlist';
 
@@ -65,7 +66,7 @@ function defaultTaggedPath(mp3Path: string): string {
 const DURATION_TOLERANCE_SECONDS = 0.1;
 
 export function createAlbumAssemblyActivities() {
-  return {
+  const activities = {
     /** Writes a tagged copy of an MP3 (ID3v2.3: title, artist, album, n/N, year, genre, cover, lyrics, timed lyrics). */
     async tagTrack(input: TagTrackInput): Promise<TagTrackResult> {
       const outPath = input.outPath ?? defaultTaggedPath(input.mp3Path);
@@ -84,7 +85,7 @@ export function createAlbumAssemblyActivities() {
         year: input.year,
         genre: input.genre,
         cover: input.coverPath ? await loadCover(input.coverPath) : undefined,
-        lyricsText: input.lyricsText,
+        lyricsText: input.lyricsPath ? (await readInput(input.lyricsPath, 'lyrics')).toString('utf8') : input.lyricsText,
         lrcText: input.lrcPath ? (await readInput(input.lrcPath, 'timed lyrics')).toString('utf8') : undefined,
         language: input.language,
       });
@@ -157,6 +158,12 @@ export function createAlbumAssemblyActivities() {
       }
       return writeFileAtomic(path.join(input.albumDir, input.fileName ?? 'playlist.m3u8'), renderM3u8(lines, input.title));
     },
+  };
+  return {
+    tagTrack: keepAlive(activities.tagTrack),
+    normalizeLoudness: keepAlive(activities.normalizeLoudness),
+    writeAlbumManifest: keepAlive(activities.writeAlbumManifest),
+    writePlaylist: keepAlive(activities.writePlaylist),
   };
 }
 
