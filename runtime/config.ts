@@ -27,10 +27,12 @@ const ARTIFACT_STORE_PATTERN = /^(local|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](
 
 /**
  * Where finished files are stored: the local OUT_DIR, or an S3-compatible bucket (endpoint from
- * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, addressed path-style; credentials from the SDK's usual
- * chain, never from here).
+ * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, addressed path-style). Credentials: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) when set, else the SDK's chain (profiles, roles).
  */
-export type ArtifactStoreConfig = { kind: 'local' } | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string };
+export type ArtifactStoreConfig =
+  | { kind: 'local' }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
 
 const envSchema = z.object({
   MUSIC_PROVIDER: optionalNonEmpty(z.enum(PROVIDER_NAMES)).default('anyint'),
@@ -53,6 +55,9 @@ const envSchema = z.object({
   AWS_ENDPOINT_URL_S3: optionalNonEmpty(httpUrl),
   AWS_ENDPOINT_URL: optionalNonEmpty(httpUrl),
   AWS_REGION: optionalNonEmpty(z.string().min(1)),
+  AWS_ACCESS_KEY_ID: optionalNonEmpty(z.string().min(1)),
+  AWS_SECRET_ACCESS_KEY: optionalNonEmpty(z.string().min(1)),
+  AWS_SESSION_TOKEN: optionalNonEmpty(z.string().min(1)),
 });
 
 export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
@@ -136,16 +141,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     simulatorPort: e.SIMULATOR_PORT,
     outDir: e.OUT_DIR,
-    artifactStore: artifactStoreConfig(e.ARTIFACT_STORE, e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL, e.AWS_REGION),
+    artifactStore: artifactStoreConfig(e),
   };
 }
 
-function artifactStoreConfig(raw: string | undefined, endpoint: string | undefined, region: string | undefined): ArtifactStoreConfig {
+function artifactStoreConfig(e: z.infer<typeof envSchema>): ArtifactStoreConfig {
+  const raw = e.ARTIFACT_STORE;
   if (!raw || raw === 'local') return { kind: 'local' };
   const [bucket = '', ...rest] = raw.slice('s3://'.length).split('/');
   const prefix = rest.filter(Boolean).join('/');
+  const endpoint = (e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL)?.replace(/\/+$/, '');
+  const keys = e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) } : undefined;
   // Without a region the SDK refuses to sign; custom servers ignore it, AWS needs the bucket's own.
-  return { kind: 's3', bucket, prefix, endpoint: endpoint?.replace(/\/+$/, ''), region: region ?? 'us-east-1' };
+  return { kind: 's3', bucket, prefix, endpoint, region: e.AWS_REGION ?? 'us-east-1', ...(keys ? { credentials: keys } : {}) };
 }
 
 export function isLoopbackUrl(url: string): boolean {

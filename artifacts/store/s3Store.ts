@@ -30,7 +30,7 @@ export interface S3StoreOptions {
   endpoint?: string;
   region: string;
   /** Explicit credentials; default: the SDK's chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, profiles, roles). */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where scratch copies go; default a fresh folder under the OS temp folder (TMPDIR). */
   scratchDir?: string;
 }

@@ -8,5 +8,5 @@ import { S3ArtifactStore } from './s3Store';
 
 export function artifactStoreFromConfig(store: ArtifactStoreConfig, outDir: string): ArtifactStore {
   if (store.kind === 'local') return new LocalArtifactStore();
-  return new S3ArtifactStore({ bucket: store.bucket, prefix: store.prefix, endpoint: store.endpoint, region: store.region, outRoot: path.resolve(outDir) });
+  return new S3ArtifactStore({ bucket: store.bucket, prefix: store.prefix, endpoint: store.endpoint, region: store.region, credentials: store.credentials, outRoot: path.resolve(outDir) });
 }
