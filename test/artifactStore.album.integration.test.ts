@@ -77,7 +77,10 @@ async function startWorker(name: string, s3Endpoint = s3.endpoint): Promise<{ wo
     callbackPublicUrl: endpoint.url,
     callbackSecret: SECRET,
     env: { ...s3.env(BUCKET, PREFIX), AWS_ENDPOINT_URL_S3: s3Endpoint, OUT_DIR: outRoot, TMPDIR: tmp },
-    onStderrLine: (line) => console.error(`[${name}] ${line}`),
+    // The workers' warnings and errors only (their bundling chatter would drown a failure).
+    onStderrLine: (line) => {
+      if (/\b(ERROR|WARN)\b/.test(line)) console.error(`[${name}] ${line}`);
+    },
   });
   workers.push(worker);
   return { worker, tmp };
@@ -142,10 +145,14 @@ async function runAlbum(input: AlbumPipelineInput, workflowId: string): Promise<
   }
 }
 
-/** Files left in a worker's scratch folder (its store scratch and any other), ignoring empty folders. */
+/** Files left in a worker's store scratch folders (TMPDIR/artifact-scratch-*; tsx keeps its own cache beside them). */
 async function leftovers(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  const left: string[] = [];
+  for (const folder of (await readdir(dir)).filter((d) => d.startsWith('artifact-scratch-'))) {
+    const entries = await readdir(path.join(dir, folder), { recursive: true, withFileTypes: true });
+    left.push(...entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)));
+  }
+  return left;
 }
 
 describe('an album in an S3 bucket, with worker processes', () => {
