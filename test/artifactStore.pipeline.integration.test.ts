@@ -1,11 +1,12 @@
 // A pipeline whose files live in an S3 bucket (versitygw), on the real stack (dev server, worker,
 // callback endpoint, simulator): the user's demo reaches the provider through a presigned GET URL
 // on the bucket (not through the callback endpoint), every file and pipeline.json are objects with
-// matching sha256s, and running the pipeline again reuses every step from the bucket, paying nothing.
+// matching sha256s, and running the pipeline again reuses every step from the bucket, paying nothing;
+// an object corrupted on the server is noticed on read and only its step is made again.
 // The output root is a path that does not exist on this machine: in S3 mode it only names keys.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,7 +57,7 @@ async function run(plan: PipelinePlan): Promise<PipelineRunResult> {
 }
 
 describe('a pipeline in an S3 bucket', () => {
-  it('cover-my-demo: the demo goes out by presigned URL, the files land in the bucket, and a rerun pays nothing', async () => {
+  it('cover-my-demo: the demo goes out by presigned URL, the files land in the bucket, a rerun pays nothing, a corrupted object is made again', async () => {
     const loaded = await loadPipelineFile(path.resolve(__dirname, '..', 'examples', 'pipelines', 'cover-my-demo.yaml'));
     if (!loaded.ok) throw new Error(loaded.errors.join('; '));
     const paidBefore = (await simulatorLedger(env)).length;
@@ -94,5 +95,22 @@ describe('a pipeline in an S3 bucket', () => {
     expect(again.failedSteps).toEqual([]);
     expect(again.reusedSteps).toEqual(expect.arrayContaining(['cover', 'wav']));
     expect((await simulatorLedger(env)).length).toBe(paidAfterFirst);
+
+    // Bit rot in the bucket: one byte of the WAV flipped on the server's disk. The next run reads
+    // it back, sees the sha256 no longer match, and makes (and pays for) the WAV again, only it.
+    const wavFile = path.join(s3.dataDir, BUCKET, prefix, 'wav.wav');
+    const handle = await open(wavFile, 'r+');
+    const byte = Buffer.alloc(1);
+    await handle.read(byte, 0, 1, 4_000);
+    await handle.write(Buffer.from([byte[0]! ^ 0xff]), 0, 1, 4_000);
+    await handle.close();
+    const third = await run(loaded.plan);
+    expect(third.failedSteps).toEqual([]);
+    expect(third.reusedSteps).toContain('cover');
+    expect(third.reusedSteps).not.toContain('wav');
+    expect((await simulatorLedger(env)).length).toBe(paidAfterFirst + 1);
+    const repaired = JSON.parse((await object(`${prefix}/pipeline.json`)).body.toString('utf8')) as PipelineManifest;
+    const wav = repaired.files.find((f) => f.file === 'wav.wav')!;
+    expect(sha((await object(`${prefix}/wav.wav`)).body)).toBe(wav.sha256);
   }, 300_000);
 });
