@@ -108,6 +108,14 @@ describe('S3 artifact store on versitygw', () => {
     await expect(store.readBytes(target, sha(Buffer.from('other')))).resolves.toEqual(Buffer.from('other'));
   }, 60_000);
 
+  it('tells at start when the bucket cannot be used', async () => {
+    await expect(store.checkAccess()).resolves.toBeUndefined();
+    const missing = artifactStoreFromConfig(loadConfig({ ...s3.env('no-such-bucket'), OUT_DIR: OUT_ROOT }).artifactStore, OUT_ROOT);
+    await expect(missing.checkAccess()).rejects.toThrow(/ARTIFACT_STORE=s3:\/\/no-such-bucket at http:\/\/127\.0\.0\.1:\d+ cannot be used: bucket no-such-bucket does not exist/);
+    const refused = artifactStoreFromConfig(loadConfig({ ...s3.env(BUCKET), AWS_SECRET_ACCESS_KEY: 'wrong-secret', OUT_DIR: OUT_ROOT }).artifactStore, OUT_ROOT);
+    await expect(refused.checkAccess()).rejects.toThrow(/cannot be used: access denied/);
+  });
+
   it('says what is missing, and refuses paths outside the output root', async () => {
     await expect(store.readBytes(`${OUT_ROOT}/nothing/here.mp3`)).rejects.toThrow(ArtifactMissingError);
     expect(await store.digestOf(`${OUT_ROOT}/nothing/here.mp3`)).toBeUndefined();

@@ -56,6 +56,12 @@ export interface ArtifactStore {
    * is missing or no longer matches the sha256 stored with it.
    */
   digestOf(target: string): Promise<StoredDigest | undefined>;
+  /**
+   * Throws a clear error when the store cannot be used (a bucket that does not exist, refused
+   * credentials, an endpoint that does not answer): a worker checks at start, before any run pays
+   * for a file it then could not store.
+   */
+  checkAccess(): Promise<void>;
   /** A URL anyone holding it may GET for `ttlMs`; only for remote stores. */
   presignedGet(target: string, ttlMs: number): Promise<string>;
 }

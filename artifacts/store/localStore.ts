@@ -78,6 +78,10 @@ export class LocalArtifactStore implements ArtifactStore {
     return hashLocal(target).catch(() => undefined);
   }
 
+  async checkAccess(): Promise<void> {
+    // Folders are created as files arrive; a folder that cannot be written fails that run's first write.
+  }
+
   async presignedGet(target: string): Promise<string> {
     throw new Error(`${target}: the local output folder has no presigned URLs (set ARTIFACT_STORE=s3://... for that)`);
   }

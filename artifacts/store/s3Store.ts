@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { heartbeat } from '@temporalio/activity';
@@ -215,6 +215,20 @@ export class S3ArtifactStore implements ArtifactStore {
     const actual = digest();
     const stored = object.Metadata?.[SHA256_METADATA];
     return stored && stored !== actual.sha256 ? undefined : actual;
+  }
+
+  async checkAccess(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+    } catch (err) {
+      const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+      const status = e.$metadata?.httpStatusCode;
+      const why =
+        status === 404 ? `bucket ${this.options.bucket} does not exist`
+        : status === 403 ? 'access denied (check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)'
+        : `${e.name ?? 'error'}: ${e.message ?? String(err)}`;
+      throw new Error(`ARTIFACT_STORE=${this.location}${this.options.endpoint ? ` at ${this.options.endpoint}` : ''} cannot be used: ${why}`);
+    }
   }
 
   async presignedGet(target: string, ttlMs: number): Promise<string> {
