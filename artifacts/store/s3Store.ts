@@ -113,12 +113,15 @@ export class S3ArtifactStore implements ArtifactStore {
       // Hash the very bytes sent as well: a scratch file changed since it was checked is caught
       // here rather than stored under a wrong sha256 (the upload is then overwritten on retry).
       const { stream, digest: sent } = hashingStream();
+      const source = createReadStream(temp);
+      // .pipe() does not pass a read error on; without this the upload would wait for bytes forever.
+      source.on('error', (err) => stream.destroy(err));
       const upload = new Upload({
         client: this.client,
         params: {
           Bucket: this.options.bucket,
           Key: key,
-          Body: createReadStream(temp).pipe(stream),
+          Body: source.pipe(stream),
           ...(contentType ? { ContentType: contentType } : {}),
           Metadata: { [SHA256_METADATA]: expected.sha256 },
         },
