@@ -155,6 +155,8 @@ async function leftovers(dir: string): Promise<string[]> {
   return left;
 }
 
+// Generous limits: on a loaded two-core machine one album (two workers bundling, ffmpeg mastering) took
+// 240 s; the killed-upload case waits out the one-minute heartbeat timeout besides.
 describe('an album in an S3 bucket, with worker processes', () => {
   it('two workers with separate scratch folders finish one album into the bucket; a rerun reuses it all and pays nothing', async () => {
     const albumId = 'two-workers';
@@ -189,7 +191,7 @@ describe('an album in an S3 bucket, with worker processes', () => {
       await a.worker.kill();
       await b.worker.kill();
     }
-  }, 300_000);
+  }, 600_000);
 
   it('a worker killed in the middle of an upload leaves no broken object, and the album completes', async () => {
     const albumId = 'killed-upload';
@@ -232,7 +234,7 @@ describe('an album in an S3 bucket, with worker processes', () => {
       await killed?.kill();
       await proxy.close();
     }
-  }, 420_000);
+  }, 600_000);
 });
 
 /**
