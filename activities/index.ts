@@ -2,23 +2,29 @@
 // keys, callback settings), which never travel through workflow history.
 import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
 import { createArtifactActivities, type ArtifactDeps } from '../artifacts/artifactActivities';
+import type { ArtifactStore } from '../artifacts/store/artifactStore';
+import { LocalArtifactStore } from '../artifacts/store/localStore';
 import { createPipelineActivities } from '../pipeline/pipelineActivities';
 import { uploadsDir } from '../runtime/projectPaths';
 import { createPreviousTrackActivities } from '../song/previousTrack';
 import { createProviderSlotActivities, type SlotDeps } from '../slots/slotActivities';
 import { createProviderTaskActivities, type ProviderTaskDeps } from '../steps/providerTasks';
 
-/** `uploadsDir`: where the user's audio is published for providers (the callback endpoint serves it); default .data/uploads. */
-export type ActivityDeps = ProviderTaskDeps & ArtifactDeps & { slots?: SlotDeps; uploadsDir?: string };
+/**
+ * `uploadsDir`: where the user's audio is published for providers (the callback endpoint serves it); default .data/uploads.
+ * `store`: where finished files live (ARTIFACT_STORE); default the local output folder.
+ */
+export type ActivityDeps = ProviderTaskDeps & Omit<ArtifactDeps, 'store'> & { slots?: SlotDeps; uploadsDir?: string; store?: ArtifactStore };
 
 export function createActivities(deps: ActivityDeps) {
+  const store = deps.store ?? new LocalArtifactStore();
   return {
     ...createProviderTaskActivities(deps),
-    ...createArtifactActivities(deps),
-    ...createPreviousTrackActivities(),
+    ...createArtifactActivities({ ...deps, store }),
+    ...createPreviousTrackActivities(store),
     ...createProviderSlotActivities(deps.slots),
-    ...createAlbumAssemblyActivities(),
-    ...createPipelineActivities({ callbacks: deps.callbacks, uploadsDir: deps.uploadsDir ?? uploadsDir() }),
+    ...createAlbumAssemblyActivities(store),
+    ...createPipelineActivities({ callbacks: deps.callbacks, uploadsDir: deps.uploadsDir ?? uploadsDir(), store }),
   };
 }
 

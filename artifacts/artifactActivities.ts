@@ -1,9 +1,10 @@
-// Activities that put finished media on disk. Provider URLs expire (some after 72 hours), so files
-// are fetched as soon as a step succeeds, checked, hashed, and only then renamed into place: a reader
-// of the output folder never sees a half-written or unverified file.
-import { createHash, randomBytes } from 'node:crypto';
+// Activities that put finished media in the artifact store (the output folder or a bucket). Provider
+// URLs expire (some after 72 hours), so files are fetched as soon as a step succeeds, into a scratch
+// file, checked, hashed, and only then committed to the store: a reader never sees a half-written or
+// unverified file.
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -14,12 +15,14 @@ import { probeMedia } from '../runtime/ffmpeg';
 import { asWriteFailure, makeFolder } from './atomicFile';
 import { renderLrc, timedLines } from './timedLyrics';
 import type { ArtifactRecord, StoreDownloadInput, TimedLyricsInput, WriteTextInput } from '../contracts/artifacts';
+import type { ArtifactStore } from './store/artifactStore';
 
 export const ARTIFACT_CHECK_FAILURE = 'ArtifactCheckFailed';
 
 export interface ArtifactDeps {
   downloadTimeoutMs: number;
   maxDownloadBytes: number;
+  store: ArtifactStore;
 }
 
 // Media hosts often answer with a redirect to a CDN.
@@ -30,10 +33,6 @@ const IMAGE_SIGNATURES: { ext: string; magic: number[] }[] = [
   { ext: '.jpg', magic: [0xff, 0xd8, 0xff] },
   { ext: '.webp', magic: [0x52, 0x49, 0x46, 0x46] },
 ];
-
-function tempPathFor(dir: string, name: string): string {
-  return path.join(dir, `.${name}.${randomBytes(4).toString('hex')}.part`);
-}
 
 async function readHead(file: string, length: number): Promise<Buffer> {
   const handle = await open(file, 'r');
@@ -56,10 +55,9 @@ export function createArtifactActivities(deps: ArtifactDeps) {
   return {
     /** Downloads one provider file, verifies it (decodes, right streams, right duration; or is an image), and stores it with its sha256. */
     async storeDownload(input: StoreDownloadInput): Promise<ArtifactRecord> {
-      await makeFolder(input.dir).catch((err: unknown) => {
+      const temp = await deps.store.scratchFor(path.join(input.dir, input.name)).catch((err: unknown) => {
         throw asWriteFailure(err);
       });
-      const temp = tempPathFor(input.dir, input.name);
       try {
         const response = await request(input.url, {
           method: 'GET',
@@ -99,12 +97,12 @@ export function createArtifactActivities(deps: ArtifactDeps) {
         const { extension, durationSeconds } = await checkMedia(temp, input);
         const fileName = `${input.name}${extension}`;
         const finalPath = path.join(input.dir, fileName);
-        await rename(temp, finalPath);
-        return { kind: input.kind, path: finalPath, sha256: hash.digest('hex'), bytes, durationSeconds, source: input.source };
+        const stored = await deps.store.commit(temp, finalPath, { sha256: hash.digest('hex'), bytes }, CONTENT_TYPES[extension]);
+        return { kind: input.kind, path: finalPath, sha256: stored.sha256, bytes: stored.bytes, durationSeconds, source: input.source };
       } catch (err) {
         throw asWriteFailure(err);
       } finally {
-        await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
+        await deps.store.discard(temp).catch(() => {}); // nothing to clear up where nothing could be written
       }
     },
 
@@ -116,34 +114,30 @@ export function createArtifactActivities(deps: ArtifactDeps) {
       if (outside) {
         throw ApplicationFailure.nonRetryable(`timestamped lyrics: line "${outside.text}" starts at ${outside.startSeconds} s, outside the ${input.lengthSeconds.toFixed(1)} s song`, ARTIFACT_CHECK_FAILURE);
       }
-      return writeText({ dir: input.dir, fileName: input.fileName ?? 'lyrics.lrc', kind: 'lrc', text: renderLrc(lines, { title: input.title, lengthSeconds: input.lengthSeconds }) });
+      return writeText(deps.store, { dir: input.dir, fileName: input.fileName ?? 'lyrics.lrc', kind: 'lrc', text: renderLrc(lines, { title: input.title, lengthSeconds: input.lengthSeconds }) });
     },
 
     /** Writes a text artifact (lyrics, track.json) atomically and returns its record. */
     async writeTextArtifact(input: WriteTextInput): Promise<ArtifactRecord> {
-      return writeText(input);
+      return writeText(deps.store, input);
     },
   };
 }
 
 export type ArtifactActivities = ReturnType<typeof createArtifactActivities>;
 
-async function writeText(input: WriteTextInput): Promise<ArtifactRecord> {
+async function writeText(store: ArtifactStore, input: WriteTextInput): Promise<ArtifactRecord> {
   const finalPath = path.join(input.dir, input.fileName);
-  const temp = tempPathFor(input.dir, input.fileName);
-  const content = Buffer.from(input.text, 'utf8');
-  try {
-    await makeFolder(input.dir);
-    await writeFile(temp, content);
-    await rename(temp, finalPath);
-  } catch (err) {
-    throw asWriteFailure(err);
-  } finally {
-    await rm(temp, { force: true }).catch(() => {}); // nothing to clear up where nothing could be written
-  }
-  const { size } = await stat(finalPath);
-  return { kind: input.kind, path: finalPath, sha256: createHash('sha256').update(content).digest('hex'), bytes: size };
+  const { sha256, bytes } = await store
+    .writeBytes(finalPath, Buffer.from(input.text, 'utf8'), finalPath.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8')
+    .catch((err: unknown) => {
+      throw asWriteFailure(err);
+    });
+  return { kind: input.kind, path: finalPath, sha256, bytes };
 }
+
+/** What a bucket tells a browser or provider fetching a stored file. */
+const CONTENT_TYPES: Record<string, string> = { '.mp3': 'audio/mpeg', '.wav': 'audio/wav', '.flac': 'audio/flac', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg', '.mp4': 'video/mp4', '.png': 'image/png', '.jpg': 'image/jpeg', '.webp': 'image/webp' };
 
 /** A file whose duration must agree with the song's is off by at most this much. */
 export const DURATION_TOLERANCE_SECONDS = 0.5;

@@ -1,10 +1,11 @@
 // Activities of the generic pipeline: what an earlier run of the same definition left intact, and
 // the user's own audio made reachable for the one step that sends it to a provider.
-import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { hashFile, tempPathBeside } from '../artifacts/atomicFile';
 import { allIntact, intactFiles } from '../artifacts/intactFiles';
+import { ArtifactMissingError, type ArtifactStore } from '../artifacts/store/artifactStore';
 import { signFileToken } from '../callbacks/fileToken';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { PipelineManifest } from '../contracts/pipelinePlan';
@@ -14,6 +15,8 @@ export interface PipelineActivityDeps {
   callbacks: { publicUrl: string; secret: string };
   /** The folder the callback endpoint serves uploads from (under its signed, expiring tokens). */
   uploadsDir: string;
+  /** Where the run's files live; with a bucket, the user's audio is published from it too. */
+  store: ArtifactStore;
 }
 
 export interface PreviousPipeline {
@@ -33,17 +36,22 @@ export interface PublishAudioInput {
 
 export const USER_AUDIO_CHANGED = 'UserAudioChanged';
 
+/** Folder (under the bucket prefix) of the user files published for providers. */
+export const USER_UPLOADS_FOLDER = '.uploads';
+
 export function createPipelineActivities(deps: PipelineActivityDeps) {
   return {
     async loadPreviousPipeline(input: { dir: string }): Promise<PreviousPipeline | undefined> {
       let manifest: PipelineManifest;
       try {
-        manifest = JSON.parse(await readFile(path.join(input.dir, 'pipeline.json'), 'utf8')) as PipelineManifest;
-      } catch {
-        return undefined;
+        manifest = JSON.parse((await deps.store.readBytes(path.join(input.dir, 'pipeline.json'))).toString('utf8')) as PipelineManifest;
+      } catch (err) {
+        // As for track.json: only "no record" starts afresh; an unreachable store retries.
+        if (err instanceof ArtifactMissingError || err instanceof SyntaxError) return undefined;
+        throw err;
       }
       if (manifest.version !== 1 || typeof manifest.steps !== 'object' || !Array.isArray(manifest.files)) return undefined;
-      const verified = await intactFiles(input.dir, manifest.files);
+      const verified = await intactFiles(deps.store, input.dir, manifest.files);
       const intact: PreviousPipeline['intact'] = {};
       for (const [name, record] of Object.entries(manifest.steps)) {
         if (record.state !== 'succeeded') continue;
@@ -56,7 +64,9 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
     /**
      * Puts the user's file where the callback endpoint serves it, named by its content, and returns a
      * URL with a signed token that expires: the file leaves the machine only when a provider fetches
-     * it for the step that asked.
+     * it for the step that asked. With a bucket as the store, the file is uploaded there instead
+     * (`.uploads/<sha256><ext>` under the store's prefix) and the provider gets a presigned GET URL
+     * that expires after the same time: no worker or callback endpoint needs to serve it.
      */
     async publishUserAudio(input: PublishAudioInput): Promise<{ url: string }> {
       const actual = await hashFile(input.file).catch((err: NodeJS.ErrnoException) => {
@@ -66,6 +76,19 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         throw ApplicationFailure.nonRetryable(`${input.file} changed since the run was planned (sha256 ${actual.sha256}, planned ${input.sha256}); start the run again`, USER_AUDIO_CHANGED);
       }
       const name = `${input.sha256}${path.extname(input.file).toLowerCase()}`;
+      if (deps.store.remote) {
+        // A relative path names a key under the store's prefix (see artifacts/store/artifactStore.ts).
+        const key = path.join(USER_UPLOADS_FOLDER, name);
+        const temp = await deps.store.scratchFor(key);
+        try {
+          await copyFile(input.file, temp);
+          // The commit hashes the bytes it sends: a file changed after the check above is refused.
+          await deps.store.commit(temp, key, actual);
+        } finally {
+          await deps.store.discard(temp);
+        }
+        return { url: await deps.store.presignedGet(key, input.ttlMs) };
+      }
       const target = path.join(deps.uploadsDir, name);
       await mkdir(deps.uploadsDir, { recursive: true });
       const present = await stat(target).then((s) => s.size === actual.bytes, () => false);

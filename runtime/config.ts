@@ -22,6 +22,18 @@ function providerVars() {
   return shape;
 }
 
+/** `local`, or an S3 bucket with an optional key prefix. */
+const ARTIFACT_STORE_PATTERN = /^(local|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?)$/;
+
+/**
+ * Where finished files are stored: the local OUT_DIR, or an S3-compatible bucket (endpoint from
+ * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, addressed path-style). Credentials: AWS_ACCESS_KEY_ID and
+ * AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) when set, else the SDK's chain (profiles, roles).
+ */
+export type ArtifactStoreConfig =
+  | { kind: 'local' }
+  | { kind: 's3'; bucket: string; prefix: string; endpoint?: string; region: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
+
 const envSchema = z.object({
   MUSIC_PROVIDER: optionalNonEmpty(z.enum(PROVIDER_NAMES)).default('anyint'),
   ...providerVars(),
@@ -39,6 +51,13 @@ const envSchema = z.object({
   SIMULATOR_PORT: optionalNonEmpty(port).default(8788),
   OUT_DIR: optionalNonEmpty(z.string().min(1)).default('out'),
   PROVIDER_TIMEOUT_MS: optionalNonEmpty(z.coerce.number().int().min(100).max(600_000)).default(30_000),
+  ARTIFACT_STORE: optionalNonEmpty(z.string().regex(ARTIFACT_STORE_PATTERN, 'must be "local" or s3://<bucket>[/<prefix>] (bucket: 3-63 of a-z 0-9 . -)')),
+  AWS_ENDPOINT_URL_S3: optionalNonEmpty(httpUrl),
+  AWS_ENDPOINT_URL: optionalNonEmpty(httpUrl),
+  AWS_REGION: optionalNonEmpty(z.string().min(1)),
+  AWS_ACCESS_KEY_ID: optionalNonEmpty(z.string().min(1)),
+  AWS_SECRET_ACCESS_KEY: optionalNonEmpty(z.string().min(1)),
+  AWS_SESSION_TOKEN: optionalNonEmpty(z.string().min(1)),
 });
 
 export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
@@ -72,6 +91,7 @@ export interface Config {
   };
   simulatorPort: number;
   outDir: string;
+  artifactStore: ArtifactStoreConfig;
 }
 
 export class ConfigError extends Error {
@@ -121,7 +141,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     simulatorPort: e.SIMULATOR_PORT,
     outDir: e.OUT_DIR,
+    artifactStore: artifactStoreConfig(e),
   };
+}
+
+function artifactStoreConfig(e: z.infer<typeof envSchema>): ArtifactStoreConfig {
+  const raw = e.ARTIFACT_STORE;
+  if (!raw || raw === 'local') return { kind: 'local' };
+  const [bucket = '', ...rest] = raw.slice('s3://'.length).split('/');
+  const prefix = rest.filter(Boolean).join('/');
+  const endpoint = (e.AWS_ENDPOINT_URL_S3 ?? e.AWS_ENDPOINT_URL)?.replace(/\/+$/, '');
+  const keys = e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) } : undefined;
+  // Without a region the SDK refuses to sign; custom servers ignore it, AWS needs the bucket's own.
+  return { kind: 's3', bucket, prefix, endpoint, region: e.AWS_REGION ?? 'us-east-1', ...(keys ? { credentials: keys } : {}) };
 }
 
 export function isLoopbackUrl(url: string): boolean {
@@ -145,4 +177,6 @@ export const ENVIRONMENT_HELP = `Environment:
   TEMPORAL_API_KEY        API key for Temporal Cloud (implies TLS)
   TEMPORAL_TLS            on|off: connect with TLS (default off)
   PROVIDER_TIMEOUT_MS     how long one provider request may take, in ms (default 30000)
-  OUT_DIR                 where finished media is written (default ./out)`;
+  OUT_DIR                 where finished media is written (default ./out)
+  ARTIFACT_STORE          local (default) or s3://bucket/prefix: files under OUT_DIR become objects in that bucket
+                          (AWS_ENDPOINT_URL[_S3], AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION as for the AWS CLI)`;

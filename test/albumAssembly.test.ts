@@ -12,9 +12,10 @@ import { readTags, stripId3 } from '../album/assembly/id3Tags';
 import { parseLrc } from '../album/assembly/lrcParse';
 import { ffprobePath, probeMedia, runFfmpeg } from '../runtime/ffmpeg';
 import type { TrackManifest } from '../contracts/trackManifest';
+import { LocalArtifactStore } from '../artifacts/store/localStore';
 
 const run = promisify(execFile);
-const activities = createAlbumAssemblyActivities();
+const activities = createAlbumAssemblyActivities(new LocalArtifactStore());
 
 let dir: string;
 let tone: string; // 3 s MP3, with an ID3v2.4 tag from ffmpeg naming another title

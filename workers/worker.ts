@@ -15,6 +15,8 @@ export interface MusicWorkerOptions {
 }
 
 export async function createMusicWorker(options: MusicWorkerOptions): Promise<Worker> {
+  // A store that cannot be used is found now, not after a provider was paid for a file.
+  await options.deps.store?.checkAccess();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

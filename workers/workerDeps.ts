@@ -2,6 +2,7 @@
 // providers without a key), how fast to poll it, where webhooks come back, and the provider limits.
 import type { Client } from '@temporalio/client';
 import type { ActivityDeps } from '../activities';
+import { artifactStoreFromConfig } from '../artifacts/store/storeFromConfig';
 import type { ProviderEndpoint } from '../providers/http';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { DEFAULT_ACTIVITY_TUNING, SIMULATED_POLL_SCALE } from './worker';
@@ -37,6 +38,7 @@ export function workerDeps({ config, client, simulatorUrl, callbacks, pollScale 
       return endpoint;
     },
     callbacks,
+    store: artifactStoreFromConfig(config.artifactStore, config.outDir),
     slots: { client, taskQueue: config.temporal.taskQueue, limitFor: (name) => config.maxRunningTasks[name] },
   };
 }

@@ -1,10 +1,11 @@
 // Activities that turn finished track folders into an album: tagged MP3s a player shows with track
 // numbers, cover art and lyrics; optional mastered copies at a loudness target; album.json; a
-// playlist. Every file is written under a temporary name and renamed into place once complete and
-// checked, so running an activity again (a retry, a rerun of the album) rewrites the same bytes and
-// never exposes a half-written file. The song pipeline's own files are only read: their sha256 in
-// track.json is what lets a later run reuse them.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// playlist. Every file is produced in a scratch file and committed to the artifact store (renamed
+// into place in the output folder, or uploaded to the bucket) once complete and checked, so running
+// an activity again (a retry, a rerun of the album) rewrites the same bytes and never exposes a
+// half-written file. The song pipeline's own files are only read, through the store, which checks
+// each against its sha256: their sha256 in track.json is what lets a later run reuse them.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -21,7 +22,7 @@ import {
   type WrittenAlbumFile,
   type WrittenAlbumManifest,
 } from '../../contracts/albumFiles';
-import { hashFile, replaceAtomically, writeFileAtomic } from '../../artifacts/atomicFile';
+import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore } from '../../artifacts/store/artifactStore';
 import { buildTags, imageMime, readTags, tagMp3, type TrackTags } from './id3Tags';
 import { keepAlive } from './keepAlive';
 import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
@@ -33,18 +34,37 @@ function badInput(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, ALBUM_ASSEMBLY_FAILURE);
 }
 
-async function readInput(file: string, what: string): Promise<Buffer> {
+/**
+ * A stored input as a file on this machine for `use`; a missing or corrupt one is bad input (a retry
+ * would find it the same), while a store that does not answer fails the attempt and is retried.
+ */
+async function withInput<T>(store: ArtifactStore, file: string, what: string, use: (local: string) => Promise<T>): Promise<T> {
   try {
-    return await readFile(file);
+    return await store.withLocalCopy(file, use);
   } catch (err) {
+    if (err instanceof ArtifactMissingError) throw badInput(`${what} ${file} does not exist`);
+    if (err instanceof ArtifactCorruptError) throw badInput(`${what} ${err.message}`);
     const code = (err as NodeJS.ErrnoException).code;
-    throw badInput(`${what} ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (err as Error).message})`}`);
+    if (code === 'EACCES' || code === 'EISDIR') throw badInput(`${what} ${file} cannot be read (${code})`);
+    throw err;
+  }
+}
+
+/** Produces `target` in a scratch file with `fill` and commits it to the store; the scratch file never outlives the call. */
+async function produce<T>(store: ArtifactStore, target: string, fill: (temp: string) => Promise<T>, contentType?: string): Promise<{ result: T; sha256: string; bytes: number }> {
+  const temp = await store.scratchFor(target);
+  try {
+    const result = await fill(temp);
+    const { sha256, bytes } = await store.commit(temp, target, undefined, contentType);
+    return { result, sha256, bytes };
+  } finally {
+    await store.discard(temp);
   }
 }
 
 /** Cover art as APIC wants it: PNG or JPEG as they are, WebP converted to PNG. */
 async function loadCover(file: string): Promise<TrackTags['cover']> {
-  const data = await readInput(file, 'cover');
+  const data = await readFile(file);
   const mime = imageMime(data.subarray(0, 12));
   if (mime === 'image/png' || mime === 'image/jpeg') return { mime, data };
   if (mime !== 'image/webp') throw badInput(`cover ${file} is not a PNG, JPEG or WebP image`);
@@ -65,15 +85,17 @@ function defaultTaggedPath(mp3Path: string): string {
 
 const DURATION_TOLERANCE_SECONDS = 0.1;
 
-export function createAlbumAssemblyActivities() {
+export function createAlbumAssemblyActivities(store: ArtifactStore) {
   const activities = {
     /** Writes a tagged copy of an MP3 (ID3v2.3: title, artist, album, n/N, year, genre, cover, lyrics, timed lyrics). */
     async tagTrack(input: TagTrackInput): Promise<TagTrackResult> {
       const outPath = input.outPath ?? defaultTaggedPath(input.mp3Path);
-      const audio = await readInput(input.mp3Path, 'song');
-      const source = await probeMedia(input.mp3Path).catch((err: Error) => {
-        throw badInput(`song ${input.mp3Path} does not decode: ${err.message}`);
-      });
+      const { audio, source } = await withInput(store, input.mp3Path, 'song', async (file) => ({
+        audio: await readFile(file),
+        source: await probeMedia(file).catch((err: Error) => {
+          throw badInput(`song ${input.mp3Path} does not decode: ${err.message}`);
+        }),
+      }));
       if (!source.streams.some((s) => s.codecType === 'audio' && s.codecName === 'mp3')) throw badInput(`song ${input.mp3Path} is not an MP3 (ID3 tags are for MP3 files)`);
 
       const { tags, frames } = buildTags({
@@ -84,14 +106,14 @@ export function createAlbumAssemblyActivities() {
         trackCount: input.trackCount,
         year: input.year,
         genre: input.genre,
-        cover: input.coverPath ? await loadCover(input.coverPath) : undefined,
-        lyricsText: input.lyricsPath ? (await readInput(input.lyricsPath, 'lyrics')).toString('utf8') : input.lyricsText,
-        lrcText: input.lrcPath ? (await readInput(input.lrcPath, 'timed lyrics')).toString('utf8') : undefined,
+        cover: input.coverPath ? await withInput(store, input.coverPath, 'cover', loadCover) : undefined,
+        lyricsText: input.lyricsPath ? await withInput(store, input.lyricsPath, 'lyrics', (file) => readFile(file, 'utf8')) : input.lyricsText,
+        lrcText: input.lrcPath ? await withInput(store, input.lrcPath, 'timed lyrics', (file) => readFile(file, 'utf8')) : undefined,
         language: input.language,
       });
       const tagged = tagMp3(audio, tags);
 
-      const durationSeconds = await replaceAtomically(outPath, async (temp) => {
+      const { result: durationSeconds, sha256, bytes } = await produce(store, outPath, async (temp) => {
         await writeFile(temp, tagged);
         // Check the copy before it takes the final name: it still decodes to the same length, and the
         // tag reads back with the track's own title and number.
@@ -102,8 +124,7 @@ export function createAlbumAssemblyActivities() {
         const back = readTags(temp);
         if (back.title !== input.title || back.trackNumber !== tags.trackNumber) throw new Error(`tags of ${outPath} do not read back (title "${back.title}", track ${back.trackNumber})`);
         return probe.durationSeconds;
-      });
-      const { sha256, bytes } = await hashFile(outPath);
+      }, 'audio/mpeg');
       return { path: outPath, sha256, bytes, durationSeconds, frames };
     },
 
@@ -112,17 +133,17 @@ export function createAlbumAssemblyActivities() {
       if (path.resolve(input.inPath) === path.resolve(input.outPath)) throw badInput(`mastering writes a separate file; outPath is the input ${input.inPath}`);
       if (!outputFormat(input.outPath)) throw badInput(`mastered file ${input.outPath}: the extension must be one of ${SUPPORTED_OUTPUT_EXTENSIONS.join(', ')}`);
       if (!(input.targetLufs >= -70 && input.targetLufs <= -5)) throw badInput(`loudness target ${input.targetLufs} LUFS is outside -70..-5`);
-      await stat(input.inPath).catch((err: NodeJS.ErrnoException) => {
-        throw badInput(`song ${input.inPath} ${err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.code ?? err.message})`}`);
-      });
       const truePeakDb = input.truePeakDb ?? -1;
       try {
-        const { before, normalization, after } = await replaceAtomically(input.outPath, async (temp) => {
-          const done = await normalizeInto(input.inPath, temp, input.outPath, { targetLufs: input.targetLufs, truePeakDb });
-          return { ...done, after: await measureLoudness(temp, { targetLufs: input.targetLufs, truePeakDb, rangeLu: 11 }) };
-        });
-        const [{ sha256, bytes }, probe] = await Promise.all([hashFile(input.outPath), probeMedia(input.outPath)]);
-        return { path: input.outPath, sha256, bytes, durationSeconds: probe.durationSeconds, targetLufs: input.targetLufs, before: before.stats, after: after.stats, normalization };
+        const { result, sha256, bytes } = await withInput(store, input.inPath, 'song', (inFile) =>
+          produce(store, input.outPath, async (temp) => {
+            const done = await normalizeInto(inFile, temp, input.outPath, { targetLufs: input.targetLufs, truePeakDb });
+            const after = await measureLoudness(temp, { targetLufs: input.targetLufs, truePeakDb, rangeLu: 11 });
+            return { ...done, after, durationSeconds: (await probeMedia(temp)).durationSeconds };
+          }),
+        );
+        const { before, normalization, after, durationSeconds } = result;
+        return { path: input.outPath, sha256, bytes, durationSeconds, targetLufs: input.targetLufs, before: before.stats, after: after.stats, normalization };
       } catch (err) {
         if (err instanceof SilentAudioError) throw badInput(`cannot master ${input.inPath}: ${err.message}`);
         throw err;
@@ -133,14 +154,15 @@ export function createAlbumAssemblyActivities() {
     async writeAlbumManifest(input: WriteAlbumManifestInput): Promise<WrittenAlbumManifest> {
       let album;
       try {
-        album = await buildAlbumJson(input);
+        album = await buildAlbumJson(input, store);
       } catch (err) {
         // A missing or changed file will not come back by retrying.
         if (err instanceof AlbumFileError) throw badInput(`album.json: ${err.message}`);
         throw err;
       }
-      const written = await writeFileAtomic(path.join(input.albumDir, 'album.json'), `${JSON.stringify(album, null, 2)}\n`);
-      return { ...written, creditsTotal: album.credits.spent };
+      const target = path.join(input.albumDir, 'album.json');
+      const written = await store.writeBytes(target, Buffer.from(`${JSON.stringify(album, null, 2)}\n`, 'utf8'), 'application/json');
+      return { path: target, ...written, creditsTotal: album.credits.spent };
     },
 
     /** Writes an .m3u8 playlist (default playlist.m3u8) in the album folder, with relative paths. */
@@ -149,14 +171,16 @@ export function createAlbumAssemblyActivities() {
       for (const entry of input.entries) {
         let durationSeconds = entry.durationSeconds;
         if (durationSeconds === undefined) {
-          const probe = await probeMedia(entry.path).catch((err: Error) => {
+          const probe = await withInput(store, entry.path, 'playlist entry', (file) => probeMedia(file)).catch((err: Error) => {
+            if (err instanceof ApplicationFailure) throw err;
             throw badInput(`playlist entry ${entry.path}: ${err.message}`);
           });
           durationSeconds = probe.durationSeconds;
         }
         lines.push({ location: playlistLocation(input.albumDir, entry.path), title: entry.title, artist: entry.artist, durationSeconds });
       }
-      return writeFileAtomic(path.join(input.albumDir, input.fileName ?? 'playlist.m3u8'), renderM3u8(lines, input.title));
+      const target = path.join(input.albumDir, input.fileName ?? 'playlist.m3u8');
+      return { path: target, ...(await store.writeBytes(target, Buffer.from(renderM3u8(lines, input.title), 'utf8'), 'audio/x-mpegurl')) };
     },
   };
   return {
