@@ -14,6 +14,7 @@ const LAYERS = [
   'providers', // the wire: canonical model, typed errors, one folder per dialect
   'runtime', // configuration, project paths, external tools (ffmpeg, Temporal binaries, dev server)
   'contracts', // shapes that cross the workflow / activity / client boundary
+  'metrics', // our Prometheus metrics and the /metrics endpoint (counted by callbacks/ and steps/)
   'callbacks', // signed callback tokens and the callback endpoint
   'simulator', // the local provider that speaks every dialect
   'artifacts', // files: download, verify, hash, write atomically
