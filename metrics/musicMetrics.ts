@@ -79,7 +79,7 @@ export class MusicMetrics {
     this.creditsSpent = new Counter({ name: 'music_credits_spent_total', help: "Credits the accepted submits cost at the price list (each provider's own unit; basis: published, assumed or override).", labelNames: ['provider', 'kind', 'basis'], registers });
     this.doneNoticed = new Histogram({
       name: 'music_provider_done_noticed_seconds',
-      help: 'For tasks found finished by a poll: seconds since the previous poll saw them still running, the longest the finished task can have waited unnoticed.',
+      help: 'For tasks found finished: seconds since this worker last saw them unfinished (at submit, in a poll or a query), the longest the finished task can have waited unnoticed.',
       labelNames: ['provider', 'kind'],
       buckets: LAG_BUCKETS_SECONDS,
       registers,

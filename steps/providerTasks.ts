@@ -17,8 +17,8 @@ import type { QueryInput, SubmitInput, SubmitResult } from '../contracts/provide
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
 
 type SubmitJournal = { phase: 'sending' } | { phase: 'refused' } | { phase: 'accepted'; outcome: SubmitResult };
-/** What a poll leaves for the next one (heartbeat details outlive the attempt): when the task was last seen running. */
-type PollJournal = { runningSeenAt: number };
+/** Tasks remembered as running, for the done → noticed lag; a bound, so a long-lived worker does not grow. */
+const RUNNING_SEEN_LIMIT = 10_000;
 
 export interface ProviderTaskDeps {
   /** Where each provider is reached; the API key stays on the worker. */
@@ -40,8 +40,28 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
     if (err instanceof ProviderError) metrics.providerError(provider, err.errorClass, operation);
     else if (err instanceof WireFormatError) metrics.providerError(provider, 'wire-format', operation);
   }
+  // When this worker last saw each task unfinished (at submit, or in a poll or query): a task found
+  // finished later finished within that gap, so the gap bounds how long it waited unnoticed. Another
+  // worker's sightings are not known here; then nothing is observed rather than a wrong figure.
+  const runningSeenAt = new Map<string, number>();
+  function seenRunning(provider: ProviderName, taskId: string): void {
+    const key = `${provider}\u0000${taskId}`;
+    runningSeenAt.delete(key);
+    runningSeenAt.set(key, Date.now());
+    if (runningSeenAt.size > RUNNING_SEEN_LIMIT) runningSeenAt.delete(runningSeenAt.keys().next().value!);
+  }
   function countIfFinished(input: QueryInput, snapshot: TaskSnapshot, noticedBy: NoticedBy): void {
-    if (isTerminal(snapshot.state)) metrics.stepFinished(input.provider, input.kind, snapshot.state === 'succeeded' ? 'succeeded' : 'failed', noticedBy, input.taskId);
+    const key = `${input.provider}\u0000${input.taskId}`;
+    if (!isTerminal(snapshot.state)) {
+      seenRunning(input.provider, input.taskId);
+      return;
+    }
+    const seenAt = runningSeenAt.get(key);
+    if (seenAt !== undefined) {
+      runningSeenAt.delete(key);
+      metrics.doneNoticedAfter(input.provider, input.kind, (Date.now() - seenAt) / 1000);
+    }
+    metrics.stepFinished(input.provider, input.kind, snapshot.state === 'succeeded' ? 'succeeded' : 'failed', noticedBy, input.taskId);
   }
   const batcher = new QueryBatcher({ windowMs: deps.batchWindowMs, maxBatch: 20, call: { timeoutMs: deps.httpTimeoutMs } });
   function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {
@@ -91,6 +111,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         heartbeat({ phase: 'accepted', outcome } satisfies SubmitJournal);
         metrics.paidSubmit(input.provider, input.request.kind);
         if (outcome.completed) countIfFinished({ provider: input.provider, kind: input.request.kind, taskId: outcome.taskId, callbacks: false }, outcome.completed, 'submit');
+        else seenRunning(input.provider, outcome.taskId);
         return outcome;
       } catch (err) {
         countError(input.provider, err, 'submit');
@@ -132,15 +153,8 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // render would put the next poll minutes away.
         throw toActivityFailure(err, false, nextPollMs);
       }
-      const seenAt = Date.now();
-      if (isTerminal(snapshot.state)) {
-        // The task finished after the previous poll saw it running: that gap bounds how long it waited unnoticed.
-        const earlier = activityInfo().heartbeatDetails as PollJournal | undefined;
-        if (typeof earlier?.runningSeenAt === 'number') metrics.doneNoticedAfter(input.provider, input.kind, (seenAt - earlier.runningSeenAt) / 1000);
-        countIfFinished(input, snapshot, 'poll');
-        return snapshot;
-      }
-      heartbeat({ runningSeenAt: seenAt } satisfies PollJournal);
+      countIfFinished(input, snapshot, 'poll');
+      if (isTerminal(snapshot.state)) return snapshot;
       throw ApplicationFailure.create({
         type: STILL_RUNNING_FAILURE,
         // Expected on every poll but the last: logged at debug level, not as a warning.
