@@ -82,7 +82,7 @@ describe('layers', () => {
 
   it('every source folder is in a layer', () => {
     const folders = readdirSync(ROOT).filter(
-      (name) => statSync(path.join(ROOT, name)).isDirectory() && !name.startsWith('.') && !['node_modules', 'test', 'examples', 'out', 'docs'].includes(name),
+      (name) => statSync(path.join(ROOT, name)).isDirectory() && !name.startsWith('.') && !['node_modules', 'test', 'examples', 'out', 'docs', 'deploy'].includes(name),
     );
     expect(folders.filter((name) => !(LAYERS as readonly string[]).includes(name))).toEqual([]);
   });
