@@ -17,6 +17,7 @@ import { uploadsDir } from '../runtime/projectPaths';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { adapterFor } from '../providers/registry';
 import { providerEventSignal } from '../contracts/pipelineMessages';
+import { MusicMetrics, type WebhookRefusal } from '../metrics/musicMetrics';
 
 export const CALLBACK_BODY_LIMIT_BYTES = 256 * 1024;
 /** Providers give up on an answer after about 15 s; a Temporal call that takes longer answers 503. */
@@ -41,6 +42,8 @@ export interface CallbackEndpointOptions {
   maxSignalsInFlight?: number;
   /** Where the user's audio is published for providers to fetch (GET /files/...); default .data/uploads. */
   uploadsDir?: string;
+  /** Where webhooks received, refused, ignored and signalled are counted (default: counted nowhere anyone reads). */
+  metrics?: MusicMetrics;
 }
 
 export interface CallbackEndpoint {
@@ -64,10 +67,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the token check, for the callback route only. */
     callbackClaims?: CallbackClaims & { provider: ProviderName };
+    /** Set when the handler refuses a body its dialect cannot read (a 400 of ours, not the parser's). */
+    callbackNotUnderstood?: boolean;
   }
 }
 
 const UNAUTHORIZED = { error: 'invalid callback token' } as const;
+
+/** The cause of a refusal, by the status the endpoint answered. */
+const REFUSALS_BY_STATUS: Record<number, WebhookRefusal> = { 400: 'malformed', 401: 'token', 405: 'method', 413: 'too-large', 415: 'content-type', 503: 'unavailable' };
 
 /** Answers for the framework's own refusals, by status: short, and without the parser's detail (which can quote the body). */
 const FRAMEWORK_ANSWERS: Record<number, string> = {
@@ -80,6 +88,7 @@ const FRAMEWORK_ANSWERS: Record<number, string> = {
 
 export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' | 'host'>, stats: CallbackStats): FastifyInstance {
   const log = options.log ?? (() => {});
+  const metrics = options.metrics ?? new MusicMetrics({ processMetrics: false });
   // Two budgets, so that a flood of forgeries cannot hide a real provider whose bodies we no longer understand.
   const logForgery = throttled(log, REFUSAL_LOG_WINDOW_MS);
   const logRefusal = throttled(log, REFUSAL_LOG_WINDOW_MS);
@@ -97,7 +106,11 @@ export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' |
     // (These answers skip the onResponse hook, hence the counting here.)
     frameworkErrors: (err, req, genericReply) => {
       const reply = genericReply as FastifyReply;
-      if (req.url.startsWith('/callbacks/')) stats.rejected++;
+      if (req.url.startsWith('/callbacks/')) {
+        stats.rejected++;
+        metrics.webhookReceived('unknown');
+        metrics.webhookRefused(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'token' : 'malformed');
+      }
       // A path parameter above maxParamLength can only be a callback token, and not one of ours.
       if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
         stats.unauthorized++;
@@ -123,6 +136,10 @@ export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' |
     if (reply.statusCode === 503) stats.unavailable++;
     else if (reply.statusCode >= 400) stats.rejected++;
     if (reply.statusCode === 401) stats.unauthorized++;
+    const provider = req.callbackClaims?.provider;
+    metrics.webhookReceived(provider ?? 'unknown');
+    if (reply.statusCode === 410 && provider) metrics.webhookIgnored(provider, 'run-closed');
+    else if (reply.statusCode >= 400) metrics.webhookRefused(req.callbackNotUnderstood ? 'not-a-callback' : (REFUSALS_BY_STATUS[reply.statusCode] ?? 'malformed'));
   });
 
   app.get('/healthz', async () => ({ ok: true, signalsInFlight: inFlight }));
@@ -157,6 +174,7 @@ export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' |
         hint = adapterFor(provider).parseCallback(req.body);
       } catch (err) {
         logRefusal(`callback for ${workflowId}/${stepId} refused: ${describeParseError(err)}`);
+        req.callbackNotUnderstood = true;
         return reply.code(400).send({ error: `body is not a callback in the ${provider} dialect` });
       }
       if (inFlight >= maxInFlight) {
@@ -189,6 +207,7 @@ export function buildCallbackApp(options: Omit<CallbackEndpointOptions, 'port' |
         clearTimeout(timer);
       }
       stats.signalled++;
+      metrics.webhookSignalled(provider, hint.stage);
       // The task id stays out: it comes from the body, and the run's history already has the one that counts.
       log(`callback ${hint.stage} for ${workflowId}/${stepId}`);
       return reply.code(200).send({ ok: true });

@@ -2,22 +2,27 @@
 // choose-clip, resolve, worker, chaos) connects through here, so address, namespace, TLS and API key
 // are read one way, and a server that does not answer is told one way.
 import { Client, Connection } from '@temporalio/client';
+import type { TLSConfig } from '@temporalio/client';
 import type { Config } from '../runtime/config';
+import { temporalConnectionOptions } from '../runtime/temporalConnection';
 
 /** Where a client connects. Only the address is required (a dev server needs nothing else). */
 export interface TemporalTarget {
   address: string;
   /** Default: the SDK's "default" namespace. */
   namespace?: string;
-  tls?: boolean;
+  /** true, or the certificates to use (mTLS, a private CA); false or absent: no TLS. */
+  tls?: boolean | TLSConfig;
   /** Temporal Cloud API key. */
   apiKey?: string;
+  /** gRPC metadata sent with every call. */
+  metadata?: Record<string, string>;
 }
 
-/** The configured server, or the embedded dev server's address when none is configured. */
+/** The configured server (environment or Temporal envconfig profile), or the embedded dev server's address when none is configured. */
 export function temporalTarget(config: Config): TemporalTarget {
-  const { address, devServerPort, namespace, tls, apiKey } = config.temporal;
-  return { address: address ?? `127.0.0.1:${devServerPort}`, namespace, tls, apiKey };
+  const { address, devServerPort, namespace } = config.temporal;
+  return { ...temporalConnectionOptions(config.temporal, address ?? `127.0.0.1:${devServerPort}`), namespace };
 }
 
 /** No server answered at the address (within the wait, if one was given). */
@@ -50,6 +55,7 @@ export async function connectClient(target: TemporalTarget, options: ConnectOpti
         address: target.address,
         tls: target.tls,
         apiKey: target.apiKey,
+        metadata: target.metadata,
         // While waiting, attempts are short so that a server coming up is noticed within seconds.
         ...(waiting ? { connectTimeout: '2s' } : {}),
       });

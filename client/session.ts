@@ -38,7 +38,8 @@ async function hasWorkers(client: Client, namespace: string, taskQueue: string):
 export async function openSession(config: Config, log: (line: string) => void, stackOverrides: Partial<StackOptions> = {}): Promise<Session> {
   const target = temporalTarget(config);
   const { address } = target;
-  const reachable = await isTemporalReachable(address);
+  const { namespace: _namespace, ...connection } = target;
+  const reachable = await isTemporalReachable(connection);
   if (!reachable && config.temporal.address) {
     throw new Error(`no Temporal server answers at ${address} (TEMPORAL_ADDRESS); start it, or unset TEMPORAL_ADDRESS to use the embedded dev server`);
   }

@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
+import { loadTemporalProfile, TemporalProfileError, type TemporalTlsFiles } from './temporalProfile';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const onOff = z
@@ -42,9 +43,10 @@ const envSchema = z.object({
   CALLBACK_SECRET: optionalNonEmpty(z.string().min(16, 'must be at least 16 characters')),
   CALLBACKS: optionalNonEmpty(onOff).default(true),
   TEMPORAL_ADDRESS: optionalNonEmpty(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')),
-  TEMPORAL_NAMESPACE: optionalNonEmpty(z.string().min(1)).default('default'),
+  // No defaults here: a Temporal envconfig profile may give them (temporalProfile.ts).
+  TEMPORAL_NAMESPACE: optionalNonEmpty(z.string().min(1)),
   TEMPORAL_API_KEY: optionalNonEmpty(z.string().min(1)),
-  TEMPORAL_TLS: optionalNonEmpty(onOff).default(false),
+  TEMPORAL_TLS: optionalNonEmpty(onOff),
   TEMPORAL_TASK_QUEUE: optionalNonEmpty(z.string().min(1)).default('music-pipelines'),
   TEMPORAL_PORT: optionalNonEmpty(port).default(7233),
   TEMPORAL_UI_PORT: optionalNonEmpty(port).default(8233),
@@ -58,6 +60,8 @@ const envSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalNonEmpty(z.string().min(1)),
   AWS_SECRET_ACCESS_KEY: optionalNonEmpty(z.string().min(1)),
   AWS_SESSION_TOKEN: optionalNonEmpty(z.string().min(1)),
+  METRICS_PORT: optionalNonEmpty(port),
+  METRICS_HOST: optionalNonEmpty(z.string().min(1)).default('0.0.0.0'),
 });
 
 export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
@@ -86,12 +90,20 @@ export interface Config {
     apiKey?: string;
     tls: boolean;
     taskQueue: string;
+    /** Client certificate and key, server CA, server name (TEMPORAL_TLS_* or the profile's [tls]). */
+    tlsFiles: TemporalTlsFiles;
+    /** gRPC metadata sent with every call (TEMPORAL_GRPC_META_* or the profile's [grpc_meta]). */
+    grpcMeta: Record<string, string>;
+    /** Where settings were read beside the environment (a Temporal envconfig profile), for messages. */
+    profileSource?: string;
     devServerPort: number;
     uiPort: number;
   };
   simulatorPort: number;
   outDir: string;
   artifactStore: ArtifactStoreConfig;
+  /** Prometheus /metrics of this process (METRICS_PORT); undefined means off. */
+  metrics: { port?: number; host: string };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +136,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('invalid environment:\n  CALLBACK_SECRET: required when CALLBACK_PUBLIC_URL is not a loopback address (callback tokens must be signed with a secret you keep)');
   }
 
+  let profile;
+  try {
+    profile = loadTemporalProfile(env);
+  } catch (err) {
+    if (err instanceof TemporalProfileError) throw new ConfigError(`invalid Temporal configuration:\n  ${err.message}`);
+    throw err;
+  }
+  const temporalApiKey = e.TEMPORAL_API_KEY ?? profile.apiKey;
+  const tlsMaterial = Object.values(profile.tlsFiles).some((v) => v !== undefined);
+
   return {
     provider: e.MUSIC_PROVIDER,
     providers,
@@ -131,17 +153,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerTimeoutMs: e.PROVIDER_TIMEOUT_MS,
     callbacks: { enabled: e.CALLBACKS, port: e.CALLBACK_PORT, publicUrl, secret: e.CALLBACK_SECRET },
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
-      apiKey: e.TEMPORAL_API_KEY,
-      tls: e.TEMPORAL_TLS || e.TEMPORAL_API_KEY !== undefined,
+      // The environment wins over the profile; an API key or TLS material means TLS unless it is turned off.
+      address: e.TEMPORAL_ADDRESS ?? profile.address,
+      namespace: e.TEMPORAL_NAMESPACE ?? profile.namespace ?? 'default',
+      apiKey: temporalApiKey,
+      tls: e.TEMPORAL_TLS ?? profile.tls ?? (temporalApiKey !== undefined || tlsMaterial),
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tlsFiles: profile.tlsFiles,
+      grpcMeta: profile.grpcMeta,
+      profileSource: profile.source,
       devServerPort: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
     },
     simulatorPort: e.SIMULATOR_PORT,
     outDir: e.OUT_DIR,
     artifactStore: artifactStoreConfig(e),
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST },
   };
 }
 
@@ -175,7 +202,9 @@ export const ENVIRONMENT_HELP = `Environment:
   TEMPORAL_ADDRESS        host:port of a Temporal server; unset starts an embedded dev server
   TEMPORAL_NAMESPACE      namespace (default default)
   TEMPORAL_API_KEY        API key for Temporal Cloud (implies TLS)
-  TEMPORAL_TLS            on|off: connect with TLS (default off)
+  TEMPORAL_TLS            on|off: connect with TLS (default off; on with an API key or TLS certificates)
+  TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE  a Temporal envconfig TOML file and profile (default ~/.config/temporalio/temporal.toml, profile default); variables win
+  METRICS_PORT            serve Prometheus metrics at http://<METRICS_HOST>:<port>/metrics (default off)
   PROVIDER_TIMEOUT_MS     how long one provider request may take, in ms (default 30000)
   OUT_DIR                 where finished media is written (default ./out)
   ARTIFACT_STORE          local (default) or s3://bucket/prefix: files under OUT_DIR become objects in that bucket

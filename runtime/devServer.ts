@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dataDir } from './projectPaths';
@@ -106,11 +106,15 @@ function portIsFree(ip: string, port: number): Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** True when a Temporal frontend answers at `address` within `timeoutMs`. Never throws. */
-export async function isTemporalReachable(address: string, timeoutMs = 1500): Promise<boolean> {
+/**
+ * True when a Temporal frontend answers at the address within `timeoutMs`. Never throws. Give the
+ * connection's options (TLS, API key) for a server that needs them: without them a TLS server
+ * looks unreachable.
+ */
+export async function isTemporalReachable(target: string | ConnectionOptions, timeoutMs = 1500): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: timeoutMs });
+    connection = await Connection.connect({ ...(typeof target === 'string' ? { address: target } : target), connectTimeout: timeoutMs });
     const conn = connection;
     await conn.withDeadline(Date.now() + timeoutMs, () => conn.workflowService.getSystemInfo({}));
     return true;

@@ -11,6 +11,9 @@ import { connectClient, temporalTarget } from '../client/connect';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { workerDeps } from '../workers/workerDeps';
 import { createMusicWorker } from '../workers/worker';
+import { installWorkerRuntime, startWorkerMetrics } from '../workers/workerMetrics';
+import { MusicMetrics } from '../metrics/musicMetrics';
+import { loadPriceTable } from '../providers/priceFile';
 
 const program = new Command('worker')
   .description('Run one worker (workflows and activities) against a running Temporal server until Ctrl-C.')
@@ -89,12 +92,24 @@ async function main(): Promise<void> {
   const { address } = target;
   // A server still starting is not an error yet: wait for it (a worker may come up first after a reboot).
   const client = await connectClient(target, { waitSeconds: waitForServer, onWaiting: (line) => process.stderr.write(`${line}\n`) });
-  const nativeConnection = await NativeConnection.connect({ address, tls: config.temporal.tls, apiKey: config.temporal.apiKey });
+  // Metrics before the worker's first native connection: the SDK runtime takes its exporter only then.
+  let metrics: MusicMetrics | undefined;
+  let metricsServer;
+  if (config.metrics.port !== undefined) {
+    metrics = new MusicMetrics({ prices: await loadPriceTable() });
+    metricsServer = await startWorkerMetrics({ metrics, port: config.metrics.port, host: config.metrics.host, client });
+    process.stdout.write(`metrics at ${metricsServer.url}\n`);
+  } else {
+    await installWorkerRuntime({ sdkMetrics: false });
+  }
+  const { namespace: _namespace, ...connectionOptions } = target;
+  const nativeConnection = await NativeConnection.connect(connectionOptions);
   const callbacks = { publicUrl: config.callbacks.publicUrl ?? `http://127.0.0.1:${config.callbacks.port}`, secret: resolveCallbackSecret(config.callbacks.secret) };
   const worker = await createMusicWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    metrics,
     deps: workerDeps({ config, client, simulatorUrl, callbacks }),
     // A restarted worker (after a crash, a deploy) serves again in seconds when it need not bundle.
     workflowBundle: workflowBundle ? { codePath: workflowBundle } : undefined,
@@ -102,6 +117,7 @@ async function main(): Promise<void> {
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
   exitAfterGrace();
   await worker.run();
+  await metricsServer?.close();
   await nativeConnection.close();
   await client.connection.close();
 }

@@ -4,7 +4,7 @@
 // use this one path, so what the tests prove is what users run.
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { startCallbackEndpoint, type CallbackEndpoint } from '../callbacks/callbackEndpoint';
 import { createMusicWorker } from '../workers/worker';
 import { startSimulator } from '../simulator';
@@ -15,6 +15,10 @@ import { dataDir } from '../runtime/projectPaths';
 import type { Config } from '../runtime/config';
 import { startDevServer, type DevServer } from '../runtime/devServer';
 import { SIMULATOR_API_KEY, workerDeps } from '../workers/workerDeps';
+import { temporalConnectionOptions } from '../runtime/temporalConnection';
+import { MusicMetrics } from '../metrics/musicMetrics';
+import { loadPriceTable } from '../providers/priceFile';
+import { installWorkerRuntime, startWorkerMetrics } from '../workers/workerMetrics';
 
 export interface StackOptions {
   config: Config;
@@ -37,6 +41,8 @@ export interface StackOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Poll cadence multiplier for every provider (default: 1 for real providers, faster for simulated ones). */
   pollScale?: number;
+  /** Serve /metrics on this port (0: a free one); default METRICS_PORT, unset means no metrics. */
+  metricsPort?: number;
 }
 
 export interface RunningStack {
@@ -50,6 +56,8 @@ export interface RunningStack {
   simulatorUrl?: string;
   callbackUrl?: string;
   callbackEndpoint?: CallbackEndpoint;
+  /** http://host:port/metrics when metrics are on. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -65,7 +73,6 @@ const DEV_SERVER_RESTARTS = 5;
  */
 export const WORKER_STOP_GRACE_MS = 10_000;
 
-let runtimeInstalled = false;
 /**
  * Set once a stack of this process starts stopping: what the worker then reports (activities
  * abandoned at the end of the grace failing as the simulator closes under them) is the stop itself,
@@ -73,23 +80,19 @@ let runtimeInstalled = false;
  */
 let workerLogMuted = false;
 
-/** The SDK logs every worker state change at INFO; our own log lines say what a user needs. */
-function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    // No shutdownSignals: the SDK would otherwise shut the worker down on Ctrl-C by itself, racing the
-    // command's own handler, which stops everything it started in order (stop() below).
-    const logger = new DefaultLogger('WARN', (entry) => {
-      if (workerLogMuted) return;
-      const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-      if (entry.meta === undefined) console.error(`${at} [${entry.level}] ${entry.message}`);
-      else console.error(`${at} [${entry.level}] ${entry.message}`, entry.meta);
-    });
-    Runtime.install({ logger, shutdownSignals: [] });
-  } catch {
-    // Already installed by the embedding process (a test environment, say): keep its logger.
-  }
+/**
+ * The SDK logs every worker state change at INFO; our own log lines say what a user needs. No
+ * shutdownSignals: the SDK would otherwise shut the worker down on Ctrl-C by itself, racing the
+ * command's own handler, which stops everything it started in order (stop() below).
+ */
+function quietRuntime(): { logger: DefaultLogger; shutdownSignals: NodeJS.Signals[] } {
+  const logger = new DefaultLogger('WARN', (entry) => {
+    if (workerLogMuted) return;
+    const at = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
+    if (entry.meta === undefined) console.error(`${at} [${entry.level}] ${entry.message}`);
+    else console.error(`${at} [${entry.level}] ${entry.message}`, entry.meta);
+  });
+  return { logger, shutdownSignals: [] };
 }
 
 export async function startStack(options: StackOptions): Promise<RunningStack> {
@@ -159,14 +162,25 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       log(`Temporal dev server at ${address}${uiUrl ? `, UI at ${uiUrl}` : ''}`);
     }
 
-    const tls = config.temporal.tls;
-    const apiKey = config.temporal.apiKey;
-    const connection = await Connection.connect({ address, tls, apiKey });
+    const connectionOptions = temporalConnectionOptions(config.temporal, address);
+    const connection = await Connection.connect(connectionOptions);
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: config.temporal.namespace });
 
     const stack: RunningStack = { client, address, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, uiUrl, devServerPid, stop };
+
     if (options.worker === false) return stack;
+
+    // Metrics first: the worker's SDK runtime takes its exporter only before its first connection.
+    const metricsPort = options.metricsPort ?? config.metrics.port;
+    let metrics: MusicMetrics | undefined;
+    if (metricsPort !== undefined) {
+      metrics = new MusicMetrics({ prices: await loadPriceTable() });
+      const server = await startWorkerMetrics({ metrics, port: metricsPort, host: config.metrics.host, client, runtime: quietRuntime() });
+      stops.push(() => server.close());
+      stack.metricsUrl = server.url;
+      log(`metrics at ${server.url}`);
+    }
 
     const simulated = PROVIDER_NAMES.filter((name) => config.providers[name].mode === 'simulated');
     if (simulated.length > 0) {
@@ -191,14 +205,16 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       port: options.callbackPort ?? config.callbacks.port,
       host: config.callbacks.publicUrl ? '0.0.0.0' : '127.0.0.1',
       log,
+      metrics,
     });
     stops.push(() => callbacks.close());
     stack.callbackEndpoint = callbacks;
     stack.callbackUrl = config.callbacks.publicUrl ?? callbacks.url;
     log(`callback endpoint at ${callbacks.url}${config.callbacks.publicUrl ? ` (public URL ${config.callbacks.publicUrl})` : ''}`);
 
-    installQuietRuntime();
-    const nativeConnection = await NativeConnection.connect({ address, tls, apiKey });
+    // Installed once per process (a no-op when metrics above already installed it).
+    await installWorkerRuntime({ sdkMetrics: false, ...quietRuntime() });
+    const nativeConnection = await NativeConnection.connect(connectionOptions);
     let workerStopped = true;
     // Closed only after the worker has stopped: a worker past its grace still holds the connection,
     // and the process exit ends both.
@@ -210,6 +226,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       workflowBundle: options.workflowBundle,
+      metrics,
       deps: workerDeps({ config, client, simulatorUrl: stack.simulatorUrl, callbacks: { publicUrl: stack.callbackUrl, secret }, pollScale: options.pollScale }),
     });
     const running = worker.run();

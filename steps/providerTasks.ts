@@ -6,7 +6,9 @@ import { failureTypeOf, ProviderError } from '../providers/errors';
 import { callProvider, type ProviderEndpoint } from '../providers/http';
 import { isTerminal, type ProviderName, type TaskSnapshot } from '../providers/model';
 import { adapterFor } from '../providers/registry';
+import { WireFormatError } from '../providers/wire';
 import { signCallbackToken } from '../callbacks/callbackToken';
+import { MusicMetrics, type NoticedBy } from '../metrics/musicMetrics';
 import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
 import { nextPollDelayMs } from './pollSchedule';
@@ -15,6 +17,8 @@ import type { QueryInput, SubmitInput, SubmitResult } from '../contracts/provide
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
 
 type SubmitJournal = { phase: 'sending' } | { phase: 'refused' } | { phase: 'accepted'; outcome: SubmitResult };
+/** Tasks remembered as running, for the done → noticed lag; a bound, so a long-lived worker does not grow. */
+const RUNNING_SEEN_LIMIT = 10_000;
 
 export interface ProviderTaskDeps {
   /** Where each provider is reached; the API key stays on the worker. */
@@ -25,9 +29,40 @@ export interface ProviderTaskDeps {
   pollScaleFor(provider: ProviderName): number;
   /** How long a query waits to share a batch request with others (dialects with batch reads). */
   batchWindowMs: number;
+  /** Where steps, errors, paid submits and lag are counted (default: counted nowhere anyone reads). */
+  metrics?: MusicMetrics;
 }
 
 export function createProviderTaskActivities(deps: ProviderTaskDeps) {
+  const metrics = deps.metrics ?? new MusicMetrics({ processMetrics: false });
+  /** Counts an error of a provider call by its class; anything else is not the provider's. */
+  function countError(provider: ProviderName, err: unknown, operation: 'submit' | 'query' | 'poll'): void {
+    if (err instanceof ProviderError) metrics.providerError(provider, err.errorClass, operation);
+    else if (err instanceof WireFormatError) metrics.providerError(provider, 'wire-format', operation);
+  }
+  // When this worker last saw each task unfinished (at submit, or in a poll or query): a task found
+  // finished later finished within that gap, so the gap bounds how long it waited unnoticed. Another
+  // worker's sightings are not known here; then nothing is observed rather than a wrong figure.
+  const runningSeenAt = new Map<string, number>();
+  function seenRunning(provider: ProviderName, taskId: string): void {
+    const key = `${provider}\u0000${taskId}`;
+    runningSeenAt.delete(key);
+    runningSeenAt.set(key, Date.now());
+    if (runningSeenAt.size > RUNNING_SEEN_LIMIT) runningSeenAt.delete(runningSeenAt.keys().next().value!);
+  }
+  function countIfFinished(input: QueryInput, snapshot: TaskSnapshot, noticedBy: NoticedBy): void {
+    const key = `${input.provider}\u0000${input.taskId}`;
+    if (!isTerminal(snapshot.state)) {
+      seenRunning(input.provider, input.taskId);
+      return;
+    }
+    const seenAt = runningSeenAt.get(key);
+    if (seenAt !== undefined) {
+      runningSeenAt.delete(key);
+      metrics.doneNoticedAfter(input.provider, input.kind, (Date.now() - seenAt) / 1000);
+    }
+    metrics.stepFinished(input.provider, input.kind, snapshot.state === 'succeeded' ? 'succeeded' : 'failed', noticedBy, input.taskId);
+  }
   const batcher = new QueryBatcher({ windowMs: deps.batchWindowMs, maxBatch: 20, call: { timeoutMs: deps.httpTimeoutMs } });
   function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {
     return batcher.query(adapter, deps.endpointFor(input.provider), input.kind, input.taskId);
@@ -58,11 +93,14 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
           message: `${input.provider} ${input.request.kind} submit: an earlier attempt sent the request and got no answer (the worker stopped or the connection broke), so the provider may have created (and charged for) the task`,
         });
       }
+      // A first attempt, or a retry after a definite refusal, which created nothing: one step begun.
+      if (earlier === undefined) metrics.stepStarted(input.provider, input.request.kind);
       let call;
       try {
         call = adapter.buildSubmit(input.request, callbackUrl);
       } catch (err) {
         // Our own request schema refused it: nothing left the worker, so nothing can have been charged.
+        metrics.stepFinished(input.provider, input.request.kind, 'refused', 'submit');
         throw ApplicationFailure.create({ type: failureTypeOf('rejected'), message: (err as Error).message, nonRetryable: true });
       }
       try {
@@ -71,10 +109,16 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // Whether a webhook can come decides how sparse the fallback polling may be.
         const outcome = { ...adapter.parseSubmit(input.request.kind, body), callbacks: callbackUrl !== undefined };
         heartbeat({ phase: 'accepted', outcome } satisfies SubmitJournal);
+        metrics.paidSubmit(input.provider, input.request.kind);
+        if (outcome.completed) countIfFinished({ provider: input.provider, kind: input.request.kind, taskId: outcome.taskId, callbacks: false }, outcome.completed, 'submit');
+        else seenRunning(input.provider, outcome.taskId);
         return outcome;
       } catch (err) {
+        countError(input.provider, err, 'submit');
         // A definite refusal (rate limit, bad input...) created nothing: the next attempt may send again.
         if (err instanceof ProviderError && err.errorClass !== 'ambiguous') heartbeat({ phase: 'refused' } satisfies SubmitJournal);
+        // Refusals no retry can change (bad input, auth, billing) end the step here.
+        if (err instanceof ProviderError && err.errorClass !== 'ambiguous' && !err.retryable) metrics.stepFinished(input.provider, input.request.kind, 'refused', 'submit');
         throw toActivityFailure(err, true);
       }
     },
@@ -82,8 +126,11 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
     /** One look at the task: the source of truth after a callback hint. */
     async queryProviderTask(input: QueryInput): Promise<TaskSnapshot> {
       try {
-        return await query(adapterFor(input.provider), input);
+        const snapshot = await query(adapterFor(input.provider), input);
+        countIfFinished(input, snapshot, 'query');
+        return snapshot;
       } catch (err) {
+        countError(input.provider, err, 'query');
         throw toActivityFailure(err, false);
       }
     },
@@ -100,11 +147,13 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       try {
         snapshot = await query(adapterFor(input.provider), input);
       } catch (err) {
+        countError(input.provider, err, 'poll');
         // A failed poll is tried again on the poll schedule. Left to the retry policy's backoff, whose
         // attempt count includes every "still running" poll before it, one error late in a long
         // render would put the next poll minutes away.
         throw toActivityFailure(err, false, nextPollMs);
       }
+      countIfFinished(input, snapshot, 'poll');
       if (isTerminal(snapshot.state)) return snapshot;
       throw ApplicationFailure.create({
         type: STILL_RUNNING_FAILURE,

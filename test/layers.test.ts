@@ -14,6 +14,7 @@ const LAYERS = [
   'providers', // the wire: canonical model, typed errors, one folder per dialect
   'runtime', // configuration, project paths, external tools (ffmpeg, Temporal binaries, dev server)
   'contracts', // shapes that cross the workflow / activity / client boundary
+  'metrics', // our Prometheus metrics and the /metrics endpoint (counted by callbacks/ and steps/)
   'callbacks', // signed callback tokens and the callback endpoint
   'simulator', // the local provider that speaks every dialect
   'artifacts', // files: download, verify, hash, write atomically
@@ -81,7 +82,7 @@ describe('layers', () => {
 
   it('every source folder is in a layer', () => {
     const folders = readdirSync(ROOT).filter(
-      (name) => statSync(path.join(ROOT, name)).isDirectory() && !name.startsWith('.') && !['node_modules', 'test', 'examples', 'out', 'docs'].includes(name),
+      (name) => statSync(path.join(ROOT, name)).isDirectory() && !name.startsWith('.') && !['node_modules', 'test', 'examples', 'out', 'docs', 'deploy'].includes(name),
     );
     expect(folders.filter((name) => !(LAYERS as readonly string[]).includes(name))).toEqual([]);
   });

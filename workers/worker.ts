@@ -2,6 +2,8 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { MusicMetrics } from '../metrics/musicMetrics';
+import { storedBytesInterceptor } from './storedBytesInterceptor';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -12,6 +14,8 @@ export interface MusicWorkerOptions {
   deps: ActivityDeps;
   /** A prebuilt bundle (tests build one per suite); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Where the activities count (steps, errors, paid submits, bytes stored); the same object as deps.metrics. */
+  metrics?: MusicMetrics;
 }
 
 export async function createMusicWorker(options: MusicWorkerOptions): Promise<Worker> {
@@ -22,7 +26,8 @@ export async function createMusicWorker(options: MusicWorkerOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities(options.deps),
+    activities: createActivities(options.metrics ? { ...options.deps, metrics: options.metrics } : options.deps),
+    ...(options.metrics ? { interceptors: { activity: [storedBytesInterceptor(options.metrics)] } } : {}),
     // Two cores per machine: a handful of concurrent downloads and probes is plenty.
     maxConcurrentActivityTaskExecutions: 20,
     // The submit activity journals "sending" then "accepted <task id>" in heartbeats; sending them
