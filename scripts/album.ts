@@ -5,6 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
+import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { watchProgress } from '../client/progress';
 import { startOrAttach } from '../client/runs';
@@ -42,7 +43,7 @@ function parseCredits(value: string): number {
 }
 
 async function main(): Promise<void> {
-  program.parse();
+  badInputExitsWith2(program).parse();
   const [file] = program.args as [string];
   const opts = program.opts<{ out?: string; budget?: number; callbacks: boolean; json: boolean }>();
   const config = configOrExit('album');
@@ -101,7 +102,7 @@ function albumProgressPrinter(say: (line: string) => void): (progress: AlbumProg
 }
 
 function print(result: AlbumPipelineResult, albumDir: string, json: boolean): void {
-  if (result.status !== 'succeeded') process.exitCode = 1;
+  process.exitCode = exitCodeForState(result.status);
   if (json) {
     const tracks = result.tracks.map((t) => ({
       number: t.number,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { configOrExit, exitWith, stackLogFor } from '../client/cli';
+import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
 import { watchProgress } from '../client/progress';
@@ -66,7 +67,7 @@ function parseMinutes(value: string): number {
 }
 
 async function main(): Promise<void> {
-  program.parse();
+  badInputExitsWith2(program).parse();
   const [file] = program.args as [string];
   const opts = program.opts<Options>();
   const config = configOrExit('pipeline');
@@ -142,7 +143,7 @@ function printPlan(plan: PipelinePlan, workflowId: string, outDir: string, json:
 }
 
 function printResult(result: PipelineRunResult, json: boolean): void {
-  if (result.status !== 'succeeded') process.exitCode = 1;
+  process.exitCode = exitCodeForState(result.status);
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   if (json) {
     const { workflowId, runId, status, name, provider, outDir, failedSteps, reusedSteps } = result;
