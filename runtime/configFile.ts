@@ -69,9 +69,21 @@ export function readConfigFiles(files: string[], knownKeys: readonly string[], r
   return result;
 }
 
-/** " (did you mean OUT_DIR?)" for a key one case or underscore away from a known one. */
+/** " (did you mean OUT_DIR?)" for a key that differs from a known one in case, separators or two letters. */
 function suggestion(key: string, knownKeys: readonly string[]): string {
   const norm = (k: string) => k.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  const match = knownKeys.find((k) => norm(k) === norm(key));
-  return match ? ` (did you mean ${match}?)` : '; the keys are the environment variables (README, Configuration)';
+  const ranked = knownKeys.map((k) => ({ k, d: editDistance(norm(k), norm(key)) })).sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  return best && best.d <= 2 ? ` (did you mean ${best.k}?)` : '; the keys are the environment variables (README, Configuration)';
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one letter. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

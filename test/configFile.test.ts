@@ -55,6 +55,7 @@ describe('configuration file', () => {
 
   it('refuses unknown keys (suggesting the spelling it knows), values that are not scalars, and files that are not a JSON object', async () => {
     expect(() => loadConfig({}, { configFiles: [loadable({ out_dir: 'x' })] })).toThrow(/out_dir: unknown key \(did you mean OUT_DIR\?\)/);
+    expect(() => loadConfig({}, { configFiles: [loadable({ MUSIC_PROVIDR: 'x' })] })).toThrow(/MUSIC_PROVIDR: unknown key \(did you mean MUSIC_PROVIDER\?\)/);
     const unknown = await file({ TEMPO: 'fast' });
     expect(() => loadConfig({}, { configFiles: [unknown] })).toThrow(new RegExp(`${unknown.replace(/[.]/g, '\\.')}[\\s\\S]*TEMPO: unknown key`));
     expect(() => loadConfig({}, { configFiles: [loadable({ OUT_DIR: ['a'] })] })).toThrow(/OUT_DIR: must be a string, a number or true\/false/);
