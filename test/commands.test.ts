@@ -3,7 +3,9 @@
 // exit codes, and prints completion scripts that bash accepts. The command table behind completion is
 // compared with each script's own --help, so an option added to a script cannot be left out of it.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -106,5 +108,25 @@ describe('music', () => {
     const fish = await music(['completion', 'fish']);
     expect(fish.code).toBe(2);
     expect(fish.stderr).toMatch(/music completion bash/);
+  });
+
+  it('list --no-start, with no server running, says where the runs are (or that there are none) instead of starting one', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = String((probe.address() as { port: number }).port);
+    await new Promise((resolve) => probe.close(resolve));
+    // An empty configuration file of its own, so that a developer's music.config.json cannot point elsewhere.
+    const config = path.join(tmpdir(), `music-config-${process.pid}.json`);
+    writeFileSync(config, '{}');
+    const out = await music(['list', '--no-start'], { TEMPORAL_PORT: port, TEMPORAL_ADDRESS: '', MUSIC_CONFIG: config });
+    rmSync(config);
+    if (existsSync(path.join(PROJECT, '.data/temporal.db'))) {
+      expect(out.code).toBe(1);
+      expect(out.stderr).toMatch(/the embedded Temporal server is not running; its runs are in .*temporal\.db: run this command without --no-start/);
+    } else {
+      expect(out.code).toBe(0);
+      expect(out.stderr).toMatch(/no runs yet/);
+    }
+    expect(out.stdout).toBe('');
   });
 });
