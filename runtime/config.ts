@@ -1,9 +1,11 @@
-// Configuration from the environment, validated once at start-up. A bad value stops the program
-// with a message naming the variable, before any run is started.
+// Configuration from the environment (over an optional configuration file, runtime/configFile.ts),
+// validated once at start-up. A bad value stops the program with a message naming the variable (and
+// the file it came from), before any run is started.
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { loadTemporalProfile, TemporalProfileError, type TemporalTlsFiles } from './temporalProfile';
+import { ConfigFileError, configFiles, readConfigFiles, type ConfigFileValues } from './configFile';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const onOff = z
@@ -64,6 +66,9 @@ const envSchema = z.object({
   METRICS_HOST: optionalNonEmpty(z.string().min(1)).default('0.0.0.0'),
 });
 
+/** Every variable a user may set, which are also the keys of a configuration file. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
 export type ProviderAccess = { mode: 'real'; baseUrl: string; apiKey: string } | { mode: 'simulated' };
 
 /** Running tasks a provider accepts at once when nothing is configured (all runs together). */
@@ -110,11 +115,36 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+export interface LoadConfigOptions {
+  /** Configuration files to read under the environment, lowest precedence first (see runtime/configFile.ts). */
+  configFiles?: string[];
+}
+
+/**
+ * The configuration from `env` over the optional configuration files. Without arguments: the
+ * process's environment over the files configFiles() finds; with an explicit `env` (tests, benchmarks)
+ * no file is read unless `options.configFiles` names it.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): Config {
+  const located = env === undefined && options.configFiles === undefined ? configFiles(process.env) : { files: options.configFiles ?? [], required: false };
+  const fromEnv = env ?? process.env;
+  let fromFiles: ConfigFileValues;
+  try {
+    fromFiles = readConfigFiles(located.files, CONFIG_KEYS, located.required);
+  } catch (err) {
+    if (err instanceof ConfigFileError) throw new ConfigError(err.message);
+    throw err;
+  }
+  // A variable set (and not empty) in the environment wins over the files.
+  const setInEnv = (key: string) => fromEnv[key] !== undefined && fromEnv[key] !== '';
+  const merged: NodeJS.ProcessEnv = { ...fromEnv };
+  for (const [key, value] of Object.entries(fromFiles.values)) if (!setInEnv(key)) merged[key] = value;
+  const origin = (key: string) => (!setInEnv(key) && fromFiles.sourceOf[key] ? ` (in ${fromFiles.sourceOf[key]})` : '');
+
+  const parsed = envSchema.safeParse(merged);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `  ${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(`invalid environment:\n${problems.join('\n')}`);
+    const problems = parsed.error.issues.map((i) => `  ${String(i.path[0])}${origin(String(i.path[0]))}: ${i.message}`);
+    throw new ConfigError(`invalid ${Object.keys(fromFiles.values).length > 0 ? 'configuration' : 'environment'}:\n${problems.join('\n')}`);
   }
   const e = parsed.data as z.infer<typeof envSchema> & Record<string, string | undefined>;
 
@@ -128,7 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const apiKey = e[keyVar];
     if (baseUrl && apiKey) providers[name] = { mode: 'real', baseUrl, apiKey };
     else if (!baseUrl && !apiKey) providers[name] = { mode: 'simulated' };
-    else throw new ConfigError(`invalid environment:\n  ${baseUrl ? keyVar : urlVar}: required when ${baseUrl ? urlVar : keyVar} is set (set both to call ${name} for real, neither to use the simulator)`);
+    else throw new ConfigError(`invalid environment:\n  ${baseUrl ? keyVar : urlVar}: required when ${baseUrl ? urlVar : keyVar}${origin(baseUrl ? urlVar : keyVar)} is set (set both to call ${name} for real, neither to use the simulator)`);
   }
 
   const publicUrl = e.CALLBACK_PUBLIC_URL?.replace(/\/+$/, '');
@@ -208,4 +238,6 @@ export const ENVIRONMENT_HELP = `Environment:
   PROVIDER_TIMEOUT_MS     how long one provider request may take, in ms (default 30000)
   OUT_DIR                 where finished media is written (default ./out)
   ARTIFACT_STORE          local (default) or s3://bucket/prefix: files under OUT_DIR become objects in that bucket
-                          (AWS_ENDPOINT_URL[_S3], AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION as for the AWS CLI)`;
+                          (AWS_ENDPOINT_URL[_S3], AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION as for the AWS CLI)
+  MUSIC_CONFIG            a JSON file of these same keys to read; default ./music.config.json over
+                          ~/.music.config.json. A variable set in the environment wins over a file.`;

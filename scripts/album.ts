@@ -5,6 +5,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
+import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { albumView } from '../client/progressLines';
 import { followProgress } from '../client/terminalProgress';
@@ -45,7 +46,7 @@ function parseCredits(value: string): number {
 }
 
 async function main(): Promise<void> {
-  program.parse();
+  badInputExitsWith2(program).parse();
   const [file] = program.args as [string];
   const opts = program.opts<{ out?: string; budget?: number; callbacks: boolean; json: boolean }>();
   const config = configOrExit('album');
@@ -96,7 +97,7 @@ async function startAlbum(session: Session, workflowId: string, input: AlbumPipe
 }
 
 function print(result: AlbumPipelineResult, albumDir: string, json: boolean): void {
-  if (result.status !== 'succeeded') process.exitCode = 1;
+  process.exitCode = exitCodeForState(result.status);
   const reusedFiles = result.tracks.reduce((n, t) => n + (t.result ? reusedFileCount(t.result.steps, t.result.artifacts) : 0), 0);
   if (json) {
     const tracks = result.tracks.map((t) => ({

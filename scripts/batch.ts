@@ -1,8 +1,9 @@
-// `npm run batch -- FILES... [--max-albums N]`: make many albums, a few at a time, in one durable batch.
+// `music batch FILES... [--max-albums N]`: make many albums, a few at a time, in one durable batch.
 import { Command, InvalidArgumentError } from 'commander';
 import { planAlbum, type AlbumPlan } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
+import { EXIT, badInputExitsWith2 } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { batchView } from '../client/progressLines';
 import { followProgress } from '../client/terminalProgress';
@@ -15,14 +16,15 @@ import { batchProgressQuery } from '../contracts/batchMessages';
 import type { BatchAlbumSummary, BatchPipelineInput } from '../contracts/batchPipeline';
 import { batchPipeline } from '../album/batchPipeline';
 
-const program = new Command('batch')
+const program = badInputExitsWith2(new Command('batch')
   .description('Make several albums in one durable batch run, a bounded number at a time.')
   .argument('<files...>', 'album manifests')
-  .option('--max-albums <n>', 'albums in production at once (default 2)', parseCount, 2)
+  // Commander appends the default to the description itself.
+  .option('--max-albums <n>', 'albums in production at once', parseCount, 2)
   .option('--out <dir>', 'output folder (default: OUT_DIR or ./out)')
   .option('--no-callbacks', 'do not ask providers for webhooks; poll only')
   .option('--json', 'print one JSON document with every album', false)
-  .addHelpText('after', `\nEvery manifest is checked (and priced) before anything starts. Ctrl-C leaves the batch running; the same command attaches again.\n\n${ENVIRONMENT_HELP}`);
+  .addHelpText('after', `\nEvery manifest is checked (and priced) before anything starts. Ctrl-C leaves the batch running; the same command attaches again.\nExit codes: 0 every album succeeded, 3 some did not, 1 none did or the batch failed, 2 bad input, 130 interrupted.\n\n${ENVIRONMENT_HELP}`));
 
 function parseCount(value: string): number {
   const n = Number(value);
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
     },
     watch: (handle, show) => progress.watch(handle, show),
     print: (done: BatchAlbumSummary[]) => {
+      process.exitCode = batchExitCode(done);
       progress.finish(done);
       printBatchResult(workflowId, done, new Map(plans.map((p) => [p.album.id, p.input.outDir])), opts.json);
     },
@@ -82,4 +85,10 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: Error) => exitWith('batch', err.message, 1));
+/** Every album succeeded: 0; none did: 1 (failed); anything between: 3 (partial). */
+function batchExitCode(done: BatchAlbumSummary[]): number {
+  if (done.every((d) => d.status === 'succeeded')) return EXIT.success;
+  return done.some((d) => d.status !== 'failed') ? EXIT.partial : EXIT.failed;
+}
+
+main().catch((err: Error) => exitWith('batch', err.message, EXIT.failed));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { configOrExit, exitWith, stackLogFor } from '../client/cli';
+import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
 import { pipelineView } from '../client/progressLines';
@@ -76,7 +77,7 @@ function parseMinutes(value: string): number {
 }
 
 async function main(): Promise<void> {
-  program.parse();
+  badInputExitsWith2(program).parse();
   const [given] = program.args as [string | undefined];
   const opts = program.opts<Options>();
   if (given !== undefined && opts.builtin) exitWith('pipeline', 'give a definition file or --builtin, not both');
@@ -190,7 +191,7 @@ function printPlan(plan: PipelinePlan, workflowId: string, outDir: string, json:
 function printResult(result: PipelineRunResult, json: boolean, prices: PriceTable): void {
   const creditsSpent = runCredits(result.steps, prices, result.provider);
   const reusedFiles = reusedFileCount(result.steps, result.artifacts);
-  if (result.status !== 'succeeded') process.exitCode = 1;
+  process.exitCode = exitCodeForState(result.status);
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   if (json) {
     const { workflowId, runId, status, name, provider, outDir, failedSteps, reusedSteps } = result;

@@ -1,5 +1,6 @@
 // `npm run providers`: which steps each provider dialect offers, whether it calls back, whether it
 // can poll many tasks at once, and its newest model.
+import { badInputExitsWith2 } from '../client/exitCodes';
 import { Command } from 'commander';
 import { capabilityMatrix, renderMarkdown, renderText } from '../providers/capabilities';
 import { adapterFor, availableProviders } from '../providers/registry';
@@ -10,7 +11,7 @@ const program = new Command('providers')
   .option('--markdown', 'print the matrix as a Markdown table (for the README)');
 
 function main(): void {
-  program.parse();
+  badInputExitsWith2(program).parse();
   const opts = program.opts<{ json?: boolean; markdown?: boolean }>();
   const matrix = capabilityMatrix(availableProviders().map(adapterFor));
   if (opts.json) {

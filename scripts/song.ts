@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
+import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
 import { pipelineView } from '../client/progressLines';
@@ -115,7 +116,7 @@ interface Options {
 }
 
 async function main(): Promise<void> {
-  program.parse();
+  badInputExitsWith2(program).parse();
   const opts = program.opts<Options>();
   const config = configOrExit('song');
   const provider = opts.provider ?? config.provider;
@@ -207,7 +208,7 @@ function printResult(result: SongPipelineResult, json: boolean, prices: PriceTab
     ...(s.reused ? { reused: true } : {}),
     ...(s.error ? { error: s.error } : {}),
   }));
-  if (result.status !== 'succeeded') process.exitCode = 1;
+  process.exitCode = exitCodeForState(result.status);
   if (json) {
     const { workflowId, runId, status, provider, title, outDir, personaId, failedSteps } = result;
     process.stdout.write(`${JSON.stringify({ workflowId, runId, status, provider, title, outDir, personaId, clipId: result.clip.clipId, creditsSpent, reusedFiles, steps, failedSteps, artifacts }, null, 2)}\n`);

@@ -53,7 +53,7 @@ function importClosure(entry: string, options: { dynamic?: boolean } = {}): stri
 /** What starts a system rather than talks to one: only a session that must start it may load these. */
 const STARTING_MACHINERY = ['simulator/', 'stack/', 'workers/', 'activities/', 'callbacks/callbackEndpoint'];
 
-const CLIENT_SCRIPTS = ['scripts/song.ts', 'scripts/album.ts', 'scripts/batch.ts', 'scripts/choose-clip.ts', 'scripts/resolve.ts'];
+const CLIENT_SCRIPTS = ['scripts/song.ts', 'scripts/album.ts', 'scripts/batch.ts', 'scripts/choose-clip.ts', 'scripts/resolve.ts', 'scripts/status.ts', 'scripts/list.ts', 'scripts/show.ts'];
 
 describe('client scripts load the stack only when they start one', () => {
   it.each(CLIENT_SCRIPTS)('%s statically imports nothing of the simulator, stack, worker or callback endpoint', (script) => {

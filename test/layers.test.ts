@@ -30,6 +30,7 @@ const LAYERS = [
   'client', // the client layer every script uses
   'chaos', // the fault-run kit
   'scripts', // command-line entry points
+  'bin', // the installed command: a shim that runs scripts/music.ts
 ] as const;
 
 const FORBIDDEN: [from: string, to: string, why: string][] = [
