@@ -7,9 +7,18 @@ import { randomBytes } from 'node:crypto';
 import { rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeFolder } from '../artifacts/atomicFile';
+import type { Config } from '../runtime/config';
 
 /** What is wrong with `dir` as an output folder, named after the flag or variable that gave it; undefined when it can be used. */
-export async function outputFolderProblem(dir: string, source: string): Promise<string | undefined> {
+export async function outputFolderProblem(dir: string, source: string, config?: Pick<Config, 'artifactStore' | 'outDir'>): Promise<string | undefined> {
+  if (config?.artifactStore.kind === 's3') {
+    // Files go to the bucket, under keys taken from their path below OUT_DIR: nothing is written
+    // here (each worker checks the bucket itself when it starts), but a path outside OUT_DIR has no key.
+    const root = path.resolve(config.outDir);
+    const relative = path.relative(root, path.resolve(dir));
+    if (relative.startsWith('..') || path.isAbsolute(relative)) return `${source}: ${dir} is outside OUT_DIR (${root}), which is the root of the keys in s3://${config.artifactStore.bucket}`;
+    return undefined;
+  }
   let created: string[] = [];
   try {
     created = await makeFolder(dir);

@@ -168,7 +168,7 @@ export function loadConfig(env?: NodeJS.ProcessEnv, options: LoadConfigOptions =
 
   let profile;
   try {
-    profile = loadTemporalProfile(env);
+    profile = loadTemporalProfile(merged);
   } catch (err) {
     if (err instanceof TemporalProfileError) throw new ConfigError(`invalid Temporal configuration:\n  ${err.message}`);
     throw err;

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   if (!planned.ok) exitWith('album', `${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
   const { album, input, estimateTable } = planned.plan;
   const albumDir = input.outDir;
-  const folderProblem = await outputFolderProblem(albumDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+  const folderProblem = await outputFolderProblem(albumDir, opts.out !== undefined ? '--out' : 'OUT_DIR', config);
   if (folderProblem) exitWith('album', `${folderProblem}; nothing was started`);
   const say = (line: string) => process.stderr.write(`${line}\n`);
   if (!opts.json) say(`"${album.title}" by ${album.artist}: ${album.tracks.length} tracks on ${album.provider}\n\n${estimateTable}\n`);

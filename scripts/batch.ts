@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) problems.push(`album ${duplicate} is listed twice`);
   for (const p of plans) {
-    const folderProblem = await outputFolderProblem(p.input.outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+    const folderProblem = await outputFolderProblem(p.input.outDir, opts.out !== undefined ? '--out' : 'OUT_DIR', config);
     if (folderProblem) problems.push(folderProblem);
   }
   if (problems.length > 0) exitWith('batch', `nothing was started:\n${problems.map((p) => `  ${p}`).join('\n')}`);

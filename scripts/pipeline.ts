@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     printPlan(plan, workflowId, outDir, opts.json);
     return;
   }
-  const problem = await outputFolderProblem(outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+  const problem = await outputFolderProblem(outDir, opts.out !== undefined ? '--out' : 'OUT_DIR', config);
   if (problem) exitWith('pipeline', problem);
   const input: PipelineRunInput = {
     plan,

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
+import type { Config } from '../runtime/config';
 import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
   } catch (err) {
     exitWith('song', `the request does not fit ${provider}: ${(err as Error).message}`);
   }
-  await checkOutputFolder('song', outDir, opts.out !== undefined ? '--out' : 'OUT_DIR');
+  await checkOutputFolder('song', outDir, opts.out !== undefined ? '--out' : 'OUT_DIR', config);
   const reviewMinutes = opts.review === undefined ? 0 : opts.review === true ? 30 : opts.review;
   const review = reviewMinutes > 0 ? { timeoutMs: reviewMinutes * 60_000 } : undefined;
   const input: SongPipelineInput = {
@@ -242,8 +243,8 @@ async function readLyricsFile(file: string): Promise<string> {
   return text.trim();
 }
 
-async function checkOutputFolder(command: string, dir: string, source: string): Promise<void> {
-  const problem = await outputFolderProblem(dir, source);
+async function checkOutputFolder(command: string, dir: string, source: string, config: Config): Promise<void> {
+  const problem = await outputFolderProblem(dir, source, config);
   if (problem) exitWith(command, problem);
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlbumJson } from '../album/assembly/albumJson';
 import type { WriteAlbumManifestInput } from '../contracts/albumFiles';
+import { LocalArtifactStore } from '../artifacts/store/localStore';
 
 let dir: string;
 beforeAll(async () => {
@@ -28,15 +29,17 @@ async function write(json: unknown): Promise<void> {
   await writeFile(path.join(dir, 'album.json'), JSON.stringify(json));
 }
 
+const store = new LocalArtifactStore();
+
 describe('album.json credits across runs', () => {
   it('adds each run, and replaces (not adds) a run written twice', async () => {
-    const first = await buildAlbumJson(input('run-1', [14, 13]));
+    const first = await buildAlbumJson(input('run-1', [14, 13]), store);
     expect(first.credits).toMatchObject({ estimated: 30, spent: 27, spentThisRun: 27, byRun: { 'run-1': 27 } });
     await write(first);
-    const retried = await buildAlbumJson(input('run-1', [14, 13]));
+    const retried = await buildAlbumJson(input('run-1', [14, 13]), store);
     expect(retried.credits.spent).toBe(27);
     await write(retried);
-    const rerun = await buildAlbumJson(input('run-2', [0, 12]));
+    const rerun = await buildAlbumJson(input('run-2', [0, 12]), store);
     expect(rerun.credits).toMatchObject({ spent: 39, spentThisRun: 12, byRun: { 'run-1': 27, 'run-2': 12 } });
     expect(rerun.tracks.map((t) => [t.credits.spent, t.credits.spentThisRun])).toEqual([
       [14, 0],
@@ -46,7 +49,7 @@ describe('album.json credits across runs', () => {
 
   it('keeps the spent figure of an album.json written before runs were recorded', async () => {
     await write({ version: 1, runId: 'old-run', credits: { spent: 40 }, tracks: [{ number: 1, credits: { spent: 40 } }] });
-    const rerun = await buildAlbumJson(input('run-3', [0, 0]));
+    const rerun = await buildAlbumJson(input('run-3', [0, 0]), store);
     expect(rerun.credits).toMatchObject({ spent: 40, spentThisRun: 0, byRun: { 'old-run': 40, 'run-3': 0 } });
     expect(rerun.tracks[0]!.credits.spent).toBe(40);
   });

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArtifactActivities } from '../artifacts/artifactActivities';
 import { makeFolder, OUTPUT_NOT_WRITABLE, writeFileAtomic } from '../artifacts/atomicFile';
 import { outputFolderProblem } from '../client/outputFolder';
+import { LocalArtifactStore } from '../artifacts/store/localStore';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -65,6 +66,13 @@ describe('outputFolderProblem', () => {
     expect(await outputFolderProblem(path.join(root, 'existing'), 'OUT_DIR')).toBeUndefined();
     expect(await readdir(path.join(root, 'existing'))).toEqual([]);
   });
+
+  it('with files going to a bucket, writes nothing locally and refuses only a folder outside OUT_DIR (it would have no key)', async () => {
+    const bucket = { artifactStore: { kind: 's3' as const, bucket: 'music', prefix: 'prod', region: 'us-east-1' }, outDir: '/srv/music/out' };
+    // /srv/music/out need not exist on the client's machine: the workers write to the bucket.
+    expect(await outputFolderProblem('/srv/music/out/singles/song-x', 'OUT_DIR', bucket)).toBeUndefined();
+    expect(await outputFolderProblem('/tmp/elsewhere', '--out', bucket)).toMatch(/^--out: \/tmp\/elsewhere is outside OUT_DIR \(\/srv\/music\/out\), which is the root of the keys in s3:\/\/music/);
+  });
 });
 
 describe('makeFolder', () => {
@@ -81,7 +89,7 @@ describe('makeFolder', () => {
 });
 
 describe('file activities that cannot write', () => {
-  const activities = createArtifactActivities({ downloadTimeoutMs: 5_000, maxDownloadBytes: 1_000_000 });
+  const activities = createArtifactActivities({ downloadTimeoutMs: 5_000, maxDownloadBytes: 1_000_000, store: new LocalArtifactStore() });
 
   function expectNotWritable(error: unknown, code: string): void {
     expect(error).toBeInstanceOf(ApplicationFailure);
