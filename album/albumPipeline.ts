@@ -263,16 +263,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       };
       try {
         const handle: ChildWorkflowHandle<typeof songPipeline> = await startChild(songPipeline, {
-          workflowId: childId,
+          ...trackChildOptions(childId, `${input.title} #${t.number}: ${t.title}`),
           args: [args],
-          // Each attempt is a fresh run of the same id; it reuses whatever files the last one left.
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          staticSummary: `${input.title} #${t.number}: ${t.title}`,
-          typedSearchAttributes: [
-            { key: MusicProvider, value: input.provider },
-            { key: MusicAlbum, value: input.albumId },
-          ],
         });
         const result = await handle.result();
         const spent = creditsPaid(result.steps, input.prices ?? {});
@@ -287,24 +279,33 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     return last;
   }
 
+  /**
+   * How a track's child run is started, song or definition alike. Each attempt is a fresh run of the
+   * same id, which reuses whatever files the last one left intact.
+   */
+  function trackChildOptions(childId: string, summary: string) {
+    return {
+      workflowId: childId,
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      staticSummary: summary,
+      typedSearchAttributes: [
+        { key: MusicProvider, value: input.provider },
+        { key: MusicAlbum, value: input.albumId },
+      ],
+    };
+  }
+
   /** One attempt of a track that runs a definition: a child pipelineRun in the track's folder. */
   async function runDefinitionTrack(t: AlbumTrackPlan, pipeline: NonNullable<AlbumTrackPlan['pipeline']>, childId: string, attempt: number, spentBefore: number): Promise<AlbumTrackResult> {
     const args: PipelineRunInput = { plan: pipeline.plan, outDir: t.outDir, callbacks: input.callbacks };
     try {
       const handle: ChildWorkflowHandle<typeof pipelineRun> = await startChild(pipelineRun, {
-        workflowId: childId,
+        ...trackChildOptions(childId, `${input.title} #${t.number}: ${t.title} (${pipeline.definition})`),
         args: [args],
-        // Each attempt is a fresh run of the same id; it reuses every step the last one left intact.
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        staticSummary: `${input.title} #${t.number}: ${t.title} (${pipeline.definition})`,
-        typedSearchAttributes: [
-          { key: MusicProvider, value: input.provider },
-          { key: MusicAlbum, value: input.albumId },
-        ],
       });
       const run = await handle.result();
-      const spent = run.steps.filter((s) => s.taskId && !s.reused && s.state === 'done').reduce((n, s) => n + (input.prices?.[s.kind] ?? 0), 0);
+      const spent = creditsPaid(run.steps, input.prices ?? {});
       const outcome: AlbumTrackResult = { number: t.number, title: t.title, workflowId: childId, state: run.status, attempts: attempt, run, creditsSpent: spentBefore + spent };
       if (!run.finalAudio) {
         // Without its final audio the track has nothing to put on the album.

@@ -4,6 +4,7 @@
 // appear twice. A real provider's billing export could be read the same way.
 import { createHash } from 'node:crypto';
 import type { LedgerEntry } from '../simulator';
+import { canonicalJson } from '../simulator/deterministic';
 import { verifyCallbackToken } from '../callbacks/callbackToken';
 
 /** The part of a ledger entry this needs: the simulator's ledger, or any record of accepted submits. */
@@ -77,12 +78,3 @@ export function unsignedRepeats(ledger: readonly PaidSubmit[], secret: string): 
   return [...counts].filter(([, n]) => n > 1).map(([name]) => name);
 }
 
-/** JSON with object keys sorted, so two bodies that say the same thing compare equal. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}

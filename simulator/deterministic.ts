@@ -30,7 +30,8 @@ export function requestIdentity(route: string, request: unknown): string {
   return `${route}\0${canonicalJson(body)}`;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted, so two bodies that say the same thing compare equal. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

@@ -1,16 +1,13 @@
 // client/connect.ts against an address where nothing listens (a port just closed): the error names
 // the address and says what to do, and a caller that asked to wait is told once that it waits.
-import { createServer } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, TemporalUnreachableError } from '../client/connect';
+import { closedLoopbackAddress } from './helpers/closedAddress';
 
 let closedAddress: string;
 
 beforeAll(async () => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedAddress = `127.0.0.1:${(probe.address() as { port: number }).port}`;
-  await new Promise((resolve) => probe.close(resolve));
+  closedAddress = await closedLoopbackAddress();
 });
 
 describe('connectClient', () => {

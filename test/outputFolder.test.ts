@@ -5,7 +5,6 @@
 // real file system, /proc included.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { createArtifactActivities } from '../artifacts/artifactActivities';
 import { makeFolder, OUTPUT_NOT_WRITABLE, writeFileAtomic } from '../artifacts/atomicFile';
 import { outputFolderProblem } from '../client/outputFolder';
 import { LocalArtifactStore } from '../artifacts/store/localStore';
+import { closedLoopbackAddress } from './helpers/closedAddress';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -134,10 +134,7 @@ describe('the commands', () => {
   let closedAddress: string;
 
   beforeAll(async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    closedAddress = `127.0.0.1:${(probe.address() as { port: number }).port}`;
-    await new Promise((resolve) => probe.close(resolve));
+    closedAddress = await closedLoopbackAddress();
   });
 
   function command(script: string, args: string[]): Promise<{ code: number | null; stderr: string }> {

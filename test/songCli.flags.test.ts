@@ -4,18 +4,15 @@
 // closed port: input that passes every check ends at "no Temporal server answers", which proves the
 // flags were accepted.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { closedLoopbackAddress } from './helpers/closedAddress';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 let closedAddress: string;
 
 beforeAll(async () => {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  closedAddress = `127.0.0.1:${(probe.address() as { port: number }).port}`;
-  await new Promise((resolve) => probe.close(resolve));
+  closedAddress = await closedLoopbackAddress();
 });
 
 function song(args: string[]): Promise<{ code: number | null; stderr: string }> {

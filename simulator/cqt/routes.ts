@@ -145,6 +145,17 @@ export function cqtDialect(context: DialectContext) {
     return found;
   }
 
+  /** Every clip a request names (merge, custom model), or why one of them cannot be worked on. */
+  function sourceClips(clipIds: readonly string[]): Source[] | Plan {
+    const sources: Source[] = [];
+    for (const clipId of clipIds) {
+      const source = sourceClip(clipId, 'clipIds');
+      if (isPlan(source)) return source;
+      sources.push(source);
+    }
+    return sources;
+  }
+
   /** The source's own identity (title, style, lyrics), for tasks that rework one song. */
   function sameSong(source: Source, model: string | undefined): SongInput {
     const { clip, song: made } = source;
@@ -297,12 +308,8 @@ export function cqtDialect(context: DialectContext) {
         const refusal =
           artistRefusal({ prompt: mashup.prompt, tags: mashup.tags, title: mashup.title }) ?? personaRefusal(mashup.personaId);
         if (refusal) return refusal;
-        const sources: Source[] = [];
-        for (const clipId of mashup.clipIds) {
-          const source = sourceClip(clipId, 'clipIds');
-          if (isPlan(source)) return source;
-          sources.push(source);
-        }
+        const sources = sourceClips(mashup.clipIds);
+        if (isPlan(sources)) return sources;
         const [first, second] = sources as [Source, Source];
         const input = songInput(mashup, first);
         return song((taskId) => mashupContent(taskId, input, soundOf(first), soundOf(second)));
@@ -351,12 +358,8 @@ export function cqtDialect(context: DialectContext) {
       case 'merge': {
         const checked = check(mergeRequest, body);
         if (!checked.ok) return refused(400, checked.message);
-        const sources: Source[] = [];
-        for (const clipId of checked.value.clipIds) {
-          const source = sourceClip(clipId, 'clipIds');
-          if (isPlan(source)) return source;
-          sources.push(source);
-        }
+        const sources = sourceClips(checked.value.clipIds);
+        if (isPlan(sources)) return sources;
         const input = sameSong(sources[0] as Source, undefined);
         return song((taskId) => joinContent(taskId, input, sources.map(soundOf)));
       }
@@ -384,12 +387,8 @@ export function cqtDialect(context: DialectContext) {
       case 'custom_model': {
         const checked = check(customModelRequest, body);
         if (!checked.ok) return refused(400, checked.message);
-        const sources: Source[] = [];
-        for (const clipId of checked.value.clipIds) {
-          const source = sourceClip(clipId, 'clipIds');
-          if (isPlan(source)) return source;
-          sources.push(source);
-        }
+        const sources = sourceClips(checked.value.clipIds);
+        if (isPlan(sources)) return sources;
         // Training takes about as long as a song; the task keeps the clips it was trained on.
         const first = sources[0]!;
         return {
