@@ -166,7 +166,7 @@ describe('Ctrl-C and SIGTERM on the real scripts', () => {
     const { env } = await caseEnv('song-int');
     const first = run('scripts/song.ts', SONG, env);
     await until('the run to start', () => RUN_LINE.test(first.stderr()), 180_000);
-    await until('the first progress line', () => /lyrics: /.test(first.stderr()), 60_000);
+    await until('the first progress line', () => /^\s*lyrics\s+\S/m.test(first.stderr()), 60_000);
     const pids = await descendants(first.child.pid!);
     expect(pids.length).toBeGreaterThan(0); // the dev server at least
 

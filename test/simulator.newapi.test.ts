@@ -12,8 +12,8 @@ import { download, downloadMedia, simulatorHttp, startReceiver, waitForWith, typ
 
 const API_KEY = 'test-key';
 const CLIP_SECONDS = 3;
-// Windows of 300 ms between stages, so a poll lands in each even on a loaded machine.
-const STAGE_DELAYS = { text: 150, first: 450, complete: 750 };
+// Each stage lasts a second: a poll must see every one even on a loaded machine.
+const STAGE_DELAYS = { text: 1000, first: 2000, complete: 3000 };
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const { start: startWithDefaults, post, get } = simulatorHttp({ apiKey: API_KEY, clipSeconds: CLIP_SECONDS, stageDelaysMs: STAGE_DELAYS });
