@@ -9,12 +9,16 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 /** A code written as a number in YAML (`upc: 036000291452`) loses leading zeros; it must be quoted. */
 const code = (problem: (value: string) => string | undefined) =>
   z
-    .string({ error: (issue) => (typeof issue.input === 'number' ? 'write the code in quotes (as a number, YAML drops its leading zeros)' : 'must be text') })
-    .trim()
+    .unknown()
     .superRefine((value, ctx) => {
-      const why = problem(value);
-      if (why) ctx.addIssue({ code: 'custom', message: why });
-    });
+      if (typeof value === 'number') ctx.addIssue({ code: 'custom', message: 'write the code in quotes (as a number, YAML drops its leading zeros)' });
+      else if (typeof value !== 'string') ctx.addIssue({ code: 'custom', message: 'must be text' });
+      else {
+        const why = problem(value.trim());
+        if (why) ctx.addIssue({ code: 'custom', message: why });
+      }
+    })
+    .transform((value) => String(value).trim());
 
 export const upc = code(upcProblem);
 export const isrc = code(isrcProblem);
