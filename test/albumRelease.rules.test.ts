@@ -1,6 +1,6 @@
 // The release rules on given figures: the limits a distributor applies, each problem with its figure.
 import { describe, expect, it } from 'vitest';
-import { audioProblems, coverProblems, duplicateProblems, releaseProblems, type TrackFacts } from '../album/release/checks';
+import { audioProblems, coverProblems, duplicateProblems, identifierProblems, releaseProblems, type TrackFacts } from '../album/release/checks';
 import type { AudioMeasurement } from '../album/release/measure';
 
 const fine: AudioMeasurement = { durationSeconds: 180, sampleRate: 44100, channels: 2, codec: 'mp3', integratedLufs: -14.2, truePeakDb: -1.3, trailingSilenceSeconds: 0.4, clippedSamples: 0, samplePeakDb: -1.6 };
@@ -41,5 +41,13 @@ describe('release rules', () => {
   it('without a release section, warns that the codes were not checked instead of refusing', () => {
     const problems = releaseProblems({ cover: { file: 'c', source: 'release', image: { width: 3000, height: 3000, codec: 'png', pixelFormat: 'rgb24' } }, tracks: [track(1, 'Fine')] });
     expect(problems.map((p) => [p.severity, p.check])).toEqual([['warning', 'no-release-section']]);
+  });
+
+  it('refuses one ISRC on two recordings, however it is written, and a release without a UPC', () => {
+    const problems = identifierProblems({ aiDisclosure: { vocals: true, instrumentation: true, composition: true, lyrics: true, postProduction: false } }, [track(1, 'A', {}, { isrc: 'US-RC1-76-07839' }), track(2, 'B', {}, { isrc: 'usrc17607839' })]);
+    expect(problems.map((p) => [p.check, p.track?.number, p.message])).toEqual([
+      ['upc-missing', undefined, 'no UPC (release.upc): every release needs one (your distributor assigns it)'],
+      ['isrc-duplicate', 2, "ISRC usrc17607839 is also track 1's: each recording has its own"],
+    ]);
   });
 });
