@@ -1,11 +1,12 @@
 // `npm run album -- FILE [--out DIR] [--json] [--budget N]`: make an album from a manifest.
+// `npm run album -- FILE --release-check [--json]`: check the album already made from it for release.
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { planAlbum } from '../album/manifest/plan';
 import { ENVIRONMENT_HELP } from '../runtime/config';
 import { exitWith, configOrExit, stackLogFor } from '../client/cli';
-import { badInputExitsWith2, exitCodeForState } from '../client/exitCodes';
+import { badInputExitsWith2, EXIT, exitCodeForState } from '../client/exitCodes';
 import { followRun } from '../client/followRun';
 import { albumView } from '../client/progressLines';
 import { followProgress } from '../client/terminalProgress';
@@ -17,6 +18,10 @@ import { albumProgressQuery } from '../contracts/albumMessages';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import { albumPipeline } from '../album/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
+import { loadAlbumManifest } from '../album/manifest/manifest';
+import { checkRelease, ReleaseCheckInputError } from '../album/release/releaseCheck';
+import { formatReleaseReport } from '../album/release/reportText';
+import type { Config } from '../runtime/config';
 
 const program = new Command('album')
   .description('Make a whole album from a YAML (or JSON) manifest, durably: one song run per track.')
@@ -25,12 +30,14 @@ const program = new Command('album')
   .option('--budget <credits>', 'refuse to start when the estimate exceeds this (overrides the manifest)', parseCredits)
   .option('--no-callbacks', 'do not ask the provider for webhooks; poll only')
   .option('--json', 'print one JSON document with every track and file', false)
+  .option('--release-check', 'start nothing: check the album already made from this manifest for what a distributor would refuse (exit 3 if anything)', false)
   .addHelpText(
     'after',
     `
 Examples:
   npm run album -- examples/rainy-day-album.yaml
   npm run album -- examples/instrumental-ep.yaml --budget 200 --json
+  npm run album -- examples/rainy-day-album.yaml --release-check
 
 The estimate (credits per track and step, from the price table; MUSIC_PRICES_FILE overrides it) is
 printed before anything starts. Ctrl-C leaves the album running; running the same command again
@@ -48,8 +55,9 @@ function parseCredits(value: string): number {
 async function main(): Promise<void> {
   badInputExitsWith2(program).parse();
   const [file] = program.args as [string];
-  const opts = program.opts<{ out?: string; budget?: number; callbacks: boolean; json: boolean }>();
+  const opts = program.opts<{ out?: string; budget?: number; callbacks: boolean; json: boolean; releaseCheck: boolean }>();
   const config = configOrExit('album');
+  if (opts.releaseCheck) return releaseCheck(file, config, opts);
   const planned = await planAlbum(file, config, { out: opts.out, callbacks: opts.callbacks, budget: opts.budget });
   if (!planned.ok) exitWith('album', `${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
   const { album, input, estimateTable } = planned.plan;
@@ -77,6 +85,26 @@ async function main(): Promise<void> {
     json: opts.json,
     say,
   });
+}
+
+/** Reads the album folder on this machine, pays nothing and starts nothing, so it needs no Temporal. */
+async function releaseCheck(file: string, config: Config, opts: { out?: string; json: boolean }): Promise<void> {
+  if (config.artifactStore.kind !== 'local') exitWith('album', '--release-check reads the album folder on this machine; with ARTIFACT_STORE set to a bucket, copy the album here and set ARTIFACT_STORE=local');
+  const loaded = await loadAlbumManifest(file, { defaultProvider: config.provider });
+  if (!loaded.ok) exitWith('album', `${file}:\n${loaded.errors.map((e) => `  ${e}`).join('\n')}`);
+  const album = loaded.album;
+  const albumDir = path.resolve(opts.out ?? config.outDir, album.id);
+  const isrcs = new Map(album.tracks.flatMap((t) => (t.isrc ? [[t.number, t.isrc] as const] : [])));
+  let report;
+  try {
+    report = await checkRelease({ albumDir, release: album.release, isrcs });
+  } catch (err) {
+    if (err instanceof ReleaseCheckInputError) exitWith('album', err.message);
+    throw err;
+  }
+  process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReleaseReport(report));
+  // 3, as for a partial album: the album exists, and some of it is not fit for release yet.
+  process.exitCode = report.ready ? EXIT.success : EXIT.partial;
 }
 
 async function startAlbum(session: Session, workflowId: string, input: AlbumPipelineInput, say: (l: string) => void): Promise<WorkflowHandle<typeof albumPipeline>> {

@@ -2,6 +2,7 @@
 // settings (defaults applied), its number, its folder and file names, the steps it will actually
 // submit, and its part in the persona strategy. The plan is plain JSON, so it can be the workflow's
 // input as it is.
+import path from 'node:path';
 import type { ProviderName } from '../../providers/model';
 import { adapterFor } from '../../providers/registry';
 import { PIPELINE_STEPS, type PipelineStep } from '../../contracts/trackManifest';
@@ -10,6 +11,7 @@ import type { AlbumManifest } from './schema';
 import { personaTrackNumber } from './rules';
 import { shortHash, slugify } from '../../runtime/slug';
 import type { TrackPipeline } from './trackPipeline';
+import type { ReleaseSection } from './release';
 
 /** A track's part in the album's persona: it makes the persona, sings with it, or has nothing to do with it. */
 export type TrackPersonaRole = 'makes' | 'sings-with' | 'none';
@@ -41,6 +43,9 @@ export interface ResolvedTrack {
   dirName: string;
   /** File name (without extension) for player-facing files: `03 - Night Train`. */
   fileStem: string;
+  /** The recording's ISRC, as written (with or without hyphens). */
+  isrc?: string;
+  explicit?: boolean;
 }
 
 export interface ResolvedAlbum {
@@ -59,6 +64,8 @@ export interface ResolvedAlbum {
   loudness?: { targetLufs: number };
   /** Absolute path of the manifest, when it came from a file. */
   manifestFile?: string;
+  /** The manifest's release section; `cover` made absolute (relative to the manifest's folder). */
+  release?: ReleaseSection;
   tracks: ResolvedTrack[];
 }
 
@@ -155,6 +162,8 @@ export function resolveAlbum({ manifest, provider, lyrics, pipelines, manifestFi
       persona: role,
       dirName: trackDirName(number, spec.title, count),
       fileStem: trackFileStem(number, spec.title, count),
+      ...(spec.isrc !== undefined ? { isrc: spec.isrc } : {}),
+      ...(spec.explicit !== undefined ? { explicit: spec.explicit } : {}),
     };
   });
 
@@ -172,6 +181,7 @@ export function resolveAlbum({ manifest, provider, lyrics, pipelines, manifestFi
     budget: manifest.budget,
     loudness: manifest.loudness,
     manifestFile,
+    ...(manifest.release ? { release: { ...manifest.release, ...(manifest.release.cover ? { cover: path.resolve(manifestFile ? path.dirname(manifestFile) : '.', manifest.release.cover) } : {}) } } : {}),
     tracks,
   };
 }

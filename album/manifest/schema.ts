@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PROVIDER_NAMES } from '../../providers/model';
 import type { FailurePolicy, PersonaStrategy } from '../../contracts/albumPipeline';
 import { PIPELINE_STEPS } from '../../contracts/trackManifest';
+import { RELEASE_FIELDS, releaseSection, trackReleaseFields } from './release';
 
 /** Limits shared with the providers: the tightest title any adapter sends whole (anyint: 100). */
 export const ALBUM_LIMITS = {
@@ -58,6 +59,8 @@ const track = z.strictObject({
   style: text(ALBUM_LIMITS.styleChars).optional(),
   instrumental: z.boolean().optional(),
   steps: steps.optional(),
+  /** isrc and explicit: what a distributor asks of each recording (release.ts). */
+  ...trackReleaseFields,
 });
 
 export const PERSONA_STRATEGIES = ['from-track', 'given', 'none'] as const satisfies readonly PersonaStrategy['strategy'][];
@@ -118,6 +121,8 @@ export const albumManifestSchema = z.strictObject({
   budget: z.number().positive().optional(),
   /** Write mastered copies normalized to this integrated loudness (EBU R128). */
   loudness: z.strictObject({ targetLufs: z.number().min(-30).max(-5) }).optional(),
+  /** What a distributor asks of the release (label, UPC, dates, copyright, AI disclosure, cover). */
+  release: releaseSection.optional(),
 });
 
 /** The manifest as validated: defaults for persona, concurrency and failure policy filled in. */
@@ -135,4 +140,5 @@ export const KNOWN_FIELDS = [
   'mode',
   'attempts',
   'targetLufs',
+  ...RELEASE_FIELDS,
 ];
