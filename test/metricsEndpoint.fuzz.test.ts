@@ -105,13 +105,13 @@ function makeCase(): Sent {
     else headers.push(`User-Agent: fuzz/${roll}`);
   }
   if (headers.some((h) => h.length > 15_000)) wellFormed = false; // over Node's header limit: 431
-  let body = Buffer.alloc(0);
+  let body: Buffer = Buffer.alloc(0);
   if (random.chance(0.3)) {
     body = random.bytes(random.pick([1, 100, 5000, 200_000]));
     headers.push(`Content-Length: ${body.length}`);
   }
   const head = Buffer.from(`${method} ${target} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`, 'latin1');
-  let whole = Buffer.concat([head, body]);
+  let whole: Buffer = Buffer.concat([head, body]);
   const roll = random.next();
   if (roll < 0.05) {
     whole = random.bytes(1 + random.int(500));
