@@ -42,6 +42,8 @@ const objects = new Map<string, Stored>();
 /** PUT bodies the server received, by key, with the sha256 header they carried. */
 const received = new Map<string, { body: Buffer; sha256?: string }[]>();
 const hanging = new Set<Socket>();
+/** The fault of the last answer (operations run one at a time). */
+let lastFault: Fault = 'good';
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 let server: Server;
@@ -58,6 +60,7 @@ function answer(socket: Socket, status: number, headers: Record<string, string |
 /** Answers one request with the next fault from the seeded stream. */
 function respond(socket: Socket, method: string, key: string, headers: Map<string, string>, body: Buffer): void {
   const fault = random.pick(FAULTS);
+  lastFault = fault;
   if (process.env.FUZZ_DEBUG) console.log(`${method} ${key}: ${fault}`);
   const stored = objects.get(key);
   if (method === 'PUT') {
@@ -199,7 +202,10 @@ describe('the S3 store against an endpoint that answers garbage', () => {
           }
           case 'digestOf': {
             const digest = await store.digestOf(target);
-            if (digest) expect(digest, where).toEqual({ sha256: truth!.sha256, bytes: truth!.body.length });
+            // digestOf reports what is really stored, for the caller to compare with its record (it
+            // hands out no content): the truth, or, for an object carrying no sha256 to check the
+            // transfer against, whatever came.
+            if (digest && lastFault !== 'no-sha-flipped-byte') expect(digest, where).toEqual({ sha256: truth!.sha256, bytes: truth!.body.length });
             return digest ? 'digest' : 'no digest';
           }
           case 'writeBytes':
