@@ -79,33 +79,6 @@ function isMissing(err: unknown): boolean {
   return e.name === 'NoSuchKey' || e.name === 'NotFound' || e.$metadata?.httpStatusCode === 404;
 }
 
-/**
- * Passes an object's body through, and destroys it when no byte has come for `ms`: the SDK's request
- * timeout stops once the answer's head has arrived, so a body that stalls half-way would otherwise
- * hold the read forever.
- */
-function idleLimit(body: Readable, ms: number): Transform {
-  const fire = () => body.destroy(new Error(`the answer's body stalled: no bytes for ${ms} ms`));
-  let timer = setTimeout(fire, ms);
-  const stop = () => clearTimeout(timer);
-  body.once('close', stop);
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      clearTimeout(timer);
-      timer = setTimeout(fire, ms);
-      done(null, chunk);
-    },
-    flush(done) {
-      stop();
-      done();
-    },
-    destroy(err, done) {
-      stop();
-      done(err);
-    },
-  });
-}
-
 /** Hashes (and counts) bytes passing through, with a heartbeat per chunk. */
 function hashingStream(): { stream: Transform; digest: () => StoredDigest } {
   const hash = createHash('sha256');
@@ -135,7 +108,8 @@ export class S3ArtifactStore implements ArtifactStore {
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
-      // socketTimeout is idle time (no byte either way), so large files are not cut short.
+      // socketTimeout is idle time (no byte either way), so large files are not cut short; it also
+      // ends an answer whose body stalls half-way. (requestTimeout would only warn, by default.)
       requestHandler: { socketTimeout: this.requestTimeoutMs, connectionTimeout: this.requestTimeoutMs },
       // Our own sha256 guards content; the SDK's default CRC trailers are not understood by every
       // S3-compatible server, and they would end up in presigned URLs a provider must fetch plainly.
@@ -267,13 +241,7 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async readBytes(target: string, expectSha256?: string): Promise<Buffer> {
     const object = await this.get(target);
-    const chunks: Buffer[] = [];
-    await this.naming('reading', this.keyFor(target), () =>
-      pipeline(object.Body as Readable, idleLimit(object.Body as Readable, this.requestTimeoutMs), async function* (source) {
-        for await (const chunk of source) chunks.push(chunk as Buffer);
-      }),
-    );
-    const content = Buffer.concat(chunks);
+    const content = await this.naming('reading', this.keyFor(target), async () => Buffer.from(await object.Body!.transformToByteArray()));
     this.check(target, createHash('sha256').update(content).digest('hex'), object.Metadata?.[SHA256_METADATA], expectSha256);
     return content;
   }
@@ -283,7 +251,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const copy = path.join(await this.scratchDir(), `${randomBytes(6).toString('hex')}-${path.basename(target)}`);
     try {
       const { stream, digest } = hashingStream();
-      await this.naming('reading', this.keyFor(target), () => pipeline(object.Body as Readable, idleLimit(object.Body as Readable, this.requestTimeoutMs), stream, createWriteStream(copy)));
+      await this.naming('reading', this.keyFor(target), () => pipeline(object.Body as Readable, stream, createWriteStream(copy)));
       this.check(target, digest().sha256, object.Metadata?.[SHA256_METADATA], expectSha256);
       return await use(copy);
     } finally {
@@ -301,7 +269,7 @@ export class S3ArtifactStore implements ArtifactStore {
     }
     const { stream, digest } = hashingStream();
     await this.naming('reading', this.keyFor(target), () =>
-      pipeline(object.Body as Readable, idleLimit(object.Body as Readable, this.requestTimeoutMs), stream, async function* (source) {
+      pipeline(object.Body as Readable, stream, async function* (source) {
         for await (const _ of source) {
           // drain
         }
