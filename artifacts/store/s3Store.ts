@@ -33,6 +33,36 @@ export interface S3StoreOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Where scratch copies go; default a fresh folder under the OS temp folder (TMPDIR). */
   scratchDir?: string;
+  /**
+   * How long a request may go without a byte moving before it is given up (and retried by the SDK);
+   * default 60 s. It is idle time, not total time, so large files are not cut short; without it an
+   * endpoint that accepts a connection and never answers would hold an activity until its timeout.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** Default idle limit per request (see S3StoreOptions.requestTimeoutMs). */
+export const S3_REQUEST_TIMEOUT_MS = 60_000;
+
+/**
+ * A read or write that failed on the way (an error status, a reset connection, a truncated answer, a
+ * timeout), with the object's key in its message. `$metadata` is kept from the SDK's error, or set,
+ * so callers that tell "the bucket did not answer" (retry) from "the file is bad" still can.
+ */
+export class ArtifactStoreRequestError extends Error {
+  override readonly name = 'ArtifactStoreRequestError';
+  readonly $metadata: { httpStatusCode?: number };
+  constructor(operation: 'reading' | 'writing', key: string, location: string, cause: unknown) {
+    const e = cause as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    const status = e?.$metadata?.httpStatusCode;
+    super(`${operation} ${key} in ${location} failed: ${e?.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(cause)}`, { cause });
+    this.$metadata = e?.$metadata ?? {};
+  }
+}
+
+/** Errors of our own already say which file; anything else is wrapped to name the key. */
+function ours(err: unknown): boolean {
+  return err instanceof ArtifactMissingError || err instanceof ArtifactCorruptError || err instanceof ArtifactOutsideStoreError || err instanceof ArtifactStoreRequestError;
 }
 
 /** Proof of life while bytes move, when running inside an activity; a no-op elsewhere (tests, scripts). */
@@ -69,13 +99,18 @@ export class S3ArtifactStore implements ArtifactStore {
   readonly remote = true;
   readonly client: S3Client;
   private scratch?: Promise<string>;
+  private readonly requestTimeoutMs: number;
 
   constructor(private readonly options: S3StoreOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? S3_REQUEST_TIMEOUT_MS;
     this.location = `s3://${options.bucket}${options.prefix ? `/${options.prefix}` : ''}`;
     this.client = new S3Client({
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
       ...(options.credentials ? { credentials: options.credentials } : {}),
+      // socketTimeout is idle time (no byte either way), so large files are not cut short; it also
+      // ends an answer whose body stalls half-way. (requestTimeout would only warn, by default.)
+      requestHandler: { socketTimeout: this.requestTimeoutMs, connectionTimeout: this.requestTimeoutMs },
       // Our own sha256 guards content; the SDK's default CRC trailers are not understood by every
       // S3-compatible server, and they would end up in presigned URLs a provider must fetch plainly.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -108,33 +143,47 @@ export class S3ArtifactStore implements ArtifactStore {
   async commit(temp: string, target: string, digest?: StoredDigest, contentType?: string): Promise<StoredDigest> {
     try {
       const key = this.keyFor(target);
-      // The metadata goes with the one upload, so the digest must be known before it starts.
-      const expected = digest ?? (await this.hashFile(temp));
-      // Hash the very bytes sent as well: a scratch file changed since it was checked is caught
-      // here rather than stored under a wrong sha256 (the upload is then overwritten on retry).
-      const { stream, digest: sent } = hashingStream();
-      const source = createReadStream(temp);
-      // .pipe() does not pass a read error on; without this the upload would wait for bytes forever.
-      source.on('error', (err) => stream.destroy(err));
-      const upload = new Upload({
-        client: this.client,
-        params: {
-          Bucket: this.options.bucket,
-          Key: key,
-          Body: source.pipe(stream),
-          ...(contentType ? { ContentType: contentType } : {}),
-          Metadata: { [SHA256_METADATA]: expected.sha256 },
-        },
-        leavePartsOnError: false,
-      });
-      upload.on('httpUploadProgress', beat);
-      await upload.done();
-      const actual = sent();
-      if (actual.sha256 !== expected.sha256) throw new ArtifactCorruptError(target, actual.sha256, expected.sha256, `scratch file ${temp}`);
-      return actual;
+      return await this.naming('writing', key, () => this.upload(temp, target, key, digest, contentType));
     } finally {
       await rm(temp, { force: true });
     }
+  }
+
+  /** Runs one request, so that whatever fails names the object's key. */
+  private async naming<T>(operation: 'reading' | 'writing', key: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (ours(err)) throw err;
+      throw new ArtifactStoreRequestError(operation, key, this.location, err);
+    }
+  }
+
+  private async upload(temp: string, target: string, key: string, digest: StoredDigest | undefined, contentType: string | undefined): Promise<StoredDigest> {
+    // The metadata goes with the one upload, so the digest must be known before it starts.
+    const expected = digest ?? (await this.hashFile(temp));
+    // Hash the very bytes sent as well: a scratch file changed since it was checked is caught
+    // here rather than stored under a wrong sha256 (the upload is then overwritten on retry).
+    const { stream, digest: sent } = hashingStream();
+    const source = createReadStream(temp);
+    // .pipe() does not pass a read error on; without this the upload would wait for bytes forever.
+    source.on('error', (err) => stream.destroy(err));
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.options.bucket,
+        Key: key,
+        Body: source.pipe(stream),
+        ...(contentType ? { ContentType: contentType } : {}),
+        Metadata: { [SHA256_METADATA]: expected.sha256 },
+      },
+      leavePartsOnError: false,
+    });
+    upload.on('httpUploadProgress', beat);
+    await upload.done();
+    const actual = sent();
+    if (actual.sha256 !== expected.sha256) throw new ArtifactCorruptError(target, actual.sha256, expected.sha256, `scratch file ${temp}`);
+    return actual;
   }
 
   private async hashFile(file: string): Promise<StoredDigest> {
@@ -153,37 +202,46 @@ export class S3ArtifactStore implements ArtifactStore {
 
   async writeBytes(target: string, content: Uint8Array, contentType?: string): Promise<StoredDigest> {
     const sha256 = createHash('sha256').update(content).digest('hex');
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: this.keyFor(target),
-        Body: content,
-        ContentLength: content.length,
-        ...(contentType ? { ContentType: contentType } : {}),
-        Metadata: { [SHA256_METADATA]: sha256 },
-      }),
+    const key = this.keyFor(target);
+    await this.naming('writing', key, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: key,
+          Body: content,
+          ContentLength: content.length,
+          ...(contentType ? { ContentType: contentType } : {}),
+          Metadata: { [SHA256_METADATA]: sha256 },
+        }),
+      ),
     );
     return { sha256, bytes: content.length };
   }
 
   private async get(target: string): Promise<GetObjectCommandOutput> {
+    const key = this.keyFor(target);
     try {
-      return await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyFor(target) }));
+      return await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
     } catch (err) {
       if (isMissing(err)) throw new ArtifactMissingError(target, this.location);
-      throw err;
+      throw new ArtifactStoreRequestError('reading', key, this.location, err);
     }
   }
 
-  /** Compares what was read with the sha256 stored with the object and the one the caller expects. */
+  /**
+   * Compares what was read with the sha256 stored with the object and the one the caller expects.
+   * Content is only handed out verified: an object carrying no sha256 is refused unless the caller
+   * names the one it expects (every object this store writes carries one).
+   */
   private check(target: string, actual: string, stored: string | undefined, expected: string | undefined): void {
     if (stored && stored !== actual) throw new ArtifactCorruptError(target, actual, stored, this.location);
     if (expected && expected !== actual) throw new ArtifactCorruptError(target, actual, expected, this.location);
+    if (!stored && !expected) throw new ArtifactCorruptError(target, actual, `no sha256 (the object carries no x-amz-meta-${SHA256_METADATA})`, this.location);
   }
 
   async readBytes(target: string, expectSha256?: string): Promise<Buffer> {
     const object = await this.get(target);
-    const content = Buffer.from(await object.Body!.transformToByteArray());
+    const content = await this.naming('reading', this.keyFor(target), async () => Buffer.from(await object.Body!.transformToByteArray()));
     this.check(target, createHash('sha256').update(content).digest('hex'), object.Metadata?.[SHA256_METADATA], expectSha256);
     return content;
   }
@@ -193,7 +251,7 @@ export class S3ArtifactStore implements ArtifactStore {
     const copy = path.join(await this.scratchDir(), `${randomBytes(6).toString('hex')}-${path.basename(target)}`);
     try {
       const { stream, digest } = hashingStream();
-      await pipeline(object.Body as Readable, stream, createWriteStream(copy));
+      await this.naming('reading', this.keyFor(target), () => pipeline(object.Body as Readable, stream, createWriteStream(copy)));
       this.check(target, digest().sha256, object.Metadata?.[SHA256_METADATA], expectSha256);
       return await use(copy);
     } finally {
@@ -210,11 +268,13 @@ export class S3ArtifactStore implements ArtifactStore {
       throw err;
     }
     const { stream, digest } = hashingStream();
-    await pipeline(object.Body as Readable, stream, async function* (source) {
-      for await (const _ of source) {
-        // drain
-      }
-    });
+    await this.naming('reading', this.keyFor(target), () =>
+      pipeline(object.Body as Readable, stream, async function* (source) {
+        for await (const _ of source) {
+          // drain
+        }
+      }),
+    );
     const actual = digest();
     const stored = object.Metadata?.[SHA256_METADATA];
     return stored && stored !== actual.sha256 ? undefined : actual;
