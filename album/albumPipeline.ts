@@ -11,6 +11,7 @@ import {
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
+  patched,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -142,7 +143,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   });
   // The album's own cover: the first track's image that exists (its cover art, else its clip's image).
   const coverSource = tracks.map(trackCover).find((c) => c !== undefined);
-  const cover = coverSource ? await writeAlbumCover({ albumDir: input.outDir, sourcePath: coverSource.path }) : undefined;
+  // patched: an album that started before it had a cover file replays without the new activity.
+  const cover = coverSource && patched('album-cover-file') ? await writeAlbumCover({ albumDir: input.outDir, sourcePath: coverSource.path }) : undefined;
   const creditsSpent = tracks.reduce((n, t) => n + (t.creditsSpent ?? 0), 0);
   const albumJson = await writeAlbumManifest({
     albumDir: input.outDir,

@@ -2,7 +2,7 @@
 // the choice of a clip, then every later step the request names (persona, stems, WAV, MP4, cover art,
 // timestamped lyrics) side by side, each file verified and listed in track.json. A later step that
 // fails is reported and the rest is kept; running the same request again reuses what is intact.
-import { ApplicationFailure, log, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { Clip, ClipRef, SongRequest } from '../providers/model';
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
@@ -207,7 +207,8 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     input.parallelSteps ?? 8,
   );
 
-  if (input.tagSong !== false) await tagTheSong();
+  // patched: a run that started before songs were tagged replays without the new activity.
+  if (input.tagSong !== false && patched('single-song-tags')) await tagTheSong();
   artifacts.push(await writeManifest());
   const status = failedSteps.length === 0 ? 'succeeded' : 'partial';
   progress.state = status;

@@ -1,10 +1,11 @@
 // Activities that turn finished track folders into an album: tagged MP3s a player shows with track
-// numbers, cover art and lyrics; optional mastered copies at a loudness target; album.json; a
-// playlist. Every file is produced in a scratch file and committed to the artifact store (renamed
-// into place in the output folder, or uploaded to the bucket) once complete and checked, so running
-// an activity again (a retry, a rerun of the album) rewrites the same bytes and never exposes a
-// half-written file. The song pipeline's own files are only read, through the store, which checks
-// each against its sha256: their sha256 in track.json is what lets a later run reuse them.
+// numbers, cover art and lyrics; optional mastered copies at a loudness target; the album's own
+// cover file; album.json; a playlist. Every file is produced in a scratch file and committed to the
+// artifact store (renamed into place in the output folder, or uploaded to the bucket) once complete
+// and checked, so running an activity again (a retry, a rerun of the album) rewrites the same bytes
+// and never exposes a half-written file. The song pipeline's own files are only read, through the
+// store, which checks each against its sha256: their sha256 in track.json is what lets a later run
+// reuse them.
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
