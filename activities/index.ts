@@ -7,6 +7,7 @@ import { LocalArtifactStore } from '../artifacts/store/localStore';
 import { createPipelineActivities } from '../pipeline/pipelineActivities';
 import { uploadsDir } from '../runtime/projectPaths';
 import { createPreviousTrackActivities } from '../song/previousTrack';
+import { createSongTagActivities } from '../artifacts/songTags';
 import { createProviderSlotActivities, type SlotDeps } from '../slots/slotActivities';
 import { createProviderTaskActivities, type ProviderTaskDeps } from '../steps/providerTasks';
 
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProviderTaskActivities(deps),
     ...createArtifactActivities({ ...deps, store }),
     ...createPreviousTrackActivities(store),
+    ...createSongTagActivities(store),
     ...createProviderSlotActivities(deps.slots),
     ...createAlbumAssemblyActivities(store),
     ...createPipelineActivities({ callbacks: deps.callbacks, uploadsDir: deps.uploadsDir ?? uploadsDir(), store }),

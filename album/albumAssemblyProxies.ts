@@ -4,9 +4,9 @@ import { proxyActivities } from '@temporalio/workflow';
 import { ALBUM_ASSEMBLY_FAILURE } from '../contracts/albumFiles';
 import type { AlbumAssemblyActivities } from './assembly/albumAssembly';
 
-export const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest } = proxyActivities<AlbumAssemblyActivities>({
+export const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest, writeAlbumCover } = proxyActivities<AlbumAssemblyActivities>({
   startToCloseTimeout: '10 minutes',
-  // The activities heartbeat while they work (assembly/keepAlive.ts): an attempt lost with its worker
+  // The activities heartbeat while they work (artifacts/keepAlive.ts): an attempt lost with its worker
   // is tried again after this, not after the ten minutes a long master may legitimately take.
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },

@@ -11,6 +11,7 @@ import {
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
+  patched,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
@@ -31,7 +32,7 @@ import type { AlbumFileInput } from '../contracts/albumFiles';
 import { loadPreviousTrack } from '../song/previousTrackProxies';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
-import { normalizeLoudness, tagTrack, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
+import { normalizeLoudness, tagTrack, writeAlbumCover, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();
@@ -132,7 +133,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     throw ApplicationFailure.nonRetryable(`album ${input.albumId} failed: ${failAlbum}`, 'AlbumFailed');
   }
 
-  // 4. The album itself: tagged (and, if asked, mastered) copies, a playlist and album.json.
+  // 4. The album itself: tagged (and, if asked, mastered) copies, a playlist, a cover and album.json.
   await Promise.all(tracks.map((t) => assembleTrack(t)));
   const playable = tracks.filter((t) => t.tagged);
   const playlist = await writePlaylist({
@@ -140,6 +141,10 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     title: input.title,
     entries: playable.map((t) => ({ path: t.tagged!.path, title: t.title, artist: input.artist, durationSeconds: t.tagged!.durationSeconds })),
   });
+  // The album's own cover: the first track's image that exists (its cover art, else its clip's image).
+  const coverSource = tracks.map(trackCover).find((c) => c !== undefined);
+  // patched: an album that started before it had a cover file replays without the new activity.
+  const cover = coverSource && patched('album-cover-file') ? await writeAlbumCover({ albumDir: input.outDir, sourcePath: coverSource.path }) : undefined;
   const creditsSpent = tracks.reduce((n, t) => n + (t.creditsSpent ?? 0), 0);
   const albumJson = await writeAlbumManifest({
     albumDir: input.outDir,
@@ -177,7 +182,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       credits: { spent: t.creditsSpent },
       loudness: t.mastered ? { beforeLufs: t.mastered.beforeLufs, afterLufs: t.mastered.afterLufs } : undefined,
     })),
-    files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }],
+    files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }, ...(cover ? [{ path: cover.path, kind: 'cover' as const, sha256: cover.sha256 }] : [])],
   });
 
   const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
@@ -195,8 +200,15 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     files: [
       { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes, kind: 'album-manifest' },
       { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
+      ...(cover ? [{ path: cover.path, sha256: cover.sha256, bytes: cover.bytes, kind: 'cover' as const }] : []),
     ],
   };
+
+  /** A track's image for the album cover: the generated art before the clip's own image. */
+  function trackCover(t: AlbumTrackResult) {
+    const made = t.result?.artifacts ?? t.run?.artifacts ?? [];
+    return made.find((a) => a.kind === 'cover-art') ?? made.find((a) => a.kind === 'cover');
+  }
 
   async function assembleTrack(t: AlbumTrackResult): Promise<void> {
     // A song track's audio is its song; a definition's is its final step's.
@@ -204,7 +216,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     const made = t.result?.artifacts ?? t.run?.artifacts;
     if (!made || !song) return;
     const plan = input.tracks.find((p) => p.number === t.number)!;
-    const cover = made.find((a) => a.kind === 'cover-art') ?? made.find((a) => a.kind === 'cover');
+    const cover = trackCover(t);
     const lrc = made.find((a) => a.kind === 'lrc');
     const lyricsText = plan.request.instrumental ? undefined : t.run ? t.run.finalLyrics : plan.request.lyrics;
     // The lyrics the song was sung with, as its run stored them. The album's own lyrics step may have
@@ -260,6 +272,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
         outDir: t.outDir,
         callbacks: input.callbacks,
         lyricsTaskId: lyricsTasks.get(t.number),
+        // The album tags its own copies; the track folder keeps the song as the provider made it.
+        tagSong: false,
       };
       try {
         const handle: ChildWorkflowHandle<typeof songPipeline> = await startChild(songPipeline, {

@@ -4,7 +4,7 @@
 // unverified file.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -14,6 +14,7 @@ import { Agent, interceptors, request } from 'undici';
 import { probeMedia } from '../runtime/ffmpeg';
 import { asWriteFailure, makeFolder } from './atomicFile';
 import { renderLrc, timedLines } from './timedLyrics';
+import { audioSha256 } from './songTags';
 import type { ArtifactRecord, StoreDownloadInput, TimedLyricsInput, WriteTextInput } from '../contracts/artifacts';
 import type { ArtifactStore } from './store/artifactStore';
 
@@ -97,8 +98,10 @@ export function createArtifactActivities(deps: ArtifactDeps) {
         const { extension, durationSeconds } = await checkMedia(temp, input);
         const fileName = `${input.name}${extension}`;
         const finalPath = path.join(input.dir, fileName);
+        // The song's audio without ID3 tags: tagging song.mp3 later (songTags.ts) must not make it look lost.
+        const audio = input.kind === 'audio' && extension === '.mp3' ? { audioSha256: audioSha256(await readFile(temp)) } : {};
         const stored = await deps.store.commit(temp, finalPath, { sha256: hash.digest('hex'), bytes }, CONTENT_TYPES[extension]);
-        return { kind: input.kind, path: finalPath, sha256: stored.sha256, bytes: stored.bytes, durationSeconds, source: input.source };
+        return { kind: input.kind, path: finalPath, sha256: stored.sha256, bytes: stored.bytes, durationSeconds, ...audio, source: input.source };
       } catch (err) {
         throw asWriteFailure(err);
       } finally {

@@ -2,6 +2,8 @@
 // its timeouts and retries.
 import { proxyActivities } from '@temporalio/workflow';
 import type { ArtifactActivities } from './artifactActivities';
+import type { SongTagActivities } from './songTags';
+import { SONG_TAG_FAILURE } from '../contracts/artifacts';
 
 /**
  * Downloads heartbeat as bytes arrive: a killed worker's download is retried after the heartbeat
@@ -22,4 +24,15 @@ export const { writeTextArtifact, writeTimedLyrics } = proxyActivities<ArtifactA
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   summary: 'write a text file',
+});
+
+/**
+ * Tagging a single's song.mp3 reads and rewrites the whole file and probes it twice; it heartbeats
+ * while it works (keepAlive.ts), so a lost worker is noticed within seconds. Bad input is not retried.
+ */
+export const { tagSong } = proxyActivities<SongTagActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3, nonRetryableErrorTypes: [SONG_TAG_FAILURE] },
+  summary: 'tag song.mp3',
 });

@@ -3,7 +3,9 @@
 import path from 'node:path';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { ManifestFile } from '../contracts/trackManifest';
-import type { ArtifactStore } from './store/artifactStore';
+import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore } from './store/artifactStore';
+import { stripId3 } from './id3Tags';
+import { createHash } from 'node:crypto';
 
 /**
  * The listed files that verify, by their name relative to `dir`, as records with absolute paths.
@@ -15,9 +17,13 @@ export async function intactFiles(store: ArtifactStore, dir: string, files: read
     const absolute = path.join(dir, f.file);
     // A store that cannot be reached throws (the activity retries): never mistaken for a lost file, which would pay again.
     const actual = await store.digestOf(absolute);
+    const { file: _file, ...rest } = f;
     if (actual?.sha256 === f.sha256) {
-      const { file: _file, ...rest } = f;
       verified.set(f.file, { ...rest, path: absolute });
+    } else if (actual && f.audioSha256 && (await sameAudio(store, absolute, f.audioSha256))) {
+      // Only its ID3 tags changed (tagged after this record was written, or by a player): the
+      // audio that was paid for is intact. The record takes the file's sha256 as it is now.
+      verified.set(f.file, { ...rest, ...actual, path: absolute });
     }
   }
   return verified;
@@ -27,4 +33,17 @@ export async function intactFiles(store: ArtifactStore, dir: string, files: read
 export function allIntact(names: readonly string[], verified: ReadonlyMap<string, ArtifactRecord>): ArtifactRecord[] | undefined {
   const files = names.map((name) => verified.get(name));
   return files.every((f): f is ArtifactRecord => f !== undefined) ? files : undefined;
+}
+
+/** Whether the MP3 at `target`, without its ID3 tags, is the recorded audio. */
+async function sameAudio(store: ArtifactStore, target: string, audioSha256: string): Promise<boolean> {
+  let content: Buffer;
+  try {
+    content = await store.readBytes(target);
+  } catch (err) {
+    // Gone or changed since it was hashed a moment ago: not intact. A store that does not answer still throws.
+    if (err instanceof ArtifactMissingError || err instanceof ArtifactCorruptError) return false;
+    throw err;
+  }
+  return createHash('sha256').update(stripId3(content)).digest('hex') === audioSha256;
 }

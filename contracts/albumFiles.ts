@@ -85,6 +85,18 @@ export interface WritePlaylistInput {
   title?: string;
 }
 
+/** Input of writeAlbumCover: the album's own cover.<ext>, a copy of a track's image. */
+export interface WriteAlbumCoverInput {
+  albumDir: string;
+  /** The image to use (a track's cover art, or its clip image): PNG, JPEG or WebP. */
+  sourcePath: string;
+}
+
+export interface WrittenAlbumCover extends WrittenAlbumFile {
+  /** False when cover.<ext> already had these bytes and was left as it was. */
+  rewritten: boolean;
+}
+
 export interface WrittenAlbumFile {
   path: string;
   sha256: string;

@@ -92,8 +92,8 @@ export interface AlbumPipelineResult {
   creditsSpent: number;
   /** Credits paid over every run of the album so far, as album.json records them. */
   creditsTotal?: number;
-  /** album.json and the playlist. */
-  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' }[];
+  /** album.json, the playlist and the album's cover. */
+  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' }[];
 }
 
 /** The persona strategy as album.json records it: which one, the persona it gave, and its track. */

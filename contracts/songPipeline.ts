@@ -28,6 +28,8 @@ export interface SongPipelineInput {
   onAmbiguousSubmit?: 'wait' | 'resubmit';
   /** The provider task that wrote `request.lyrics`, when someone else (an album) ran the lyrics step. */
   lyricsTaskId?: string;
+  /** Tag song.mp3 in place at the end (title, style as genre, cover, lyrics). Default true; an album passes false: it tags its own copies. */
+  tagSong?: boolean;
 }
 
 export interface SongPipelineResult {

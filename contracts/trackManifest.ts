@@ -17,6 +17,8 @@ export interface ManifestFile {
   sha256: string;
   bytes: number;
   durationSeconds?: number;
+  /** An MP3's sha256 without its ID3 tags (see ArtifactRecord). */
+  audioSha256?: string;
   source?: ArtifactRecord['source'];
 }
 

@@ -2,11 +2,11 @@
 // the choice of a clip, then every later step the request names (persona, stems, WAV, MP4, cover art,
 // timestamped lyrics) side by side, each file verified and listed in track.json. A later step that
 // fails is reported and the rest is kept; running the same request again reuses what is intact.
-import { ApplicationFailure, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
 import type { Clip, ClipRef, SongRequest } from '../providers/model';
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
-import { storeDownload, writeTextArtifact } from '../artifacts/artifactProxies';
+import { storeDownload, tagSong, writeTextArtifact } from '../artifacts/artifactProxies';
 import { loadPreviousTrack } from './previousTrackProxies';
 import { runBounded } from '../steps/bounded';
 import { innermostMessage } from '../steps/failureMessage';
@@ -149,6 +149,21 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     };
   }
 
+  /**
+   * song.mp3 tagged in place like an album track, once every file it carries exists; its new sha256
+   * (and the untouched audio's) go into track.json. A failure leaves the song untagged, not lost.
+   */
+  async function tagTheSong(): Promise<void> {
+    const { song, coverPath, lyricsPath, lrcPath } = songTagFiles(artifacts);
+    if (song < 0) return;
+    try {
+      const tagged = await tagSong({ song: artifacts[song]!, title, genre: request.style, coverPath, lyricsPath, lrcPath });
+      artifacts[song] = tagged.song;
+    } catch (err) {
+      log.warn('song.mp3 left untagged', { error: innermostMessage(err) });
+    }
+  }
+
   const manifest = (): TrackManifest => ({
     version: 1,
     title,
@@ -192,6 +207,8 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     input.parallelSteps ?? 8,
   );
 
+  // patched: a run that started before songs were tagged replays without the new activity.
+  if (input.tagSong !== false && patched('single-song-tags')) await tagTheSong();
   artifacts.push(await writeManifest());
   const status = failedSteps.length === 0 ? 'succeeded' : 'partial';
   progress.state = status;
@@ -202,6 +219,13 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   setCurrentDetails(describe(progress, workflowId));
   const personaId = manifest().personaId;
   return { workflowId, runId, status, provider: input.provider, title, outDir: input.outDir, personaId, clip, steps: progress.steps, failedSteps, artifacts };
+}
+
+/** The files an MP3 song is tagged with, from what the run has (or reused): the art before the clip's image. */
+function songTagFiles(artifacts: readonly ArtifactRecord[]) {
+  const song = artifacts.findIndex((a) => a.kind === 'audio' && a.path.endsWith('.mp3'));
+  const cover = artifacts.find((a) => a.kind === 'cover-art') ?? artifacts.find((a) => a.kind === 'cover');
+  return { song, coverPath: cover?.path, lyricsPath: artifacts.find((a) => a.kind === 'lyrics')?.path, lrcPath: artifacts.find((a) => a.kind === 'lrc')?.path };
 }
 
 /** Markdown shown as the run's current details in the Temporal UI. */

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,8 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
 import type { AlbumJson } from '../contracts/albumFiles';
-import { readTags, stripId3 } from '../album/assembly/id3Tags';
-import { parseLrc } from '../album/assembly/lrcParse';
+import { readTags, stripId3 } from '../artifacts/id3Tags';
+import { parseLrc } from '../artifacts/lrcParse';
 import { ffprobePath, probeMedia, runFfmpeg } from '../runtime/ffmpeg';
 import type { TrackManifest } from '../contracts/trackManifest';
 import { LocalArtifactStore } from '../artifacts/store/localStore';
@@ -298,5 +298,41 @@ describe('playlist and album.json', () => {
       .writeAlbumManifest({ albumDir, album, tracks: [{ number: 1, title: 'Tone', state: 'succeeded', files: [{ path: path.join(albumDir, 'gone.mp3'), kind: 'tagged-audio' }] }] })
       .catch((e: unknown) => e);
     expect((missing as Error).message).toMatch(/gone\.mp3 is missing/);
+  });
+});
+
+describe('album cover file', () => {
+  it('copies a track image to cover.<ext>, lists it in album.json, and rewrites it only when it changes', async () => {
+    const albumDir = path.join(dir, 'covered-album');
+    const first = await activities.writeAlbumCover({ albumDir, sourcePath: cover });
+    expect(first).toMatchObject({ path: path.join(albumDir, 'cover.png'), sha256: await sha256(cover), rewritten: true });
+    expect((await readFile(first.path)).equals(await readFile(cover))).toBe(true);
+
+    const written = await stat(first.path);
+    const again = await activities.writeAlbumCover({ albumDir, sourcePath: cover });
+    expect(again).toMatchObject({ path: first.path, sha256: first.sha256, rewritten: false });
+    // Left alone: the same inode, never replaced by an identical copy.
+    expect((await stat(first.path)).ino).toBe(written.ino);
+
+    const jpeg = path.join(dir, 'art.jpg');
+    await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=orange:s=64x64:d=1', '-frames:v', '1', jpeg]);
+    const changed = await activities.writeAlbumCover({ albumDir, sourcePath: jpeg });
+    expect(changed).toMatchObject({ path: path.join(albumDir, 'cover.jpg'), sha256: await sha256(jpeg), rewritten: true });
+
+    const result = await activities.writeAlbumManifest({
+      albumDir,
+      album: { id: 'covered', title: 'Covered', artist: 'A', provider: 'anyint' },
+      tracks: [],
+      files: [{ path: changed.path, kind: 'cover', sha256: changed.sha256 }],
+    });
+    const album = JSON.parse(await readFile(result.path, 'utf8')) as AlbumJson;
+    expect(album.files).toEqual([{ file: 'cover.jpg', kind: 'cover', sha256: changed.sha256, bytes: changed.bytes }]);
+  });
+
+  it('refuses a file that is not an image, without retrying', async () => {
+    const error = await activities.writeAlbumCover({ albumDir: path.join(dir, 'bad-cover'), sourcePath: lrc }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect((error as ApplicationFailure).nonRetryable).toBe(true);
+    expect((error as Error).message).toMatch(/not a PNG, JPEG or WebP image/);
   });
 });

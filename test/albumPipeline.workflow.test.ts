@@ -132,6 +132,10 @@ describe('albumPipeline', () => {
       const listed = albumJson.tracks[1].files.find((f: { kind: string }) => f.kind === 'tagged-audio');
       expect(listed.sha256).toBe(createHash('sha256').update(await readFile(track.tagged!.path)).digest('hex'));
       expect(albumJson.tracks[1].runId).toBe(track.run!.runId);
+      // The album's own cover: track 1's image, copied beside album.json and listed with its sha256.
+      const albumCover = result.files.find((f) => f.kind === 'cover')!;
+      expect(albumCover.path).toBe(path.join(input.outDir, 'cover.png'));
+      expect(albumJson.files).toContainEqual(expect.objectContaining({ file: 'cover.png', kind: 'cover', sha256: createHash('sha256').update(await readFile(albumCover.path)).digest('hex') }));
 
       // Again: every step of both tracks is reused, nothing is submitted, nothing is spent.
       const paid = harness.provider.tasks.length;
@@ -141,6 +145,7 @@ describe('albumPipeline', () => {
       expect(again.creditsSpent).toBe(0);
       expect([...again.tracks[1]!.run!.reusedSteps].sort()).toEqual(['art', 'song', 'wav']);
       expect(again.tracks[1]!.tagged!.sha256).toBe(track.tagged!.sha256);
+      expect(again.files.find((f) => f.kind === 'cover')?.sha256).toBe(albumCover.sha256);
     });
   });
 

@@ -3,7 +3,7 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTags } from '../album/assembly/id3Tags';
+import { readTags } from '../artifacts/id3Tags';
 import type { TagTrackInput } from '../contracts/albumFiles';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import type { QueryInput, SubmitInput } from '../contracts/providerTasks';

@@ -1,15 +1,16 @@
 // Activities that turn finished track folders into an album: tagged MP3s a player shows with track
-// numbers, cover art and lyrics; optional mastered copies at a loudness target; album.json; a
-// playlist. Every file is produced in a scratch file and committed to the artifact store (renamed
-// into place in the output folder, or uploaded to the bucket) once complete and checked, so running
-// an activity again (a retry, a rerun of the album) rewrites the same bytes and never exposes a
-// half-written file. The song pipeline's own files are only read, through the store, which checks
-// each against its sha256: their sha256 in track.json is what lets a later run reuse them.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+// numbers, cover art and lyrics; optional mastered copies at a loudness target; the album's own
+// cover file; album.json; a playlist. Every file is produced in a scratch file and committed to the
+// artifact store (renamed into place in the output folder, or uploaded to the bucket) once complete
+// and checked, so running an activity again (a retry, a rerun of the album) rewrites the same bytes
+// and never exposes a half-written file. The song pipeline's own files are only read, through the
+// store, which checks each against its sha256: their sha256 in track.json is what lets a later run
+// reuse them.
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { probeMedia, runFfmpeg } from '../../runtime/ffmpeg';
+import { probeMedia } from '../../runtime/ffmpeg';
 import { AlbumFileError, buildAlbumJson } from './albumJson';
 import {
   ALBUM_ASSEMBLY_FAILURE,
@@ -17,14 +18,16 @@ import {
   type NormalizeLoudnessResult,
   type TagTrackInput,
   type TagTrackResult,
+  type WriteAlbumCoverInput,
   type WriteAlbumManifestInput,
+  type WrittenAlbumCover,
   type WritePlaylistInput,
   type WrittenAlbumFile,
   type WrittenAlbumManifest,
 } from '../../contracts/albumFiles';
 import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore } from '../../artifacts/store/artifactStore';
-import { buildTags, imageMime, readTags, tagMp3, type TrackTags } from './id3Tags';
-import { keepAlive } from './keepAlive';
+import { buildTags, imageMime, loadCover as loadCoverImage, readTags, tagMp3, UnsupportedImageError, type TrackTags } from '../../artifacts/id3Tags';
+import { keepAlive } from '../../artifacts/keepAlive';
 import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
 import { playlistLocation, renderM3u8 } from './playlist';
 
@@ -62,19 +65,13 @@ async function produce<T>(store: ArtifactStore, target: string, fill: (temp: str
   }
 }
 
-/** Cover art as APIC wants it: PNG or JPEG as they are, WebP converted to PNG. */
+/** Cover art for APIC; an image we cannot use is bad input. */
 async function loadCover(file: string): Promise<TrackTags['cover']> {
-  const data = await readFile(file);
-  const mime = imageMime(data.subarray(0, 12));
-  if (mime === 'image/png' || mime === 'image/jpeg') return { mime, data };
-  if (mime !== 'image/webp') throw badInput(`cover ${file} is not a PNG, JPEG or WebP image`);
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cover-'));
   try {
-    const png = path.join(dir, 'cover.png');
-    await runFfmpeg(['-y', '-i', file, '-frames:v', '1', png]);
-    return { mime: 'image/png', data: await readFile(png) };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    return await loadCoverImage(file);
+  } catch (err) {
+    if (err instanceof UnsupportedImageError) throw badInput(`cover ${err.message}`);
+    throw err;
   }
 }
 
@@ -84,6 +81,8 @@ function defaultTaggedPath(mp3Path: string): string {
 }
 
 const DURATION_TOLERANCE_SECONDS = 0.1;
+
+const COVER_EXTENSIONS = { 'image/png': '.png', 'image/jpeg': '.jpg', 'image/webp': '.webp' } as const;
 
 export function createAlbumAssemblyActivities(store: ArtifactStore) {
   const activities = {
@@ -165,6 +164,21 @@ export function createAlbumAssemblyActivities(store: ArtifactStore) {
       return { path: target, ...written, creditsTotal: album.credits.spent };
     },
 
+    /**
+     * Writes the album's own cover (cover.png, .jpg or .webp, by its content) in the album folder: a
+     * copy of the given image, written only when its bytes differ from what is there.
+     */
+    async writeAlbumCover(input: WriteAlbumCoverInput): Promise<WrittenAlbumCover> {
+      const image = await withInput(store, input.sourcePath, 'cover', (file) => readFile(file));
+      const mime = imageMime(image.subarray(0, 12));
+      if (!mime) throw badInput(`cover ${input.sourcePath} is not a PNG, JPEG or WebP image`);
+      const target = path.join(input.albumDir, `cover${COVER_EXTENSIONS[mime]}`);
+      const sha256 = createHash('sha256').update(image).digest('hex');
+      const existing = await store.digestOf(target);
+      if (existing?.sha256 === sha256) return { path: target, ...existing, rewritten: false };
+      return { path: target, ...(await store.writeBytes(target, image, mime)), rewritten: true };
+    },
+
     /** Writes an .m3u8 playlist (default playlist.m3u8) in the album folder, with relative paths. */
     async writePlaylist(input: WritePlaylistInput): Promise<WrittenAlbumFile> {
       const lines = [];
@@ -188,6 +202,7 @@ export function createAlbumAssemblyActivities(store: ArtifactStore) {
     normalizeLoudness: keepAlive(activities.normalizeLoudness),
     writeAlbumManifest: keepAlive(activities.writeAlbumManifest),
     writePlaylist: keepAlive(activities.writePlaylist),
+    writeAlbumCover: keepAlive(activities.writeAlbumCover),
   };
 }
 

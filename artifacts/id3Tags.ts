@@ -1,16 +1,21 @@
-// ID3 tags for an album's MP3s, built with node-id3 (ID3v2.3, which every player reads; v2.4 is not
+// ID3 tags for our MP3s (an album's tracks, a single's song.mp3), built with node-id3 (ID3v2.3, which every player reads; v2.4 is not
 // universally supported). node-id3 writes every frame we need, SYLT included; we only do the framing
 // around it ourselves: old tags are cut from the audio by their headers rather than by node-id3's
 // search for an "ID3" marker anywhere in the file, which could match inside audio data.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import NodeID3 from 'node-id3';
+import { runFfmpeg } from '../runtime/ffmpeg';
 import { parseLrc } from './lrcParse';
 
 export interface TrackTags {
   title: string;
-  artist: string;
-  album: string;
-  trackNumber: number;
-  trackCount: number;
+  /** A single may have none of these four: only what is known is written. */
+  artist?: string;
+  album?: string;
+  trackNumber?: number;
+  trackCount?: number;
   year?: number;
   genre?: string;
   cover?: { mime: 'image/png' | 'image/jpeg'; data: Buffer };
@@ -39,11 +44,10 @@ export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: strin
   const plainLyrics = input.lyricsText?.trim() || (timed.length > 0 ? timed.map((l) => l.text).join('\n') : undefined);
   const tags: NodeID3.Tags = {
     title: input.title,
-    artist: input.artist,
-    // Album artist: players group an album's tracks by it.
-    performerInfo: input.artist,
-    album: input.album,
-    trackNumber: `${input.trackNumber}/${input.trackCount}`,
+    // Album artist too: players group an album's tracks by it.
+    ...(input.artist ? { artist: input.artist, performerInfo: input.artist } : {}),
+    ...(input.album ? { album: input.album } : {}),
+    ...(input.trackNumber !== undefined ? { trackNumber: input.trackCount !== undefined ? `${input.trackNumber}/${input.trackCount}` : String(input.trackNumber) } : {}),
     ...(input.year !== undefined ? { year: String(input.year) } : {}),
     ...(input.genre ? { genre: input.genre } : {}),
     ...(input.cover
@@ -103,4 +107,24 @@ export function imageMime(head: Buffer): 'image/png' | 'image/jpeg' | 'image/web
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
   if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
   return undefined;
+}
+
+export class UnsupportedImageError extends Error {
+  override readonly name = 'UnsupportedImageError';
+}
+
+/** Cover art as APIC wants it: PNG or JPEG as they are, WebP converted to PNG (few players show WebP). */
+export async function loadCover(file: string): Promise<NonNullable<TrackTags['cover']>> {
+  const data = await readFile(file);
+  const mime = imageMime(data.subarray(0, 12));
+  if (mime === 'image/png' || mime === 'image/jpeg') return { mime, data };
+  if (mime !== 'image/webp') throw new UnsupportedImageError(`${file} is not a PNG, JPEG or WebP image`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cover-'));
+  try {
+    const png = path.join(dir, 'cover.png');
+    await runFfmpeg(['-y', '-i', file, '-frames:v', '1', png]);
+    return { mime: 'image/png', data: await readFile(png) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
