@@ -14,6 +14,7 @@ const STORING_ACTIVITIES: Record<string, string> = {
   normalizeLoudness: 'mastered-audio',
   writeAlbumManifest: 'album-json',
   writePlaylist: 'playlist',
+  writeAlbumCover: 'cover',
 };
 
 export function storedBytesInterceptor(metrics: MusicMetrics): ActivityInterceptorsFactory {
@@ -22,11 +23,19 @@ export function storedBytesInterceptor(metrics: MusicMetrics): ActivityIntercept
       async execute(input, next) {
         const result = await next(input);
         const fallbackKind = STORING_ACTIVITIES[ctx.info.activityType];
-        if (fallbackKind !== undefined && isStoredFile(result)) metrics.bytesStored(typeof result.kind === 'string' ? result.kind : fallbackKind, result.bytes);
+        if (fallbackKind !== undefined && isStoredFile(result) && (result as { rewritten?: boolean }).rewritten !== false) {
+          metrics.bytesStored(typeof result.kind === 'string' ? result.kind : fallbackKind, result.bytes);
+        }
+        // A single's tags are written in place: only a file actually rewritten counts.
+        if (ctx.info.activityType === 'tagSong' && isTagged(result) && result.retagged) metrics.bytesStored('tagged-audio', result.song.bytes);
         return result;
       },
     },
   });
+}
+
+function isTagged(value: unknown): value is { retagged: boolean; song: { bytes: number } } {
+  return typeof value === 'object' && value !== null && typeof (value as { retagged?: unknown }).retagged === 'boolean' && typeof (value as { song?: { bytes?: unknown } }).song?.bytes === 'number';
 }
 
 function isStoredFile(value: unknown): value is { kind?: unknown; bytes: number } {
