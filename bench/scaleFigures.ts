@@ -47,6 +47,8 @@ export interface ModeFigures {
   criticalPathRatio: number;
   /** Lyrics submits per second, counted from the phase's start to the last lyrics submit. */
   submitsPerSecond?: number;
+  /** From the phase's start to its first lyrics submit: the fixed cost before any provider work begins. */
+  firstSubmitMs?: number;
   historyEvents?: number;
   peakWorkerRssBytes?: number;
   peakDevServerRssBytes?: number;
@@ -77,6 +79,9 @@ export function modeFigures(observed: PhaseObservation, tasks: ReadonlyMap<strin
   const lyricsToSong: number[] = [];
   const doneToQuery: number[] = [];
   const submitsPerSongStep = new Map<string, number>();
+  // Query times per task, in log (arrival) order: a thousand songs make tens of thousands of records.
+  const queryTimes = new Map<string, number[]>();
+  for (const r of log) if (r.kind === 'query' && r.taskId !== undefined) queryTimes.set(r.taskId, [...(queryTimes.get(r.taskId) ?? []), r.at]);
   for (const task of tasks.values()) {
     const song = songOf(task, tasks) ?? `unknown ${task.id}`;
     const key = `${song}/${task.kind}`;
@@ -85,8 +90,8 @@ export function modeFigures(observed: PhaseObservation, tasks: ReadonlyMap<strin
     const lyricsId = LYRICS_OF_SONG.exec(task.prompt)?.[1];
     const lyrics = lyricsId === undefined ? undefined : tasks.get(lyricsId);
     if (lyrics) lyricsToSong.push(task.submittedAt - lyrics.finishesAt);
-    const firstAfter = log.find((r) => r.kind === 'query' && r.taskId === task.id && r.at >= task.finishesAt);
-    if (firstAfter) doneToQuery.push(firstAfter.at - task.finishesAt);
+    const firstAfter = queryTimes.get(task.id)?.find((at) => at >= task.finishesAt);
+    if (firstAfter !== undefined) doneToQuery.push(firstAfter - task.finishesAt);
   }
 
   const lyricsSubmits = [...tasks.values()].filter((t) => t.kind === 'lyrics').map((t) => t.submittedAt);
@@ -108,6 +113,7 @@ export function modeFigures(observed: PhaseObservation, tasks: ReadonlyMap<strin
     criticalPathRatio: lastFinishedMs / observed.criticalPathMs,
     // Clamped to a millisecond: eight submits can all land within the same one.
     submitsPerSecond: lastLyricsSubmit === undefined ? undefined : lyricsSubmits.length / (Math.max(1, lastLyricsSubmit - observed.startedAt) / 1000),
+    firstSubmitMs: lyricsSubmits.length > 0 ? Math.min(...lyricsSubmits) - observed.startedAt : undefined,
     historyEvents: observed.historyEvents,
     peakWorkerRssBytes: observed.peakWorkerRssBytes,
     peakDevServerRssBytes: observed.peakDevServerRssBytes,
@@ -136,6 +142,7 @@ const ROWS: [label: string, cell: (f: ModeFigures) => string][] = [
   ['lyrics finished → song submitted, p50 / p99', (f) => `${ms(f.lyricsDoneToSongSubmitP50Ms)} / ${ms(f.lyricsDoneToSongSubmitP99Ms)}`],
   ['song finished → first query, p50', (f) => ms(f.songDoneToFirstQueryP50Ms)],
   ['last song finished (× provider critical path)', (f) => `${ms(f.lastFinishedMs)} (${f.criticalPathRatio.toFixed(2)}×)`],
+  ['start → first lyrics submit', (f) => ms(f.firstSubmitMs)],
   ['lyrics submits per second', (f) => num(f.submitsPerSecond)],
   ['history events per song', (f) => (f.historyEvents === undefined ? '—' : String(f.historyEvents))],
   ['peak RSS: worker process / dev server', (f) => (f.peakWorkerRssBytes === undefined ? '—' : `${mib(f.peakWorkerRssBytes)} / ${mib(f.peakDevServerRssBytes)}`)],

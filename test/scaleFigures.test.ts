@@ -63,6 +63,7 @@ describe('modeFigures', () => {
     expect(f.criticalPathRatio).toBe(1.25);
     // Two lyrics submits within 150 ms of the phase's start.
     expect(f.submitsPerSecond).toBeCloseTo(2 / 0.15);
+    expect(f.firstSubmitMs).toBe(100);
     expect(f.maxSubmitsPerSongStep).toBe(1);
   });
 
