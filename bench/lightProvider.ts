@@ -49,6 +49,8 @@ export interface LightProvider {
   /** Every request received so far, in arrival order. */
   log: RequestRecord[];
   tasks: Map<string, LightTask>;
+  /** Webhooks the client answered with an error or never took: a benchmark whose hints are refused measures its fallback poll. */
+  webhooksRefused: () => number;
   /** The lyrics text a finished lyrics task returns; it names the task, so a song's submit can be traced to its lyrics. */
   lyricsText(taskId: string): string;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startLightProvider(options: LightProviderOptions): Promise
   const tasks = new Map<string, LightTask>();
   const timers = new Set<NodeJS.Timeout>();
   let nextId = 1;
+  let webhooksRefused = 0;
   let base = '';
   const record = (kind: RequestKind, route: string, taskId: string | undefined) => log.push({ kind, route, at: Date.now(), taskId });
   const lyricsText = (taskId: string) => `[Verse]\nbench words of ${taskId}\n[Chorus]\nla la la`;
@@ -125,8 +128,11 @@ export async function startLightProvider(options: LightProviderOptions): Promise
       body: JSON.stringify({ code: 200, msg: 'success', data: { callbackType, task_id: task.id, data } }),
       signal: AbortSignal.timeout(15_000),
     })
-      .then((response) => response.body?.cancel())
-      .catch(() => {}); // a lost webhook is what the client's fallback poll is for
+      .then((response) => {
+        if (!response.ok) webhooksRefused++;
+        return response.body?.cancel();
+      })
+      .catch(() => webhooksRefused++); // a lost webhook is what the client's fallback poll is for
   };
 
   const later = (ms: number, fn: () => void) => {
@@ -194,6 +200,7 @@ export async function startLightProvider(options: LightProviderOptions): Promise
     clipSeconds: LIGHT_CLIP_SECONDS,
     log,
     tasks,
+    webhooksRefused: () => webhooksRefused,
     lyricsText,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);

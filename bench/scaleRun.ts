@@ -165,6 +165,7 @@ export async function runScaleBenchmark(options: ScaleRunOptions): Promise<Scale
     const naiveMode = `naive, polls every ${options.naivePollSeconds} s`;
     log(`${naiveMode}: ${songs} songs`);
     figures.push(await measurePhase(provider, { mode: naiveMode, songs, criticalPathMs }, () => runNaive(provider, options, criticalPathMs)));
+    if (provider.webhooksRefused() > 0) log(`${provider.webhooksRefused()} webhooks were refused or lost`);
     return { figures, criticalPathMs };
   } finally {
     await stack?.stop();
