@@ -29,6 +29,7 @@ const LAYERS = [
   'stack', // starting the embedded system (dev server, simulator, endpoint, worker)
   'client', // the client layer every script uses
   'chaos', // the fault-run kit
+  'bench', // benchmark kits: the lightweight provider, the naive client, the figures
   'scripts', // command-line entry points
   'bin', // the installed command: a shim that runs scripts/music.ts
 ] as const;
