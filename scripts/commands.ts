@@ -33,7 +33,7 @@ export const COMMANDS: CommandSpec[] = [
     options: ['--provider', '--out', '--check', '--builtin', '--print', '--review', '--no-callbacks', '--on-unknown-submit', JSON_OPT, '--verbose'],
     values: { '--provider': providers, '--on-unknown-submit': ['wait', 'resubmit'] },
   },
-  { name: 'album', script: 'album.ts', group: 'Make music', summary: 'make an album from a manifest', options: ['--out', '--budget', '--no-callbacks', JSON_OPT] },
+  { name: 'album', script: 'album.ts', group: 'Make music', summary: 'make an album from a manifest', options: ['--out', '--budget', '--release-check', '--no-callbacks', JSON_OPT] },
   { name: 'batch', script: 'batch.ts', group: 'Make music', summary: 'make several albums in one durable batch', options: ['--max-albums', '--out', '--no-callbacks', JSON_OPT] },
   {
     name: 'status',
@@ -75,6 +75,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'make albums under injected faults and check nothing was paid twice or lost',
     options: ['--kills', '--restarts', '--forgeries', '--fault-rate', '--callback-fault-rate', '--webhook-fault-rate', '--seed', '--stage-delays', '--timeout', '--keep', JSON_OPT, '--quiet'],
   },
+  { name: 'bench-scale', script: 'bench-scale.ts', group: 'Check and measure', summary: 'many songs at once against a lightweight provider: ours (callbacks, polling) against a naive 3 s poller', options: ['--songs', '--time-scale', '--lyrics-seconds', '--song-seconds', '--naive-poll-seconds'] },
   { name: 'bench-history', script: 'bench-history.ts', group: 'Check and measure', summary: 'history events per song at several provider latencies', options: ['--complete-after'] },
   { name: 'bench-pipeline', script: 'bench-pipeline.ts', group: 'Check and measure', summary: 'wall time of a full pipeline against the sum of its steps', options: ['--provider', '--complete-after'], values: { '--provider': providers } },
 ];
