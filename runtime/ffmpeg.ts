@@ -100,6 +100,11 @@ export async function runFfmpeg(args: string[], options: RunOptions = {}): Promi
   await runTool(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', ...args], options);
 }
 
+/** Runs ffprobe and returns what it printed; rejects with its stderr when it exits non-zero. */
+export function runFfprobe(args: string[]): Promise<string> {
+  return runTool(ffprobePath(), args);
+}
+
 export interface MediaStream {
   codecType: string;
   codecName: string;

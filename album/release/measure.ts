@@ -3,7 +3,7 @@
 // of the time, since loudnorm resamples to 192 kHz), trailing silence and clipped samples (one pass
 // over the decoded samples); for the cover, its size, codec and pixel format (ffprobe).
 import { spawn } from 'node:child_process';
-import { ffmpegPath, ffprobePath } from '../../runtime/ffmpeg';
+import { ffmpegPath, runFfprobe } from '../../runtime/ffmpeg';
 
 /** Below this a sample is silence: −60 dBFS, the usual floor for "nothing audible". */
 const SILENCE_LEVEL = 10 ** (-60 / 20);
@@ -37,20 +37,8 @@ export interface ImageMeasurement {
   pixelFormat: string;
 }
 
-function capture(binary: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e) => reject(new Error(`cannot start ${binary}: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString('utf8')) : reject(new Error(Buffer.concat(err).toString('utf8').trim().split('\n').slice(-3).join(' | ') || `exit ${code}`))));
-  });
-}
-
 async function firstStream(file: string, kind: 'a' | 'v'): Promise<Record<string, unknown>> {
-  const out = await capture(ffprobePath(), ['-v', 'error', '-select_streams', `${kind}:0`, '-show_streams', '-of', 'json', file]);
+  const out = await runFfprobe(['-v', 'error', '-select_streams', `${kind}:0`, '-show_streams', '-of', 'json', file]);
   const stream = (JSON.parse(out) as { streams?: Record<string, unknown>[] }).streams?.[0];
   if (!stream) throw new Error(`${file} has no ${kind === 'a' ? 'audio' : 'image'} stream`);
   return stream;
