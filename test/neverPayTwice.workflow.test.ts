@@ -9,7 +9,7 @@ import { resolveUpdate } from '../contracts/attentionMessages';
 import { progressQuery } from '../contracts/pipelineMessages';
 import { MusicState } from '../contracts/searchAttributes';
 import type { SongPipelineResult } from '../contracts/songPipeline';
-import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
+import { createWorkflowHarness, finishTasksAsTheyCome, type WorkflowHarness } from './helpers/workflowHarness';
 
 let harness: WorkflowHarness;
 
@@ -21,13 +21,6 @@ afterAll(async () => {
   await harness?.teardown();
 });
 
-function finishTasksAsTheyCome(): () => void {
-  const timer = setInterval(() => {
-    for (const t of harness.provider.tasks) if (t.status === 'PENDING') harness.provider.setStatus(t.taskId, 'SUCCESS');
-  }, 20);
-  return () => clearInterval(timer);
-}
-
 async function waitForAttention(handle: Awaited<ReturnType<WorkflowHarness['start']>>) {
   await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 20_000 }).toEqual(['song']);
 }
@@ -38,7 +31,7 @@ describe('never pay twice', () => {
       const { provider } = harness;
       const [tasksBefore, requestsBefore] = [provider.tasks.length, provider.submitRequests];
       provider.faults.push('throttle');
-      const stop = finishTasksAsTheyCome();
+      const stop = finishTasksAsTheyCome(harness.provider);
       const result: SongPipelineResult = await (await harness.start(harness.input())).result().finally(stop);
       expect(result.status).toBe('succeeded');
       expect(provider.submitRequests - requestsBefore).toBe(2);
@@ -51,7 +44,7 @@ describe('never pay twice', () => {
       async () => {
         const { provider } = harness;
         const tasksBefore = provider.tasks.length;
-        const stop = finishTasksAsTheyCome();
+        const stop = finishTasksAsTheyCome(harness.provider);
         const result: SongPipelineResult = await (await harness.start(harness.input())).result().finally(stop);
         expect(result.status).toBe('succeeded');
         expect(provider.tasks.length - tasksBefore).toBe(1);
@@ -109,7 +102,7 @@ describe('never pay twice', () => {
       const { provider } = harness;
       const tasksBefore = provider.tasks.length;
       provider.faults.push('hang');
-      const stop = finishTasksAsTheyCome();
+      const stop = finishTasksAsTheyCome(harness.provider);
       const result: SongPipelineResult = await (await harness.start(harness.input({ onAmbiguousSubmit: 'resubmit' }))).result().finally(stop);
       expect(result.status).toBe('succeeded');
       // The policy accepted the risk: two tasks exist, the run used the second.

@@ -11,7 +11,7 @@ import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPip
 import type { TrackManifest } from '../contracts/trackManifest';
 import { readTags, tagMp3 } from '../artifacts/id3Tags';
 import { probeMedia } from '../runtime/ffmpeg';
-import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
+import { createWorkflowHarness, finishTasksAsTheyCome, type WorkflowHarness } from './helpers/workflowHarness';
 
 let harness: WorkflowHarness;
 
@@ -23,13 +23,6 @@ afterAll(async () => {
   await harness?.teardown();
 });
 
-function finishTasksAsTheyCome(): () => void {
-  const timer = setInterval(() => {
-    for (const t of harness.provider.tasks) if (t.status === 'PENDING') harness.provider.setStatus(t.taskId, 'SUCCESS');
-  }, 20);
-  return () => clearInterval(timer);
-}
-
 async function sha256(file: string): Promise<string> {
   return createHash('sha256').update(await readFile(file)).digest('hex');
 }
@@ -38,7 +31,7 @@ async function sha256(file: string): Promise<string> {
 async function runSong(args: SongPipelineInput, workflowId: string): Promise<{ result: SongPipelineResult; tagged: TagSongResult[]; paid: number }> {
   const tagged: TagSongResult[] = [];
   const before = harness.provider.tasks.length;
-  const stop = finishTasksAsTheyCome();
+  const stop = finishTasksAsTheyCome(harness.provider);
   try {
     const result = await harness.withWorker(
       async () => (await harness.start(args, workflowId)).result() as Promise<SongPipelineResult>,

@@ -108,3 +108,11 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
   };
   return harness;
 }
+
+/** Marks each pending task of the scripted provider finished as it appears (every 20 ms); call the result to stop. */
+export function finishTasksAsTheyCome(provider: ScriptedProvider): () => void {
+  const timer = setInterval(() => {
+    for (const t of provider.tasks) if (t.status === 'PENDING') provider.setStatus(t.taskId, 'SUCCESS');
+  }, 20);
+  return () => clearInterval(timer);
+}
