@@ -1,6 +1,7 @@
 // Every activity the worker hosts, built from the worker's dependencies (provider endpoints and
 // keys, callback settings), which never travel through workflow history.
 import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
+import { createDeliveryActivities } from '../album/delivery/deliveryActivities';
 import { createArtifactActivities, type ArtifactDeps } from '../artifacts/artifactActivities';
 import type { ArtifactStore } from '../artifacts/store/artifactStore';
 import { LocalArtifactStore } from '../artifacts/store/localStore';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSongTagActivities(store),
     ...createProviderSlotActivities(deps.slots),
     ...createAlbumAssemblyActivities(store),
+    ...createDeliveryActivities(store),
     ...createPipelineActivities({ callbacks: deps.callbacks, uploadsDir: deps.uploadsDir ?? uploadsDir(), store }),
   };
 }

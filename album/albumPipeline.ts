@@ -8,6 +8,7 @@
 // policy.
 import {
   ApplicationFailure,
+  log,
   ParentClosePolicy,
   setCurrentDetails,
   setHandler,
@@ -33,6 +34,8 @@ import { loadPreviousTrack } from '../song/previousTrackProxies';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
 import { normalizeLoudness, tagTrack, writeAlbumCover, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
+import { deliverCover, deliverTrack, recordDelivery } from './albumDeliveryProxies';
+import type { AlbumDeliverySummary, DeliveredCover, DeliverTrackResult } from '../contracts/albumDelivery';
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();
@@ -185,6 +188,18 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }, ...(cover ? [{ path: cover.path, kind: 'cover' as const, sha256: cover.sha256 }] : [])],
   });
 
+  // 5. The delivery folder, when the manifest asks for one: masters, stems and the cover, recorded in
+  // album.json (after it is written, so that whatever else album.json records, such as the tracks'
+  // BPM and key, is there for the stems' names). patched: an album that started before delivery
+  // folders existed replays without these activities.
+  let manifestFile = { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes };
+  let delivery: AlbumDeliverySummary | undefined;
+  if (input.release?.delivery && patched('album-delivery')) {
+    const made = await deliverFolder(input.release.delivery, coverSource?.path);
+    delivery = made.summary;
+    if (made.record) manifestFile = made.record;
+  }
+
   const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
   progress.state = status;
   progress.creditsSpent = creditsSpent;
@@ -198,11 +213,80 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     creditsSpent,
     creditsTotal: albumJson.creditsTotal,
     files: [
-      { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes, kind: 'album-manifest' },
+      { ...manifestFile, kind: 'album-manifest' },
       { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
       ...(cover ? [{ path: cover.path, sha256: cover.sha256, bytes: cover.bytes, kind: 'cover' as const }] : []),
     ],
+    ...(delivery ? { delivery } : {}),
   };
+
+  /** Every playable track's master and stems, the cover, and album.json updated; a track that cannot be delivered is named, not fatal. */
+  async function deliverFolder(settings: NonNullable<NonNullable<AlbumPipelineInput['release']>['delivery']>, providerCover: string | undefined) {
+    const release = input.release!;
+    const errors: string[] = [];
+    const delivered: DeliverTrackResult[] = [];
+    await Promise.all(
+      tracks.map(async (t) => {
+        const made = t.result?.artifacts ?? t.run?.artifacts;
+        // A song track's best audio is the provider's WAV of its clip; a definition's is its final step's.
+        const source = t.result ? (made?.find((a) => a.kind === 'wav') ?? made?.find((a) => a.kind === 'audio')) : t.run?.finalAudio;
+        if (!t.tagged || !made || !source) return;
+        const plan = input.tracks.find((p) => p.number === t.number)!;
+        try {
+          delivered.push(
+            await deliverTrack({
+              albumDir: input.outDir,
+              settings,
+              number: t.number,
+              trackCount: input.tracks.length,
+              title: t.title,
+              artist: input.artist,
+              album: input.title,
+              year: input.year,
+              genre: input.genre,
+              isrc: plan.isrc,
+              explicit: plan.explicit,
+              label: release.label,
+              upc: release.upc,
+              releaseDate: release.releaseDate,
+              copyright: release.copyright,
+              phonographicCopyright: release.phonographicCopyright,
+              sourcePath: source.path,
+              fileStem: plan.fileStem,
+              stems: made.filter((a) => a.kind === 'stem').map((a) => ({ path: a.path, name: baseName(a.path) })),
+            }),
+          );
+        } catch (err) {
+          errors.push(`track ${t.number} ("${t.title}"): ${innermostMessage(err)}`);
+        }
+      }),
+    );
+    delivered.sort((a, b) => a.number - b.number);
+    let deliveredCover: DeliveredCover | undefined;
+    if (release.cover || providerCover) {
+      try {
+        deliveredCover = await deliverCover({ albumDir: input.outDir, ownCover: release.cover, providerCover });
+        if (deliveredCover.warning) log.warn(`delivery: ${deliveredCover.warning}`);
+      } catch (err) {
+        errors.push(`cover: ${innermostMessage(err)}`);
+      }
+    } else errors.push('cover: the album has no image and the manifest names none (release.cover)');
+    const record = await recordDelivery({ albumDir: input.outDir, settings, tracks: delivered, cover: deliveredCover });
+    const summary: AlbumDeliverySummary = {
+      folder: `${input.outDir}/delivery`,
+      tracks: delivered.map((d) => ({
+        number: d.number,
+        title: input.tracks.find((p) => p.number === d.number)!.title,
+        master: d.master.path,
+        integratedLufs: d.master.integratedLufs,
+        truePeakDb: d.master.truePeakDb,
+        stemProblems: d.stems.filter((s) => s.problem).map((s) => `${s.stem}: ${s.problem}`),
+      })),
+      ...(deliveredCover ? { cover: { path: deliveredCover.path, ...(deliveredCover.warning ? { warning: deliveredCover.warning } : {}) } } : {}),
+      errors,
+    };
+    return { summary, record };
+  }
 
   /** A track's image for the album cover: the generated art before the clip's own image. */
   function trackCover(t: AlbumTrackResult) {
@@ -235,6 +319,9 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       lyricsText,
       lyricsPath: plan.request.instrumental ? undefined : lyricsFile?.path,
       lrcPath: lrc?.path,
+      isrc: plan.isrc,
+      label: input.release?.label,
+      copyright: input.release?.copyright ?? input.release?.phonographicCopyright,
     };
     const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });
     t.tagged = { path: tagged.path, sha256: tagged.sha256, bytes: tagged.bytes, durationSeconds: tagged.durationSeconds };
@@ -347,6 +434,13 @@ function definitionFiles(run: PipelineRunResult): AlbumFileInput[] {
 /** The plan with the album's persona filled in where the track's definition sings with it. */
 function withPersona(plan: PipelinePlan, steps: readonly string[], personaId: string): PipelinePlan {
   return { ...plan, steps: plan.steps.map((s) => (steps.includes(s.name) ? { ...s, params: { ...s.params, personaId } } : s)) };
+}
+
+/** A file's name without folder and extension (workflow code has no node:path). */
+function baseName(file: string): string {
+  const name = file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(0, dot) : name;
 }
 
 function describe(progress: AlbumProgress): string {

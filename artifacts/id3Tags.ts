@@ -22,6 +22,10 @@ export interface TrackTags {
   lyricsText?: string;
   lrcText?: string;
   language?: string;
+  /** For a release: the recording's ISRC, the label, the copyright line. */
+  isrc?: string;
+  label?: string;
+  copyright?: string;
 }
 
 /** ID3v2 frame ids, by node-id3's field names, for reporting what was written. */
@@ -36,6 +40,9 @@ const FRAME_IDS: Record<string, string> = {
   image: 'APIC',
   unsynchronisedLyrics: 'USLT',
   synchronisedLyrics: 'SYLT',
+  ISRC: 'TSRC',
+  publisher: 'TPUB',
+  copyright: 'TCOP',
 };
 
 export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: string[] } {
@@ -50,6 +57,10 @@ export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: strin
     ...(input.trackNumber !== undefined ? { trackNumber: input.trackCount !== undefined ? `${input.trackNumber}/${input.trackCount}` : String(input.trackNumber) } : {}),
     ...(input.year !== undefined ? { year: String(input.year) } : {}),
     ...(input.genre ? { genre: input.genre } : {}),
+    // Stores read the ISRC without hyphens (the form DDEX uses).
+    ...(input.isrc ? { ISRC: input.isrc.toUpperCase().replace(/-/g, '') } : {}),
+    ...(input.label ? { publisher: input.label } : {}),
+    ...(input.copyright ? { copyright: input.copyright } : {}),
     ...(input.cover
       ? { image: { mime: input.cover.mime, type: { id: NodeID3.TagConstants.AttachedPicture.PictureType.FRONT_COVER }, description: 'Cover', imageBuffer: input.cover.data } }
       : {}),

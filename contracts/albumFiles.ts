@@ -3,6 +3,7 @@
 import type { ProviderName } from '../providers/model';
 import type { PersonaRecord } from './albumPipeline';
 import type { ArtifactKind, ArtifactRecord } from './artifacts';
+import type { AlbumDeliveryRecord, TrackDeliveryRecord } from './albumDelivery';
 
 /** Failure type of an assembly activity's bad input (a missing file, not an MP3, silent audio): never retried. */
 export const ALBUM_ASSEMBLY_FAILURE = 'AlbumAssemblyFailed';
@@ -29,6 +30,10 @@ export interface TagTrackInput {
   lrcPath?: string;
   /** ISO 639-2 code of the lyrics' language. Default `eng`. */
   language?: string;
+  /** The recording's ISRC (TSRC), the label (TPUB) and the copyright line (TCOP), from the manifest's release section. */
+  isrc?: string;
+  label?: string;
+  copyright?: string;
 }
 
 export interface StoredAlbumFile {
@@ -123,7 +128,7 @@ export interface WrittenAlbumManifest extends WrittenAlbumFile {
 }
 
 /** What album.json can list: the pipeline's own kinds plus the album's. */
-export type AlbumFileKind = ArtifactKind | 'tagged-audio' | 'mastered-audio' | 'playlist';
+export type AlbumFileKind = ArtifactKind | 'tagged-audio' | 'mastered-audio' | 'playlist' | 'delivery-master' | 'delivery-stem' | 'delivery-cover';
 
 export interface AlbumFileInput {
   path: string;
@@ -201,6 +206,8 @@ export interface AlbumJsonTrack {
   credits: CreditsRecord & { estimated?: number };
   durationSeconds?: number;
   loudness?: { beforeLufs: number; afterLufs: number };
+  /** The delivery folder's master and stems of this track (album/delivery/). */
+  delivery?: TrackDeliveryRecord;
   files: AlbumJsonFile[];
 }
 
@@ -223,4 +230,6 @@ export interface AlbumJson {
   durationSeconds: number;
   tracks: AlbumJsonTrack[];
   files: AlbumJsonFile[];
+  /** The delivery folder, when the manifest asked for one. */
+  delivery?: AlbumDeliveryRecord;
 }

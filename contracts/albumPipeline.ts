@@ -5,6 +5,7 @@ import type { ProviderName, SongRequest, StepKind } from '../providers/model';
 import type { PipelinePlan, PipelineRunResult } from './pipelinePlan';
 import type { SongPipelineResult } from './songPipeline';
 import type { PipelineStep } from './trackManifest';
+import type { AlbumDeliverySummary, AlbumReleaseInput } from './albumDelivery';
 
 /**
  * Where the album's voice comes from: nowhere (`none`), a persona that already exists on the
@@ -42,6 +43,9 @@ export interface AlbumTrackPlan {
    * sing with the persona the album's persona track makes, which the album fills in when it exists.
    */
   pipeline?: { definition: string; plan: PipelinePlan; personaSteps: string[] };
+  /** The recording's ISRC and explicit flag, from the manifest. */
+  isrc?: string;
+  explicit?: boolean;
 }
 
 export interface AlbumPipelineInput {
@@ -64,6 +68,8 @@ export interface AlbumPipelineInput {
   /** Credits per step at this provider (the price table the command used), to record what was spent. */
   prices?: Partial<Record<StepKind, number>>;
   credits?: { estimated?: number; budget?: number };
+  /** The manifest's release section: tags, and the delivery folder when it asks for one. */
+  release?: AlbumReleaseInput;
 }
 
 export interface AlbumTrackResult {
@@ -94,6 +100,8 @@ export interface AlbumPipelineResult {
   creditsTotal?: number;
   /** album.json, the playlist and the album's cover. */
   files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' }[];
+  /** The delivery folder, when the manifest asked for one. */
+  delivery?: AlbumDeliverySummary;
 }
 
 /** The persona strategy as album.json records it: which one, the persona it gave, and its track. */

@@ -33,7 +33,7 @@ import { playlistLocation, renderM3u8 } from './playlist';
 
 
 /** Bad input (a missing file, not an MP3, silent audio): the same call would fail again, so it is not retried. */
-function badInput(message: string): ApplicationFailure {
+export function badInput(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, ALBUM_ASSEMBLY_FAILURE);
 }
 
@@ -41,7 +41,7 @@ function badInput(message: string): ApplicationFailure {
  * A stored input as a file on this machine for `use`; a missing or corrupt one is bad input (a retry
  * would find it the same), while a store that does not answer fails the attempt and is retried.
  */
-async function withInput<T>(store: ArtifactStore, file: string, what: string, use: (local: string) => Promise<T>): Promise<T> {
+export async function withInput<T>(store: ArtifactStore, file: string, what: string, use: (local: string) => Promise<T>): Promise<T> {
   try {
     return await store.withLocalCopy(file, use);
   } catch (err) {
@@ -54,7 +54,7 @@ async function withInput<T>(store: ArtifactStore, file: string, what: string, us
 }
 
 /** Produces `target` in a scratch file with `fill` and commits it to the store; the scratch file never outlives the call. */
-async function produce<T>(store: ArtifactStore, target: string, fill: (temp: string) => Promise<T>, contentType?: string): Promise<{ result: T; sha256: string; bytes: number }> {
+export async function produce<T>(store: ArtifactStore, target: string, fill: (temp: string) => Promise<T>, contentType?: string): Promise<{ result: T; sha256: string; bytes: number }> {
   const temp = await store.scratchFor(target);
   try {
     const result = await fill(temp);
@@ -109,6 +109,9 @@ export function createAlbumAssemblyActivities(store: ArtifactStore) {
         lyricsText: input.lyricsPath ? await withInput(store, input.lyricsPath, 'lyrics', (file) => readFile(file, 'utf8')) : input.lyricsText,
         lrcText: input.lrcPath ? await withInput(store, input.lrcPath, 'timed lyrics', (file) => readFile(file, 'utf8')) : undefined,
         language: input.language,
+        isrc: input.isrc,
+        label: input.label,
+        copyright: input.copyright,
       });
       const tagged = tagMp3(audio, tags);
 

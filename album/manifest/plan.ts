@@ -8,6 +8,8 @@ import type { AlbumPipelineInput } from '../../contracts/albumPipeline';
 import { STEP_KINDS, type StepKind } from '../../providers/model';
 import { loadAlbumManifest, type ResolvedAlbum } from './manifest';
 import type { Config } from '../../runtime/config';
+import type { AlbumReleaseInput } from '../../contracts/albumDelivery';
+import type { ReleaseSection } from './release';
 
 export interface AlbumPlan {
   album: ResolvedAlbum;
@@ -71,6 +73,7 @@ export async function planAlbum(
     loudness: album.loudness,
     prices: stepPrices,
     credits: { estimated: estimate.total, budget },
+    ...(album.release ? { release: releaseInput(album.release) } : {}),
     tracks: album.tracks.map((t) => ({
       number: t.number,
       title: t.title,
@@ -79,7 +82,15 @@ export async function planAlbum(
       outDir: path.join(albumDir, t.dirName),
       fileStem: t.fileStem,
       ...(t.pipeline.kind === 'definition' ? { pipeline: { definition: t.pipeline.given, plan: t.pipeline.plan, personaSteps: t.pipeline.personaSteps } } : {}),
+      ...(t.isrc !== undefined ? { isrc: t.isrc } : {}),
+      ...(t.explicit !== undefined ? { explicit: t.explicit } : {}),
     })),
   };
   return { ok: true, plan: { album, input, estimate, estimateTable: formatEstimateTable(estimate), budget } };
+}
+
+/** What the workflow needs of the release section: the tags' facts and the delivery settings (the AI disclosure stays with the check). */
+function releaseInput(release: ReleaseSection): AlbumReleaseInput {
+  const { label, upc, releaseDate, copyright, phonographicCopyright, cover, delivery } = release;
+  return Object.fromEntries(Object.entries({ label, upc, releaseDate, copyright, phonographicCopyright, cover, delivery }).filter(([, v]) => v !== undefined)) as AlbumReleaseInput;
 }

@@ -3,6 +3,7 @@
 // release check's question (album/release/).
 import { z } from 'zod';
 import { isrcProblem, upcProblem } from '../release/identifiers';
+import { deliverySettings } from '../delivery/settings';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -41,6 +42,8 @@ export const releaseSection = z.strictObject({
   aiDisclosure,
   /** The user's own cover art (relative to the manifest's folder), instead of the provider's small image. */
   cover: text(1000).optional(),
+  /** Asks for a delivery folder (masters, cover, stems) made as these settings say; `{}` takes the defaults. */
+  delivery: deliverySettings.optional(),
 });
 
 export type ReleaseSection = z.infer<typeof releaseSection>;

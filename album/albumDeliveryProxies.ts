@@ -1,0 +1,13 @@
+// Workflow side of the delivery activities (delivery/deliveryActivities.ts): proxied once. Mastering
+// at 96 kHz may pass over a long song up to four times, so the attempt may take long; the heartbeat
+// notices a lost worker within seconds. Bad input (a silent song, a missing cover) fails at once.
+import { proxyActivities } from '@temporalio/workflow';
+import { ALBUM_ASSEMBLY_FAILURE } from '../contracts/albumFiles';
+import type { DeliveryActivities } from './delivery/deliveryActivities';
+
+export const { deliverTrack, deliverCover, recordDelivery } = proxyActivities<DeliveryActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
+  summary: 'album delivery folder',
+});
