@@ -16,6 +16,7 @@ import { outputFolderProblem } from '../client/outputFolder';
 import { openSession, type Session } from '../client/session';
 import { albumProgressQuery } from '../contracts/albumMessages';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
+import type { AlbumDeliverySummary } from '../contracts/albumDelivery';
 import { albumPipeline } from '../album/albumPipeline';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { loadAlbumManifest } from '../album/manifest/manifest';
@@ -140,7 +141,7 @@ function print(result: AlbumPipelineResult, albumDir: string, json: boolean): vo
       mastered: t.mastered,
       artifacts: (t.result?.artifacts ?? t.run?.artifacts)?.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, durationSeconds: a.durationSeconds })),
     }));
-    process.stdout.write(`${JSON.stringify({ albumId: result.albumId, status: result.status, personaId: result.personaId, albumDir, creditsSpent: result.creditsSpent, creditsTotal: result.creditsTotal, reusedFiles, files: result.files, tracks }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ albumId: result.albumId, status: result.status, personaId: result.personaId, albumDir, creditsSpent: result.creditsSpent, creditsTotal: result.creditsTotal, reusedFiles, files: result.files, tracks, delivery: result.delivery }, null, 2)}\n`);
     return;
   }
   process.stdout.write(`\nalbum ${result.status}: ${albumDir}${result.personaId ? ` (persona ${result.personaId})` : ''}\n`);
@@ -149,9 +150,22 @@ function print(result: AlbumPipelineResult, albumDir: string, json: boolean): vo
     process.stdout.write(`  ${String(t.number).padStart(2)}. ${t.title.padEnd(28)} ${t.state.padEnd(9)} ${String(t.creditsSpent ?? 0).padStart(6)} credits  ${file}${t.error ? `  (${t.error})` : ''}\n`);
   }
   for (const f of result.files) process.stdout.write(`  ${f.kind.padEnd(15)} ${path.basename(f.path)}\n`);
+  if (result.delivery) process.stdout.write(deliveryLines(result.delivery));
   const reuse = reuseLine(reusedFiles, result.creditsSpent);
   if (reuse) process.stdout.write(`  ${reuse}\n`);
   process.stdout.write(`  ${creditsLine(result.creditsSpent, result.creditsTotal === undefined ? undefined : { amount: result.creditsTotal, of: 'album' })}\n`);
+}
+
+/** The delivery folder: each master's loudness and true peak measured after mastering, and what did not line up. */
+function deliveryLines(delivery: AlbumDeliverySummary): string {
+  const lines = [`  delivery folder ${delivery.folder}`];
+  for (const t of delivery.tracks) {
+    lines.push(`    ${String(t.number).padStart(2)}. ${path.basename(t.master).padEnd(32)} ${t.integratedLufs.toFixed(1)} LUFS, true peak ${t.truePeakDb.toFixed(1)} dBTP`);
+    for (const problem of t.stemProblems) lines.push(`        stem ${problem}`);
+  }
+  if (delivery.cover) lines.push(`    cover ${path.basename(delivery.cover.path)}${delivery.cover.warning ? `  (warning: ${delivery.cover.warning})` : ''}`);
+  for (const error of delivery.errors) lines.push(`    not delivered: ${error}`);
+  return `${lines.join('\n')}\n`;
 }
 
 main().catch((err: Error) => exitWith('album', err.message, 1));

@@ -4,6 +4,7 @@
 import type { ReleaseSection } from '../manifest/release';
 import { AI_DISCLOSURE_PARTS } from '../manifest/release';
 import type { AudioMeasurement, ImageMeasurement } from './measure';
+import type { DeliveryFormat } from '../../contracts/albumDelivery';
 
 export const RELEASE_LIMITS = {
   /** Stores ask for 3000×3000; below 1000 every distributor refuses the art. */
@@ -29,6 +30,7 @@ export type ReleaseCheckName =
   | 'true-peak'
   | 'loudness'
   | 'clipping'
+  | 'delivery-format'
   | 'isrc-missing'
   | 'isrc-duplicate'
   | 'upc-missing'
@@ -59,6 +61,8 @@ export interface TrackFacts {
   isrc?: string;
   /** Why there is no audio (the track failed or was skipped). */
   missingReason?: string;
+  /** Set when `file` is the delivery folder's master: the format it was made to. */
+  delivery?: DeliveryFormat;
 }
 
 export interface AlbumFacts {
@@ -107,8 +111,11 @@ export function audioProblems(track: TrackFacts): ReleaseProblem[] {
     add({ severity: 'error', check: 'silent', message: 'the audio is silent (no measurable loudness)' });
     return problems;
   }
-  if (a.truePeakDb > RELEASE_LIMITS.truePeakCeilingDb) {
-    add({ severity: 'error', check: 'true-peak', message: `true peak ${fmt(a.truePeakDb)} dBTP; at most ${RELEASE_LIMITS.truePeakCeilingDb} dBTP (it distorts once encoded)`, figure: a.truePeakDb, limit: RELEASE_LIMITS.truePeakCeilingDb });
+  // A delivery master is held to its own ceiling when that is stricter than the stores'.
+  const ceiling = Math.min(RELEASE_LIMITS.truePeakCeilingDb, track.delivery?.truePeak ?? 0);
+  if (a.truePeakDb > ceiling) {
+    const whose = ceiling < RELEASE_LIMITS.truePeakCeilingDb ? `the delivery's ceiling of ${ceiling} dBTP` : `at most ${ceiling} dBTP (it distorts once encoded)`;
+    add({ severity: 'error', check: 'true-peak', message: `true peak ${fmt(a.truePeakDb)} dBTP; ${whose}`, figure: a.truePeakDb, limit: ceiling });
   }
   if (a.clippedSamples > 0) {
     add({ severity: 'error', check: 'clipping', message: `${a.clippedSamples} clipped samples (runs at full scale; sample peak ${fmt(a.samplePeakDb, 2)} dBFS)`, figure: a.clippedSamples, limit: 0 });
@@ -117,6 +124,23 @@ export function audioProblems(track: TrackFacts): ReleaseProblem[] {
   if (Math.abs(off) > RELEASE_LIMITS.loudnessToleranceLu) {
     add({ severity: 'warning', check: 'loudness', message: `integrated loudness ${fmt(a.integratedLufs)} LUFS, ${fmt(Math.abs(off))} LU ${off > 0 ? 'above' : 'below'} the stores' ${RELEASE_LIMITS.targetLufs} LUFS (set loudness.targetLufs to master it)`, figure: a.integratedLufs, limit: RELEASE_LIMITS.targetLufs });
   }
+  return problems;
+}
+
+/** A delivery master's format: what distributors take (44.1 kHz or more, 16 or 24 bit, stereo) and what the manifest asked for. */
+export function deliveryFormatProblems(track: TrackFacts): ReleaseProblem[] {
+  const a = track.audio;
+  const asked = track.delivery;
+  if (!a || !asked) return [];
+  const at = { number: track.number, title: track.title };
+  const problems: ReleaseProblem[] = [];
+  const add = (message: string, figure: number, limit: number) => problems.push({ severity: 'error', check: 'delivery-format', track: at, message: `master ${track.file}: ${message}`, figure, limit });
+  if (a.sampleRate < 44_100) add(`${a.sampleRate} Hz; distributors take 44100 Hz or more`, a.sampleRate, 44_100);
+  else if (a.sampleRate !== asked.sampleRate) add(`${a.sampleRate} Hz; the manifest asks for ${asked.sampleRate} Hz (release.delivery.sampleRate)`, a.sampleRate, asked.sampleRate);
+  const depth = a.bitDepth ?? 0;
+  if (depth !== 16 && depth !== 24) add(`${depth ? `${depth}-bit` : `${a.codec}, not PCM or FLAC`}; distributors take 16 or 24 bit`, depth, asked.bitDepth);
+  else if (depth !== asked.bitDepth) add(`${depth}-bit; the manifest asks for ${asked.bitDepth} (release.delivery.bitDepth)`, depth, asked.bitDepth);
+  if (a.channels !== 2) add(`${a.channels} ${a.channels === 1 ? 'channel' : 'channels'}; distributors take stereo`, a.channels, 2);
   return problems;
 }
 
@@ -161,6 +185,6 @@ export function duplicateProblems(tracks: readonly TrackFacts[]): ReleaseProblem
 
 /** Every problem: album-wide first, then track by track in album order. */
 export function releaseProblems(facts: AlbumFacts): ReleaseProblem[] {
-  const all = [...coverProblems(facts.cover), ...identifierProblems(facts.release, facts.tracks), ...duplicateProblems(facts.tracks), ...facts.tracks.flatMap(audioProblems)];
+  const all = [...coverProblems(facts.cover), ...identifierProblems(facts.release, facts.tracks), ...duplicateProblems(facts.tracks), ...facts.tracks.flatMap((t) => [...deliveryFormatProblems(t), ...audioProblems(t)])];
   return all.map((p, i) => ({ p, i })).sort((a, b) => (a.p.track?.number ?? 0) - (b.p.track?.number ?? 0) || a.i - b.i).map(({ p }) => p);
 }

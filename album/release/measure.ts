@@ -17,6 +17,8 @@ export interface AudioMeasurement {
   sampleRate: number;
   channels: number;
   codec: string;
+  /** Bits per sample of lossless audio (PCM, FLAC); absent for lossy codecs, which have none. */
+  bitDepth?: number;
   /** Absent when the audio is silent (loudness is then −inf). */
   integratedLufs?: number;
   truePeakDb?: number;
@@ -116,11 +118,14 @@ export async function measureAudio(file: string): Promise<AudioMeasurement> {
   const channels = Number(s.channels) || 1;
   if (sampleRate <= 0) throw new Error(`${file}: ffprobe reports no sample rate`);
   const [scan, loudness] = await Promise.all([scanSamples(file, channels), measureLoudness(file)]);
+  // PCM reports its depth as bits_per_sample, FLAC as bits_per_raw_sample; MP3 reports neither.
+  const bitDepth = Number(s.bits_per_raw_sample) || Number(s.bits_per_sample) || 0;
   return {
     durationSeconds: round(scan.frames / sampleRate, 3),
     sampleRate,
     channels,
     codec: String(s.codec_name ?? ''),
+    ...(bitDepth > 0 ? { bitDepth } : {}),
     ...(loudness ?? {}),
     trailingSilenceSeconds: round((scan.frames - 1 - scan.lastLoudFrame) / sampleRate, 2),
     clippedSamples: scan.clipped,

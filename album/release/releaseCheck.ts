@@ -5,6 +5,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AlbumJson, AlbumJsonFile, AlbumJsonTrack } from '../../contracts/albumFiles';
 import type { ReleaseSection } from '../manifest/release';
+import type { DeliveryFormat } from '../../contracts/albumDelivery';
 import { releaseProblems, type AlbumFacts, type ReleaseProblem, type TrackFacts } from './checks';
 import { measureAudio, measureImage } from './measure';
 
@@ -44,16 +45,16 @@ async function readAlbumJson(albumDir: string): Promise<AlbumJson> {
   return album as AlbumJson;
 }
 
-/** The copy a distributor would get: mastered, else tagged, else the provider's own. */
+/** The copy a distributor would get: the delivery folder's master, else mastered, else tagged, else the provider's own. */
 function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
-  for (const kind of ['mastered-audio', 'tagged-audio', 'audio'] as const) {
+  for (const kind of ['delivery-master', 'mastered-audio', 'tagged-audio', 'audio'] as const) {
     const found = track.files.find((f) => f.kind === kind);
     if (found) return found;
   }
   return undefined;
 }
 
-async function trackFacts(albumDir: string, track: AlbumJsonTrack, isrc: string | undefined): Promise<TrackFacts> {
+async function trackFacts(albumDir: string, track: AlbumJsonTrack, isrc: string | undefined, delivery: DeliveryFormat | undefined): Promise<TrackFacts> {
   const base: TrackFacts = { number: track.number, title: track.title, ...(isrc ? { isrc } : {}) };
   const file = deliveredFile(track);
   if (!file) return { ...base, missingReason: track.state === 'succeeded' ? 'album.json lists no audio file' : `the track ${track.state}${track.error ? `: ${track.error}` : ''}` };
@@ -65,7 +66,7 @@ async function trackFacts(albumDir: string, track: AlbumJsonTrack, isrc: string 
   }
   // Tagged copies of the same music differ by their tags; the provider's file says whether the music is the same.
   const source = track.files.find((f) => f.kind === 'audio') ?? file;
-  return { ...base, file: file.file, audioSha256: source.sha256, audio: await measureAudio(absolute) };
+  return { ...base, file: file.file, audioSha256: source.sha256, audio: await measureAudio(absolute), ...(file.kind === 'delivery-master' && delivery ? { delivery } : {}) };
 }
 
 async function coverFacts(albumDir: string, album: AlbumJson, release: ReleaseSection | undefined): Promise<AlbumFacts['cover']> {
@@ -91,7 +92,9 @@ export async function checkRelease(input: ReleaseCheckInput): Promise<ReleaseRep
   const album = await readAlbumJson(input.albumDir);
   const tracks: TrackFacts[] = [];
   // One track at a time: each measurement is two ffmpeg decodes, and the machine may be busy.
-  for (const track of [...album.tracks].sort((a, b) => a.number - b.number)) tracks.push(await trackFacts(input.albumDir, track, input.isrcs?.get(track.number)));
+  // The format the masters were made to: as album.json records it, else as the manifest asks now.
+  const delivery = album.delivery?.settings ?? input.release?.delivery;
+  for (const track of [...album.tracks].sort((a, b) => a.number - b.number)) tracks.push(await trackFacts(input.albumDir, track, input.isrcs?.get(track.number), delivery));
   const cover = await coverFacts(input.albumDir, album, input.release);
   const problems = releaseProblems({ release: input.release, cover, tracks });
   return { albumDir: input.albumDir, albumId: album.id, title: album.title, ready: !problems.some((p) => p.severity === 'error'), tracks, cover, problems };
