@@ -26,6 +26,7 @@ import type {
 import { badInput, produce, withInput } from '../assembly/albumAssembly';
 import { playlistLocation } from '../assembly/playlist';
 import { RELEASE_LIMITS } from '../release/checks';
+import { compactIsrc } from '../release/identifiers';
 import { measureImage } from '../release/measure';
 import { masterInto, TruePeakCeilingError } from './master';
 import { SilentSourceError } from './loudnessScan';
@@ -102,7 +103,7 @@ async function checkMaster(temp: string, input: DeliverTrackInput): Promise<Audi
     facts.channels !== 2 && `${facts.channels} channels`,
   ].filter(Boolean);
   if (wrong.length > 0) throw new Error(`master of track ${input.number} came out ${wrong.join(', ')} instead of ${settings.sampleRate} Hz, ${settings.bitDepth}-bit stereo`);
-  const isrc = input.isrc?.toUpperCase().replace(/-/g, '');
+  const isrc = input.isrc ? compactIsrc(input.isrc) : undefined;
   if (isrc) {
     const written = settings.format === 'flac' ? facts.tags.ISRC : NodeID3.read(readWavId3(await readFile(temp)) ?? Buffer.alloc(0), { noRaw: true }).ISRC;
     if (written !== isrc) throw new Error(`master of track ${input.number}: the ISRC does not read back (${written ?? 'none'} instead of ${isrc})`);

@@ -6,9 +6,10 @@
 import type NodeID3 from 'node-id3';
 import { buildTags } from '../../artifacts/id3Tags';
 import type { DeliverTrackInput } from '../../contracts/albumDelivery';
+import { compactIsrc } from '../release/identifiers';
 
 function isrcOf(input: DeliverTrackInput): string | undefined {
-  return input.isrc ? input.isrc.toUpperCase().replace(/-/g, '') : undefined;
+  return input.isrc ? compactIsrc(input.isrc) : undefined;
 }
 
 /** The release date when the manifest gives one, else the album's year. */
