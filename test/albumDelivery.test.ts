@@ -1,12 +1,14 @@
 // The delivery folder made the real way: ffmpeg-made songs and stems in track folders with their
 // track.json, the album's tagged copies and album.json from the assembly activities, then the
 // delivery activities; every file read back with ffprobe, node-id3 or a FLAC block reader of our own.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import NodeID3 from 'node-id3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
 import { createDeliveryActivities } from '../album/delivery/deliveryActivities';
 import { deliveryFormatProblems } from '../album/release/checks';
@@ -241,6 +243,27 @@ describe('a WAV delivery of a deliberately loud track with stems', () => {
     expect(report.tracks[0]!.audio).toMatchObject({ sampleRate: 44_100, bitDepth: 16, channels: 2 });
     expect(report.problems.filter((p) => p.track?.number === 1).map((p) => p.check)).toEqual(['too-short']);
   });
+
+  it('is printed by the release check command with its rate, depth and channels', async () => {
+    const manifest = path.join(dir, 'signals-wav.yaml');
+    await writeFile(
+      manifest,
+      stringify({ id: 'signals-wav', title: 'Signals', artist: 'The Oscillators', tracks: [{ title: 'Loud', prompt: 'a tone', isrc: 'US-RC1-76-07839' }], release: { upc: '036000291452', aiDisclosure: disclosure, delivery: {} } }),
+    );
+    const outcome = await new Promise<{ code: number; stdout: string }>((resolve) => {
+      execFile(
+        'npx',
+        ['tsx', 'scripts/album.ts', manifest, '--release-check'],
+        // A closed Temporal port: the check must not need the server.
+        { cwd: path.resolve(import.meta.dirname, '..'), env: { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:9', OUT_DIR: path.join(dir, 'out'), ARTIFACT_STORE: 'local' }, timeout: 120_000 },
+        (error, stdout) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+      );
+    });
+    // Refused only for its length (the test's songs are 20 s); the master's format passes.
+    expect(outcome.code).toBe(3);
+    expect(outcome.stdout).not.toMatch(/delivery-format|true peak .* dBTP; at most/);
+    expect(outcome.stdout).toMatch(/ 1\. Loud: 20\.0 s, 44100 Hz 16-bit stereo, -1[345]\.\d LUFS, true peak -\d+\.\d dBTP, .*\(delivery\/01 - Loud\.wav\)/);
+  }, 120_000);
 
   it('writes the same bytes again on a rerun', async () => {
     const again = await delivery.deliverTrack(deliverInput(albumDir(), settings, { ...(await rebuilt()) }, 'US-RC1-76-07839'));
