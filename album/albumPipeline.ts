@@ -245,7 +245,6 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
               year: input.year,
               genre: input.genre,
               isrc: plan.isrc,
-              explicit: plan.explicit,
               label: release.label,
               upc: release.upc,
               releaseDate: release.releaseDate,

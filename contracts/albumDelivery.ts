@@ -37,7 +37,6 @@ export interface DeliverTrackInput {
   year?: number;
   genre?: string;
   isrc?: string;
-  explicit?: boolean;
   label?: string;
   upc?: string;
   releaseDate?: string;

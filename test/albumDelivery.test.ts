@@ -17,6 +17,7 @@ import { measureAudio } from '../album/release/measure';
 import { deliverySettings } from '../album/delivery/settings';
 import { masterInto } from '../album/delivery/master';
 import { releaseSection } from '../album/manifest/release';
+import { loadAlbumManifest } from '../album/manifest/manifest';
 import type { AlbumJson, AlbumTrackInput } from '../contracts/albumFiles';
 import type { DeliverTrackInput, DeliverTrackResult, DeliveryFormat } from '../contracts/albumDelivery';
 import type { TrackManifest } from '../contracts/trackManifest';
@@ -153,6 +154,17 @@ describe('delivery settings in the manifest', () => {
       ['delivery.bitDepth', 'must be one of 16, 24 (bits)'],
       ['delivery.sampleRate', 'must be one of 44100, 48000, 96000 (Hz)'],
       ['delivery.truePeak', 'must be at most 0 dBTP'],
+    ]);
+  });
+
+  it('refuses a bad delivery section in a manifest file, each problem with its path', async () => {
+    const file = path.join(dir, 'bad-delivery.yaml');
+    await writeFile(file, stringify({ title: 'X', artist: 'Y', tracks: [{ title: 'A', prompt: 'p' }], release: { aiDisclosure: disclosure, delivery: { format: 'mp3', bitDepth: 20, sampleRat: 48_000 } } }));
+    const loaded = await loadAlbumManifest(file, { defaultProvider: 'anyint' });
+    expect(loaded.ok ? [] : loaded.errors).toEqual([
+      'release.delivery.format: must be one of wav, flac (got "mp3")',
+      'release.delivery.bitDepth: must be one of 16, 24 (got number 20)',
+      'release.delivery.sampleRat: unknown field',
     ]);
   });
 });

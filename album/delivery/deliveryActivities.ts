@@ -225,7 +225,7 @@ export function createDeliveryActivities(store: ArtifactStore) {
       const image =
         source === 'release'
           ? await loadCover(from).catch((err: Error) => {
-              throw badInput(`release.cover ${from}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist on the worker' : err.message}`);
+              throw badInput((err as NodeJS.ErrnoException).code === 'ENOENT' ? `release.cover ${from} does not exist on the worker` : `release.cover: ${err.message}`);
             })
           : await withInput(store, from, 'cover', (file) => loadCover(file)).catch((err: Error) => {
               if (err.name === 'UnsupportedImageError') throw badInput(`cover ${err.message}`);

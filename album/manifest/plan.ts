@@ -91,6 +91,15 @@ export async function planAlbum(
 
 /** What the workflow needs of the release section: the tags' facts and the delivery settings (the AI disclosure stays with the check). */
 function releaseInput(release: ReleaseSection): AlbumReleaseInput {
-  const { label, upc, releaseDate, copyright, phonographicCopyright, cover, delivery } = release;
-  return Object.fromEntries(Object.entries({ label, upc, releaseDate, copyright, phonographicCopyright, cover, delivery }).filter(([, v]) => v !== undefined)) as AlbumReleaseInput;
+  const picked: AlbumReleaseInput = {
+    label: release.label,
+    upc: release.upc,
+    releaseDate: release.releaseDate,
+    copyright: release.copyright,
+    phonographicCopyright: release.phonographicCopyright,
+    cover: release.cover,
+    delivery: release.delivery,
+  };
+  // Absent fields stay absent in the workflow's input (and its history).
+  return Object.fromEntries(Object.entries(picked).filter(([, v]) => v !== undefined));
 }
