@@ -35,7 +35,7 @@ import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
 import { normalizeLoudness, tagTrack, writeAlbumCover, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
 import { deliverCover, deliverTrack, recordDelivery } from './albumDeliveryProxies';
-import type { AlbumDeliverySummary, DeliveredCover, DeliverTrackResult } from '../contracts/albumDelivery';
+import type { AlbumDeliverySummary, DeliveredCover, DeliverTrackResult, DeliveryFormat } from '../contracts/albumDelivery';
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();
@@ -197,7 +197,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   if (input.release?.delivery && patched('album-delivery')) {
     const made = await deliverFolder(input.release.delivery, coverSource?.path);
     delivery = made.summary;
-    if (made.record) manifestFile = made.record;
+    manifestFile = made.record;
   }
 
   const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
@@ -221,7 +221,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   };
 
   /** Every playable track's master and stems, the cover, and album.json updated; a track that cannot be delivered is named, not fatal. */
-  async function deliverFolder(settings: NonNullable<NonNullable<AlbumPipelineInput['release']>['delivery']>, providerCover: string | undefined) {
+  async function deliverFolder(settings: DeliveryFormat, providerCover: string | undefined) {
     const release = input.release!;
     const errors: string[] = [];
     const delivered: DeliverTrackResult[] = [];

@@ -368,6 +368,7 @@ describe('the release check of a delivery master', () => {
     number: 3,
     title: 'Off',
     file: 'delivery/03 - Off.wav',
+    deliveryMaster: true,
     delivery: { format: 'wav' as const, bitDepth: 24 as const, sampleRate: 48_000 as const, loudness: -14, truePeak: -2 },
     audio: { durationSeconds: 60, codec: 'pcm_s16le', integratedLufs: -14, trailingSilenceSeconds: 0, clippedSamples: 0, samplePeakDb: -3, ...audio },
   });
@@ -382,5 +383,16 @@ describe('the release check of a delivery master', () => {
       ['true-peak', "true peak -1.5 dBTP; the delivery's ceiling of -2 dBTP"],
     ]);
     expect(deliveryFormatProblems(facts({ sampleRate: 48_000, bitDepth: 24, channels: 2, truePeakDb: -2.1 }))).toEqual([]);
+  });
+
+  it('flags an MP3 as what distributors do not take: a warning without a delivery folder, an error when the manifest asks for one', () => {
+    const mp3 = { number: 1, title: 'Lossy', file: '01 - Lossy.mp3', audio: { durationSeconds: 60, sampleRate: 44_100, channels: 2, codec: 'mp3', integratedLufs: -14, truePeakDb: -2, trailingSilenceSeconds: 0, clippedSamples: 0, samplePeakDb: -3 } };
+    expect(deliveryFormatProblems(mp3)).toEqual([
+      { severity: 'warning', check: 'delivery-format', track: { number: 1, title: 'Lossy' }, message: '01 - Lossy.mp3 is mp3; distributors take WAV or FLAC (release.delivery in the manifest makes them)' },
+    ]);
+    const asked = deliverySettings.parse({});
+    expect(deliveryFormatProblems({ ...mp3, delivery: asked }).map((p) => [p.severity, p.message])).toEqual([
+      ['error', 'the manifest asks for a delivery folder, but album.json lists no master for this track (01 - Lossy.mp3 is mp3): run the album again to make it'],
+    ]);
   });
 });

@@ -183,7 +183,8 @@ describe('release check of a clean album, and the command', () => {
     const outcome = await albumCommand([manifest, '--release-check']);
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(0);
-    expect(outcome.stdout).toMatch(/^release check of "Signals": ready for a distributor\n/);
+    // Ready (warnings allowed): the MP3 is flagged, since distributors take WAV or FLAC.
+    expect(outcome.stdout).toMatch(/^release check of "Signals": ready for a distributor \(1 warning\)\n  warning  track 1 "Clean": mastered\/01 - Clean\.mp3 is mp3; distributors take WAV or FLAC \(release\.delivery in the manifest makes them\)\n/);
     expect(outcome.stdout).toMatch(/ 1\. Clean: 35\.\d s, -1[34]\.\d LUFS, true peak -\d+\.\d dBTP, trailing silence 0\.\d s, 0 clipped samples \(mastered\/01 - Clean\.mp3\)/);
     expect(outcome.stdout).toContain(`cover ${path.join(dir, "cover.jpg")}: 3000×3000 mjpeg`);
   }, 120_000);
@@ -198,6 +199,7 @@ describe('release check of a clean album, and the command', () => {
     expect(report.problems.map((p) => [p.check, p.track?.number])).toEqual([
       ['upc-missing', undefined],
       ['isrc-missing', 1],
+      ['delivery-format', 1],
     ]);
   }, 120_000);
 

@@ -39,7 +39,7 @@ describe('release rules', () => {
   });
 
   it('without a release section, warns that the codes were not checked instead of refusing', () => {
-    const problems = releaseProblems({ cover: { file: 'c', source: 'release', image: { width: 3000, height: 3000, codec: 'png', pixelFormat: 'rgb24' } }, tracks: [track(1, 'Fine')] });
+    const problems = releaseProblems({ cover: { file: 'c', source: 'release', image: { width: 3000, height: 3000, codec: 'png', pixelFormat: 'rgb24' } }, tracks: [track(1, 'Fine', { codec: 'flac', bitDepth: 16 })] });
     expect(problems.map((p) => [p.severity, p.check])).toEqual([['warning', 'no-release-section']]);
   });
 

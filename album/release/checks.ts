@@ -61,8 +61,10 @@ export interface TrackFacts {
   isrc?: string;
   /** Why there is no audio (the track failed or was skipped). */
   missingReason?: string;
-  /** Set when `file` is the delivery folder's master: the format it was made to. */
+  /** The format the delivery folder's masters are made to, when the album has (or the manifest asks for) one. */
   delivery?: DeliveryFormat;
+  /** True when `file` is the delivery folder's master. */
+  deliveryMaster?: boolean;
 }
 
 export interface AlbumFacts {
@@ -112,7 +114,7 @@ export function audioProblems(track: TrackFacts): ReleaseProblem[] {
     return problems;
   }
   // A delivery master is held to its own ceiling when that is stricter than the stores'.
-  const ceiling = Math.min(RELEASE_LIMITS.truePeakCeilingDb, track.delivery?.truePeak ?? 0);
+  const ceiling = Math.min(RELEASE_LIMITS.truePeakCeilingDb, (track.deliveryMaster ? track.delivery?.truePeak : undefined) ?? 0);
   if (a.truePeakDb > ceiling) {
     const whose = ceiling < RELEASE_LIMITS.truePeakCeilingDb ? `the delivery's ceiling of ${ceiling} dBTP` : `at most ${ceiling} dBTP (it distorts once encoded)`;
     add({ severity: 'error', check: 'true-peak', message: `true peak ${fmt(a.truePeakDb)} dBTP; ${whose}`, figure: a.truePeakDb, limit: ceiling });
@@ -127,12 +129,22 @@ export function audioProblems(track: TrackFacts): ReleaseProblem[] {
   return problems;
 }
 
-/** A delivery master's format: what distributors take (44.1 kHz or more, 16 or 24 bit, stereo) and what the manifest asked for. */
+/**
+ * The format a distributor gets: a delivery master must be what distributors take (44.1 kHz or more,
+ * 16 or 24 bit, stereo) and what the manifest asked for; lossy audio without one is flagged.
+ */
 export function deliveryFormatProblems(track: TrackFacts): ReleaseProblem[] {
   const a = track.audio;
   const asked = track.delivery;
-  if (!a || !asked) return [];
+  if (!a) return [];
   const at = { number: track.number, title: track.title };
+  if (!track.deliveryMaster || !asked) {
+    // Lossy audio is not what distributors take; without a delivery folder the check measures an MP3.
+    if (a.bitDepth !== undefined) return [];
+    return asked
+      ? [{ severity: 'error', check: 'delivery-format', track: at, message: `the manifest asks for a delivery folder, but album.json lists no master for this track (${track.file} is ${a.codec}): run the album again to make it` }]
+      : [{ severity: 'warning', check: 'delivery-format', track: at, message: `${track.file} is ${a.codec}; distributors take WAV or FLAC (release.delivery in the manifest makes them)` }];
+  }
   const problems: ReleaseProblem[] = [];
   const add = (message: string, figure: number, limit: number) => problems.push({ severity: 'error', check: 'delivery-format', track: at, message: `master ${track.file}: ${message}`, figure, limit });
   if (a.sampleRate < 44_100) add(`${a.sampleRate} Hz; distributors take 44100 Hz or more`, a.sampleRate, 44_100);

@@ -66,7 +66,7 @@ async function trackFacts(albumDir: string, track: AlbumJsonTrack, isrc: string 
   }
   // Tagged copies of the same music differ by their tags; the provider's file says whether the music is the same.
   const source = track.files.find((f) => f.kind === 'audio') ?? file;
-  return { ...base, file: file.file, audioSha256: source.sha256, audio: await measureAudio(absolute), ...(file.kind === 'delivery-master' && delivery ? { delivery } : {}) };
+  return { ...base, file: file.file, audioSha256: source.sha256, audio: await measureAudio(absolute), ...(delivery ? { delivery } : {}), ...(file.kind === 'delivery-master' ? { deliveryMaster: true } : {}) };
 }
 
 async function coverFacts(albumDir: string, album: AlbumJson, release: ReleaseSection | undefined): Promise<AlbumFacts['cover']> {

@@ -13,7 +13,7 @@ function figures(report: ReleaseReport): string[] {
     const head = `  ${String(t.number).padStart(2)}. ${t.title}`;
     if (!a) return `${head}: no audio`;
     const loud = a.integratedLufs === undefined ? 'silent' : `${a.integratedLufs.toFixed(1)} LUFS, true peak ${a.truePeakDb!.toFixed(1)} dBTP`;
-    const format = t.delivery ? `, ${a.sampleRate} Hz ${a.bitDepth ?? '?'}-bit ${a.channels === 2 ? 'stereo' : `${a.channels} ch`}` : '';
+    const format = t.deliveryMaster ? `, ${a.sampleRate} Hz ${a.bitDepth ?? '?'}-bit ${a.channels === 2 ? 'stereo' : `${a.channels} ch`}` : '';
     return `${head}: ${a.durationSeconds.toFixed(1)} s${format}, ${loud}, trailing silence ${a.trailingSilenceSeconds.toFixed(1)} s, ${a.clippedSamples} clipped samples (${t.file})`;
   });
 }
