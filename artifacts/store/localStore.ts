@@ -79,6 +79,10 @@ export class LocalArtifactStore implements ArtifactStore {
     return hashLocal(target).catch(() => undefined);
   }
 
+  async remove(target: string): Promise<void> {
+    await rm(target, { force: true });
+  }
+
   async checkAccess(): Promise<void> {
     // Folders are created as files arrive; a folder that cannot be written fails that run's first write.
   }
