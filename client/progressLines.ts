@@ -7,6 +7,7 @@ import type { AlbumTrackResult } from '../contracts/albumPipeline';
 import type { BatchProgress } from '../contracts/batchMessages';
 import type { BatchAlbumSummary } from '../contracts/batchPipeline';
 import type { PipelineProgress, StepProgress } from '../contracts/pipelineMessages';
+import { everyStepReused } from '../steps/paidCredits';
 import { clockTime } from './terminal';
 import type { Row, RowDisplay, StateWord } from './terminalRows';
 
@@ -127,8 +128,7 @@ function trackRow(t: Pick<TrackProgress, 'number' | 'title' | 'state' | 'attempt
 
 /** A finished track whose every step was reused paid nothing: say so. */
 function finishedTrackRow(t: AlbumTrackResult): Row {
-  const steps = t.result?.steps ?? [];
-  const allReused = t.state === 'succeeded' && steps.length > 0 && steps.every((s) => s.reused || s.state === 'skipped');
+  const allReused = t.state === 'succeeded' && everyStepReused(t.result?.steps ?? t.run?.steps ?? []);
   return trackRow({ ...t, attempts: t.attempts }, allReused ? 'reused' : trackWord(t.state));
 }
 
@@ -147,7 +147,8 @@ export function albumView(workflowId: string, display: RowDisplay): AlbumView {
         display.note(`step ${a.stepId} NEEDS ATTENTION: ${a.reason}`);
         display.note(`  the album waits; resolve it with: npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
       }
-      display.update(p.tracks.map((t) => trackRow(t)));
+      // The album says which finished tracks were reused, so a plain log never reads `done` and then `reused`.
+      display.update(p.tracks.map((t) => trackRow(t, t.state === 'succeeded' && t.reused ? 'reused' : trackWord(t.state))));
     },
     finish(tracks) {
       display.finish(tracks.map(finishedTrackRow));

@@ -179,6 +179,20 @@ describe('review', () => {
     expect(stream.text).toMatch(/song\s+choosing/);
   });
 
+  it('after a review, the song row ends with the time it was shown choosing, not the shorter time before it', () => {
+    const stream = capture(true);
+    let clock = t0 + 4_000 + 296_000;
+    const view = pipelineView('song-rain', createRowDisplay(terminalFor(stream, {}), stream, () => clock));
+    view.show({ ...waiting, choiceStepId: 'song' });
+    expect(stripVTControlCharacters(stream.text)).toMatch(/song\s+choosing\s+4m56s/);
+    clock += 2_000;
+    // The result's song step finished (at the provider) at 1:01, long before the choice was made.
+    view.finish(finalSteps);
+    const songRows = stripVTControlCharacters(stream.text).split('\n').filter((l) => /song\s+done/.test(l));
+    expect(songRows.length).toBeGreaterThan(0);
+    expect(songRows.at(-1)).toMatch(/song\s+done\s+4m56s/);
+  });
+
   it("announces the policy's choice when the time runs out, and confirms a person's choice", () => {
     const stream = capture(false);
     const view = pipelineView('song-rain', createRowDisplay(terminalFor(stream, {}), stream));
@@ -217,6 +231,21 @@ describe('albums and batches', () => {
     expect(lines[1]).toMatch(/2\. Night Train\s+waiting/);
     expect(lines).toContainEqual(expect.stringMatching(/1\. Tone\s+done/));
     expect(lines).toContainEqual(expect.stringMatching(/2\. Night Train\s+reused/));
+  });
+
+  it('a reused track prints one line in a log, "reused", never "done" and then "reused"', () => {
+    const stream = capture(false);
+    const view = albumView('album-x', createRowDisplay(terminalFor(stream, {}), stream));
+    const track = { number: 1, title: 'Tone', workflowId: 'album-x-t01', attempts: 1 };
+    view.show({ state: 'running', tracks: [{ ...track, state: 'running' }] });
+    view.show({ state: 'running', tracks: [{ ...track, state: 'succeeded', reused: true }] });
+    const reusedResult = { steps: [{ stepId: 'song', kind: 'song', state: 'done', taskId: 't', reused: true }], artifacts: [] } as unknown as SongPipelineResult;
+    view.finish([{ ...track, state: 'succeeded', result: reusedResult }]);
+    const lines = stream.text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/1\. Tone\s+running/);
+    expect(lines[1]).toMatch(/1\. Tone\s+reused/);
+    expect(stream.text).not.toMatch(/Tone\s+done/);
   });
 
   it('batch: rows per album, and the result names each album folder and the credits', () => {
