@@ -121,8 +121,8 @@ function trackWord(state: TrackProgress['state']): StateWord {
   }
 }
 
-function trackRow(t: Pick<TrackProgress, 'number' | 'title' | 'state' | 'attempts' | 'error'>, word = trackWord(t.state)): Row {
-  const notes = [t.state === 'lyrics' ? 'lyrics' : undefined, t.attempts > 1 ? `attempt ${t.attempts}` : undefined, t.error].filter(Boolean);
+function trackRow(t: Pick<TrackProgress, 'number' | 'title' | 'state' | 'attempts' | 'error'>, word = trackWord(t.state), step?: string): Row {
+  const notes = [t.state === 'lyrics' ? 'lyrics' : step, t.attempts > 1 ? `attempt ${t.attempts}` : undefined, t.error].filter(Boolean);
   return { key: String(t.number), label: `${String(t.number).padStart(2)}. ${t.title}`, state: word, detail: notes.join(', ') || undefined };
 }
 
@@ -133,7 +133,8 @@ function finishedTrackRow(t: AlbumTrackResult): Row {
 }
 
 export interface AlbumView {
-  show(progress: AlbumProgress): void;
+  /** `trackSteps`: the step each running track's own run is on (client/trackSteps.ts), shown after its state. */
+  show(progress: AlbumProgress & { trackSteps?: Record<number, string> }): void;
   finish(tracks: readonly AlbumTrackResult[]): void;
 }
 
@@ -148,7 +149,7 @@ export function albumView(workflowId: string, display: RowDisplay): AlbumView {
         display.note(`  the album waits; resolve it with: npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
       }
       // The album says which finished tracks were reused, so a plain log never reads `done` and then `reused`.
-      display.update(p.tracks.map((t) => trackRow(t, t.state === 'succeeded' && t.reused ? 'reused' : trackWord(t.state))));
+      display.update(p.tracks.map((t) => trackRow(t, t.state === 'succeeded' && t.reused ? 'reused' : trackWord(t.state), t.state === 'running' ? p.trackSteps?.[t.number] : undefined)));
     },
     finish(tracks) {
       display.finish(tracks.map(finishedTrackRow));

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { stripVTControlCharacters } from 'node:util';
 import { albumView, batchView, pipelineView, stepWord } from '../client/progressLines';
+import { currentStep } from '../client/trackSteps';
 import { colorsWanted, formatElapsed, terminalFor } from '../client/terminal';
 import { createRowDisplay, STATE_WORDS, type RowStream } from '../client/terminalRows';
 import { creditsLine, printBatchResult, reusedFileCount, reuseLine } from '../client/terminalSummary';
@@ -246,6 +247,25 @@ describe('albums and batches', () => {
     expect(lines[0]).toMatch(/1\. Tone\s+running/);
     expect(lines[1]).toMatch(/1\. Tone\s+reused/);
     expect(stream.text).not.toMatch(/Tone\s+done/);
+  });
+
+  it("a running track's row carries the step its own run is on; the step of a track run is told in the rows' words", () => {
+    const answers = songAnswers();
+    expect(currentStep(answers[0]!)).toBe('lyrics submitting');
+    expect(currentStep(answers[2]!)).toBe('song queued');
+    expect(currentStep(answers[4]!)).toBe('song saving');
+    expect(currentStep({ state: 'awaiting-choice', steps: finalSteps.slice(0, 2), choiceStepId: 'song', hints: { received: 0, ignored: 0 } })).toBe('song choosing a clip');
+    const stream = capture(false);
+    const view = albumView('album-x', createRowDisplay(terminalFor(stream, {}), stream));
+    const tracks = [
+      { number: 1, title: 'Tone', workflowId: 'album-x-t01', state: 'running' as const, attempts: 1 },
+      { number: 2, title: 'Night Train', workflowId: 'album-x-t02', state: 'queued' as const, attempts: 0 },
+    ];
+    view.show({ state: 'running', tracks, trackSteps: { 1: 'song queued' } });
+    view.show({ state: 'running', tracks, trackSteps: { 1: 'song queued' } });
+    view.show({ state: 'running', tracks, trackSteps: { 1: 'song running' } });
+    const lines = stream.text.trimEnd().split('\n');
+    expect(lines.filter((l) => l.includes('Tone'))).toEqual([expect.stringMatching(/1\. Tone\s+running\s+\S+\s+song queued$/), expect.stringMatching(/1\. Tone\s+running\s+\S+\s+song running$/)]);
   });
 
   it('batch: rows per album, and the result names each album folder and the credits', () => {
