@@ -23,7 +23,7 @@ import { innermostMessage } from '../steps/failureMessage';
 import { albumProgressQuery, type AlbumProgress, type TrackProgress } from '../contracts/albumMessages';
 import { trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult, type AlbumTrackPlan, type AlbumTrackResult } from '../contracts/albumPipeline';
 import { runProviderStep } from '../steps/providerStep';
-import { creditsPaid } from '../steps/paidCredits';
+import { creditsPaid, everyStepReused } from '../steps/paidCredits';
 import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { songPipeline } from '../song/songPipeline';
@@ -347,7 +347,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       update(t.number, { state: 'running', attempts: attempt });
       if (t.pipeline) {
         last = await runDefinitionTrack(t, t.pipeline, childId, attempt, last.creditsSpent ?? 0);
-        update(t.number, { state: last.state, error: last.error });
+        update(t.number, { state: last.state, error: last.error, reused: last.state === 'succeeded' && everyStepReused(last.run?.steps ?? []) });
         if (last.state === 'succeeded') break;
         continue;
       }
@@ -373,7 +373,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       } catch (err) {
         last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err), creditsSpent: last.creditsSpent };
       }
-      update(t.number, { state: last.state, error: last.error });
+      // Query state only (no history): a track that paid nothing says `reused` while the album runs, as it will at the end.
+      update(t.number, { state: last.state, error: last.error, reused: last.state === 'succeeded' && everyStepReused(last.result?.steps ?? []) });
       if (last.state === 'succeeded') break;
     }
     return last;

@@ -3,9 +3,10 @@
 // complete. A crash leaves at worst a hidden `.part` file, never a truncated album file.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
+import { makeFolder } from '../runtime/makeFolder';
 
 export const OUTPUT_NOT_WRITABLE = 'OutputNotWritable';
 
@@ -24,37 +25,6 @@ export function asWriteFailure(error: unknown): unknown {
   const err = error as NodeJS.ErrnoException;
   if (!(err instanceof Error) || !err.code || !UNWRITABLE_CODES.has(err.code) || !err.syscall || !FILE_SYSCALLS.has(err.syscall)) return error;
   return ApplicationFailure.create({ type: OUTPUT_NOT_WRITABLE, message: `cannot write the output: ${err.message}`, nonRetryable: true, cause: err });
-}
-
-/**
- * Creates `dir` and its missing parents one level at a time, and returns the folders it created,
- * outermost first. Node's own `mkdir(dir, { recursive: true })` spins forever (at full CPU) where a
- * folder exists but refuses to hold a new one with ENOENT, as /proc does; here that is an error.
- */
-export async function makeFolder(dir: string): Promise<string[]> {
-  const missing: string[] = [];
-  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
-    try {
-      if ((await stat(current)).isDirectory()) break;
-      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: current });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    missing.unshift(current);
-    if (path.dirname(current) === current) break;
-  }
-  const created: string[] = [];
-  for (const folder of missing) {
-    try {
-      await mkdir(folder);
-      created.push(folder);
-    } catch (err) {
-      // Made meanwhile by someone else (two tracks of an album writing side by side): fine.
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await stat(folder)).isDirectory()) continue;
-      throw err;
-    }
-  }
-  return created;
 }
 
 export interface WrittenFile {

@@ -4,7 +4,7 @@
 // SIGKILL, the dev server stopped and started again, and forged callbacks at the endpoint. An
 // operator loop resolves unknown submits from the provider's records, as a person on call would.
 import { createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
@@ -17,6 +17,7 @@ import { PROVIDER_NAMES } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { innermostMessage } from '../steps/failureMessage';
 import { startDevServer, type DevServer } from '../runtime/devServer';
+import { makeFolder } from '../runtime/makeFolder';
 import { connectClient } from '../client/connect';
 import { resultThroughOutages } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
@@ -86,7 +87,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
   const { log, disruptions } = options;
   const dir = path.join(options.workDir, options.name);
   const outDir = path.join(dir, 'out');
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir);
   const started = Date.now();
   const cleanups: (() => Promise<unknown>)[] = [];
 

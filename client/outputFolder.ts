@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { makeFolder } from '../artifacts/atomicFile';
+import { makeFolder } from '../runtime/makeFolder';
 import type { Config } from '../runtime/config';
 
 /** What is wrong with `dir` as an output folder, named after the flag or variable that gave it; undefined when it can be used. */

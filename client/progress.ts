@@ -10,13 +10,21 @@ import type { WorkflowHandle } from '@temporalio/client';
  * it (grpc "Channel has been shut down", ending the process with exit 1 after a successful run), so
  * the connection may be closed only when the stop has resolved.
  */
-export function watchProgress<P>(handle: WorkflowHandle, query: QueryDefinition<P, []>, everyMs: number, show: (progress: P) => void): () => Promise<void> {
+export function watchProgress<P>(
+  handle: WorkflowHandle,
+  query: QueryDefinition<P, []>,
+  everyMs: number,
+  show: (progress: P) => void,
+  /** Adds to each answer before it is shown (an album's track steps); inside the one question in flight, so stopping waits for it too. */
+  enrich?: (progress: P) => Promise<P>,
+): () => Promise<void> {
   let inFlight: Promise<void> | undefined;
   const timer = setInterval(() => {
     // One question at a time: during a server outage, unanswered queries would otherwise pile up.
     if (inFlight) return;
     inFlight = handle
       .query(query)
+      .then((progress) => (enrich ? enrich(progress) : progress))
       .then(show)
       .catch(() => {
         // No answer is not news: the run may not have had its first workflow task yet, may have just

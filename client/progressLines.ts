@@ -7,6 +7,7 @@ import type { AlbumTrackResult } from '../contracts/albumPipeline';
 import type { BatchProgress } from '../contracts/batchMessages';
 import type { BatchAlbumSummary } from '../contracts/batchPipeline';
 import type { PipelineProgress, StepProgress } from '../contracts/pipelineMessages';
+import { everyStepReused } from '../steps/paidCredits';
 import { clockTime } from './terminal';
 import type { Row, RowDisplay, StateWord } from './terminalRows';
 
@@ -120,20 +121,20 @@ function trackWord(state: TrackProgress['state']): StateWord {
   }
 }
 
-function trackRow(t: Pick<TrackProgress, 'number' | 'title' | 'state' | 'attempts' | 'error'>, word = trackWord(t.state)): Row {
-  const notes = [t.state === 'lyrics' ? 'lyrics' : undefined, t.attempts > 1 ? `attempt ${t.attempts}` : undefined, t.error].filter(Boolean);
+function trackRow(t: Pick<TrackProgress, 'number' | 'title' | 'state' | 'attempts' | 'error'>, word = trackWord(t.state), step?: string): Row {
+  const notes = [t.state === 'lyrics' ? 'lyrics' : step, t.attempts > 1 ? `attempt ${t.attempts}` : undefined, t.error].filter(Boolean);
   return { key: String(t.number), label: `${String(t.number).padStart(2)}. ${t.title}`, state: word, detail: notes.join(', ') || undefined };
 }
 
 /** A finished track whose every step was reused paid nothing: say so. */
 function finishedTrackRow(t: AlbumTrackResult): Row {
-  const steps = t.result?.steps ?? [];
-  const allReused = t.state === 'succeeded' && steps.length > 0 && steps.every((s) => s.reused || s.state === 'skipped');
+  const allReused = t.state === 'succeeded' && everyStepReused(t.result?.steps ?? t.run?.steps ?? []);
   return trackRow({ ...t, attempts: t.attempts }, allReused ? 'reused' : trackWord(t.state));
 }
 
 export interface AlbumView {
-  show(progress: AlbumProgress): void;
+  /** `trackSteps`: the step each running track's own run is on (client/trackSteps.ts), shown after its state. */
+  show(progress: AlbumProgress & { trackSteps?: Record<number, string> }): void;
   finish(tracks: readonly AlbumTrackResult[]): void;
 }
 
@@ -147,7 +148,8 @@ export function albumView(workflowId: string, display: RowDisplay): AlbumView {
         display.note(`step ${a.stepId} NEEDS ATTENTION: ${a.reason}`);
         display.note(`  the album waits; resolve it with: npm run resolve -- ${workflowId} --step ${a.stepId} --task-id <id> | --resubmit | --abandon`);
       }
-      display.update(p.tracks.map((t) => trackRow(t)));
+      // The album says which finished tracks were reused, so a plain log never reads `done` and then `reused`.
+      display.update(p.tracks.map((t) => trackRow(t, t.state === 'succeeded' && t.reused ? 'reused' : trackWord(t.state), t.state === 'running' ? p.trackSteps?.[t.number] : undefined)));
     },
     finish(tracks) {
       display.finish(tracks.map(finishedTrackRow));

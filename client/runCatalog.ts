@@ -178,7 +178,8 @@ export interface RunDetail extends RunSummary {
   /** Where the run writes its files (a batch writes into each album's folder: `outDirs`). */
   outDir?: string;
   outDirs?: string[];
-  credits?: { spent?: number; estimated?: number };
+  /** `spent`: by this run; `total`: over every run in its folder (its record's running total); `estimated`: an album's plan. */
+  credits?: { spent?: number; total?: number; estimated?: number };
   /** Each failed step, track or album, and the run's own failure. */
   failures: { what: string; error: string }[];
   steps?: StepLine[];
@@ -189,7 +190,7 @@ export interface RunDetail extends RunSummary {
   /** The clips a person may choose from (`music choose-clip`). */
   candidates?: { id: string; title?: string; durationSeconds?: number }[];
   /** The record in the output folder, and the files it lists. */
-  record?: { file: string; files: { file: string; kind: string; bytes?: number }[] };
+  record?: { file: string; files: { file: string; kind: string; bytes?: number }[]; creditsTotal?: number };
   /** Why live progress is missing, when a running run did not answer (no worker, say). */
   progressUnavailable?: string;
 }
@@ -269,8 +270,11 @@ async function recordIn(dir: string | undefined): Promise<RunDetail['record']> {
     const record = await readJson(path.join(dir, name));
     if (!record) continue;
     const files = Array.isArray(record.files) ? (record.files as { file?: unknown; kind?: unknown; bytes?: unknown }[]) : [];
+    // album.json and a single's track.json keep credits over every run in the folder.
+    const total = (record.credits as { spent?: unknown } | undefined)?.spent;
     return {
       file: path.join(dir, name),
+      ...(typeof total === 'number' ? { creditsTotal: total } : {}),
       files: files
         .filter((f) => typeof f.file === 'string')
         .map((f) => ({ file: String(f.file), kind: String(f.kind ?? ''), bytes: typeof f.bytes === 'number' ? f.bytes : undefined })),
@@ -315,6 +319,7 @@ export async function describeRun(client: Client, workflowId: string): Promise<R
   }
   if (detail.kind === 'batch') settleBatchDetail(detail);
   detail.record = await recordIn(detail.outDir);
+  if (detail.record?.creditsTotal !== undefined) detail.credits = { ...detail.credits, total: detail.record.creditsTotal };
   return detail;
 }
 
@@ -405,7 +410,8 @@ function describeResult(detail: RunDetail, result: unknown): void {
       detail.title = ('title' in r ? r.title : r.name) ?? detail.title;
       detail.steps = stepLines(r.steps);
       for (const f of r.failedSteps ?? []) detail.failures.push({ what: `step ${f.step}`, error: f.error });
-      const spent = creditsIn(r);
+      // A single's result carries what it paid this run (and the folder's total) under `credits`.
+      const spent = creditsIn(r) ?? ('credits' in r ? r.credits?.spentThisRun : undefined);
       if (spent !== undefined) detail.credits = { ...detail.credits, spent };
       break;
     }

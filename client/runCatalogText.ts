@@ -55,7 +55,11 @@ export function detailText(d: RunDetail): string {
   if (d.outDir) lines.push(`  folder     ${d.outDir}`);
   for (const dir of d.outDirs ?? []) lines.push(`  folder     ${dir}`);
   if (d.credits) {
-    const parts = [d.credits.spent !== undefined ? `${d.credits.spent} spent` : undefined, d.credits.estimated !== undefined ? `${d.credits.estimated} estimated` : undefined];
+    const parts = [
+      d.credits.spent !== undefined ? `${d.credits.spent} spent${d.credits.total !== undefined ? ' by this run' : ''}` : undefined,
+      d.credits.total !== undefined ? `${d.credits.total} over every run in its folder` : undefined,
+      d.credits.estimated !== undefined ? `${d.credits.estimated} estimated` : undefined,
+    ];
     lines.push(`  credits    ${parts.filter(Boolean).join(', ')}`);
   }
   if (d.steps?.length) {

@@ -18,12 +18,14 @@ export function followProgress<P, F>(
   everyMs: number,
   makeView: (display: RowDisplay, workflowId: string) => { show(progress: P): void; finish(final: F): void },
   stream: RowStream = process.stderr,
+  /** Per watched run, what adds to each answer before it is shown (see watchProgress). */
+  enrichFor?: (handle: WorkflowHandle) => (progress: P) => Promise<P>,
 ): ProgressFollower<F> {
   let view: { show(progress: P): void; finish(final: F): void } | undefined;
   return {
     watch(handle) {
       view = makeView(createRowDisplay(terminalFor(stream), stream), handle.workflowId);
-      return watchProgress(handle, query, everyMs, (p) => view!.show(p));
+      return watchProgress(handle, query, everyMs, (p) => view!.show(p), enrichFor?.(handle));
     },
     finish(final) {
       view?.finish(final);

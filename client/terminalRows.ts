@@ -90,6 +90,7 @@ export function createRowDisplay(terminal: Terminal, stream: RowStream, now: () 
   const seenStart = new Map<string, number>();
   const seenEnd = new Map<string, number>();
   const lastTold = new Map<string, string>();
+  const choosingFor = new Map<string, number>();
   const live = terminal.live ? createLogUpdate(stream as NodeJS.WriteStream) : undefined;
   let finished = false;
 
@@ -97,11 +98,15 @@ export function createRowDisplay(terminal: Terminal, stream: RowStream, now: () 
     if (row.state === 'waiting' || row.state === 'skipped' || row.state === 'reused') return undefined;
     if (!seenStart.has(row.key)) seenStart.set(row.key, now());
     const start = row.startedAt ?? seenStart.get(row.key)!;
+    let elapsed: number;
     if (FINAL_WORDS.includes(row.state)) {
       if (!seenEnd.has(row.key)) seenEnd.set(row.key, now());
-      return (row.finishedAt ?? seenEnd.get(row.key)!) - start;
-    }
-    return now() - start;
+      elapsed = (row.finishedAt ?? seenEnd.get(row.key)!) - start;
+    } else elapsed = now() - start;
+    // A step shown `choosing` for the length of a review ends when the choice is made, not when the
+    // provider finished (its own finishedAt, minutes earlier): its time must not jump back.
+    if (row.state === 'choosing') choosingFor.set(row.key, elapsed);
+    return Math.max(elapsed, choosingFor.get(row.key) ?? 0);
   };
 
   const render = (rows: readonly Row[], row: Row): string => {

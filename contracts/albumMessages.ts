@@ -10,6 +10,8 @@ export interface TrackProgress {
   state: 'queued' | 'lyrics' | 'running' | 'succeeded' | 'partial' | 'failed' | 'skipped';
   attempts: number;
   error?: string;
+  /** Succeeded by reusing every step an earlier run left intact: the row says `reused`, not `done`. */
+  reused?: boolean;
 }
 
 export interface AlbumProgress {

@@ -28,6 +28,11 @@ export interface SongPipelineInput {
   onAmbiguousSubmit?: 'wait' | 'resubmit';
   /** The provider task that wrote `request.lyrics`, when someone else (an album) ran the lyrics step. */
   lyricsTaskId?: string;
+  /**
+   * Credits per step kind at this provider (the client's price table). Given, track.json keeps the
+   * single's running total across reruns; an album leaves it out (album.json keeps its credits).
+   */
+  prices?: Partial<Record<StepKind, number>>;
   /** Tag song.mp3 in place at the end (title, style as genre, cover, lyrics). Default true; an album passes false: it tags its own copies. */
   tagSong?: boolean;
 }
@@ -45,4 +50,6 @@ export interface SongPipelineResult {
   steps: StepProgress[];
   failedSteps: { step: string; error: string }[];
   artifacts: ArtifactRecord[];
+  /** What track.json now records: paid this run, over every run in this folder, by run id (when the input had prices). */
+  credits?: { spent: number; spentThisRun: number; byRun: Record<string, number> };
 }

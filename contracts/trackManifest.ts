@@ -2,6 +2,7 @@
 // lets a later run of the same request skip the steps whose files are already there and intact.
 import type { ArtifactKind, ArtifactRecord } from './artifacts';
 import type { ClipRef, ProviderName } from '../providers/model';
+import type { CreditsRecord } from './albumFiles';
 
 /** Steps of the song pipeline, in dependency order. */
 export const PIPELINE_STEPS = ['lyrics', 'song', 'persona', 'stems', 'all-stems', 'wav', 'mp4', 'cover-art', 'timestamped-lyrics'] as const;
@@ -44,6 +45,11 @@ export interface TrackManifest {
   personaId?: string;
   steps: Partial<Record<PipelineStep, StepRecord>>;
   files: ManifestFile[];
+  /**
+   * A single's credits over every run of it in this folder (`spent`), by run id; written when the
+   * client gave the run its prices. An album track's credits are kept in album.json instead.
+   */
+  credits?: CreditsRecord;
 }
 
 /** What loadPreviousTrack answers: an earlier run's track.json, and what of it is still intact. */

@@ -1,9 +1,10 @@
 // Activities of the generic pipeline: what an earlier run of the same definition left intact, and
 // the user's own audio made reachable for the one step that sends it to a provider.
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { hashFile, tempPathBeside } from '../artifacts/atomicFile';
+import { asWriteFailure, hashFile, tempPathBeside } from '../artifacts/atomicFile';
+import { makeFolder } from '../runtime/makeFolder';
 import { allIntact, intactFiles } from '../artifacts/intactFiles';
 import { ArtifactMissingError, type ArtifactStore } from '../artifacts/store/artifactStore';
 import { signFileToken } from '../callbacks/fileToken';
@@ -90,7 +91,10 @@ export function createPipelineActivities(deps: PipelineActivityDeps) {
         return { url: await deps.store.presignedGet(key, input.ttlMs) };
       }
       const target = path.join(deps.uploadsDir, name);
-      await mkdir(deps.uploadsDir, { recursive: true });
+      // A folder that cannot hold the copy is the configuration's fault: fail at once, no retries.
+      await makeFolder(deps.uploadsDir).catch((err: unknown) => {
+        throw asWriteFailure(err);
+      });
       const present = await stat(target).then((s) => s.size === actual.bytes, () => false);
       if (!present) {
         const temp = tempPathBeside(target);

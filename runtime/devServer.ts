@@ -1,12 +1,12 @@
 // Runs `temporal server start-dev` as a child process with a persistent SQLite file, so workflow history survives
 // restarts of `npm start`. The child never outlives us: stop() ends it, and exit/signal hooks cover crashes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { makeFolder } from './makeFolder';
 import { dataDir } from './projectPaths';
 import { findTemporalCli, TEMPORAL_CLI_PATH_ENV } from './temporalBinaries';
 
@@ -151,7 +151,7 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   const ui = opts.ui ?? true;
   const attributes = (opts.searchAttributes ?? []).map(toKey);
   const dbFile = path.resolve(opts.dbFile ?? path.join(dataDir(), 'temporal.db'));
-  await mkdir(path.dirname(dbFile), { recursive: true });
+  await makeFolder(path.dirname(dbFile));
 
   // Looked up first: installing may take minutes, and ports picked before that could be taken meanwhile.
   const cliPath = opts.cliPath ?? (await findTemporalCli({ install: true, log }));

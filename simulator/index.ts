@@ -3,10 +3,11 @@
 // port, renders real (tiny) media with ffmpeg and pushes webhooks, all deterministically from a seed.
 
 import type { AddressInfo } from 'node:net';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffmpegPath, ffprobePath } from '../runtime/ffmpeg';
+import { makeFolder } from '../runtime/makeFolder';
 import { CallbackSender } from './callbackSender';
 import type { SimulatorContext } from './context';
 import { resolveDialectOptions, type DialectOptions } from './dialects';
@@ -52,7 +53,7 @@ export async function startSimulator(options: SimulatorOptions & DialectOptions 
 
   const ownsMediaDir = settings.mediaDir === undefined;
   const mediaDir = settings.mediaDir ?? (await mkdtemp(join(tmpdir(), 'music-simulator-')));
-  await mkdir(mediaDir, { recursive: true });
+  await makeFolder(mediaDir);
 
   const media = new MediaLibrary(mediaDir, settings.clipSeconds);
   const journal = settings.stateDir === undefined ? undefined : await openJournal(settings.stateDir, log);
@@ -109,7 +110,7 @@ export async function startSimulator(options: SimulatorOptions & DialectOptions 
 }
 
 async function openJournal(stateDir: string, log: (line: string) => void): Promise<TaskJournal> {
-  await mkdir(stateDir, { recursive: true });
+  await makeFolder(stateDir);
   return new TaskJournal(join(stateDir, JOURNAL_FILE_NAME), log);
 }
 

@@ -5,9 +5,10 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { probeMedia, runFfmpeg } from '../runtime/ffmpeg';
+import { makeFolder } from '../runtime/makeFolder';
 import { fetchAndDecode, pcmOfWav, renderSpec, specSeconds, toInt16, type AudioSpec, type ClipSound, type UploadSource } from './clipAudio';
 import { renderCoverPng } from './coverArt';
 import { CHANNELS, PART_NAMES, SAMPLE_RATE, renderMelodyPcm, type PartName } from './melody';
@@ -215,7 +216,7 @@ export class MediaLibrary implements UploadSource {
     let pending = this.renders.get(name) as Promise<T> | undefined;
     if (!pending) {
       pending = (async () => {
-        await mkdir(this.directory, { recursive: true });
+        await makeFolder(this.directory);
         return render();
       })();
       this.renders.set(name, pending);

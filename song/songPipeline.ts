@@ -9,6 +9,7 @@ import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
 import { storeDownload, tagSong, writeTextArtifact } from '../artifacts/artifactProxies';
 import { loadPreviousTrack } from './previousTrackProxies';
 import { runBounded } from '../steps/bounded';
+import { addRunCredits, creditsPaid } from '../steps/paidCredits';
 import { innermostMessage } from '../steps/failureMessage';
 import { chooseClip } from './clipChoice';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
@@ -56,6 +57,12 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     artifacts.push(...files);
   };
 
+  /**
+   * For a single (the client gave prices): what this run paid so far added to what earlier runs in
+   * this folder paid, by run id, so a rerun that reuses everything adds 0 and keeps the total.
+   */
+  const credits = () => (input.prices ? addRunCredits(previous?.manifest.credits, previous?.manifest.runId, runId, creditsPaid(progress.steps, input.prices)) : undefined);
+
   let clip: ClipRef & { tags?: string };
   let title: string;
   let songSeconds: number;
@@ -97,9 +104,10 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       const file = await writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${variant.text.trim()}\n`, kind: 'lyrics' });
       artifacts.push(file);
       records.lyrics = { state: 'succeeded', taskId: lyricsTask.taskId, files: [manifestFile(input.outDir, file).file] };
+      // Done before track.json is written, so the record counts the lyrics as paid.
+      report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
       // Recorded at once: if the song fails, the next attempt (an album retries a track) reuses them.
       await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(lyricsOnlyManifest(request.title ?? 'Untitled'), null, 2)}\n`, kind: 'manifest' });
-      report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
     }
 
     const songTask = await runProviderStep(runner, 'song', { kind: 'song', song: request });
@@ -146,6 +154,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       request: { prompt: request.prompt, style: request.style, instrumental: request.instrumental, model: request.model, personaId: input.request.personaId },
       steps: { ...records },
       files: artifacts.filter((a) => a.kind !== 'manifest').map((a) => manifestFile(input.outDir, a)),
+      ...(input.prices ? { credits: credits() } : {}),
     };
   }
 
@@ -175,6 +184,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     personaId: records.persona?.personaId ?? input.request.personaId ?? previous?.manifest.personaId,
     steps: records,
     files: artifacts.filter((a) => a.kind !== 'manifest').map((a) => manifestFile(input.outDir, a)),
+    ...(input.prices ? { credits: credits() } : {}),
   });
   const writeManifest = () => writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(manifest(), null, 2)}\n`, kind: 'manifest' });
   // Written as soon as the song is stored, so an interrupted run's successor can reuse it.
@@ -218,7 +228,8 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   ]);
   setCurrentDetails(describe(progress, workflowId));
   const personaId = manifest().personaId;
-  return { workflowId, runId, status, provider: input.provider, title, outDir: input.outDir, personaId, clip, steps: progress.steps, failedSteps, artifacts };
+  const spent = credits();
+  return { workflowId, runId, status, provider: input.provider, title, outDir: input.outDir, personaId, clip, steps: progress.steps, failedSteps, artifacts, ...(spent ? { credits: spent } : {}) };
 }
 
 /** The files an MP3 song is tagged with, from what the run has (or reused): the art before the clip's image. */

@@ -302,7 +302,7 @@ describe('playlist and album.json', () => {
 });
 
 describe('album cover file', () => {
-  it('copies a track image to cover.<ext>, lists it in album.json, and rewrites it only when it changes', async () => {
+  it('copies a track image to cover.<ext>, lists it in album.json, rewrites it only when it changes, and removes a cover of another type', async () => {
     const albumDir = path.join(dir, 'covered-album');
     const first = await activities.writeAlbumCover({ albumDir, sourcePath: cover });
     expect(first).toMatchObject({ path: path.join(albumDir, 'cover.png'), sha256: await sha256(cover), rewritten: true });
@@ -318,6 +318,8 @@ describe('album cover file', () => {
     await runFfmpeg(['-f', 'lavfi', '-i', 'color=c=orange:s=64x64:d=1', '-frames:v', '1', jpeg]);
     const changed = await activities.writeAlbumCover({ albumDir, sourcePath: jpeg });
     expect(changed).toMatchObject({ path: path.join(albumDir, 'cover.jpg'), sha256: await sha256(jpeg), rewritten: true });
+    // The PNG of the old cover is gone: one cover in the folder, the one album.json lists.
+    expect((await readdir(albumDir)).sort()).toEqual(['cover.jpg']);
 
     const result = await activities.writeAlbumManifest({
       albumDir,

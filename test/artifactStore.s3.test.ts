@@ -116,6 +116,14 @@ describe('S3 artifact store on versitygw', () => {
     await expect(refused.checkAccess()).rejects.toThrow(/cannot be used: access denied/);
   });
 
+  it('removes an object, and takes the removal of a missing one as done (a stale cover of another type)', async () => {
+    const target = `${OUT_ROOT}/album-3/cover.png`;
+    await store.writeBytes(target, Buffer.from('old cover'), 'image/png');
+    await store.remove(target);
+    await expect(store.readBytes(target)).rejects.toThrow(ArtifactMissingError);
+    await store.remove(target);
+  });
+
   it('says what is missing, and refuses paths outside the output root', async () => {
     await expect(store.readBytes(`${OUT_ROOT}/nothing/here.mp3`)).rejects.toThrow(ArtifactMissingError);
     expect(await store.digestOf(`${OUT_ROOT}/nothing/here.mp3`)).toBeUndefined();

@@ -108,19 +108,29 @@ describe('credits against the provider ledger', () => {
     for (const track of rechecked.tracks) expect(track.credits).toMatchObject({ spent: 14, spentThisRun: 0 });
   }, 600_000);
 
-  it('a single counts its paid steps, and a rerun that reuses them pays 0', async () => {
+  it('a single counts its paid steps, a rerun that reuses them pays 0, and track.json, the output and show keep the total', async () => {
+    type SongOutput = { status: string; workflowId: string; outDir: string; creditsSpent: number; creditsTotal: number; reusedFiles: number };
     const args = ['--prompt', 'a single about bookkeeping', '--steps', 'lyrics,song,wav', '--provider', 'anyint', '--out', path.join(env.scratch, 'out')];
     const before = (await simulatorLedger(env)).length;
-    const first = await command<{ status: string; creditsSpent: number; reusedFiles: number }>('song.ts', args);
+    const first = await command<SongOutput>('song.ts', args);
     const paid = (await simulatorLedger(env)).slice(before);
     expect(first.status).toBe('succeeded');
     expect(paid).toHaveLength(3);
     expect(first.creditsSpent).toBe(priced(paid));
+    expect(first.creditsTotal).toBe(priced(paid));
     expect(first.reusedFiles).toBe(0);
 
-    const again = await command<{ status: string; creditsSpent: number; reusedFiles: number }>('song.ts', args);
+    const again = await command<SongOutput>('song.ts', args);
     expect((await simulatorLedger(env)).length).toBe(before + paid.length);
     expect(again.creditsSpent).toBe(0);
     expect(again.reusedFiles).toBeGreaterThanOrEqual(3);
+    // The total is the ledger's, kept across the rerun: in the output, in track.json by run, and in show.
+    expect(again.creditsTotal).toBe(priced(paid));
+    const record = JSON.parse(await readFile(path.join(again.outDir, 'track.json'), 'utf8')) as { runId: string; credits: { spent: number; spentThisRun: number; byRun: Record<string, number> } };
+    expect(record.credits).toMatchObject({ spent: priced(paid), spentThisRun: 0 });
+    expect(Object.values(record.credits.byRun).sort((a, b) => a - b)).toEqual([0, priced(paid)]);
+    expect(record.credits.byRun[record.runId]).toBe(0);
+    const shown = await command<{ credits: { spent: number; total: number } }>('show.ts', [again.outDir]);
+    expect(shown.credits).toEqual({ spent: 0, total: priced(paid) });
   }, 600_000);
 });

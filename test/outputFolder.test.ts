@@ -11,10 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArtifactActivities } from '../artifacts/artifactActivities';
-import { makeFolder, OUTPUT_NOT_WRITABLE, writeFileAtomic } from '../artifacts/atomicFile';
+import { OUTPUT_NOT_WRITABLE, writeFileAtomic } from '../artifacts/atomicFile';
+import { makeFolder } from '../runtime/makeFolder';
 import { outputFolderProblem } from '../client/outputFolder';
 import { LocalArtifactStore } from '../artifacts/store/localStore';
 import { closedLoopbackAddress } from './helpers/closedAddress';
+import { hashFile } from '../artifacts/atomicFile';
+import { createPipelineActivities } from '../pipeline/pipelineActivities';
+import { startSimulator } from '../simulator';
 
 const PROJECT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -127,6 +131,27 @@ describe('file activities that cannot write', () => {
   it('writeFileAtomic (album files) fails the same way', async () => {
     const error = await rejectionWithin(writeFileAtomic('/proc/nope/album.json', '{}'), 5_000);
     expectNotWritable(error, 'ENOENT');
+  });
+});
+
+describe('other folders made from configured paths', () => {
+  it('an uploads folder under /proc fails the publish at once, not retryable, with ENOENT', async () => {
+    const audio = path.join(scratch, 'voice.wav');
+    await writeFile(audio, 'RIFF not really audio');
+    const { sha256 } = await hashFile(audio);
+    const activities = createPipelineActivities({ callbacks: { publicUrl: 'http://127.0.0.1:9', secret: 's'.repeat(32) }, uploadsDir: '/proc/nope/uploads', store: new LocalArtifactStore() });
+    const error = await rejectionWithin(activities.publishUserAudio({ file: audio, sha256, ttlMs: 60_000 }), 5_000);
+    expect(error).toBeInstanceOf(ApplicationFailure);
+    expect((error as ApplicationFailure).type).toBe(OUTPUT_NOT_WRITABLE);
+    expect((error as ApplicationFailure).nonRetryable).toBe(true);
+    expect((error as ApplicationFailure).message).toMatch(/ENOENT.*\/proc\/nope/);
+  });
+
+  it('the simulator refuses a media or state folder under /proc at once', async () => {
+    const media = (await rejectionWithin(startSimulator({ port: 0, mediaDir: '/proc/nope/media', log: () => {} }), 5_000)) as NodeJS.ErrnoException;
+    expect(media.code).toBe('ENOENT');
+    const state = (await rejectionWithin(startSimulator({ port: 0, stateDir: '/proc/nope/state', log: () => {} }), 5_000)) as NodeJS.ErrnoException;
+    expect(state.code).toBe('ENOENT');
   });
 });
 

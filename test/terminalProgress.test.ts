@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { stripVTControlCharacters } from 'node:util';
 import { albumView, batchView, pipelineView, stepWord } from '../client/progressLines';
+import { currentStep } from '../client/trackSteps';
 import { colorsWanted, formatElapsed, terminalFor } from '../client/terminal';
 import { createRowDisplay, STATE_WORDS, type RowStream } from '../client/terminalRows';
 import { creditsLine, printBatchResult, reusedFileCount, reuseLine } from '../client/terminalSummary';
@@ -179,6 +180,20 @@ describe('review', () => {
     expect(stream.text).toMatch(/song\s+choosing/);
   });
 
+  it('after a review, the song row ends with the time it was shown choosing, not the shorter time before it', () => {
+    const stream = capture(true);
+    let clock = t0 + 4_000 + 296_000;
+    const view = pipelineView('song-rain', createRowDisplay(terminalFor(stream, {}), stream, () => clock));
+    view.show({ ...waiting, choiceStepId: 'song' });
+    expect(stripVTControlCharacters(stream.text)).toMatch(/song\s+choosing\s+4m56s/);
+    clock += 2_000;
+    // The result's song step finished (at the provider) at 1:01, long before the choice was made.
+    view.finish(finalSteps);
+    const songRows = stripVTControlCharacters(stream.text).split('\n').filter((l) => /song\s+done/.test(l));
+    expect(songRows.length).toBeGreaterThan(0);
+    expect(songRows.at(-1)).toMatch(/song\s+done\s+4m56s/);
+  });
+
   it("announces the policy's choice when the time runs out, and confirms a person's choice", () => {
     const stream = capture(false);
     const view = pipelineView('song-rain', createRowDisplay(terminalFor(stream, {}), stream));
@@ -217,6 +232,40 @@ describe('albums and batches', () => {
     expect(lines[1]).toMatch(/2\. Night Train\s+waiting/);
     expect(lines).toContainEqual(expect.stringMatching(/1\. Tone\s+done/));
     expect(lines).toContainEqual(expect.stringMatching(/2\. Night Train\s+reused/));
+  });
+
+  it('a reused track prints one line in a log, "reused", never "done" and then "reused"', () => {
+    const stream = capture(false);
+    const view = albumView('album-x', createRowDisplay(terminalFor(stream, {}), stream));
+    const track = { number: 1, title: 'Tone', workflowId: 'album-x-t01', attempts: 1 };
+    view.show({ state: 'running', tracks: [{ ...track, state: 'running' }] });
+    view.show({ state: 'running', tracks: [{ ...track, state: 'succeeded', reused: true }] });
+    const reusedResult = { steps: [{ stepId: 'song', kind: 'song', state: 'done', taskId: 't', reused: true }], artifacts: [] } as unknown as SongPipelineResult;
+    view.finish([{ ...track, state: 'succeeded', result: reusedResult }]);
+    const lines = stream.text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/1\. Tone\s+running/);
+    expect(lines[1]).toMatch(/1\. Tone\s+reused/);
+    expect(stream.text).not.toMatch(/Tone\s+done/);
+  });
+
+  it("a running track's row carries the step its own run is on; the step of a track run is told in the rows' words", () => {
+    const answers = songAnswers();
+    expect(currentStep(answers[0]!)).toBe('lyrics submitting');
+    expect(currentStep(answers[2]!)).toBe('song queued');
+    expect(currentStep(answers[4]!)).toBe('song saving');
+    expect(currentStep({ state: 'awaiting-choice', steps: finalSteps.slice(0, 2), choiceStepId: 'song', hints: { received: 0, ignored: 0 } })).toBe('song choosing a clip');
+    const stream = capture(false);
+    const view = albumView('album-x', createRowDisplay(terminalFor(stream, {}), stream));
+    const tracks = [
+      { number: 1, title: 'Tone', workflowId: 'album-x-t01', state: 'running' as const, attempts: 1 },
+      { number: 2, title: 'Night Train', workflowId: 'album-x-t02', state: 'queued' as const, attempts: 0 },
+    ];
+    view.show({ state: 'running', tracks, trackSteps: { 1: 'song queued' } });
+    view.show({ state: 'running', tracks, trackSteps: { 1: 'song queued' } });
+    view.show({ state: 'running', tracks, trackSteps: { 1: 'song running' } });
+    const lines = stream.text.trimEnd().split('\n');
+    expect(lines.filter((l) => l.includes('Tone'))).toEqual([expect.stringMatching(/1\. Tone\s+running\s+\S+\s+song queued$/), expect.stringMatching(/1\. Tone\s+running\s+\S+\s+song running$/)]);
   });
 
   it('batch: rows per album, and the result names each album folder and the credits', () => {

@@ -179,7 +179,14 @@ export function createAlbumAssemblyActivities(store: ArtifactStore) {
       const sha256 = createHash('sha256').update(image).digest('hex');
       const existing = await store.digestOf(target);
       if (existing?.sha256 === sha256) return { path: target, ...existing, rewritten: false };
-      return { path: target, ...(await store.writeBytes(target, image, mime)), rewritten: true };
+      const written = await store.writeBytes(target, image, mime);
+      // A cover of another type (the first track's image went from PNG to JPEG) is the old album's:
+      // left there, a player or a distributor could pick it instead of the one album.json lists.
+      for (const extension of Object.values(COVER_EXTENSIONS)) {
+        const other = path.join(input.albumDir, `cover${extension}`);
+        if (other !== target) await store.remove(other);
+      }
+      return { path: target, ...written, rewritten: true };
     },
 
     /** Writes an .m3u8 playlist (default playlist.m3u8) in the album folder, with relative paths. */

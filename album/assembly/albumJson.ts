@@ -8,8 +8,9 @@ import { probeMedia } from '../../runtime/ffmpeg';
 import type { TrackManifest } from '../../contracts/trackManifest';
 import { hashFile } from '../../artifacts/atomicFile';
 import type { ArtifactStore } from '../../artifacts/store/artifactStore';
-import type { AlbumFileInput, AlbumFileKind, AlbumJson, AlbumJsonFile, AlbumJsonTrack, AlbumTrackInput, CreditsRecord, WriteAlbumManifestInput } from '../../contracts/albumFiles';
+import type { AlbumFileInput, AlbumFileKind, AlbumJson, AlbumJsonFile, AlbumJsonTrack, AlbumTrackInput, WriteAlbumManifestInput } from '../../contracts/albumFiles';
 import { playlistLocation } from './playlist';
+import { addRunCredits } from '../../steps/paidCredits';
 
 export class AlbumFileError extends Error {
   override readonly name = 'AlbumFileError';
@@ -64,16 +65,6 @@ async function readPreviousAlbumJson(store: ArtifactStore, albumDir: string): Pr
   } catch {
     return undefined;
   }
-}
-
-/**
- * This run's credits added to an earlier record: by run id, so writing again for the same run (an
- * activity retry) replaces its entry. A record from before `byRun` counts as its own run's entry.
- */
-function addRunCredits(previous: CreditsRecord | undefined, previousRunId: string | undefined, runId: string, spentThisRun: number): Required<CreditsRecord> {
-  const byRun: Record<string, number> = { ...(previous?.byRun ?? (typeof previous?.spent === 'number' && previous.spent > 0 ? { [previousRunId ?? 'earlier run']: previous.spent } : {})) };
-  byRun[runId] = spentThisRun;
-  return { spent: round(Object.values(byRun).reduce((n, c) => n + c, 0)), spentThisRun: round(spentThisRun), byRun };
 }
 
 async function describeTrack(store: ArtifactStore, albumDir: string, track: AlbumTrackInput, previous?: { track?: AlbumJsonTrack; runId?: string; thisRunId: string }): Promise<AlbumJsonTrack> {

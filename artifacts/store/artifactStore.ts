@@ -56,6 +56,8 @@ export interface ArtifactStore {
    * is missing or no longer matches the sha256 stored with it.
    */
   digestOf(target: string): Promise<StoredDigest | undefined>;
+  /** Removes `target`; nothing happens when it is not there (a file a newer one replaced under another name). */
+  remove(target: string): Promise<void>;
   /**
    * Throws a clear error when the store cannot be used (a bucket that does not exist, refused
    * credentials, an endpoint that does not answer): a worker checks at start, before any run pays

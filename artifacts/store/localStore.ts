@@ -6,7 +6,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { makeFolder, writeFileAtomic } from '../atomicFile';
+import { writeFileAtomic } from '../atomicFile';
+import { makeFolder } from '../../runtime/makeFolder';
 import { ArtifactCorruptError, ArtifactMissingError, type ArtifactStore, type StoredDigest } from './artifactStore';
 
 async function hashLocal(file: string): Promise<StoredDigest> {
@@ -76,6 +77,10 @@ export class LocalArtifactStore implements ArtifactStore {
 
   async digestOf(target: string): Promise<StoredDigest | undefined> {
     return hashLocal(target).catch(() => undefined);
+  }
+
+  async remove(target: string): Promise<void> {
+    await rm(target, { force: true });
   }
 
   async checkAccess(): Promise<void> {

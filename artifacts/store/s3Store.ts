@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { heartbeat } from '@temporalio/activity';
@@ -52,7 +52,7 @@ export const S3_REQUEST_TIMEOUT_MS = 60_000;
 export class ArtifactStoreRequestError extends Error {
   override readonly name = 'ArtifactStoreRequestError';
   readonly $metadata: { httpStatusCode?: number };
-  constructor(operation: 'reading' | 'writing', key: string, location: string, cause: unknown) {
+  constructor(operation: 'reading' | 'writing' | 'removing', key: string, location: string, cause: unknown) {
     const e = cause as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = e?.$metadata?.httpStatusCode;
     super(`${operation} ${key} in ${location} failed: ${e?.name ?? 'Error'}${status ? ` (HTTP ${status})` : ''}: ${e?.message ?? String(cause)}`, { cause });
@@ -150,7 +150,7 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /** Runs one request, so that whatever fails names the object's key. */
-  private async naming<T>(operation: 'reading' | 'writing', key: string, work: () => Promise<T>): Promise<T> {
+  private async naming<T>(operation: 'reading' | 'writing' | 'removing', key: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (err) {
@@ -216,6 +216,12 @@ export class S3ArtifactStore implements ArtifactStore {
       ),
     );
     return { sha256, bytes: content.length };
+  }
+
+  async remove(target: string): Promise<void> {
+    const key = this.keyFor(target);
+    // S3 answers a delete of a missing key with success, which is what a caller removing a stale file wants.
+    await this.naming('removing', key, () => this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key })));
   }
 
   private async get(target: string): Promise<GetObjectCommandOutput> {

@@ -25,7 +25,8 @@ export interface PipelineStack {
   stop(): Promise<void>;
 }
 
-export async function startPipelineStack(prefix: string, clipSeconds: number, env: Record<string, string> = {}): Promise<PipelineStack> {
+/** `stageDelaysMs`: how long the simulator's tasks take at each stage (default: a fraction of a second). */
+export async function startPipelineStack(prefix: string, clipSeconds: number, env: Record<string, string> = {}, stageDelaysMs = { text: 200, first: 400, complete: 600 }): Promise<PipelineStack> {
   const scratch = await mkdtemp(path.join(tmpdir(), prefix));
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
   const stack = await startStack({
@@ -33,7 +34,7 @@ export async function startPipelineStack(prefix: string, clipSeconds: number, en
     config: loadConfig({ CALLBACK_SECRET: 'integration-test-secret', ...env }),
     log: () => {},
     devServer: { port: 0, uiPort: 0, ui: false, dbFile: path.join(scratch, 'temporal.db') },
-    simulator: { port: 0, stageDelaysMs: { text: 200, first: 400, complete: 600 }, clipSeconds, stateDir: path.join(scratch, 'simulator') },
+    simulator: { port: 0, stageDelaysMs, clipSeconds, stateDir: path.join(scratch, 'simulator') },
     callbackPort: 0,
     workflowBundle,
     pollScale: 0.2,
