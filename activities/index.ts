@@ -1,6 +1,8 @@
 // Every activity the worker hosts, built from the worker's dependencies (provider endpoints and
 // keys, callback settings), which never travel through workflow history.
 import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
+import { createAnalysisActivities } from '../album/analysis/analysisActivities';
+import { createAlbumReportActivities } from '../album/report/albumReport';
 import { createArtifactActivities, type ArtifactDeps } from '../artifacts/artifactActivities';
 import type { ArtifactStore } from '../artifacts/store/artifactStore';
 import { LocalArtifactStore } from '../artifacts/store/localStore';
@@ -26,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createSongTagActivities(store),
     ...createProviderSlotActivities(deps.slots),
     ...createAlbumAssemblyActivities(store),
+    ...createAnalysisActivities(store),
+    ...createAlbumReportActivities(store),
     ...createPipelineActivities({ callbacks: deps.callbacks, uploadsDir: deps.uploadsDir ?? uploadsDir(), store }),
   };
 }

@@ -33,6 +33,8 @@ import { loadPreviousTrack } from '../song/previousTrackProxies';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import type { PipelineStep } from '../contracts/trackManifest';
 import { normalizeLoudness, tagTrack, writeAlbumCover, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
+import { analyzeTrack } from './analysis/analysisProxies';
+import { writeAlbumReport } from './report/reportProxies';
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();
@@ -181,9 +183,14 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       ],
       credits: { spent: t.creditsSpent },
       loudness: t.mastered ? { beforeLufs: t.mastered.beforeLufs, afterLufs: t.mastered.afterLufs } : undefined,
+      analysis: t.analysis,
+      analysisError: t.analysisError,
     })),
     files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }, ...(cover ? [{ path: cover.path, kind: 'cover' as const, sha256: cover.sha256 }] : [])],
   });
+
+  // The report a person opens (report.html): written last, from album.json and the files it lists.
+  const report = patched('album-report') ? await writeAlbumReport({ albumDir: input.outDir }) : undefined;
 
   const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
   progress.state = status;
@@ -201,6 +208,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes, kind: 'album-manifest' },
       { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
       ...(cover ? [{ path: cover.path, sha256: cover.sha256, bytes: cover.bytes, kind: 'cover' as const }] : []),
+      ...(report ? [{ path: report.path, sha256: report.sha256, bytes: report.bytes, kind: 'report' as const }] : []),
     ],
   };
 
@@ -223,6 +231,16 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     // been refused (the track then wrote its own), so the plan's text alone would tag some tracks
     // differently depending on which faults happened.
     const lyricsFile = t.result?.artifacts.find((a) => a.kind === 'lyrics');
+    // patched: an album that started before tracks were analysed replays without the new activity.
+    // An analysis that fails (no librosa on the worker, silent audio) costs the track its BPM and
+    // key, not its place on the album.
+    if (patched('album-track-analysis')) {
+      try {
+        t.analysis = await analyzeTrack({ audioPath: song.path });
+      } catch (err) {
+        t.analysisError = innermostMessage(err);
+      }
+    }
     const tags = {
       title: t.title,
       artist: input.artist,
@@ -235,6 +253,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       lyricsText,
       lyricsPath: plan.request.instrumental ? undefined : lyricsFile?.path,
       lrcPath: lrc?.path,
+      analysis: t.analysis,
     };
     const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });
     t.tagged = { path: tagged.path, sha256: tagged.sha256, bytes: tagged.bytes, durationSeconds: tagged.durationSeconds };

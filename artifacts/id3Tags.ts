@@ -22,6 +22,10 @@ export interface TrackTags {
   lyricsText?: string;
   lrcText?: string;
   language?: string;
+  /** Beats per minute (TBPM, a whole number). */
+  bpm?: number;
+  /** The musical key in ID3's short form (TKEY): "Am", "F#", up to three characters. */
+  initialKey?: string;
 }
 
 /** ID3v2 frame ids, by node-id3's field names, for reporting what was written. */
@@ -36,6 +40,8 @@ const FRAME_IDS: Record<string, string> = {
   image: 'APIC',
   unsynchronisedLyrics: 'USLT',
   synchronisedLyrics: 'SYLT',
+  bpm: 'TBPM',
+  initialKey: 'TKEY',
 };
 
 export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: string[] } {
@@ -50,6 +56,8 @@ export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: strin
     ...(input.trackNumber !== undefined ? { trackNumber: input.trackCount !== undefined ? `${input.trackNumber}/${input.trackCount}` : String(input.trackNumber) } : {}),
     ...(input.year !== undefined ? { year: String(input.year) } : {}),
     ...(input.genre ? { genre: input.genre } : {}),
+    ...(input.bpm !== undefined ? { bpm: String(Math.round(input.bpm)) } : {}),
+    ...(input.initialKey ? { initialKey: input.initialKey } : {}),
     ...(input.cover
       ? { image: { mime: input.cover.mime, type: { id: NodeID3.TagConstants.AttachedPicture.PictureType.FRONT_COVER }, description: 'Cover', imageBuffer: input.cover.data } }
       : {}),

@@ -5,6 +5,7 @@ import type { ProviderName, SongRequest, StepKind } from '../providers/model';
 import type { PipelinePlan, PipelineRunResult } from './pipelinePlan';
 import type { SongPipelineResult } from './songPipeline';
 import type { PipelineStep } from './trackManifest';
+import type { TrackAnalysis } from './albumFiles';
 
 /**
  * Where the album's voice comes from: nowhere (`none`), a persona that already exists on the
@@ -81,6 +82,9 @@ export interface AlbumTrackResult {
   /** The album's tagged copy of the song, and its mastered copy when loudness was asked for. */
   tagged?: { path: string; sha256: string; bytes: number; durationSeconds: number };
   mastered?: { path: string; sha256: string; bytes: number; durationSeconds: number; beforeLufs: number; afterLufs: number };
+  /** Tempo and key of the track's audio, or why there are none (the album goes on without them). */
+  analysis?: TrackAnalysis;
+  analysisError?: string;
 }
 
 export interface AlbumPipelineResult {
@@ -93,7 +97,7 @@ export interface AlbumPipelineResult {
   /** Credits paid over every run of the album so far, as album.json records them. */
   creditsTotal?: number;
   /** album.json, the playlist and the album's cover. */
-  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' }[];
+  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' | 'report' }[];
 }
 
 /** The persona strategy as album.json records it: which one, the persona it gave, and its track. */

@@ -30,6 +30,7 @@ import { buildTags, imageMime, loadCover as loadCoverImage, readTags, tagMp3, Un
 import { keepAlive } from '../../artifacts/keepAlive';
 import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
 import { playlistLocation, renderM3u8 } from './playlist';
+import { id3Key } from '../analysis/audioAnalysis';
 
 
 /** Bad input (a missing file, not an MP3, silent audio): the same call would fail again, so it is not retried. */
@@ -109,6 +110,8 @@ export function createAlbumAssemblyActivities(store: ArtifactStore) {
         lyricsText: input.lyricsPath ? await withInput(store, input.lyricsPath, 'lyrics', (file) => readFile(file, 'utf8')) : input.lyricsText,
         lrcText: input.lrcPath ? await withInput(store, input.lrcPath, 'timed lyrics', (file) => readFile(file, 'utf8')) : undefined,
         language: input.language,
+        bpm: input.analysis?.bpm,
+        initialKey: input.analysis ? id3Key(input.analysis.key) : undefined,
       });
       const tagged = tagMp3(audio, tags);
 

@@ -4,6 +4,7 @@
 import type { ReleaseSection } from '../manifest/release';
 import { AI_DISCLOSURE_PARTS } from '../manifest/release';
 import type { AudioMeasurement, ImageMeasurement } from './measure';
+import type { TrackAnalysis } from '../../contracts/albumFiles';
 
 export const RELEASE_LIMITS = {
   /** Stores ask for 3000×3000; below 1000 every distributor refuses the art. */
@@ -59,6 +60,8 @@ export interface TrackFacts {
   isrc?: string;
   /** Why there is no audio (the track failed or was skipped). */
   missingReason?: string;
+  /** Tempo and key from album.json (album/analysis/), shown with the figures. */
+  analysis?: TrackAnalysis;
 }
 
 export interface AlbumFacts {

@@ -45,7 +45,7 @@ async function readAlbumJson(albumDir: string): Promise<AlbumJson> {
 }
 
 /** The copy a distributor would get: mastered, else tagged, else the provider's own. */
-function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
+export function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
   for (const kind of ['mastered-audio', 'tagged-audio', 'audio'] as const) {
     const found = track.files.find((f) => f.kind === kind);
     if (found) return found;
@@ -54,7 +54,7 @@ function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
 }
 
 async function trackFacts(albumDir: string, track: AlbumJsonTrack, isrc: string | undefined): Promise<TrackFacts> {
-  const base: TrackFacts = { number: track.number, title: track.title, ...(isrc ? { isrc } : {}) };
+  const base: TrackFacts = { number: track.number, title: track.title, ...(isrc ? { isrc } : {}), ...(track.analysis ? { analysis: track.analysis } : {}) };
   const file = deliveredFile(track);
   if (!file) return { ...base, missingReason: track.state === 'succeeded' ? 'album.json lists no audio file' : `the track ${track.state}${track.error ? `: ${track.error}` : ''}` };
   const absolute = path.join(albumDir, file.file);

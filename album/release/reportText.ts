@@ -13,7 +13,8 @@ function figures(report: ReleaseReport): string[] {
     const head = `  ${String(t.number).padStart(2)}. ${t.title}`;
     if (!a) return `${head}: no audio`;
     const loud = a.integratedLufs === undefined ? 'silent' : `${a.integratedLufs.toFixed(1)} LUFS, true peak ${a.truePeakDb!.toFixed(1)} dBTP`;
-    return `${head}: ${a.durationSeconds.toFixed(1)} s, ${loud}, trailing silence ${a.trailingSilenceSeconds.toFixed(1)} s, ${a.clippedSamples} clipped samples (${t.file})`;
+    const tempoKey = t.analysis ? `, ${t.analysis.bpm} BPM, ${t.analysis.key}` : '';
+    return `${head}: ${a.durationSeconds.toFixed(1)} s, ${loud}${tempoKey}, trailing silence ${a.trailingSilenceSeconds.toFixed(1)} s, ${a.clippedSamples} clipped samples (${t.file})`;
   });
 }
 
