@@ -21,6 +21,7 @@ PITCH_CLASSES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"
 MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
 MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 HOP = 512
+MIN_BEATS = 4
 MIN_BEATS_FOR_REFINING = 8
 
 
@@ -28,6 +29,8 @@ def tempo_of(samples, rate):
     onsets = librosa.onset.onset_strength(y=samples, sr=rate, hop_length=HOP)
     estimate = float(librosa.feature.tempo(onset_envelope=onsets, sr=rate, hop_length=HOP)[0])
     _, beats = librosa.beat.beat_track(onset_envelope=onsets, sr=rate, hop_length=HOP, bpm=estimate, units="time")
+    if estimate <= 0 or len(beats) < MIN_BEATS:
+        sys.exit("no steady beat to measure a tempo from")
     if len(beats) < MIN_BEATS_FOR_REFINING:
         return estimate, len(beats)
     slope = np.polyfit(np.arange(len(beats)), beats, 1)[0]
