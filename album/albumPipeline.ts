@@ -234,7 +234,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     // patched: an album that started before tracks were analysed replays without the new activity.
     // An analysis that fails (no librosa on the worker, silent audio) costs the track its BPM and
     // key, not its place on the album.
-    if (patched('album-track-analysis')) {
+    if (input.analysis && patched('album-track-analysis')) {
       try {
         t.analysis = await analyzeTrack({ audioPath: song.path });
       } catch (err) {

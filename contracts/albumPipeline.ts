@@ -62,6 +62,11 @@ export interface AlbumPipelineInput {
   model?: string;
   /** Also write loudness-normalized copies under mastered/. */
   loudness?: { targetLufs: number };
+  /**
+   * Measure each track's tempo and key (album/analysis/) before tagging. The album command always
+   * sets it (the manifest's `analysis`, default true); without it, no track is analysed.
+   */
+  analysis?: boolean;
   /** Credits per step at this provider (the price table the command used), to record what was spent. */
   prices?: Partial<Record<StepKind, number>>;
   credits?: { estimated?: number; budget?: number };

@@ -106,7 +106,9 @@ export async function installAnalysisEnv(log: (line: string) => void = () => {},
   await run(base, ['-m', 'venv', dir], 'python3 -m venv', options.quiet ?? false);
   const python = venvPython(dir);
   await run(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', '-q', '-r', REQUIREMENTS_FILE], 'pip install -r requirements.txt', options.quiet ?? false);
-  await run(python, ['-c', 'import librosa, numpy, scipy'], 'import librosa', true);
+  // Both analyses once: proves the environment works, and numba's compiled code is cached now
+  // rather than costing a worker's first album a minute.
+  await run(python, [ANALYSIS_SCRIPT, '--warm-up'], 'the analysis warm-up', true);
   await writeFile(markerFile(dir), `${requirementsDigest()}\n`);
   log(`Installed in ${Math.round((Date.now() - started) / 1000)} s: ${python}`);
   return python;

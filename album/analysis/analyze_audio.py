@@ -1,6 +1,6 @@
 """Tempo (BPM) and musical key of one decoded track, printed as one JSON line.
 
-Input: a file of mono 32-bit float little-endian samples (decoded by ffmpeg in audioAnalysis.ts, so
+Input (or `--warm-up`, see warm_up): a file of mono 32-bit float little-endian samples (decoded by ffmpeg in audioAnalysis.ts, so
 that this script needs no audio decoder of its own) and its sample rate. Output:
 {"bpm": ..., "key": "A minor", "keyConfidence": ..., "beats": ...}.
 
@@ -52,7 +52,22 @@ def key_of(samples, rate):
     return best[1], best[0]
 
 
+def warm_up():
+    """Runs both analyses once on a synthesized click over an A minor chord, so that numba compiles
+    (and caches beside librosa) at install time rather than in a worker's first album."""
+    rate = 22050
+    t = np.arange(rate * 12) / rate
+    chord = sum(np.sin(2 * np.pi * 440 * 2 ** ((m - 69) / 12) * t) for m in (57, 60, 64))
+    click = np.sin(2 * np.pi * 1000 * t) * np.exp(-40 * np.mod(t, 0.5))
+    samples = (0.08 * chord + 0.5 * click).astype(np.float32)
+    bpm, _ = tempo_of(samples, rate)
+    key, _ = key_of(samples, rate)
+    print(json.dumps({"bpm": round(bpm, 2), "key": key}))
+
+
 def main():
+    if sys.argv[1:] == ["--warm-up"]:
+        return warm_up()
     if len(sys.argv) != 3:
         sys.exit("usage: analyze_audio.py <mono f32le samples> <sample rate>")
     rate = int(sys.argv[2])
