@@ -2,6 +2,8 @@
 // keys, callback settings), which never travel through workflow history.
 import { createAlbumAssemblyActivities } from '../album/assembly/albumAssembly';
 import { createDeliveryActivities } from '../album/delivery/deliveryActivities';
+import { createAnalysisActivities } from '../album/analysis/analysisActivities';
+import { createAlbumReportActivities } from '../album/report/albumReport';
 import { createArtifactActivities, type ArtifactDeps } from '../artifacts/artifactActivities';
 import type { ArtifactStore } from '../artifacts/store/artifactStore';
 import { LocalArtifactStore } from '../artifacts/store/localStore';
@@ -28,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createProviderSlotActivities(deps.slots),
     ...createAlbumAssemblyActivities(store),
     ...createDeliveryActivities(store),
+    ...createAnalysisActivities(store),
+    ...createAlbumReportActivities(store),
     ...createPipelineActivities({ callbacks: deps.callbacks, uploadsDir: deps.uploadsDir ?? uploadsDir(), store }),
   };
 }

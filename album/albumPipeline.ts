@@ -36,6 +36,8 @@ import type { PipelineStep } from '../contracts/trackManifest';
 import { normalizeLoudness, tagTrack, writeAlbumCover, writeAlbumManifest, writePlaylist } from './albumAssemblyProxies';
 import { deliverCover, deliverTrack, recordDelivery } from './albumDeliveryProxies';
 import type { AlbumDeliverySummary, DeliveredCover, DeliverTrackResult, DeliveryFormat } from '../contracts/albumDelivery';
+import { analyzeTrack } from './analysis/analysisProxies';
+import { writeAlbumReport } from './report/reportProxies';
 
 export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPipelineResult> {
   const { workflowId } = workflowInfo();
@@ -184,6 +186,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       ],
       credits: { spent: t.creditsSpent },
       loudness: t.mastered ? { beforeLufs: t.mastered.beforeLufs, afterLufs: t.mastered.afterLufs } : undefined,
+      analysis: t.analysis,
+      analysisError: t.analysisError,
     })),
     files: [{ path: playlist.path, kind: 'playlist', sha256: playlist.sha256 }, ...(cover ? [{ path: cover.path, kind: 'cover' as const, sha256: cover.sha256 }] : [])],
   });
@@ -199,6 +203,8 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     delivery = made.summary;
     manifestFile = made.record;
   }
+  // The report a person opens (report.html): written last, from album.json and the files it lists.
+  const report = patched('album-report') ? await writeAlbumReport({ albumDir: input.outDir }) : undefined;
 
   const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
   progress.state = status;
@@ -216,6 +222,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       { ...manifestFile, kind: 'album-manifest' },
       { path: playlist.path, sha256: playlist.sha256, bytes: playlist.bytes, kind: 'playlist' },
       ...(cover ? [{ path: cover.path, sha256: cover.sha256, bytes: cover.bytes, kind: 'cover' as const }] : []),
+      ...(report ? [{ path: report.path, sha256: report.sha256, bytes: report.bytes, kind: 'report' as const }] : []),
     ],
     ...(delivery ? { delivery } : {}),
   };
@@ -306,6 +313,16 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     // been refused (the track then wrote its own), so the plan's text alone would tag some tracks
     // differently depending on which faults happened.
     const lyricsFile = t.result?.artifacts.find((a) => a.kind === 'lyrics');
+    // patched: an album that started before tracks were analysed replays without the new activity.
+    // An analysis that fails (no librosa on the worker, silent audio) costs the track its BPM and
+    // key, not its place on the album.
+    if (input.analysis && patched('album-track-analysis')) {
+      try {
+        t.analysis = await analyzeTrack({ audioPath: song.path });
+      } catch (err) {
+        t.analysisError = innermostMessage(err);
+      }
+    }
     const tags = {
       title: t.title,
       artist: input.artist,
@@ -321,6 +338,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
       isrc: plan.isrc,
       label: input.release?.label,
       copyright: input.release?.copyright ?? input.release?.phonographicCopyright,
+      analysis: t.analysis,
     };
     const tagged = await tagTrack({ ...tags, mp3Path: song.path, outPath: `${input.outDir}/${plan.fileStem}.mp3` });
     t.tagged = { path: tagged.path, sha256: tagged.sha256, bytes: tagged.bytes, durationSeconds: tagged.durationSeconds };

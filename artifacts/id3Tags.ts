@@ -26,6 +26,10 @@ export interface TrackTags {
   isrc?: string;
   label?: string;
   copyright?: string;
+  /** Beats per minute (TBPM, a whole number). */
+  bpm?: number;
+  /** The musical key in ID3's short form (TKEY): "Am", "F#", up to three characters. */
+  initialKey?: string;
 }
 
 /** ID3v2 frame ids, by node-id3's field names, for reporting what was written. */
@@ -43,6 +47,8 @@ const FRAME_IDS: Record<string, string> = {
   ISRC: 'TSRC',
   publisher: 'TPUB',
   copyright: 'TCOP',
+  bpm: 'TBPM',
+  initialKey: 'TKEY',
 };
 
 export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: string[] } {
@@ -61,6 +67,8 @@ export function buildTags(input: TrackTags): { tags: NodeID3.Tags; frames: strin
     ...(input.isrc ? { ISRC: input.isrc.toUpperCase().replace(/-/g, '') } : {}),
     ...(input.label ? { publisher: input.label } : {}),
     ...(input.copyright ? { copyright: input.copyright } : {}),
+    ...(input.bpm !== undefined ? { bpm: String(Math.round(input.bpm)) } : {}),
+    ...(input.initialKey ? { initialKey: input.initialKey } : {}),
     ...(input.cover
       ? { image: { mime: input.cover.mime, type: { id: NodeID3.TagConstants.AttachedPicture.PictureType.FRONT_COVER }, description: 'Cover', imageBuffer: input.cover.data } }
       : {}),

@@ -8,6 +8,20 @@ import type { AlbumDeliveryRecord, TrackDeliveryRecord } from './albumDelivery';
 /** Failure type of an assembly activity's bad input (a missing file, not an MP3, silent audio): never retried. */
 export const ALBUM_ASSEMBLY_FAILURE = 'AlbumAssemblyFailed';
 
+/**
+ * A track's tempo and musical key, measured from its audio (album/analysis/). `bpm` is rounded to a
+ * whole beat per minute; `key` is a tonic and mode such as "A minor" or "F# major" (sharps only).
+ */
+export interface TrackAnalysis {
+  bpm: number;
+  key: string;
+}
+
+export interface AnalyzeTrackInput {
+  /** The track's audio as the pipeline stored it; only read. */
+  audioPath: string;
+}
+
 export interface TagTrackInput {
   /** The song as the pipeline stored it; it is read, never changed. */
   mp3Path: string;
@@ -28,6 +42,8 @@ export interface TagTrackInput {
   lyricsPath?: string;
   /** Timed lyrics (SYLT, in milliseconds). */
   lrcPath?: string;
+  /** Tempo and key, written as TBPM and TKEY. */
+  analysis?: TrackAnalysis;
   /** ISO 639-2 code of the lyrics' language. Default `eng`. */
   language?: string;
   /** The recording's ISRC (TSRC), the label (TPUB) and the copyright line (TCOP), from the manifest's release section. */
@@ -156,6 +172,9 @@ export interface AlbumTrackInput {
   files?: AlbumFileInput[];
   credits?: { estimated?: number; spent?: number };
   loudness?: { beforeLufs: number; afterLufs: number };
+  analysis?: TrackAnalysis;
+  /** Why the track has no analysis (the analysis tool is missing, the audio is silent). */
+  analysisError?: string;
 }
 
 export interface WriteAlbumManifestInput {
@@ -208,6 +227,9 @@ export interface AlbumJsonTrack {
   loudness?: { beforeLufs: number; afterLufs: number };
   /** The delivery folder's master and stems of this track (album/delivery/). */
   delivery?: TrackDeliveryRecord;
+  /** Tempo and key measured from the track's audio (album/analysis/). */
+  analysis?: TrackAnalysis;
+  analysisError?: string;
   files: AlbumJsonFile[];
 }
 
@@ -232,4 +254,9 @@ export interface AlbumJson {
   files: AlbumJsonFile[];
   /** The delivery folder, when the manifest asked for one. */
   delivery?: AlbumDeliveryRecord;
+}
+
+export interface WriteAlbumReportInput {
+  /** The album folder: album.json is read from it and report.html written into it. */
+  albumDir: string;
 }

@@ -6,6 +6,7 @@ import type { PipelinePlan, PipelineRunResult } from './pipelinePlan';
 import type { SongPipelineResult } from './songPipeline';
 import type { PipelineStep } from './trackManifest';
 import type { AlbumDeliverySummary, AlbumReleaseInput } from './albumDelivery';
+import type { TrackAnalysis } from './albumFiles';
 
 /**
  * Where the album's voice comes from: nowhere (`none`), a persona that already exists on the
@@ -65,6 +66,11 @@ export interface AlbumPipelineInput {
   model?: string;
   /** Also write loudness-normalized copies under mastered/. */
   loudness?: { targetLufs: number };
+  /**
+   * Measure each track's tempo and key (album/analysis/) before tagging. The album command always
+   * sets it (the manifest's `analysis`, default true); without it, no track is analysed.
+   */
+  analysis?: boolean;
   /** Credits per step at this provider (the price table the command used), to record what was spent. */
   prices?: Partial<Record<StepKind, number>>;
   credits?: { estimated?: number; budget?: number };
@@ -87,6 +93,9 @@ export interface AlbumTrackResult {
   /** The album's tagged copy of the song, and its mastered copy when loudness was asked for. */
   tagged?: { path: string; sha256: string; bytes: number; durationSeconds: number };
   mastered?: { path: string; sha256: string; bytes: number; durationSeconds: number; beforeLufs: number; afterLufs: number };
+  /** Tempo and key of the track's audio, or why there are none (the album goes on without them). */
+  analysis?: TrackAnalysis;
+  analysisError?: string;
 }
 
 export interface AlbumPipelineResult {
@@ -102,6 +111,7 @@ export interface AlbumPipelineResult {
   files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' }[];
   /** The delivery folder, when the manifest asked for one. */
   delivery?: AlbumDeliverySummary;
+  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' | 'report' }[];
 }
 
 /** The persona strategy as album.json records it: which one, the persona it gave, and its track. */

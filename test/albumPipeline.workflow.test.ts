@@ -92,6 +92,8 @@ describe('albumPipeline', () => {
       expect(playlist.match(/^[^#].*\.mp3$/gm)).toEqual(['01 - Track 1.mp3', '02 - Track 2.mp3', '03 - Track 3.mp3']);
       const albumJson = JSON.parse(await readFile(result.files.find((f) => f.kind === 'album-manifest')!.path, 'utf8'));
       expect(albumJson.tracks).toHaveLength(3);
+      // Not asked to analyse: no track was.
+      expect(result.tracks.every((t) => t.analysis === undefined && t.analysisError === undefined)).toBe(true);
     });
   });
 
@@ -148,6 +150,30 @@ describe('albumPipeline', () => {
       expect(again.files.find((f) => f.kind === 'cover')?.sha256).toBe(albumCover.sha256);
     });
   });
+
+  it('measures tempo and key when asked; an album whose analysis fails still finishes and says why; report.html comes last', async () => {
+    await harness.withWorker(async () => {
+      const input = album({ analysis: true }, 2);
+      const stop = provideSongs();
+      const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+      expect(result.status).toBe('succeeded');
+      // The scripted provider's song is a steady 440 Hz tone: there is no beat to count.
+      for (const t of result.tracks) {
+        expect(t.analysis).toBeUndefined();
+        expect(t.analysisError).toMatch(/no steady beat/);
+        expect(t.tagged).toBeDefined();
+      }
+      const albumJson = JSON.parse(await readFile(result.files.find((f) => f.kind === 'album-manifest')!.path, 'utf8'));
+      expect(albumJson.tracks.map((t: { analysisError?: string }) => t.analysisError)).toEqual([expect.stringMatching(/no steady beat/), expect.stringMatching(/no steady beat/)]);
+      const report = result.files.find((f) => f.kind === 'report')!;
+      expect(path.basename(report.path)).toBe('report.html');
+      const html = await readFile(report.path, 'utf8');
+      expect(createHash('sha256').update(html).digest('hex')).toBe(report.sha256);
+      expect(html.match(/<img class="waveform"/g)).toHaveLength(2);
+      expect(html).toContain('Track 2');
+    });
+    // librosa loads its compiled code in each of the two analyses: tens of seconds on a busy machine.
+  }, 300_000);
 
   it('skips a failing track and finishes the others (policy skip)', async () => {
     await harness.withWorker(async () => {

@@ -21,6 +21,7 @@ import { priceOf } from '../providers/prices';
 import type { StepKind } from '../providers/model';
 import { loadConfig } from '../runtime/config';
 import { probeMedia } from '../runtime/ffmpeg';
+import { downbeatSeconds } from '../simulator/melody';
 import { expectSameLength, simulatorLedger, startPipelineStack, type PipelineStack } from './helpers/pipelineStack';
 
 const EXAMPLE = path.resolve(__dirname, '..', 'examples', 'album-with-pipelines.yaml');
@@ -111,6 +112,13 @@ describe('an album whose tracks run pipeline definitions, on the dev server with
       expect(path.resolve(input.outDir, tagged.file)).toBe(result.tracks[i]!.tagged!.path);
       for (const file of track.files) expect(await sha256(path.resolve(input.outDir, file.file)), `${file.file} sha256`).toBe(file.sha256);
     }
+
+    // Tempo and key of every track, measured from its audio (the manifest leaves analysis on). Track
+    // 3 is a plain simulator clip, whose tune plays at the tempo its clip id seeds.
+    for (const t of result.tracks) expect(t.analysis, `track ${t.number}: ${t.analysisError}`).toEqual({ bpm: expect.any(Number), key: expect.stringMatching(/^[A-G]#? (major|minor)$/) });
+    const [bar1, bar2] = downbeatSeconds(t3!.result!.clip.clipId, CLIP_SECONDS);
+    expect(Math.abs(t3!.analysis!.bpm - 240 / (bar2! - bar1!)), `track 3: heard ${t3!.analysis!.bpm} BPM`).toBeLessThanOrEqual(2);
+    expect(await readFile(path.join(input.outDir, 'report.html'), 'utf8')).toContain(`${t3!.analysis!.bpm} BPM`);
 
     // Again: every track reuses what it made; nothing is submitted and nothing is spent.
     const paidAfterFirst = (await simulatorLedger(env)).length;

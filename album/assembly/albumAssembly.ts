@@ -30,6 +30,7 @@ import { buildTags, imageMime, loadCover as loadCoverImage, readTags, tagMp3, Un
 import { keepAlive } from '../../artifacts/keepAlive';
 import { measureLoudness, normalizeInto, outputFormat, SilentAudioError, SUPPORTED_OUTPUT_EXTENSIONS } from './loudness';
 import { playlistLocation, renderM3u8 } from './playlist';
+import { id3Key } from '../analysis/audioAnalysis';
 
 
 /** Bad input (a missing file, not an MP3, silent audio): the same call would fail again, so it is not retried. */
@@ -112,6 +113,8 @@ export function createAlbumAssemblyActivities(store: ArtifactStore) {
         isrc: input.isrc,
         label: input.label,
         copyright: input.copyright,
+        bpm: input.analysis?.bpm,
+        initialKey: input.analysis ? id3Key(input.analysis.key) : undefined,
       });
       const tagged = tagMp3(audio, tags);
 

@@ -96,6 +96,8 @@ async function describeTrack(store: ArtifactStore, albumDir: string, track: Albu
     credits: { ...track.credits, ...(previous ? addRunCredits(previous.track?.credits, previous.runId, previous.thisRunId, track.credits?.spent ?? 0) : {}) },
     ...(song?.durationSeconds !== undefined ? { durationSeconds: song.durationSeconds } : {}),
     ...(track.loudness ? { loudness: track.loudness } : {}),
+    ...(track.analysis ? { analysis: track.analysis } : {}),
+    ...(track.analysisError ? { analysisError: track.analysisError } : {}),
     files,
   };
 }

@@ -71,6 +71,7 @@ export async function planAlbum(
     failurePolicy: album.failurePolicy,
     callbacks: options.callbacks && config.callbacks.enabled,
     loudness: album.loudness,
+    analysis: album.analysis,
     prices: stepPrices,
     credits: { estimated: estimate.total, budget },
     ...(album.release ? { release: releaseInput(album.release) } : {}),

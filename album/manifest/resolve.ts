@@ -62,6 +62,8 @@ export interface ResolvedAlbum {
   failurePolicy: FailurePolicy;
   budget?: number;
   loudness?: { targetLufs: number };
+  /** Measure each track's tempo and key (the manifest's `analysis`, default true). */
+  analysis: boolean;
   /** Absolute path of the manifest, when it came from a file. */
   manifestFile?: string;
   /** The manifest's release section; `cover` made absolute (relative to the manifest's folder). */
@@ -180,6 +182,7 @@ export function resolveAlbum({ manifest, provider, lyrics, pipelines, manifestFi
     failurePolicy: manifest.failurePolicy,
     budget: manifest.budget,
     loudness: manifest.loudness,
+    analysis: manifest.analysis,
     manifestFile,
     ...(manifest.release ? { release: { ...manifest.release, ...(manifest.release.cover ? { cover: path.resolve(manifestFile ? path.dirname(manifestFile) : '.', manifest.release.cover) } : {}) } } : {}),
     tracks,

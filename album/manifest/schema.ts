@@ -123,6 +123,8 @@ export const albumManifestSchema = z.strictObject({
   loudness: z.strictObject({ targetLufs: z.number().min(-30).max(-5) }).optional(),
   /** What a distributor asks of the release (label, UPC, dates, copyright, AI disclosure, cover). */
   release: releaseSection.optional(),
+  /** Measure each track's tempo (BPM) and key with librosa, for the tags, album.json and the report. */
+  analysis: z.boolean().default(true),
 });
 
 /** The manifest as validated: defaults for persona, concurrency and failure policy filled in. */

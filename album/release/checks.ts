@@ -5,6 +5,7 @@ import type { ReleaseSection } from '../manifest/release';
 import { AI_DISCLOSURE_PARTS } from '../manifest/release';
 import type { AudioMeasurement, ImageMeasurement } from './measure';
 import type { DeliveryFormat } from '../../contracts/albumDelivery';
+import type { TrackAnalysis } from '../../contracts/albumFiles';
 
 export const RELEASE_LIMITS = {
   /** Stores ask for 3000×3000; below 1000 every distributor refuses the art. */
@@ -65,6 +66,8 @@ export interface TrackFacts {
   delivery?: DeliveryFormat;
   /** True when `file` is the delivery folder's master. */
   deliveryMaster?: boolean;
+  /** Tempo and key from album.json (album/analysis/), shown with the figures. */
+  analysis?: TrackAnalysis;
 }
 
 export interface AlbumFacts {

@@ -46,7 +46,7 @@ async function readAlbumJson(albumDir: string): Promise<AlbumJson> {
 }
 
 /** The copy a distributor would get: the delivery folder's master, else mastered, else tagged, else the provider's own. */
-function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
+export function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
   for (const kind of ['delivery-master', 'mastered-audio', 'tagged-audio', 'audio'] as const) {
     const found = track.files.find((f) => f.kind === kind);
     if (found) return found;
@@ -55,7 +55,7 @@ function deliveredFile(track: AlbumJsonTrack): AlbumJsonFile | undefined {
 }
 
 async function trackFacts(albumDir: string, track: AlbumJsonTrack, isrc: string | undefined, delivery: DeliveryFormat | undefined): Promise<TrackFacts> {
-  const base: TrackFacts = { number: track.number, title: track.title, ...(isrc ? { isrc } : {}) };
+  const base: TrackFacts = { number: track.number, title: track.title, ...(isrc ? { isrc } : {}), ...(track.analysis ? { analysis: track.analysis } : {}) };
   const file = deliveredFile(track);
   if (!file) return { ...base, missingReason: track.state === 'succeeded' ? 'album.json lists no audio file' : `the track ${track.state}${track.error ? `: ${track.error}` : ''}` };
   const absolute = path.join(albumDir, file.file);

@@ -14,7 +14,8 @@ function figures(report: ReleaseReport): string[] {
     if (!a) return `${head}: no audio`;
     const loud = a.integratedLufs === undefined ? 'silent' : `${a.integratedLufs.toFixed(1)} LUFS, true peak ${a.truePeakDb!.toFixed(1)} dBTP`;
     const format = t.deliveryMaster ? `, ${a.sampleRate} Hz ${a.bitDepth ?? '?'}-bit ${a.channels === 2 ? 'stereo' : `${a.channels} ch`}` : '';
-    return `${head}: ${a.durationSeconds.toFixed(1)} s${format}, ${loud}, trailing silence ${a.trailingSilenceSeconds.toFixed(1)} s, ${a.clippedSamples} clipped samples (${t.file})`;
+    const tempoKey = t.analysis ? `, ${t.analysis.bpm} BPM, ${t.analysis.key}` : '';
+    return `${head}: ${a.durationSeconds.toFixed(1)} s${format}, ${loud}${tempoKey}, trailing silence ${a.trailingSilenceSeconds.toFixed(1)} s, ${a.clippedSamples} clipped samples (${t.file})`;
   });
 }
 
