@@ -24,6 +24,7 @@ import { albumProgressQuery, type AlbumProgress, type TrackProgress } from '../c
 import { trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult, type AlbumTrackPlan, type AlbumTrackResult } from '../contracts/albumPipeline';
 import { runProviderStep } from '../steps/providerStep';
 import { creditsPaid, everyStepReused } from '../steps/paidCredits';
+import { paidStepsIn } from '../steps/paidStepsOnFailure';
 import { createStepRunner } from '../steps/stepRunner';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { songPipeline } from '../song/songPipeline';
@@ -389,7 +390,9 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
         last = { number: t.number, title: t.title, workflowId: childId, state: result.status, attempts: attempt, result, creditsSpent: (last.creditsSpent ?? 0) + spent };
         if (result.status === 'partial') last.error = result.failedSteps.map((f) => `${f.step}: ${f.error}`).join('; ');
       } catch (err) {
-        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err), creditsSpent: last.creditsSpent };
+        // What the failed run paid for (its failure carries it) is the album's cost too.
+        const spent = creditsPaid(paidStepsIn(err), input.prices ?? {});
+        last = { number: t.number, title: t.title, workflowId: childId, state: 'failed', attempts: attempt, error: innermostMessage(err), creditsSpent: (last.creditsSpent ?? 0) + spent };
       }
       // Query state only (no history): a track that paid nothing says `reused` while the album runs, as it will at the end.
       update(t.number, { state: last.state, error: last.error, reused: last.state === 'succeeded' && everyStepReused(last.result?.steps ?? []) });

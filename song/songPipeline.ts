@@ -10,6 +10,7 @@ import { storeDownload, tagSong, writeTextArtifact } from '../artifacts/artifact
 import { loadPreviousTrack } from './previousTrackProxies';
 import { runBounded } from '../steps/bounded';
 import { addRunCredits, creditsPaid } from '../steps/paidCredits';
+import { withPaidSteps } from '../steps/paidStepsOnFailure';
 import { innermostMessage } from '../steps/failureMessage';
 import { chooseClip } from './clipChoice';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
@@ -85,12 +86,14 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     try {
       ({ clip, title, songSeconds } = await makeSong());
     } catch (err) {
+      // An album sees only this failure: it carries what was paid (the song, before its file failed).
+      const failure = withPaidSteps(err, progress.steps);
       progress.state = 'failed';
       const running = progress.steps.find((s) => s.finishedAt === undefined);
       if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: innermostMessage(err) });
       upsertSearchAttributes([{ key: MusicState, value: 'failed' }]);
       setCurrentDetails(describe(progress, workflowId));
-      throw err;
+      throw failure;
     }
   }
 

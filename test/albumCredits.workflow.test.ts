@@ -2,6 +2,7 @@
 // the lyrics the album writes for all its tracks at once included, and running the finished album
 // again pays nothing while album.json keeps what the album cost.
 import { readFile } from 'node:fs/promises';
+import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
 import { createWorkflowHarness, type WorkflowHarness } from './helpers/workflowHarness';
@@ -20,8 +21,7 @@ const PRICES = { lyrics: 2, song: 12, wav: 1 } as const;
 /** What each route the scripted provider records costs. */
 const ROUTE_PRICE: Record<string, number> = { 'generate-lyrics': PRICES.lyrics, generate: PRICES.song, 'wav-generate': PRICES.wav };
 
-function album(): AlbumPipelineInput {
-  const albumId = 'credits-album';
+function album(albumId = 'credits-album'): AlbumPipelineInput {
   return {
     albumId,
     title: 'Credits',
@@ -79,5 +79,31 @@ describe('album credits', () => {
       expect(albumJson.credits).toMatchObject({ estimated: charged, spent: charged, spentThisRun: 0 });
       expect(albumJson.tracks.map((t: { credits: { spent: number } }) => t.credits.spent)).toEqual([PRICES.lyrics + PRICES.song, PRICES.lyrics + PRICES.song]);
     });
+  });
+
+  it("counts what a track's run paid before it failed: the song paid for, then its file could not be stored", async () => {
+    const input = album('credits-failed-track');
+    // The second track's song file cannot be written (a disk that refuses it), after the provider finished and charged.
+    const refuseSecondSong = (real: Parameters<NonNullable<Parameters<WorkflowHarness['withWorker']>[1]>>[0]) => ({
+      storeDownload: async (args: Parameters<typeof real.storeDownload>[0]) => {
+        if (args.name === 'song' && args.dir.endsWith('/02')) throw ApplicationFailure.nonRetryable('EROFS: read-only file system', 'OutputNotWritable');
+        return real.storeDownload(args);
+      },
+    });
+    await harness.withWorker(async () => {
+      const before = harness.provider.tasks.length;
+      const stop = provideAll();
+      const handle = await harness.env.client.workflow.start('albumPipeline', { taskQueue: harness.taskQueue, workflowId: `album-${input.albumId}`, args: [input] });
+      const result: AlbumPipelineResult = await handle.result().finally(stop);
+      const sent = harness.provider.tasks.slice(before);
+      // Every task finished at the provider, so every one was charged: the failed track's song too.
+      expect(sent.map((t) => t.route).sort()).toEqual(['generate', 'generate', 'generate-lyrics', 'generate-lyrics']);
+      const charged = sent.reduce((n, t) => n + ROUTE_PRICE[t.route]!, 0);
+      const failed = result.tracks.find((t) => t.number === 2)!;
+      expect(failed.state).toBe('failed');
+      expect(failed.error).toMatch(/EROFS/);
+      expect(failed.creditsSpent).toBe(PRICES.lyrics + PRICES.song);
+      expect(result.creditsSpent).toBe(charged);
+    }, refuseSecondSong);
   });
 });
