@@ -107,11 +107,10 @@ export interface AlbumPipelineResult {
   creditsSpent: number;
   /** Credits paid over every run of the album so far, as album.json records them. */
   creditsTotal?: number;
-  /** album.json, the playlist and the album's cover. */
-  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' }[];
+  /** album.json, the playlist, the album's cover and its report.html. */
+  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' | 'report' }[];
   /** The delivery folder, when the manifest asked for one. */
   delivery?: AlbumDeliverySummary;
-  files: { path: string; sha256: string; bytes: number; kind: 'album-manifest' | 'playlist' | 'cover' | 'report' }[];
 }
 
 /** The persona strategy as album.json records it: which one, the persona it gave, and its track. */
