@@ -1,8 +1,8 @@
 // Asks the provider's semaphore workflow for a slot, starting the semaphore if it is not running yet
 // (signal-with-start). Returns at once; the grant arrives as a signal to the asking run.
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { ProviderName } from '../providers/model';
-import { acquireSlotSignal, providerSlotsWorkflowId, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotUpdate, providerSlotsWorkflowId, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
 import type { providerSlots } from './providerSlots';
 
 export interface SlotDeps {
@@ -29,6 +29,28 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
         staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
       });
       return { limited: true };
+    },
+
+    /**
+     * Asks for a slot with update-with-start: the answer says whether it is granted already (a free
+     * slot costs the run no grant signal, no extra workflow task). Run as a local activity.
+     */
+    async acquireProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
+      const limit = deps?.limitFor(input.provider);
+      if (!deps || limit === undefined) return { limited: false };
+      const initial: SlotsState = { provider: input.provider, limit, holders: [], waiting: [] };
+      const startWorkflowOperation = new WithStartWorkflowOperation<typeof providerSlots>('providerSlots', {
+        workflowId: providerSlotsWorkflowId(input.provider),
+        taskQueue: deps.taskQueue,
+        args: [initial],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
+      });
+      const { granted } = await deps.client.workflow.executeUpdateWithStart(acquireSlotUpdate, {
+        args: [{ requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs, releasing: input.releasing }],
+        startWorkflowOperation,
+      });
+      return { limited: true, granted };
     },
   };
 }
