@@ -85,7 +85,7 @@ export class DurationLearner {
 
 /**
  * Delay before the next look at a task `elapsedMs` after its submit, from learned durations.
- * Polling only: the first look comes when the quickest tasks finish, then looks follow each other
+ * Polling only: the first look comes just before the quickest tasks finish, then looks follow each other
  * every LEARNED_STEP of the typical duration until past the slowest, then back off: the mean
  * detection lag stays near 4 % of the duration with a handful of queries. With callbacks the poll is
  * a safety net: its first look is at twice the slowest duration seen, when a webhook is overdue.
@@ -98,7 +98,9 @@ export function learnedPollDelayMs(learned: LearnedDuration, elapsedMs: number, 
     return jitter(Math.min(CALLBACK_FALLBACK_MAX_MS, Math.max(learned.typicalMs, elapsedMs / 2)));
   }
   const step = Math.max(50, LEARNED_STEP * learned.typicalMs);
-  if (elapsedMs < learned.lowMs - step) return learned.lowMs - elapsedMs;
+  // One step early: a learned duration runs from the submit's answer to the finish as this worker
+  // saw it, a little longer than the provider's own.
+  if (elapsedMs < learned.lowMs - 2 * step) return learned.lowMs - step - elapsedMs;
   if (elapsedMs < learned.highMs + 2 * step) return jitter(step);
   // Slower than any task seen: back off, by a quarter of the overrun, within the usual cap.
   return jitter(Math.min(DEFAULT_TIMING.maxMs, Math.max(step, (elapsedMs - learned.highMs) / 4)));

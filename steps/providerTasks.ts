@@ -158,7 +158,9 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
      */
     async awaitProviderTask(input: QueryInput): Promise<TaskSnapshot> {
       const { attempt, scheduledTimestampMs } = activityInfo();
-      const elapsedMs = Date.now() - scheduledTimestampMs;
+      // From the submit's answer when this worker sent it (as learned durations are), else from the poll's start.
+      const since = submittedAt.get(`${input.provider}\u0000${input.taskId}`) ?? scheduledTimestampMs;
+      const elapsedMs = Date.now() - since;
       // Once this worker has seen a few tasks of this provider and kind finish, their real durations
       // time the polls; until then, the documented schedule does.
       const learned = durations.learned(durationKey(input.provider, input.kind));
@@ -188,7 +190,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // render would put the next poll minutes away.
         throw toActivityFailure(err, false, nextPollMs);
       }
-      countIfFinished(input, snapshot, 'poll', scheduledTimestampMs);
+      countIfFinished(input, snapshot, 'poll', since);
       if (isTerminal(snapshot.state)) return snapshot;
       throw ApplicationFailure.create({
         type: STILL_RUNNING_FAILURE,

@@ -44,8 +44,8 @@ describe('DurationLearner', () => {
 describe('learnedPollDelayMs, polling only', () => {
   const learned: LearnedDuration = { lowMs: 50_000, typicalMs: 60_000, highMs: 75_000 };
 
-  it('first looks when the quickest tasks finish, not before', () => {
-    expect(learnedPollDelayMs(learned, 0, false, noJitter)).toBe(50_000);
+  it('first looks just before the quickest tasks finish, not earlier', () => {
+    expect(learnedPollDelayMs(learned, 0, false, noJitter)).toBe(50_000 - LEARNED_STEP * 60_000);
   });
 
   it('finds any task within the spread seen with a lag under 10 % of its duration and at most 8 queries', () => {
