@@ -162,7 +162,7 @@ export async function runScaleBenchmark(options: ScaleRunOptions): Promise<Scale
   const criticalPathMs = lyricsMs + songMs;
   const provider = await startLightProvider({ lyricsMs, songMs });
   // The dev server's SQLite file goes to memory-backed /dev/shm where there is one: on a disk shared
-  // with other work, its fsync per history write measured 2-8x slower hops (8 songs: lyrics finished
+  // with other work, its fsync per history write made the hops about 4x slower (8 songs: lyrics finished
   // → song submitted 9.2 s on disk, 2.2 s on tmpfs), which is the disk, not our code.
   const scratch = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bench-scale-'));
   let stack: RunningStack | undefined;
