@@ -7,7 +7,6 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  patched,
   sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -16,7 +15,7 @@ import { isTerminal, type StepKind, type StepRequest, type TaskSnapshot } from '
 import type { SubmitResult } from '../contracts/providerTasks';
 import { innermostMessage } from './failureMessage';
 import { MusicStep } from '../contracts/searchAttributes';
-import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask, queryProviderTaskLocally, submitProviderTask as submitTask } from './providerTaskProxies';
+import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask, submitProviderTask as submitTask } from './providerTaskProxies';
 import type { StepRunner } from './stepRunner';
 
 export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
@@ -25,8 +24,6 @@ const AMBIGUOUS_FAILURE = failureTypeOf('ambiguous');
 /** With the resubmit policy, how many times an unknown outcome is submitted again before a person is asked. */
 const MAX_POLICY_RESUBMITS = 2;
 export const PROVIDER_TASK_FAILED = 'ProviderTaskFailed';
-/** Patch marker: a hint is confirmed by a local activity. Runs begun before replay their activity. */
-export const LOCAL_HINT_QUERY = 'local-hint-query';
 
 /** Default deadline of each step kind: generous against the provider's usual 1 to 3 minutes. */
 export const DEFAULT_DEADLINES_MS: Partial<Record<StepKind, number>> = {
@@ -71,8 +68,7 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
   const deadlineAt = startedAt + deadlineMs;
   const queryInput = { provider, kind, taskId, callbacks };
   const awaitProviderTask = awaitTask(`${provider}: poll ${kind} task ${taskId}`, deadlineMs);
-  const querySummary = `${provider}: query ${kind} task ${taskId}`;
-  let queryProviderTask: ReturnType<typeof queryTask> | undefined;
+  const queryProviderTask = queryTask(`${provider}: query ${kind} task ${taskId}`);
 
   let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
   const pollScope = new CancellationScope();
@@ -117,7 +113,6 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
       }
       let snapshot: TaskSnapshot;
       try {
-        queryProviderTask ??= patched(LOCAL_HINT_QUERY) ? queryProviderTaskLocally(querySummary) : queryTask(querySummary);
         snapshot = await queryProviderTask(queryInput);
       } catch (err) {
         // A hint is only a hint: when the query that would confirm it keeps failing for a transient

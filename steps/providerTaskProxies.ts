@@ -1,7 +1,7 @@
 // Workflow side of the provider-task activities (providerTasks.ts): each activity proxied once, with
 // its timeouts and retry policy. A step's summary names its provider, kind and task, so each proxy is
 // a function of the summary (and, for the poll, of the step's deadline).
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import { failureTypeOf } from '../providers/errors';
 import type { ProviderTaskActivities } from './providerTasks';
 
@@ -36,18 +36,6 @@ export function awaitProviderTask(summary: string, deadlineMs: number) {
 /** One look at the task, to confirm a callback hint. */
 export function queryProviderTask(summary: string) {
   return proxyActivities<ProviderTaskActivities>({
-    summary,
-    startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
-  }).queryProviderTask;
-}
-
-/**
- * The same look, as a local activity: it runs inside the workflow task the hint woke, so confirming a
- * hint costs one marker in history and no task round trip through the server.
- */
-export function queryProviderTaskLocally(summary: string) {
-  return proxyLocalActivities<ProviderTaskActivities>({
     summary,
     startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
