@@ -1,6 +1,6 @@
 // Workflow side of the artifact activities (artifactActivities.ts): each activity proxied once, with
 // its timeouts and retries.
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { ArtifactActivities } from './artifactActivities';
 import type { SongTagActivities } from './songTags';
 import { SONG_TAG_FAILURE } from '../contracts/artifacts';
@@ -21,6 +21,13 @@ export const { storeDownload } = proxyActivities<ArtifactActivities>({
 
 /** Small local writes (lyrics.txt, track.json, lyrics.lrc): a minute is plenty. */
 export const { writeTextArtifact, writeTimedLyrics } = proxyActivities<ArtifactActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
+  summary: 'write a text file',
+});
+
+/** The same small writes as local activities: one marker each in history, no task round trip. */
+export const { writeTextArtifact: writeTextArtifactLocally } = proxyLocalActivities<ArtifactActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   summary: 'write a text file',

@@ -2,7 +2,8 @@
 // process, callback endpoint) pointed at it as a "real" provider, then N songs (lyrics + song) three
 // times over - ours with callbacks, ours polling only, the naive 3 s poller - one phase after the
 // other, so each phase has the machine to itself and the provider's log splits cleanly by phase.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,31 @@ async function measurePhase(
   return modeFigures({ ...observe, ...outcome, ...memory, startedAt }, tasks, provider.log.slice(logFrom));
 }
 
+/**
+ * One line per history event (ms since the first, type, activity or signal name): where a song's
+ * time goes between the provider's hops. Written only when BENCH_HISTORY_DIR is set.
+ */
+function dumpHistory(file: string, events: NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>): void {
+  const ms = (t: unknown) => {
+    const ts = t as { seconds?: { toNumber?: () => number } | number; nanos?: number } | null | undefined;
+    const seconds = typeof ts?.seconds === 'number' ? ts.seconds : (ts?.seconds?.toNumber?.() ?? 0);
+    return seconds * 1000 + (ts?.nanos ?? 0) / 1e6;
+  };
+  const first = ms(events[0]?.eventTime);
+  const lines = events.map((e) => {
+    const name =
+      e.activityTaskScheduledEventAttributes?.activityType?.name ??
+      e.workflowExecutionSignaledEventAttributes?.signalName ??
+      e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName ??
+      e.markerRecordedEventAttributes?.markerName ??
+      '';
+    // The event's type is the one attributes field it carries.
+    const type = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k] != null)?.replace('EventAttributes', '') ?? String(e.eventType);
+    return `${(ms(e.eventTime) - first).toFixed(0).padStart(7)} ${String(e.eventId).padStart(4)} ${type} ${name}`;
+  });
+  writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
 async function runOurs(stack: RunningStack, scratch: string, mode: string, callbacks: boolean, songs: number, log: (line: string) => void) {
   const started = await Promise.all(
     Array.from({ length: songs }, (_, i) => {
@@ -108,6 +134,7 @@ async function runOurs(stack: RunningStack, scratch: string, mode: string, callb
     }),
   );
   const history = await started[0]!.fetchHistory();
+  if (process.env.BENCH_HISTORY_DIR) dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${started[0]!.workflowId}.txt`), history.events ?? []);
   return { completed, lastFinishedAt, historyEvents: history.events?.length ?? 0 };
 }
 
@@ -134,7 +161,10 @@ export async function runScaleBenchmark(options: ScaleRunOptions): Promise<Scale
   const songMs = options.songSeconds * 1000 * timeScale;
   const criticalPathMs = lyricsMs + songMs;
   const provider = await startLightProvider({ lyricsMs, songMs });
-  const scratch = await mkdtemp(path.join(tmpdir(), 'bench-scale-'));
+  // The dev server's SQLite file goes to memory-backed /dev/shm where there is one: on a disk shared
+  // with other work, its fsync per history write made the hops about 4x slower (8 songs: lyrics finished
+  // → song submitted 9.2 s on disk, 2.2 s on tmpfs), which is the disk, not our code.
+  const scratch = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'bench-scale-'));
   let stack: RunningStack | undefined;
   try {
     // Every provider points at the lightweight one as a "real" provider: no simulator starts.
@@ -142,6 +172,9 @@ export async function runScaleBenchmark(options: ScaleRunOptions): Promise<Scale
     for (const name of PROVIDER_NAMES) {
       env[`${name.toUpperCase()}_BASE_URL`] = provider.url;
       env[`${name.toUpperCase()}_API_KEY`] = provider.apiKey;
+      // Every song in flight at once, as the naive client has them: the default limit (10 running
+      // tasks) would make the semaphore, not the hops, the figure. The configuration allows 1,000.
+      env[`${name.toUpperCase()}_MAX_RUNNING_TASKS`] = String(Math.min(1000, Math.max(songs, 10)));
     }
     log(`lightweight provider at ${provider.url}: lyrics ${lyricsMs / 1000} s, song ${songMs / 1000} s; starting the stack`);
     stack = await startStack({

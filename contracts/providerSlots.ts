@@ -1,7 +1,7 @@
 // The provider semaphore (slots/providerSlots.ts) as seen from outside: its state (also its input
 // on continue-as-new), the signals and query it answers, its workflow id, and the shapes of the
 // activity that asks it for a slot.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ProviderName } from '../providers/model';
 
 export interface SlotRequest {
@@ -31,6 +31,12 @@ export interface SlotRelease {
 }
 
 export const acquireSlotSignal = defineSignal<[SlotRequest]>('acquireSlot');
+/**
+ * Asks for a slot and answers at once: `granted: true` when one was free (or is already held), so
+ * the run needs no grant signal; otherwise the request waits its turn and the grant comes as
+ * `slotGranted`, as with the signal.
+ */
+export const acquireSlotUpdate = defineUpdate<{ granted: boolean }, [SlotRequest & { releasing?: string[] }]>('acquireSlotNow');
 export const releaseSlotSignal = defineSignal<[SlotRelease]>('releaseSlot');
 /** Sent to the requesting run when its slot is granted. */
 export const slotGrantedSignal = defineSignal<[{ stepId: string }]>('slotGranted');
@@ -46,9 +52,16 @@ export interface ProviderSlotRequest {
   requester: string;
   stepId: string;
   leaseMs: number;
+  /**
+   * Steps of the same run whose slots it gave back just before (their release signals may still be
+   * on the way): freed first, so a run moving from one step to the next never queues behind itself.
+   */
+  releasing?: string[];
 }
 
 /** `limited: false`: the provider has no limit configured, so no grant will come and none is needed. */
 export interface ProviderSlotAnswer {
   limited: boolean;
+  /** Answered by acquireProviderSlot only: the slot is the run's already, no grant signal will come. */
+  granted?: boolean;
 }

@@ -9,10 +9,12 @@ import { loadConfig } from '../runtime/config';
 import { startStack } from '../stack/stack';
 import type { SongPipelineInput } from '../contracts/songPipeline';
 import { songPipeline } from '../song/songPipeline';
+import { AFTER_SONG_STEPS } from '../contracts/trackManifest';
 
 const program = new Command('bench:history')
   .description('Count history events per song (callbacks vs polling only) at several provider latencies.')
   .option('--complete-after <seconds>', 'comma-separated times the simulated provider takes to finish a song', '3,30')
+  .option('--full', 'a full song: lyrics, song and every later step (persona, stems, WAV, MP4, cover art, timestamped lyrics)')
   .parse();
 
 interface Row {
@@ -24,7 +26,8 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  const { completeAfter } = program.opts<{ completeAfter: string }>();
+  const { completeAfter, full } = program.opts<{ completeAfter: string; full?: boolean }>();
+  const steps: SongPipelineInput['steps'] = full ? ['lyrics', 'song', ...AFTER_SONG_STEPS] : ['lyrics', 'song'];
   const latencies = completeAfter.split(',').map(Number).filter((n) => n > 0);
   const scratch = await mkdtemp(path.join(tmpdir(), 'bench-history-'));
   const rows: Row[] = [];
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
           const input: SongPipelineInput = {
             provider: 'anyint',
             request: { prompt: 'a calm piano piece about rain', instrumental: false },
-            steps: ['lyrics', 'song'],
+            steps,
             outDir: path.join(scratch, workflowId),
             callbacks,
           };
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     await rm(scratch, { recursive: true, force: true });
   }
 
+  process.stdout.write(`\nsteps: ${steps.join(', ')}\n`);
   process.stdout.write('\nmode          provider takes   history events   wall time\n');
   for (const r of rows) {
     process.stdout.write(`${r.mode.padEnd(14)}${`${r.providerSeconds} s`.padStart(14)}${String(r.events).padStart(17)}${`${r.wallSeconds.toFixed(1)} s`.padStart(12)}\n`);

@@ -5,7 +5,9 @@
 // visible in the Temporal UI (query `slots`). Leases expire so a run that vanished cannot hold a
 // slot forever; the history is bounded by continue-as-new.
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { acquireSlotSignal, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotUpdate, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+
+const UPDATES_PER_RUN = 1_000;
 
 const same = (a: { requester: string; stepId: string }, b: { requester: string; stepId: string }) => a.requester === b.requester && a.stepId === b.stepId;
 
@@ -20,6 +22,25 @@ export async function providerSlots(initial: SlotsState): Promise<void> {
     if (state.holders.some((h) => same(h, request))) regrant.push(request);
     else if (!state.waiting.some((w) => same(w, request))) state.waiting.push(request);
   });
+  // The server refuses updates past a total per run (2,000 by default): continue as new well before.
+  let updatesHandled = 0;
+  setHandler(acquireSlotUpdate, ({ releasing, ...request }) => {
+    updatesHandled++;
+    state.limit = request.limit;
+    for (const stepId of releasing ?? []) state.holders = state.holders.filter((h) => !same(h, { requester: request.requester, stepId }));
+    if (state.holders.some((h) => same(h, request))) return { granted: true };
+    if (!state.waiting.some((w) => same(w, request))) {
+      // Free while nobody queues ahead: granted in the answer, no signal back (the fast path).
+      const now = Date.now();
+      const live = state.holders.filter((h) => h.grantedAt + h.leaseMs > now).length;
+      if (state.waiting.length === 0 && live < state.limit) {
+        state.holders.push({ ...request, grantedAt: now });
+        return { granted: true };
+      }
+      state.waiting.push(request);
+    }
+    return { granted: false };
+  });
   setHandler(releaseSlotSignal, (release) => {
     state.holders = state.holders.filter((h) => !same(h, release));
     state.waiting = state.waiting.filter((w) => !same(w, release));
@@ -28,7 +49,7 @@ export async function providerSlots(initial: SlotsState): Promise<void> {
   for (;;) {
     const nextExpiry = Math.min(...state.holders.map((h) => h.grantedAt + h.leaseMs));
     const wait = Number.isFinite(nextExpiry) ? Math.max(1, nextExpiry - Date.now()) : undefined;
-    const grantable = () => regrant.length > 0 || (state.waiting.length > 0 && state.holders.length < state.limit) || workflowInfo().continueAsNewSuggested;
+    const grantable = () => regrant.length > 0 || (state.waiting.length > 0 && state.holders.length < state.limit) || workflowInfo().continueAsNewSuggested || updatesHandled >= UPDATES_PER_RUN;
     if (wait === undefined) await condition(grantable);
     else await condition(grantable, wait);
 
@@ -51,7 +72,7 @@ export async function providerSlots(initial: SlotsState): Promise<void> {
       ),
     );
 
-    if (workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().continueAsNewSuggested || updatesHandled >= UPDATES_PER_RUN) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof providerSlots>(state);
     }

@@ -1,8 +1,9 @@
-// Asks the provider's semaphore workflow for a slot, starting the semaphore if it is not running yet
-// (signal-with-start). Returns at once; the grant arrives as a signal to the asking run.
-import type { Client } from '@temporalio/client';
+// Asks the provider's semaphore workflow for a slot, starting the semaphore if it is not running yet:
+// by update-with-start, whose answer grants a free slot at once, or (runs begun before that, or a
+// burst the update cannot take) by signal-with-start, whose grant arrives as a signal to the run.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { ProviderName } from '../providers/model';
-import { acquireSlotSignal, providerSlotsWorkflowId, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotUpdate, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
 import type { providerSlots } from './providerSlots';
 
 export interface SlotDeps {
@@ -12,23 +13,76 @@ export interface SlotDeps {
   limitFor(provider: ProviderName): number | undefined;
 }
 
+const MAX_UPDATES_IN_FLIGHT = 8;
+const UPDATE_DEADLINE_MS = 5_000;
+
 export function createProviderSlotActivities(deps: SlotDeps | undefined) {
+  /** Sends the request as a signal: the grant comes back as a signal when the semaphore gets to it. */
+  async function signalForSlot(deps: SlotDeps, input: ProviderSlotRequest, limit: number): Promise<void> {
+    const initial: SlotsState = { provider: input.provider, limit, holders: [], waiting: [] };
+    // Typed by the workflow function (a type import: no workflow code runs here), so its name and
+    // arguments are checked; the client sends the function's name, `providerSlots`.
+    await deps.client.workflow.signalWithStart<typeof providerSlots, [SlotRequest]>('providerSlots', {
+      workflowId: providerSlotsWorkflowId(input.provider),
+      taskQueue: deps.taskQueue,
+      args: [initial],
+      signal: acquireSlotSignal,
+      signalArgs: [{ requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs }],
+      staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
+    });
+  }
+
+  // The server keeps few updates in flight per workflow (10 by default) and refuses the rest: past
+  // this many from this worker, a request goes as a signal instead, and so does one whose update fails.
+  const inFlight = new Map<ProviderName, number>();
+
   return {
     async requestProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
       const limit = deps?.limitFor(input.provider);
       if (!deps || limit === undefined) return { limited: false };
-      const initial: SlotsState = { provider: input.provider, limit, holders: [], waiting: [] };
-      // Typed by the workflow function (a type import: no workflow code runs here), so its name and
-      // arguments are checked; the client sends the function's name, `providerSlots`.
-      await deps.client.workflow.signalWithStart<typeof providerSlots, [SlotRequest]>('providerSlots', {
-        workflowId: providerSlotsWorkflowId(input.provider),
-        taskQueue: deps.taskQueue,
-        args: [initial],
-        signal: acquireSlotSignal,
-        signalArgs: [{ requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs }],
-        staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
-      });
+      await signalForSlot(deps, input, limit);
       return { limited: true };
+    },
+
+    /**
+     * Asks for a slot with update-with-start: the answer says whether it is granted already (a free
+     * slot costs the run no grant signal, no extra workflow task). Run as a local activity. Under a
+     * burst it falls back to the signal, whose grant arrives as a signal.
+     */
+    async acquireProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
+      const limit = deps?.limitFor(input.provider);
+      if (!deps || limit === undefined) return { limited: false };
+      const request = { requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs, releasing: input.releasing };
+      const busy = inFlight.get(input.provider) ?? 0;
+      if (busy < MAX_UPDATES_IN_FLIGHT) {
+        inFlight.set(input.provider, busy + 1);
+        try {
+          const startWorkflowOperation = new WithStartWorkflowOperation<typeof providerSlots>('providerSlots', {
+            workflowId: providerSlotsWorkflowId(input.provider),
+            taskQueue: deps.taskQueue,
+            args: [{ provider: input.provider, limit, holders: [], waiting: [] }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
+          });
+          const { granted } = await deps.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+            deps.client.workflow.executeUpdateWithStart(acquireSlotUpdate, { args: [request], startWorkflowOperation }),
+          );
+          return { limited: true, granted };
+        } catch {
+          // Refused or slow (the semaphore is busy): the signal below asks again. An update that did
+          // go through left this step a holder, and the signal then only brings its grant back.
+        } finally {
+          inFlight.set(input.provider, (inFlight.get(input.provider) ?? 1) - 1);
+        }
+      }
+      if (input.releasing?.length) {
+        // The releases that rode on the update go as their own signals (they are sent once already; repeating is harmless).
+        for (const stepId of input.releasing) {
+          await deps.client.workflow.getHandle(providerSlotsWorkflowId(input.provider)).signal(releaseSlotSignal, { requester: input.requester, stepId }).catch(() => undefined);
+        }
+      }
+      await signalForSlot(deps, input, limit);
+      return { limited: true, granted: false };
     },
   };
 }

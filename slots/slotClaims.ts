@@ -1,12 +1,21 @@
 // The requesting side of the provider semaphore (providerSlots.ts): a run asks for a slot before it
-// creates a provider task, waits for the grant signal, and gives the slot back once the task is done.
-import { condition, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
+// creates a provider task, waits for the grant (in the answer when a slot is free, else a signal),
+// and gives the slot back once the task is done.
+import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import type { ProviderName } from '../providers/model';
 import { providerSlotsWorkflowId, releaseSlotSignal, slotGrantedSignal } from '../contracts/providerSlots';
-import { requestProviderSlot } from './slotProxies';
+import { acquireProviderSlot, requestProviderSlot } from './slotProxies';
+
+/**
+ * Patch marker of the fast path: a local update that grants a free slot in its answer, and a release
+ * that the step does not wait for. Runs begun before it replay the signal round trip they recorded.
+ */
+export const SLOT_FAST_PATH = 'slot-fast-path';
 
 export class SlotClaims {
   private readonly granted = new Set<string>();
+  /** Released on the fast path, their signals maybe still on the way: the next acquire repeats them. */
+  private releasing: string[] = [];
 
   constructor(
     private readonly provider: ProviderName,
@@ -19,18 +28,27 @@ export class SlotClaims {
 
   /** Waits until the provider has room for one more running task of this run's step. */
   async acquire(stepId: string, leaseMs: number, onWait: () => void): Promise<void> {
-    const { limited } = await requestProviderSlot({ provider: this.provider, requester: this.workflowId, stepId, leaseMs });
-    if (!limited) return;
+    const request = { provider: this.provider, requester: this.workflowId, stepId, leaseMs };
+    if (patched(SLOT_FAST_PATH)) {
+      const releasing = this.releasing.splice(0);
+      const { limited, granted } = await acquireProviderSlot(releasing.length > 0 ? { ...request, releasing } : request);
+      if (!limited) return;
+      if (granted) this.granted.add(stepId);
+    } else {
+      const { limited } = await requestProviderSlot(request);
+      if (!limited) return;
+    }
     if (!this.granted.has(stepId)) onWait();
     await condition(() => this.granted.has(stepId));
   }
 
   async release(stepId: string): Promise<void> {
     if (!this.granted.delete(stepId)) return;
-    try {
-      await getExternalWorkflowHandle(providerSlotsWorkflowId(this.provider)).signal(releaseSlotSignal, { requester: this.workflowId, stepId });
-    } catch {
-      // The semaphore takes the slot back when its lease ends.
-    }
+    const sent = getExternalWorkflowHandle(providerSlotsWorkflowId(this.provider)).signal(releaseSlotSignal, { requester: this.workflowId, stepId });
+    // The semaphore takes the slot back when its lease ends if the signal cannot be delivered.
+    const delivered = sent.catch(() => undefined);
+    // The fast path does not wait for the delivery: the run's next step need not.
+    if (!patched(SLOT_FAST_PATH)) await delivered;
+    else this.releasing.push(stepId);
   }
 }

@@ -4,10 +4,10 @@
 // fails is reported and the rest is kept; running the same request again reuses what is intact.
 import { ApplicationFailure, log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ArtifactRecord } from '../contracts/artifacts';
-import type { Clip, ClipRef, SongRequest } from '../providers/model';
+import type { Clip, ClipRef, SongRequest, TaskSnapshot } from '../providers/model';
 import { runAfterSongStep, type AfterSongContext } from './afterSongSteps';
-import { storeDownload, tagSong, writeTextArtifact } from '../artifacts/artifactProxies';
-import { loadPreviousTrack } from './previousTrackProxies';
+import { storeDownload, tagSong, writeTextArtifact as writeTextArtifactRemotely, writeTextArtifactLocally } from '../artifacts/artifactProxies';
+import { loadPreviousTrack, loadPreviousTrackLocally } from './previousTrackProxies';
 import { runBounded } from '../steps/bounded';
 import { addRunCredits, creditsPaid } from '../steps/paidCredits';
 import { withPaidSteps } from '../steps/paidStepsOnFailure';
@@ -27,8 +27,16 @@ function applicable(step: AfterSongStep, request: SongRequest): boolean {
   return true;
 }
 
+/**
+ * Patch marker: the small reads and writes run as local activities, and the lyrics files are written
+ * while the song renders rather than before it is submitted. Runs begun before replay as they ran.
+ */
+export const SONG_FEWER_HOPS = 'song-fewer-hops';
+
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
+  const fewerHops = patched(SONG_FEWER_HOPS);
+  const writeTextArtifact = fewerHops ? writeTextArtifactLocally : writeTextArtifactRemotely;
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
 
@@ -51,7 +59,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   const request: SongRequest = { ...input.request };
   const artifacts: ArtifactRecord[] = [];
   const records: TrackManifest['steps'] = {};
-  const previous = await loadPreviousTrack({ dir: input.outDir });
+  const previous = await (fewerHops ? loadPreviousTrackLocally : loadPreviousTrack)({ dir: input.outDir });
   const reuse = (step: PipelineStep, record: StepRecord | undefined, files: ArtifactRecord[]) => {
     report({ stepId: step, kind: step, state: 'done', taskId: record?.taskId, reused: true });
     records[step] = { state: 'succeeded', taskId: record?.taskId, files: files.map((f) => manifestFile(input.outDir, f).file), personaId: record?.personaId };
@@ -104,16 +112,40 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
       if (!variant) throw ApplicationFailure.nonRetryable(`step lyrics: ${input.provider} task ${lyricsTask.taskId} succeeded without lyrics text`, 'ProviderTaskEmpty');
       request.lyrics = variant.text;
       request.title ??= variant.title;
-      const file = await writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${variant.text.trim()}\n`, kind: 'lyrics' });
-      artifacts.push(file);
-      records.lyrics = { state: 'succeeded', taskId: lyricsTask.taskId, files: [manifestFile(input.outDir, file).file] };
-      // Done before track.json is written, so the record counts the lyrics as paid.
-      report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
-      // Recorded at once: if the song fails, the next attempt (an album retries a track) reuses them.
-      await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(lyricsOnlyManifest(request.title ?? 'Untitled'), null, 2)}\n`, kind: 'manifest' });
+      const lyricsTitle = request.title ?? 'Untitled';
+      const storeLyrics = async () => {
+        const file = await writeTextArtifact({ dir: input.outDir, fileName: 'lyrics.txt', text: `${variant.text.trim()}\n`, kind: 'lyrics' });
+        artifacts.push(file);
+        records.lyrics = { state: 'succeeded', taskId: lyricsTask.taskId, files: [manifestFile(input.outDir, file).file] };
+        // Done before track.json is written, so the record counts the lyrics as paid.
+        report({ stepId: 'lyrics', kind: 'lyrics', state: 'done' });
+        // Recorded at once: if the song fails, the next attempt (an album retries a track) reuses them.
+        await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(lyricsOnlyManifest(lyricsTitle), null, 2)}\n`, kind: 'manifest' });
+      };
+      if (!fewerHops) await storeLyrics();
+      else {
+        // The song is submitted at once; the lyrics files are written while it renders, and finished
+        // (or their error raised) before the song step's outcome is used, whatever it is.
+        let stored: { error: unknown } | undefined;
+        const storing = storeLyrics().then(
+          () => undefined,
+          (error: unknown) => void (stored = { error }),
+        );
+        let songTask: TaskSnapshot;
+        try {
+          songTask = await runProviderStep(runner, 'song', { kind: 'song', song: request });
+        } finally {
+          await storing;
+        }
+        if (stored) throw stored.error;
+        return storeSong(songTask);
+      }
     }
 
-    const songTask = await runProviderStep(runner, 'song', { kind: 'song', song: request });
+    return storeSong(await runProviderStep(runner, 'song', { kind: 'song', song: request }));
+  }
+
+  async function storeSong(songTask: TaskSnapshot): Promise<{ clip: ClipRef & { tags?: string }; title: string; songSeconds: number }> {
     const picked: Clip | undefined = await chooseClip(songTask.clips, progress, input.review);
     if (!picked?.audioUrl) throw ApplicationFailure.nonRetryable(`step song: ${input.provider} task ${songTask.taskId} succeeded without a downloadable clip`, 'ProviderTaskEmpty');
     const songTitle = request.title ?? picked.title ?? 'Untitled';

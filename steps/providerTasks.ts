@@ -11,7 +11,7 @@ import { signCallbackToken } from '../callbacks/callbackToken';
 import { MusicMetrics, type NoticedBy } from '../metrics/musicMetrics';
 import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
-import { nextPollDelayMs } from './pollSchedule';
+import { DurationLearner, learnedPollDelayMs, nextPollDelayMs } from './pollSchedule';
 import type { QueryInput, SubmitInput, SubmitResult } from '../contracts/providerTasks';
 
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
@@ -50,13 +50,25 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
     runningSeenAt.set(key, Date.now());
     if (runningSeenAt.size > RUNNING_SEEN_LIMIT) runningSeenAt.delete(runningSeenAt.keys().next().value!);
   }
-  function countIfFinished(input: QueryInput, snapshot: TaskSnapshot, noticedBy: NoticedBy): void {
+  // When this worker submitted each task, for learning durations from the tasks a query finds done.
+  const submittedAt = new Map<string, number>();
+  const durations = new DurationLearner();
+  const durationKey = (provider: ProviderName, kind: string) => `${provider}\u0000${kind}`;
+  function countIfFinished(input: QueryInput, snapshot: TaskSnapshot, noticedBy: NoticedBy, startedAt?: number): void {
     const key = `${input.provider}\u0000${input.taskId}`;
     if (!isTerminal(snapshot.state)) {
       seenRunning(input.provider, input.taskId);
       return;
     }
     const seenAt = runningSeenAt.get(key);
+    const since = startedAt ?? submittedAt.get(key);
+    submittedAt.delete(key);
+    if (since !== undefined && snapshot.state === 'succeeded') {
+      // A query confirms a webhook sent as the task finished: now is its end. A poll only knows it
+      // ended since the last look that saw it running: the middle of that gap is the best guess.
+      const endedAt = noticedBy === 'poll' && seenAt !== undefined && seenAt > since ? (seenAt + Date.now()) / 2 : Date.now();
+      durations.record(durationKey(input.provider, input.kind), endedAt - since);
+    }
     if (seenAt !== undefined) {
       runningSeenAt.delete(key);
       metrics.doneNoticedAfter(input.provider, input.kind, (Date.now() - seenAt) / 1000);
@@ -111,7 +123,11 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         heartbeat({ phase: 'accepted', outcome } satisfies SubmitJournal);
         metrics.paidSubmit(input.provider, input.request.kind);
         if (outcome.completed) countIfFinished({ provider: input.provider, kind: input.request.kind, taskId: outcome.taskId, callbacks: false }, outcome.completed, 'submit');
-        else seenRunning(input.provider, outcome.taskId);
+        else {
+          seenRunning(input.provider, outcome.taskId);
+          submittedAt.set(`${input.provider}\u0000${outcome.taskId}`, Date.now());
+          if (submittedAt.size > RUNNING_SEEN_LIMIT) submittedAt.delete(submittedAt.keys().next().value!);
+        }
         return outcome;
       } catch (err) {
         countError(input.provider, err, 'submit');
@@ -141,8 +157,29 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
      * activity's retries and costs no workflow history.
      */
     async awaitProviderTask(input: QueryInput): Promise<TaskSnapshot> {
-      const { attempt } = activityInfo();
-      const nextPollMs = Math.max(100, Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScaleFor(input.provider)));
+      const { attempt, scheduledTimestampMs } = activityInfo();
+      // From the submit's answer when this worker sent it (as learned durations are), else from the poll's start.
+      const since = submittedAt.get(`${input.provider}\u0000${input.taskId}`) ?? scheduledTimestampMs;
+      const elapsedMs = Date.now() - since;
+      // Once this worker has seen a few tasks of this provider and kind finish, their real durations
+      // time the polls; until then, the documented schedule does.
+      const learned = durations.learned(durationKey(input.provider, input.kind));
+      const nextPollMs = Math.max(
+        100,
+        learned
+          ? learnedPollDelayMs(learned, elapsedMs, input.callbacks)
+          : Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScaleFor(input.provider)),
+      );
+      if (attempt === 1) {
+        // The poll starts right after the submit: a task cannot have finished yet, so the first
+        // attempt only waits (a retry costs no history) and the first query comes on schedule.
+        throw ApplicationFailure.create({
+          type: STILL_RUNNING_FAILURE,
+          category: ApplicationFailureCategory.BENIGN,
+          message: `${input.provider} ${input.kind} task ${input.taskId} was just submitted; first look in ${nextPollMs} ms`,
+          nextRetryDelay: nextPollMs,
+        });
+      }
       let snapshot: TaskSnapshot;
       try {
         snapshot = await query(adapterFor(input.provider), input);
@@ -153,7 +190,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // render would put the next poll minutes away.
         throw toActivityFailure(err, false, nextPollMs);
       }
-      countIfFinished(input, snapshot, 'poll');
+      countIfFinished(input, snapshot, 'poll', since);
       if (isTerminal(snapshot.state)) return snapshot;
       throw ApplicationFailure.create({
         type: STILL_RUNNING_FAILURE,

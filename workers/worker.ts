@@ -28,8 +28,9 @@ export async function createMusicWorker(options: MusicWorkerOptions): Promise<Wo
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.metrics ? { ...options.deps, metrics: options.metrics } : options.deps),
     ...(options.metrics ? { interceptors: { activity: [storedBytesInterceptor(options.metrics)] } } : {}),
-    // Two cores per machine: a handful of concurrent downloads and probes is plenty.
-    maxConcurrentActivityTaskExecutions: 20,
+    // Most activities wait on a provider or the network, not the CPU: at a thousand songs in flight,
+    // twenty at once made submits and polls queue behind downloads (the SDK default is 100).
+    maxConcurrentActivityTaskExecutions: 100,
     // The submit activity journals "sending" then "accepted <task id>" in heartbeats; sending them
     // promptly keeps the window in which a killed worker leaves an unknown outcome short.
     maxHeartbeatThrottleInterval: '1 second',

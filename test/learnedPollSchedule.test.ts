@@ -1,0 +1,79 @@
+// The poll schedule learned from real durations (steps/pollSchedule.ts): what a worker does once it
+// has seen a provider's tasks of one kind finish. Pure functions, no timing.
+import { describe, expect, it } from 'vitest';
+import { DurationLearner, LEARNED_STEP, learnedPollDelayMs, MIN_SAMPLES, type LearnedDuration } from '../steps/pollSchedule';
+
+const noJitter = () => 0.5;
+
+/** Polls a task that finishes at `finishMs` on the learned schedule; returns the queries and the lag. */
+function simulate(learned: LearnedDuration, finishMs: number, callbacks = false) {
+  let at = 0;
+  let queries = 0;
+  for (;;) {
+    at += learnedPollDelayMs(learned, at, callbacks, noJitter);
+    queries++;
+    if (at >= finishMs) return { queries, lagMs: at - finishMs };
+    if (queries > 100) throw new Error('never saw the task finish');
+  }
+}
+
+describe('DurationLearner', () => {
+  it('knows nothing until it has seen a few tasks of that provider and kind', () => {
+    const learner = new DurationLearner();
+    for (let i = 1; i < MIN_SAMPLES; i++) learner.record('anyint song', 60_000);
+    expect(learner.learned('anyint song')).toBeUndefined();
+    learner.record('anyint song', 60_000);
+    expect(learner.learned('anyint song')).toEqual({ lowMs: 60_000, typicalMs: 60_000, highMs: 60_000 });
+    expect(learner.learned('anyint lyrics')).toBeUndefined();
+  });
+
+  it('follows the recent tasks: old durations leave the window', () => {
+    const learner = new DurationLearner();
+    for (let i = 0; i < 40; i++) learner.record('k', 10_000);
+    for (let i = 0; i < 40; i++) learner.record('k', 30_000);
+    expect(learner.learned('k')?.typicalMs).toBe(30_000);
+  });
+
+  it('ignores durations that cannot be real', () => {
+    const learner = new DurationLearner();
+    for (const d of [0, -5, Number.NaN]) learner.record('k', d);
+    expect(learner.learned('k')).toBeUndefined();
+  });
+});
+
+describe('learnedPollDelayMs, polling only', () => {
+  const learned: LearnedDuration = { lowMs: 50_000, typicalMs: 60_000, highMs: 75_000 };
+
+  it('first looks just before the quickest tasks finish, not earlier', () => {
+    expect(learnedPollDelayMs(learned, 0, false, noJitter)).toBe(50_000 - LEARNED_STEP * 60_000);
+  });
+
+  it('finds any task within the spread seen with a lag under 10 % of its duration and at most 8 queries', () => {
+    for (let finish = 50_000; finish <= 75_000; finish += 1_000) {
+      const { queries, lagMs } = simulate(learned, finish);
+      expect(queries).toBeLessThanOrEqual(8);
+      expect(lagMs).toBeLessThanOrEqual(LEARNED_STEP * learned.typicalMs * (1 + 0.2));
+      expect(lagMs / finish).toBeLessThan(0.1);
+    }
+  });
+
+  it('backs off for a task slower than any seen, within the usual cap', () => {
+    const delays = [80_000, 120_000, 300_000, 3_600_000].map((elapsed) => learnedPollDelayMs(learned, elapsed, false, noJitter));
+    for (let i = 1; i < delays.length; i++) expect(delays[i]!).toBeGreaterThanOrEqual(delays[i - 1]!);
+    expect(delays[delays.length - 1]).toBeLessThanOrEqual(30_000);
+  });
+});
+
+describe('learnedPollDelayMs, with callbacks (the poll is a safety net)', () => {
+  const learned: LearnedDuration = { lowMs: 18_000, typicalMs: 20_000, highMs: 22_000 };
+
+  it('first looks only once a webhook is overdue: twice the slowest duration seen', () => {
+    expect(learnedPollDelayMs(learned, 0, true, noJitter)).toBe(44_000);
+    expect(simulate(learned, 21_000, true).queries).toBe(1);
+  });
+
+  it('then looks at a slow cadence, at most every two minutes', () => {
+    expect(learnedPollDelayMs(learned, 44_000, true, noJitter)).toBe(22_000);
+    expect(learnedPollDelayMs(learned, 3_600_000, true, noJitter)).toBe(120_000);
+  });
+});
