@@ -22,7 +22,7 @@ import { resultThroughOutages } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
 import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
-import { callbackUrlOf, paidMoreThanOnce, unsignedRepeats } from './paidSubmits';
+import { callbackUrlOf, judgeUnsignedRepeats, paidMoreThanOnce } from './paidSubmits';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 export interface Disruptions {
@@ -69,7 +69,13 @@ export interface PhaseReport {
   forgeries: ForgeryOutcome[];
   endpoint: CallbackStats;
   paidSubmits: number;
+  /** Steps paid for twice, and unsigned requests repeated, that nobody chose to buy again. */
   paidTwice: string[];
+  /**
+   * Answers an operator bought again knowingly: a route that answers in the submit itself lost its
+   * answer and keeps no record to read it back from (see attentionOperator).
+   */
+  knowinglyRebought: string[];
   attentionResolved: number;
 }
 
@@ -216,6 +222,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     finished = true;
     await Promise.all(chaos);
     await operator.stop();
+    const repeats = judgeUnsignedRepeats(simulator.ledger, options.secret, operator.rebought);
 
     return {
       outDir,
@@ -233,7 +240,8 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       forgeries,
       endpoint: { ...endpoint.stats },
       paidSubmits: simulator.ledger.length,
-      paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...unsignedRepeats(simulator.ledger, options.secret)],
+      paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...repeats.unexplained],
+      knowinglyRebought: repeats.knowinglyRebought,
       attentionResolved: operator.resolutions,
     };
   } finally {

@@ -14,6 +14,8 @@ import { projectRoot } from '../runtime/projectPaths';
 import { CALLBACK_FAULTS, REQUEST_FAULTS, type StageDelaysMs } from '../simulator';
 import type { AlbumPipelineInput } from '../contracts/albumPipeline';
 
+/** Faults may cost time, but not more than this many times the calm run's wall time. */
+const MAX_SLOWDOWN = 4;
 const DEFAULT_MANIFESTS = ['examples/rainy-day-album.yaml', 'examples/instrumental-ep.yaml'];
 // Query faults are the network's (slow, down, cut), not a provider refusing to show a task it made.
 const QUERY_FAULTS = ['throttled', 'unavailable', 'cut', 'hang'] as const;
@@ -45,8 +47,9 @@ const program = new Command('chaos')
     'Make albums twice with the same simulator seed: once calmly (the baseline), once under faults, and compare.\n' +
       'Faults: worker SIGKILLs, dev-server restarts (data kept), provider errors of every class, hung and cut\n' +
       'submits, duplicated/late/reordered/lost webhooks, and forged callbacks. Prints a table and exits 1 if a\n' +
-      'paid submit was made twice (or the faults cost more submits than the calm run), an artifact was lost or\n' +
-      'differs, or a run did not succeed.',
+      'paid submit was made twice (or the faults cost more submits than the calm run, beyond answers bought again\n' +
+      'knowingly because the provider keeps no record of them), an artifact was lost or differs, a run did not\n' +
+      'succeed, or the faulted run took more than 4 times the calm run.',
   )
   .argument('[manifests...]', 'album manifests to make', DEFAULT_MANIFESTS)
   .option('--kills <n>', 'most worker SIGKILLs (they stop once the albums are done)', count('--kills'), 6)
@@ -172,8 +175,12 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
   const artifactsLost = manifests.lost.length + comparison.missing.length;
   // Submits without a callback token (some dialects send none) cannot be tied to a step; the totals
   // still can: faults must not make the same albums cost more than the calm run.
-  const samePaid = chaos.paidSubmits === calm.paidSubmits;
-  const ok = runsOk && samePaid && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
+  // An answer bought again knowingly (no record at the provider to read it from) is one submit more
+  // than the calm run made, and is counted in a row of its own; any other extra submit fails.
+  const samePaid = chaos.paidSubmits - chaos.knowinglyRebought.length === calm.paidSubmits;
+  const slowdown = calm.wallMs > 0 ? chaos.wallMs / calm.wallMs : Infinity;
+  const withinTime = slowdown <= MAX_SLOWDOWN;
+  const ok = runsOk && samePaid && withinTime && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
   return {
     ok,
     albums: chaos.albums,
@@ -189,9 +196,11 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     endpoint: chaos.endpoint,
     paidSubmits: { baseline: calm.paidSubmits, chaos: chaos.paidSubmits },
     paidTwice: chaos.paidTwice,
+    knowinglyRebought: chaos.knowinglyRebought,
     artifacts: { listed: manifests.listed, lost: [...manifests.lost, ...comparison.missing], compared: comparison.compared, different: comparison.different },
     stepsNeedingAttention: chaos.attentionResolved,
     wallSeconds: { baseline: Math.round(calm.wallMs / 1000), chaos: Math.round(chaos.wallMs / 1000) },
+    slowdown: { ratio: Math.round(slowdown * 100) / 100, limit: MAX_SLOWDOWN, ok: withinTime },
   };
 }
 
@@ -208,10 +217,11 @@ function table(f: Figures): string {
     ['  genuine token, other task id: taken as a hint, ignored', String(f.forgedCallbacks.acceptedAsHints)],
     ['paid submits (baseline / with faults)', `${f.paidSubmits.baseline} / ${f.paidSubmits.chaos}`],
     ['paid submits made twice', `${f.paidTwice.length}${f.paidTwice.length > 0 ? ` (${f.paidTwice.join(', ')})` : ''}`],
+    ['  answers bought again knowingly (no record to read back)', `${f.knowinglyRebought.length}${f.knowinglyRebought.length > 0 ? ` (${f.knowinglyRebought.join(', ')})` : ''}`],
     ['artifacts lost', `${f.artifacts.lost.length} (of ${f.artifacts.listed} listed in track.json)${f.artifacts.lost.length > 0 ? `: ${f.artifacts.lost.slice(0, 5).join(', ')}` : ''}`],
     ['files differing from the calm run', `${f.artifacts.different.length} (of ${f.artifacts.compared} compared by sha256)${f.artifacts.different.length > 0 ? `: ${f.artifacts.different.slice(0, 5).join(', ')}` : ''}`],
     ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
-    ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s`],
+    ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, limit ${f.slowdown.limit}×${f.slowdown.ok ? '' : ': too slow'})`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value} |`);
