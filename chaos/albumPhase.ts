@@ -6,6 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../workers/worker';
@@ -53,6 +55,8 @@ export interface PhaseOptions {
   workflowBundle?: string;
   /** Per-request provider timeout for the worker: how soon a hung submit counts as unknown. */
   providerTimeoutMs: number;
+  /** Extra environment for every worker process (e.g. `ANYINT_MAX_RUNNING_TASKS` at scale). */
+  workerEnv?: Record<string, string>;
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -77,6 +81,16 @@ export interface PhaseReport {
    */
   knowinglyRebought: string[];
   attentionResolved: number;
+  /** The most tracks running at once (lyrics or a song attempt), sampled from the albums' progress every second. */
+  peakTracksInFlight: number;
+  /**
+   * How busy this process was: it hosts the simulator (and its ffmpeg renders' bookkeeping), the
+   * callback endpoint and the operator. A long event-loop delay here means the simulator, not the
+   * code under test, set the pace.
+   */
+  harness: { cpuSeconds: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
+  /** The machine's 1-minute load average over the phase (mean and highest, sampled every second): on a shared machine the wall times mean little without it. */
+  loadAverage: { mean: number; max: number };
 }
 
 function withoutProviderKeys(): Record<string, undefined> {
@@ -95,6 +109,10 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
   await mkdir(dir, { recursive: true });
   const started = Date.now();
   const cleanups: (() => Promise<unknown>)[] = [];
+  const cpuBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  cleanups.push(async () => loopDelay.disable());
 
   try {
     let server: DevServer = await startDevServer({ port: 0, ui: false, dbFile: path.join(dir, 'temporal.db'), searchAttributes: MUSIC_SEARCH_ATTRIBUTES, log: () => {} });
@@ -134,7 +152,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
         callbackPublicUrl: endpoint.url,
         callbackSecret: options.secret,
         // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
-        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle },
+        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle, ...options.workerEnv },
       });
       void worker.exited.then((exit) => {
         if (exit.signal !== 'SIGKILL') {
@@ -168,6 +186,26 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       log: (line) => log(`${options.name}: operator: ${line}`),
     });
     cleanups.push(() => operator.stop());
+
+    // Songs in flight, as the albums report them: a scale run has to show it had them all going at once.
+    let peakTracksInFlight = 0;
+    const loads: number[] = [];
+    const sampling = (async () => {
+      while (!finished) {
+        const deadline = Date.now() + 5_000;
+        const counts = await Promise.all(
+          handles.map((handle) =>
+            client
+              .withDeadline(deadline, () => handle.query<{ tracks: { state: string }[] }>('progress'))
+              .then((p) => p.tracks.filter((t) => t.state === 'running' || t.state === 'lyrics').length)
+              .catch(() => 0),
+          ),
+        );
+        peakTracksInFlight = Math.max(peakTracksInFlight, counts.reduce((a, b) => a + b, 0));
+        loads.push(loadavg()[0] ?? 0);
+        await sleep(1_000);
+      }
+    })();
 
     let kills = 0;
     let restarts = 0;
@@ -220,7 +258,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const deadline = Date.now() + options.timeoutMs;
     const results = await Promise.all(handles.map((handle) => waitForResult(handle, deadline)));
     finished = true;
-    await Promise.all(chaos);
+    await Promise.all([...chaos, sampling]);
     await operator.stop();
     const repeats = judgeUnsignedRepeats(simulator.ledger, options.secret, operator.rebought);
 
@@ -243,6 +281,13 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...repeats.unexplained],
       knowinglyRebought: repeats.knowinglyRebought,
       attentionResolved: operator.resolutions,
+      peakTracksInFlight,
+      loadAverage: { mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10, max: Math.round(Math.max(0, ...loads) * 10) / 10 },
+      harness: {
+        cpuSeconds: Math.round(((cpu) => (cpu.user + cpu.system) / 1e5)(process.cpuUsage(cpuBefore))) / 10,
+        eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
+        eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
+      },
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
