@@ -89,6 +89,10 @@ export interface PhaseReport {
    * code under test, set the pace.
    */
   harness: { cpuSeconds: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
+  /** Each worker process's time from start to polling its queue (ms), in start order. */
+  workerStartupsMs: number[];
+  /** Time (ms) from each kill until the next worker was polling: the run had no worker then. */
+  withoutWorkerMs: number;
   /** The machine's 1-minute load average over the phase (mean and highest, sampled every second): on a shared machine the wall times mean little without it. */
   loadAverage: { mean: number; max: number };
 }
@@ -140,8 +144,12 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     cleanups.push(() => new Promise((resolve) => workerLog.end(resolve)));
     let workerNumber = 0;
     let unexpectedWorkerExits = 0;
+    const workerStartupsMs: number[] = [];
+    let withoutWorkerMs = 0;
+    let lostWorkerAt: number | undefined;
     const startWorker = (): WorkerProcess => {
       const number = ++workerNumber;
+      const spawnedAt = Date.now();
       const writeLine = (line: string) => workerLog.write(`${new Date().toISOString()} w${number} ${line}\n`);
       const worker = startWorkerProcess({
         onStderrLine: writeLine,
@@ -154,7 +162,14 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
         // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
         env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle, ...options.workerEnv },
       });
+      void worker.ready.then(() => {
+        const now = Date.now();
+        workerStartupsMs.push(now - spawnedAt);
+        if (lostWorkerAt !== undefined) withoutWorkerMs += now - lostWorkerAt;
+        lostWorkerAt = undefined;
+      });
       void worker.exited.then((exit) => {
+        lostWorkerAt ??= Date.now();
         if (exit.signal !== 'SIGKILL') {
           unexpectedWorkerExits++;
           log(`${options.name}: a worker exited by itself (${exit.code ?? exit.signal}); starting another`);
@@ -282,6 +297,8 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       knowinglyRebought: repeats.knowinglyRebought,
       attentionResolved: operator.resolutions,
       peakTracksInFlight,
+      workerStartupsMs,
+      withoutWorkerMs,
       loadAverage: { mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10, max: Math.round(Math.max(0, ...loads) * 10) / 10 },
       harness: {
         cpuSeconds: Math.round(((cpu) => (cpu.user + cpu.system) / 1e5)(process.cpuUsage(cpuBefore))) / 10,

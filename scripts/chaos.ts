@@ -109,6 +109,10 @@ async function planAlbums(files: string[], scale: { copies: number; concurrency?
         // Each copy is an album of its own: its own runs, folder and provider tasks.
         albumId: copy === 1 ? input.albumId : `${input.albumId}-c${copy}`,
         concurrency: scale.concurrency ?? input.concurrency,
+        // A prompt of its own per copy: the simulator numbers identical requests in the order they
+        // arrive, which differs between the calm and the faulted run, so identical copies would get
+        // each other's clips and their files would differ for no fault of ours.
+        tracks: copy === 1 ? input.tracks : input.tracks.map((t) => ({ ...t, request: { ...t.request, prompt: `${t.request.prompt} (take ${copy})` } })),
         // Faults here are transient by design, so a failed track is tried again rather than skipped.
         failurePolicy: { mode: 'retry', attempts: 6 },
       });
@@ -229,7 +233,15 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     peakSongsInFlight: { baseline: calm.peakTracksInFlight, chaos: chaos.peakTracksInFlight },
     harness: { baseline: calm.harness, chaos: chaos.harness },
     loadAverage: { baseline: calm.loadAverage, chaos: chaos.loadAverage },
+    workerStartSeconds: { baseline: startups(calm.workerStartupsMs), chaos: startups(chaos.workerStartupsMs) },
+    withoutWorkerSeconds: Math.round(chaos.withoutWorkerMs / 1000),
   };
+}
+
+function startups(ms: number[]): { count: number; median: number; max: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const seconds = (n: number | undefined) => Math.round((n ?? 0) / 100) / 10;
+  return { count: sorted.length, median: seconds(sorted[Math.floor((sorted.length - 1) / 2)]), max: seconds(sorted.at(-1)) };
 }
 
 function table(f: Figures): string {
@@ -251,6 +263,8 @@ function table(f: Figures): string {
     ['files differing from the calm run', `${f.artifacts.different.length} (of ${f.artifacts.compared} compared by sha256)${f.artifacts.different.length > 0 ? `: ${f.artifacts.different.slice(0, 5).join(', ')}` : ''}`],
     ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
     ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, ${f.slowdown.limit === 0 ? 'not checked' : `limit ${f.slowdown.limit}×`}${f.slowdown.ok ? '' : ': too slow'})`],
+    ['worker start to polling, median / max (calm; with faults)', `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
+    ['time with no worker polling after kills (with faults)', `${f.withoutWorkerSeconds} s`],
     ['machine load average, mean / max (calm; with faults)', `${f.loadAverage.baseline.mean} / ${f.loadAverage.baseline.max}; ${f.loadAverage.chaos.mean} / ${f.loadAverage.chaos.max}`],
     ['simulator process: CPU, event-loop delay p99 / max', [f.harness.baseline, f.harness.chaos].map((h) => `${h.cpuSeconds} s, ${h.eventLoopDelayP99Ms} / ${h.eventLoopDelayMaxMs} ms`).join(' (calm); ') + ' (with faults)'],
   ];
