@@ -41,6 +41,12 @@ export interface AttentionOperatorOptions {
   secret: string;
   /** Default 1 s: an unknown submit should not hold a test up for long. */
   intervalMs?: number;
+  /**
+   * How long a step must have waited before "no record at the provider" is believed (default 30 s).
+   * A submit whose answer timed out may still be on its way: a provider that is slow to answer is
+   * slow to record too, and resubmitting before its record shows would pay twice.
+   */
+  noRecordGraceMs?: number;
   /** One line per resolution. */
   log?: (line: string) => void;
 }
@@ -66,6 +72,9 @@ export function startAttentionOperator(options: AttentionOperatorOptions): Atten
   let wake: (() => void) | undefined;
 
   const rebought: string[] = [];
+  const noRecordGraceMs = options.noRecordGraceMs ?? 30_000;
+  // When each waiting step (of each run) was first seen with no record at the provider.
+  const firstSeenWithoutRecord = new Map<string, number>();
   const resolveWaitingSteps = async (workflowId: string) => {
     const handle = options.client.workflow.getHandle(workflowId);
     const { needsAttention = [], steps = [] } = await handle.query<WaitingSteps>('progress');
@@ -75,6 +84,12 @@ export function startAttentionOperator(options: AttentionOperatorOptions): Atten
     const since = (await handle.describe()).startTime;
     for (const { stepId, kind } of needsAttention) {
       const request = decide(workflowId, stepId, kind, steps, since);
+      if (request.resolve.resubmit === true && request.rebought === undefined) {
+        const key = `${workflowId}/${stepId}/${since.getTime()}`;
+        const firstSeen = firstSeenWithoutRecord.get(key) ?? Date.now();
+        firstSeenWithoutRecord.set(key, firstSeen);
+        if (Date.now() - firstSeen < noRecordGraceMs) continue;
+      }
       await handle.executeUpdate<string, [ResolveRequest]>('resolve', { args: [request.resolve] });
       resolutions++;
       if (request.rebought) rebought.push(request.rebought);
