@@ -69,6 +69,7 @@ const program = new Command('chaos')
   .option('--concurrency <n>', "tracks of an album made at once (default: each manifest's own)", count('--concurrency', { min: 1 }))
   .option('--max-running-tasks <n>', "the worker's most running tasks per provider (default: the worker's own); raise it at scale", count('--max-running-tasks', { min: 1 }))
   .option('--clip-seconds <n>', 'length of the clips the simulator renders (shorter: less ffmpeg work at scale)', count('--clip-seconds', { min: 1 }), 6)
+  .option('--provider-timeout <seconds>', "how long the worker waits for a provider's answer before a submit's outcome is unknown (raise it when the simulator is slow at scale)", count('--provider-timeout', { min: 1 }), 5)
   .option('--max-slowdown <x>', 'fail when the faulted run takes more than this many times the calm run (0: do not check)', slowdownLimit, 4)
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
   .option('--keep', 'keep the work folder (databases, simulator state, both outputs) and print where it is')
@@ -91,6 +92,7 @@ interface Options {
   maxRunningTasks?: number;
   clipSeconds: number;
   maxSlowdown: number;
+  providerTimeout: number;
   keep?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -152,7 +154,7 @@ async function main(): Promise<void> {
     clipSeconds: opts.clipSeconds,
     workerEnv: opts.maxRunningTasks === undefined ? undefined : Object.fromEntries(PROVIDER_NAMES.map((name) => [`${name.toUpperCase()}_MAX_RUNNING_TASKS`, String(opts.maxRunningTasks)])),
     secret: `chaos-${Math.random().toString(36).slice(2)}-secret-value`,
-    providerTimeoutMs: 5_000,
+    providerTimeoutMs: opts.providerTimeout * 1000,
     timeoutMs: opts.timeout * 60_000,
     log: say,
   };
