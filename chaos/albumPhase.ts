@@ -6,6 +6,8 @@
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../workers/worker';
@@ -23,7 +25,7 @@ import { resultThroughOutages } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
 import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
-import { callbackUrlOf, paidMoreThanOnce, unsignedRepeats } from './paidSubmits';
+import { callbackUrlOf, judgeUnsignedRepeats, paidMoreThanOnce } from './paidSubmits';
 import { startWorkerProcess, type WorkerProcess } from './workerProcess';
 
 export interface Disruptions {
@@ -54,6 +56,8 @@ export interface PhaseOptions {
   workflowBundle?: string;
   /** Per-request provider timeout for the worker: how soon a hung submit counts as unknown. */
   providerTimeoutMs: number;
+  /** Extra environment for every worker process (e.g. `ANYINT_MAX_RUNNING_TASKS` at scale). */
+  workerEnv?: Record<string, string>;
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -70,8 +74,28 @@ export interface PhaseReport {
   forgeries: ForgeryOutcome[];
   endpoint: CallbackStats;
   paidSubmits: number;
+  /** Steps paid for twice, and unsigned requests repeated, that nobody chose to buy again. */
   paidTwice: string[];
+  /**
+   * Answers an operator bought again knowingly: a route that answers in the submit itself lost its
+   * answer and keeps no record to read it back from (see attentionOperator).
+   */
+  knowinglyRebought: string[];
   attentionResolved: number;
+  /** The most tracks running at once (lyrics or a song attempt), sampled from the albums' progress every second. */
+  peakTracksInFlight: number;
+  /**
+   * How busy this process was: it hosts the simulator (and its ffmpeg renders' bookkeeping), the
+   * callback endpoint and the operator. A long event-loop delay here means the simulator, not the
+   * code under test, set the pace.
+   */
+  harness: { cpuSeconds: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
+  /** Each worker process's time from start to polling its queue (ms), in start order. */
+  workerStartupsMs: number[];
+  /** Time (ms) from each kill until the next worker was polling: the run had no worker then. */
+  withoutWorkerMs: number;
+  /** The machine's 1-minute load average over the phase (mean and highest, sampled every second): on a shared machine the wall times mean little without it. */
+  loadAverage: { mean: number; max: number };
 }
 
 function withoutProviderKeys(): Record<string, undefined> {
@@ -90,6 +114,10 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
   await makeFolder(dir);
   const started = Date.now();
   const cleanups: (() => Promise<unknown>)[] = [];
+  const cpuBefore = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+  loopDelay.enable();
+  cleanups.push(async () => loopDelay.disable());
 
   try {
     let server: DevServer = await startDevServer({ port: 0, ui: false, dbFile: path.join(dir, 'temporal.db'), searchAttributes: MUSIC_SEARCH_ATTRIBUTES, log: () => {} });
@@ -117,8 +145,12 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     cleanups.push(() => new Promise((resolve) => workerLog.end(resolve)));
     let workerNumber = 0;
     let unexpectedWorkerExits = 0;
+    const workerStartupsMs: number[] = [];
+    let withoutWorkerMs = 0;
+    let lostWorkerAt: number | undefined;
     const startWorker = (): WorkerProcess => {
       const number = ++workerNumber;
+      const spawnedAt = Date.now();
       const writeLine = (line: string) => workerLog.write(`${new Date().toISOString()} w${number} ${line}\n`);
       const worker = startWorkerProcess({
         onStderrLine: writeLine,
@@ -129,9 +161,16 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
         callbackPublicUrl: endpoint.url,
         callbackSecret: options.secret,
         // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
-        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle },
+        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle, ...options.workerEnv },
+      });
+      void worker.ready.then(() => {
+        const now = Date.now();
+        workerStartupsMs.push(now - spawnedAt);
+        if (lostWorkerAt !== undefined) withoutWorkerMs += now - lostWorkerAt;
+        lostWorkerAt = undefined;
       });
       void worker.exited.then((exit) => {
+        lostWorkerAt ??= Date.now();
         if (exit.signal !== 'SIGKILL') {
           unexpectedWorkerExits++;
           log(`${options.name}: a worker exited by itself (${exit.code ?? exit.signal}); starting another`);
@@ -163,6 +202,26 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       log: (line) => log(`${options.name}: operator: ${line}`),
     });
     cleanups.push(() => operator.stop());
+
+    // Songs in flight, as the albums report them: a scale run has to show it had them all going at once.
+    let peakTracksInFlight = 0;
+    const loads: number[] = [];
+    const sampling = (async () => {
+      while (!finished) {
+        const deadline = Date.now() + 5_000;
+        const counts = await Promise.all(
+          handles.map((handle) =>
+            client
+              .withDeadline(deadline, () => handle.query<{ tracks: { state: string }[] }>('progress'))
+              .then((p) => p.tracks.filter((t) => t.state === 'running' || t.state === 'lyrics').length)
+              .catch(() => 0),
+          ),
+        );
+        peakTracksInFlight = Math.max(peakTracksInFlight, counts.reduce((a, b) => a + b, 0));
+        loads.push(loadavg()[0] ?? 0);
+        await sleep(1_000);
+      }
+    })();
 
     let kills = 0;
     let restarts = 0;
@@ -215,8 +274,9 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const deadline = Date.now() + options.timeoutMs;
     const results = await Promise.all(handles.map((handle) => waitForResult(handle, deadline)));
     finished = true;
-    await Promise.all(chaos);
+    await Promise.all([...chaos, sampling]);
     await operator.stop();
+    const repeats = judgeUnsignedRepeats(simulator.ledger, options.secret, operator.rebought);
 
     return {
       outDir,
@@ -234,8 +294,18 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       forgeries,
       endpoint: { ...endpoint.stats },
       paidSubmits: simulator.ledger.length,
-      paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...unsignedRepeats(simulator.ledger, options.secret)],
+      paidTwice: [...paidMoreThanOnce(simulator.ledger, options.secret), ...repeats.unexplained],
+      knowinglyRebought: repeats.knowinglyRebought,
       attentionResolved: operator.resolutions,
+      peakTracksInFlight,
+      workerStartupsMs,
+      withoutWorkerMs,
+      loadAverage: { mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10, max: Math.round(Math.max(0, ...loads) * 10) / 10 },
+      harness: {
+        cpuSeconds: Math.round(((cpu) => (cpu.user + cpu.system) / 1e5)(process.cpuUsage(cpuBefore))) / 10,
+        eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
+        eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
+      },
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});

@@ -13,6 +13,7 @@ import { exitWith } from '../client/cli';
 import { projectRoot } from '../runtime/projectPaths';
 import { CALLBACK_FAULTS, REQUEST_FAULTS, type StageDelaysMs } from '../simulator';
 import type { AlbumPipelineInput } from '../contracts/albumPipeline';
+import { PROVIDER_NAMES } from '../providers/model';
 
 const DEFAULT_MANIFESTS = ['examples/rainy-day-album.yaml', 'examples/instrumental-ep.yaml'];
 // Query faults are the network's (slow, down, cut), not a provider refusing to show a task it made.
@@ -32,6 +33,12 @@ function rate(raw: string): number {
   return value;
 }
 
+function slowdownLimit(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !(value >= 0)) throw new InvalidArgumentError('must be a number >= 0 (0: do not check)');
+  return value;
+}
+
 function stageDelays(raw: string): StageDelaysMs {
   const [text, first, complete, ...rest] = raw.split(',').map((part) => Number(part.trim()));
   if (rest.length > 0 || text === undefined || first === undefined || complete === undefined || ![text, first, complete].every((d) => d >= 0) || !(text <= first && first <= complete)) {
@@ -45,8 +52,9 @@ const program = new Command('chaos')
     'Make albums twice with the same simulator seed: once calmly (the baseline), once under faults, and compare.\n' +
       'Faults: worker SIGKILLs, dev-server restarts (data kept), provider errors of every class, hung and cut\n' +
       'submits, duplicated/late/reordered/lost webhooks, and forged callbacks. Prints a table and exits 1 if a\n' +
-      'paid submit was made twice (or the faults cost more submits than the calm run), an artifact was lost or\n' +
-      'differs, or a run did not succeed.',
+      'paid submit was made twice (or the faults cost more submits than the calm run, beyond answers bought again\n' +
+      'knowingly because the provider keeps no record of them), an artifact was lost or differs, a run did not\n' +
+      'succeed, or the faulted run took more than 4 times the calm run.',
   )
   .argument('[manifests...]', 'album manifests to make', DEFAULT_MANIFESTS)
   .option('--kills <n>', 'most worker SIGKILLs (they stop once the albums are done)', count('--kills'), 6)
@@ -57,6 +65,12 @@ const program = new Command('chaos')
   .addOption(new Option('--webhook-fault-rate <p>', 'the same as --callback-fault-rate (the table calls them webhook faults)').argParser(rate))
   .option('--seed <seed>', 'simulator seed (the same in both runs)', 'chaos')
   .addOption(new Option('--stage-delays <text,first,complete>', 'simulated task durations in ms').argParser(stageDelays).default({ text: 1000, first: 2000, complete: 3000 }, '1000,2000,3000'))
+  .option('--copies <n>', 'make each album this many times (own album ids), for a run at scale', count('--copies', { min: 1 }), 1)
+  .option('--concurrency <n>', "tracks of an album made at once (default: each manifest's own)", count('--concurrency', { min: 1 }))
+  .option('--max-running-tasks <n>', "the worker's most running tasks per provider (default: the worker's own); raise it at scale", count('--max-running-tasks', { min: 1 }))
+  .option('--clip-seconds <n>', 'length of the clips the simulator renders (shorter: less ffmpeg work at scale)', count('--clip-seconds', { min: 1 }), 6)
+  .option('--provider-timeout <seconds>', "how long the worker waits for a provider's answer before a submit's outcome is unknown (raise it when the simulator is slow at scale)", count('--provider-timeout', { min: 1 }), 5)
+  .option('--max-slowdown <x>', 'fail when the faulted run takes more than this many times the calm run (0: do not check)', slowdownLimit, 4)
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
   .option('--keep', 'keep the work folder (databases, simulator state, both outputs) and print where it is')
   .option('--json', 'print the figures as JSON instead of a table')
@@ -73,19 +87,38 @@ interface Options {
   seed: string;
   stageDelays: StageDelaysMs;
   timeout: number;
+  copies: number;
+  concurrency?: number;
+  maxRunningTasks?: number;
+  clipSeconds: number;
+  maxSlowdown: number;
+  providerTimeout: number;
   keep?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
 
-async function planAlbums(files: string[]): Promise<AlbumPipelineInput[]> {
+async function planAlbums(files: string[], scale: { copies: number; concurrency?: number }): Promise<AlbumPipelineInput[]> {
   const config = loadConfig({});
   const inputs: AlbumPipelineInput[] = [];
   for (const file of files) {
     const planned = await planAlbum(path.resolve(projectRoot(), file), config, { out: 'unused', callbacks: true });
     if (!planned.ok) exitWith('chaos', `${file}: nothing was started:\n${planned.errors.map((e) => `  ${e}`).join('\n')}`);
-    // Faults here are transient by design, so a failed track is tried again rather than skipped.
-    inputs.push({ ...planned.plan.input, failurePolicy: { mode: 'retry', attempts: 6 } });
+    for (let copy = 1; copy <= scale.copies; copy++) {
+      const input = planned.plan.input;
+      inputs.push({
+        ...input,
+        // Each copy is an album of its own: its own runs, folder and provider tasks.
+        albumId: copy === 1 ? input.albumId : `${input.albumId}-c${copy}`,
+        concurrency: scale.concurrency ?? input.concurrency,
+        // A prompt of its own per copy: the simulator numbers identical requests in the order they
+        // arrive, which differs between the calm and the faulted run, so identical copies would get
+        // each other's clips and their files would differ for no fault of ours.
+        tracks: copy === 1 ? input.tracks : input.tracks.map((t) => ({ ...t, request: { ...t.request, prompt: `${t.request.prompt} (take ${copy})` } })),
+        // Faults here are transient by design, so a failed track is tried again rather than skipped.
+        failurePolicy: { mode: 'retry', attempts: 6 },
+      });
+    }
   }
   return inputs;
 }
@@ -104,7 +137,7 @@ async function main(): Promise<void> {
   const parsed = program.opts<Options>();
   const opts = { ...parsed, callbackFaultRate: parsed.webhookFaultRate ?? parsed.callbackFaultRate };
   const manifests = program.processedArgs[0] as string[];
-  const albums = await planAlbums(manifests);
+  const albums = await planAlbums(manifests, { copies: opts.copies, concurrency: opts.concurrency });
   const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const workDir = await mkdtemp(path.join(tmpdir(), 'music-chaos-'));
   // Made before the first phase, so a failure to bundle still removes the work folder.
@@ -118,9 +151,10 @@ async function main(): Promise<void> {
     albums,
     seed: opts.seed,
     stageDelaysMs: opts.stageDelays,
-    clipSeconds: 6,
+    clipSeconds: opts.clipSeconds,
+    workerEnv: opts.maxRunningTasks === undefined ? undefined : Object.fromEntries(PROVIDER_NAMES.map((name) => [`${name.toUpperCase()}_MAX_RUNNING_TASKS`, String(opts.maxRunningTasks)])),
     secret: `chaos-${Math.random().toString(36).slice(2)}-secret-value`,
-    providerTimeoutMs: 5_000,
+    providerTimeoutMs: opts.providerTimeout * 1000,
     timeoutMs: opts.timeout * 60_000,
     log: say,
   };
@@ -148,7 +182,7 @@ async function main(): Promise<void> {
     });
     const manifestsAudit = await auditTrackManifests(chaos.outDir);
     const comparison = await compareOutputs(calm.outDir, chaos.outDir);
-    const figures = summarize(calm, chaos, manifestsAudit, comparison);
+    const figures = summarize(calm, chaos, manifestsAudit, comparison, opts.maxSlowdown);
     if (opts.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else process.stdout.write(`${table(figures)}\n`);
     if (opts.keep) say(`work folder kept: ${workDir}`);
@@ -160,7 +194,7 @@ async function main(): Promise<void> {
 
 type Figures = ReturnType<typeof summarize>;
 
-function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: number; lost: string[] }, comparison: { compared: number; missing: string[]; different: string[] }) {
+function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: number; lost: string[] }, comparison: { compared: number; missing: string[]; different: string[] }, maxSlowdown: number) {
   const tracks = chaos.albums.flatMap((a) => a.tracks);
   const requestFaults = Object.fromEntries(REQUEST_FAULTS.map((f) => [f, chaos.faults[f]]));
   const webhookFaults = Object.fromEntries(CALLBACK_FAULTS.map((f) => [f, chaos.faults[f]]));
@@ -172,8 +206,12 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
   const artifactsLost = manifests.lost.length + comparison.missing.length;
   // Submits without a callback token (some dialects send none) cannot be tied to a step; the totals
   // still can: faults must not make the same albums cost more than the calm run.
-  const samePaid = chaos.paidSubmits === calm.paidSubmits;
-  const ok = runsOk && samePaid && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
+  // An answer bought again knowingly (no record at the provider to read it from) is one submit more
+  // than the calm run made, and is counted in a row of its own; any other extra submit fails.
+  const samePaid = chaos.paidSubmits - chaos.knowinglyRebought.length === calm.paidSubmits;
+  const slowdown = calm.wallMs > 0 ? chaos.wallMs / calm.wallMs : Infinity;
+  const withinTime = maxSlowdown === 0 || slowdown <= maxSlowdown;
+  const ok = runsOk && samePaid && withinTime && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
   return {
     ok,
     albums: chaos.albums,
@@ -189,16 +227,30 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     endpoint: chaos.endpoint,
     paidSubmits: { baseline: calm.paidSubmits, chaos: chaos.paidSubmits },
     paidTwice: chaos.paidTwice,
+    knowinglyRebought: chaos.knowinglyRebought,
     artifacts: { listed: manifests.listed, lost: [...manifests.lost, ...comparison.missing], compared: comparison.compared, different: comparison.different },
     stepsNeedingAttention: chaos.attentionResolved,
     wallSeconds: { baseline: Math.round(calm.wallMs / 1000), chaos: Math.round(chaos.wallMs / 1000) },
+    slowdown: { ratio: Math.round(slowdown * 100) / 100, limit: maxSlowdown, ok: withinTime },
+    peakSongsInFlight: { baseline: calm.peakTracksInFlight, chaos: chaos.peakTracksInFlight },
+    harness: { baseline: calm.harness, chaos: chaos.harness },
+    loadAverage: { baseline: calm.loadAverage, chaos: chaos.loadAverage },
+    workerStartSeconds: { baseline: startups(calm.workerStartupsMs), chaos: startups(chaos.workerStartupsMs) },
+    withoutWorkerSeconds: Math.round(chaos.withoutWorkerMs / 1000),
   };
+}
+
+function startups(ms: number[]): { count: number; median: number; max: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const seconds = (n: number | undefined) => Math.round((n ?? 0) / 100) / 10;
+  return { count: sorted.length, median: seconds(sorted[Math.floor((sorted.length - 1) / 2)]), max: seconds(sorted.at(-1)) };
 }
 
 function table(f: Figures): string {
   const albums = f.albums.map((a) => `${a.albumId} ${a.status}`).join(', ');
   const rows: [string, string][] = [
     ['runs (albums / songs)', `${f.albums.length} / ${f.songs} (${albums}); ${f.trackAttempts} song attempts`],
+    ['songs in flight at once, peak (calm / with faults)', `${f.peakSongsInFlight.baseline} / ${f.peakSongsInFlight.chaos}`],
     ['worker kills (SIGKILL)', `${f.kills}${f.unexpectedWorkerExits > 0 ? `; ${f.unexpectedWorkerExits} exited by themselves` : ''}`],
     ['dev-server restarts', String(f.restarts)],
     ['provider faults injected', `${sum(Object.values(f.providerFaults))} (${byKind(f.providerFaults)})`],
@@ -208,10 +260,15 @@ function table(f: Figures): string {
     ['  genuine token, other task id: taken as a hint, ignored', String(f.forgedCallbacks.acceptedAsHints)],
     ['paid submits (baseline / with faults)', `${f.paidSubmits.baseline} / ${f.paidSubmits.chaos}`],
     ['paid submits made twice', `${f.paidTwice.length}${f.paidTwice.length > 0 ? ` (${f.paidTwice.join(', ')})` : ''}`],
+    ['  answers bought again knowingly (no record to read back)', `${f.knowinglyRebought.length}${f.knowinglyRebought.length > 0 ? ` (${f.knowinglyRebought.join(', ')})` : ''}`],
     ['artifacts lost', `${f.artifacts.lost.length} (of ${f.artifacts.listed} listed in track.json)${f.artifacts.lost.length > 0 ? `: ${f.artifacts.lost.slice(0, 5).join(', ')}` : ''}`],
     ['files differing from the calm run', `${f.artifacts.different.length} (of ${f.artifacts.compared} compared by sha256)${f.artifacts.different.length > 0 ? `: ${f.artifacts.different.slice(0, 5).join(', ')}` : ''}`],
     ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
-    ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s`],
+    ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, ${f.slowdown.limit === 0 ? 'not checked' : `limit ${f.slowdown.limit}×`}${f.slowdown.ok ? '' : ': too slow'})`],
+    ['worker start to polling, median / max (calm; with faults)', `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
+    ['time with no worker polling after kills (with faults)', `${f.withoutWorkerSeconds} s`],
+    ['machine load average, mean / max (calm; with faults)', `${f.loadAverage.baseline.mean} / ${f.loadAverage.baseline.max}; ${f.loadAverage.chaos.mean} / ${f.loadAverage.chaos.max}`],
+    ['simulator process: CPU, event-loop delay p99 / max', [f.harness.baseline, f.harness.chaos].map((h) => `${h.cpuSeconds} s, ${h.eventLoopDelayP99Ms} / ${h.eventLoopDelayMaxMs} ms`).join(' (calm); ') + ' (with faults)'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = rows.map(([label, value]) => `| ${label.padEnd(width)} | ${value} |`);

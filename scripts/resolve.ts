@@ -1,4 +1,4 @@
-// `music resolve <workflowId> --task-id ID | --resubmit | --abandon [--step S] [--json]`: settle a
+// `music resolve <workflowId> --task-id ID | --persona-id ID | --resubmit | --abandon [--step S] [--json]`: settle a
 // step whose submit outcome is unknown (the run waits in MusicState "needs-attention" until then).
 import { Command } from 'commander';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -14,12 +14,13 @@ const program = badInputExitsWith2(
     .argument('<workflowId>', 'the run, as printed by `music song` (or `music status`)')
     .option('--step <stepId>', 'which step, when several need attention')
     .option('--task-id <id>', "the provider task id, as the provider's dashboard shows it: the run continues with it")
+    .option('--persona-id <id>', "for a persona step: the persona id the provider's records show (the answer came in the submit itself, so there is no task to read back)")
     .option('--resubmit', 'submit again (the provider may charge twice)')
     .option('--abandon', 'give the step up; it fails with a message that says so')
     .option('--json', 'print one JSON document and nothing else on stdout', false)
     .addHelpText(
       'after',
-      '\nWithout an action it lists what the run is waiting for (exit 4 while a step needs attention, 0 when none does).\nThe same update (resolve, one object argument { stepId?, taskId? | resubmit? | abandon? }) can be sent from the Temporal UI.',
+      '\nWithout an action it lists what the run is waiting for (exit 4 while a step needs attention, 0 when none does).\nThe same update (resolve, one object argument { stepId?, taskId? | personaId? | resubmit? | abandon? }) can be sent from the Temporal UI.',
     ),
 );
 
@@ -32,23 +33,24 @@ function out(document: object, text: string): void {
 async function main(): Promise<void> {
   program.parse();
   const [workflowId] = program.args as [string];
-  const opts = program.opts<{ step?: string; taskId?: string; resubmit?: boolean; abandon?: boolean; json: boolean }>();
+  const opts = program.opts<{ step?: string; taskId?: string; personaId?: string; resubmit?: boolean; abandon?: boolean; json: boolean }>();
   json = opts.json;
-  const actions = [opts.taskId !== undefined, opts.resubmit === true, opts.abandon === true].filter(Boolean).length;
-  if (actions > 1) exitWith('resolve', 'give only one of --task-id, --resubmit, --abandon', EXIT.badInput);
+  const actions = [opts.taskId !== undefined, opts.personaId !== undefined, opts.resubmit === true, opts.abandon === true].filter(Boolean).length;
+  if (actions > 1) exitWith('resolve', 'give only one of --task-id, --persona-id, --resubmit, --abandon', EXIT.badInput);
   const config = configOrExit('resolve');
   const client = await connectClient(temporalTarget(config));
   try {
     const handle = client.workflow.getHandle(workflowId);
     if (actions === 0) {
       const waiting = (await handle.query(progressQuery)).needsAttention ?? [];
-      out({ workflowId, needsAttention: waiting }, waiting.length === 0 ? `${workflowId}: no step needs attention\n` : waiting.map((w) => `${w.stepId}: ${w.reason}\n`).join(''));
+      out({ workflowId, needsAttention: waiting }, waiting.length === 0 ? `${workflowId}: no step needs attention\n` : waiting.map((w) => `${w.stepId}${w.kind ? ` (${w.kind})` : ''}: ${w.reason}\n`).join(''));
       process.exitCode = waiting.length > 0 ? EXIT.needsAttention : EXIT.success;
       return;
     }
-    const request: ResolveRequest = { stepId: opts.step, taskId: opts.taskId, resubmit: opts.resubmit, abandon: opts.abandon };
+    const request: ResolveRequest = { stepId: opts.step, taskId: opts.taskId, personaId: opts.personaId, resubmit: opts.resubmit, abandon: opts.abandon };
     const step = await handle.executeUpdate(resolveUpdate, { args: [request] });
-    out({ workflowId, resolved: step, action: opts.taskId !== undefined ? 'task-id' : opts.resubmit ? 'resubmit' : 'abandon' }, `${workflowId}: step ${step} resolved\n`);
+    const action = opts.taskId !== undefined ? 'task-id' : opts.personaId !== undefined ? 'persona-id' : opts.resubmit ? 'resubmit' : 'abandon';
+    out({ workflowId, resolved: step, action }, `${workflowId}: step ${step} resolved\n`);
   } finally {
     await client.connection.close();
   }

@@ -5,11 +5,12 @@
 import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import { resolveUpdate, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
 import { MusicState } from '../contracts/searchAttributes';
+import type { StepKind } from '../providers/model';
 
-export type Resolution = { action: 'task-id'; taskId: string } | { action: 'resubmit' } | { action: 'abandon' };
+export type Resolution = { action: 'task-id'; taskId: string } | { action: 'persona-id'; personaId: string } | { action: 'resubmit' } | { action: 'abandon' };
 
 export class AttentionBoard {
-  private readonly waiting = new Map<string, { reason: string; resolution?: Resolution }>();
+  private readonly waiting = new Map<string, { reason: string; kind?: StepKind; resolution?: Resolution }>();
 
   constructor(private readonly onChange: () => void) {
     setHandler(
@@ -21,22 +22,27 @@ export class AttentionBoard {
       },
       {
         validator: (request) => {
-          this.target(request);
-          const chosen = [request.taskId !== undefined, request.resubmit === true, request.abandon === true].filter(Boolean).length;
-          if (chosen !== 1) throw new Error('give exactly one of taskId, resubmit or abandon');
+          const stepId = this.target(request);
+          const chosen = [request.taskId !== undefined, request.personaId !== undefined, request.resubmit === true, request.abandon === true].filter(Boolean).length;
+          if (chosen !== 1) throw new Error('give exactly one of taskId, personaId, resubmit or abandon');
           if (request.taskId !== undefined && request.taskId.trim() === '') throw new Error('taskId must not be empty');
+          if (request.personaId !== undefined) {
+            const kind = this.waiting.get(stepId)?.kind;
+            if (kind !== 'persona') throw new Error(`personaId settles a persona step only; step ${stepId} is ${kind ?? 'of unknown kind'}`);
+            if (request.personaId.trim() === '') throw new Error('personaId must not be empty');
+          }
         },
       },
     );
   }
 
   list(): AttentionItem[] {
-    return [...this.waiting.entries()].filter(([, w]) => !w.resolution).map(([stepId, w]) => ({ stepId, reason: w.reason }));
+    return [...this.waiting.entries()].filter(([, w]) => !w.resolution).map(([stepId, w]) => ({ stepId, reason: w.reason, ...(w.kind ? { kind: w.kind } : {}) }));
   }
 
   /** Marks the step as needing attention and waits for an operator's resolution. */
-  async resolve(stepId: string, reason: string): Promise<Resolution> {
-    this.waiting.set(stepId, { reason });
+  async resolve(stepId: string, reason: string, kind?: StepKind): Promise<Resolution> {
+    this.waiting.set(stepId, { reason, kind });
     upsertSearchAttributes([{ key: MusicState, value: 'needs-attention' }]);
     this.onChange();
     await condition(() => this.waiting.get(stepId)?.resolution !== undefined);
@@ -61,6 +67,7 @@ export class AttentionBoard {
 
 function toResolution(request: ResolveRequest): Resolution {
   if (request.taskId !== undefined) return { action: 'task-id', taskId: request.taskId.trim() };
+  if (request.personaId !== undefined) return { action: 'persona-id', personaId: request.personaId.trim() };
   if (request.resubmit) return { action: 'resubmit' };
   return { action: 'abandon' };
 }

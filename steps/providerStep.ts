@@ -184,14 +184,20 @@ async function submitOnce(runner: StepRunner, stepId: string, request: StepReque
         continue;
       }
       runner.report({ stepId, kind: request.kind, state: 'needs-attention', error: reason });
-      const resolution = await runner.attention.resolve(stepId, reason);
+      const resolution = await runner.attention.resolve(stepId, reason, request.kind);
       runner.report({ stepId, kind: request.kind, state: 'submitting', error: undefined, providerStatus: `resolved: ${resolution.action}` });
       if (resolution.action === 'task-id') return { taskId: resolution.taskId, callbacks: false };
+      // The provider's record of a persona answered in the submit: the answer itself, nothing to poll.
+      if (resolution.action === 'persona-id') return { taskId: resolution.personaId, callbacks: false, completed: personaFromRecord(resolution.personaId) };
       if (resolution.action === 'abandon') {
         throw ApplicationFailure.create({ type: STEP_ABANDONED, message: `step ${stepId}: abandoned by an operator after: ${reason}`, nonRetryable: true });
       }
     }
   }
+}
+
+function personaFromRecord(personaId: string): TaskSnapshot {
+  return { taskId: personaId, state: 'succeeded', providerStatus: 'persona id from the provider\'s records', clips: [], lyrics: [], outputs: { personaId } };
 }
 
 function checkSucceeded(runner: StepRunner, stepId: string, snapshot: TaskSnapshot): TaskSnapshot {

@@ -82,7 +82,7 @@ describe('music', () => {
     expect(out.stdout).toBe('');
     const resolve = await music(['resolve', 'song-x', '--resubmit', '--abandon']);
     expect(resolve.code).toBe(2);
-    expect(resolve.stderr).toMatch(/give only one of --task-id, --resubmit, --abandon/);
+    expect(resolve.stderr).toMatch(/give only one of --task-id, --persona-id, --resubmit, --abandon/);
   });
 
   it('prints a bash completion script that bash accepts and that completes commands, options and provider names', async () => {

@@ -72,7 +72,10 @@ describe('never pay twice', () => {
       expect(description.typedSearchAttributes.get(MusicState)).toBe('needs-attention');
 
       const refused = await handle.executeUpdate(resolveUpdate, { args: [{ stepId: 'song' }] }).catch((e: WorkflowUpdateFailedError) => e);
-      expect((refused as WorkflowUpdateFailedError).cause?.message).toMatch(/exactly one of taskId, resubmit or abandon/);
+      expect((refused as WorkflowUpdateFailedError).cause?.message).toMatch(/exactly one of taskId, personaId, resubmit or abandon/);
+      // A persona id settles a persona step only: a song step given one would wait for ever on nothing.
+      const notPersona = await handle.executeUpdate(resolveUpdate, { args: [{ personaId: 'persona-x' }] }).catch((e: WorkflowUpdateFailedError) => e);
+      expect((notPersona as WorkflowUpdateFailedError).cause?.message).toMatch(/personaId settles a persona step only; step song is song/);
 
       const lost = provider.tasks[tasksBefore]!;
       expect(await handle.executeUpdate(resolveUpdate, { args: [{ taskId: lost.taskId }] })).toBe('song');
@@ -80,6 +83,30 @@ describe('never pay twice', () => {
       const result: SongPipelineResult = await handle.result();
       expect(result.steps.find((s) => s.stepId === 'song')!.taskId).toBe(lost.taskId);
       expect(provider.tasks.length - tasksBefore).toBe(1);
+    });
+  });
+
+  it("settles a persona whose answer was lost with the persona id from the provider's records, paying once", async () => {
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      // The family answers a persona in the submit itself: there is no task to read back, and a
+      // second submit would pay again. Only the id the provider's records show can settle it.
+      provider.personaFaults.push('hang');
+      const stop = finishTasksAsTheyCome(harness.provider);
+      try {
+        const handle = await harness.start(harness.input({ request: { prompt: 'a voice to keep', instrumental: false, style: 'test', lyrics: '[Verse]\nla la' }, steps: ['song', 'persona'] }));
+        await expect.poll(async () => (await handle.query(progressQuery)).needsAttention, { timeout: 30_000 }).toEqual([expect.objectContaining({ stepId: 'persona', kind: 'persona' })]);
+        expect(provider.personas).toHaveLength(1);
+        const made = provider.personas[0]!;
+        expect(await handle.executeUpdate(resolveUpdate, { args: [{ personaId: ` ${made} ` }] })).toBe('persona');
+        const result: SongPipelineResult = await handle.result();
+        expect(result.status).toBe('succeeded');
+        expect(result.personaId).toBe(made);
+        expect(result.steps.find((s) => s.stepId === 'persona')).toMatchObject({ state: 'done', taskId: made });
+        expect(provider.personas).toEqual([made]);
+      } finally {
+        stop();
+      }
     });
   });
 

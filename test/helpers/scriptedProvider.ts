@@ -35,6 +35,10 @@ export interface ScriptedProvider {
   submitRequests: number;
   /** Faults applied to the next submits, in order; submits beyond the list are accepted normally. */
   faults: SubmitFault[];
+  /** Personas made (each answered in the submit itself, so not among `tasks`), in order. */
+  personas: string[];
+  /** Faults applied to the next persona submits ('hang': made, answer lost). */
+  personaFaults: SubmitFault[];
   /** The most tasks that were unfinished at once, counted at each submit. */
   maxUnfinished: number;
   /** Resolves once `count` tasks have been submitted. */
@@ -64,6 +68,8 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
     tasks,
     submitRequests: 0,
     faults: [],
+    personas: [],
+    personaFaults: [],
     maxUnfinished: 0,
     waitForSubmits(count) {
       if (tasks.length >= count) return Promise.resolve([...tasks]);
@@ -102,7 +108,13 @@ export async function startScriptedProvider(): Promise<ScriptedProvider> {
   app.post('/suno/generate-lyrics', submit('generate-lyrics'));
   for (const route of Object.keys(POST_SONG_QUERIES)) app.post(`/suno/${route}`, submit(route));
   // The family answers these two at once, with no task to wait for.
-  app.post('/suno/generate-persona', async (req) => ({ code: 200, msg: 'success', data: { personaId: `persona-${(req.body as { audioId: string }).audioId}`, name: 'n', description: 'd' } }));
+  app.post('/suno/generate-persona', async (req) => {
+    const personaId = `persona-${(req.body as { audioId: string }).audioId}`;
+    provider.personas.push(personaId);
+    // The persona exists (and is paid for), but the answer never comes back.
+    if (provider.personaFaults.shift() === 'hang') return new Promise(() => {});
+    return { code: 200, msg: 'success', data: { personaId, name: 'n', description: 'd' } };
+  });
   app.post('/suno/timestamped-lyrics', async () => ({
     code: 200,
     msg: 'success',
