@@ -1,18 +1,7 @@
 // A stem's file name a person can sort and a studio can read at a glance:
 // `<artist> - <title> - <BPM> BPM - <key> - <stem>.wav`. BPM and key come from the track's analysis;
 // without one, those parts are left out rather than guessed.
-
-/** Characters no system a user may copy the folder to accepts (Windows forbids the most). */
-function safePart(text: string): string {
-  return text
-    .replace(/:/g, ' -')
-    .replace(/"/g, "'")
-    .replace(/[/\\]/g, '-')
-    .replace(/[*?<>|\u0000-\u001f\u007f]/g, '')
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s.]+|[\s.]+$/g, '')
-    .trim();
-}
+import { safeFileNamePart } from '../manifest/resolve';
 
 /** 120 → "120", 92.5 → "92.5": tempo to a tenth, without a trailing ".0". */
 export function formatBpm(bpm: number): string {
@@ -23,7 +12,7 @@ export function stemFileName(parts: { artist: string; title: string; stem: strin
   const fields = [parts.artist, parts.title];
   if (parts.analysis) fields.push(`${formatBpm(parts.analysis.bpm)} BPM`, parts.analysis.key);
   fields.push(parts.stem);
-  return `${fields.map(safePart).filter(Boolean).join(' - ').slice(0, 200)}.wav`;
+  return `${fields.map(safeFileNamePart).filter(Boolean).join(' - ').slice(0, 200)}.wav`;
 }
 
 /** Stem names made unique within a track: a name that repeats (a `vocals` in both stem sets) gets its set's folder. */

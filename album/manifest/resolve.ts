@@ -72,19 +72,22 @@ export interface ResolvedAlbum {
 }
 
 /**
- * A title as a file name that is safe on every system a user may copy the album to (Windows forbids
- * the most), kept as readable as the title itself.
+ * Text as part of a file name that is safe on every system a user may copy the album to (Windows
+ * forbids the most), kept as readable as the text itself. Track files and delivered stems share it.
  */
-function safeFileName(title: string): string {
-  return title
+export function safeFileNamePart(text: string): string {
+  return text
     .replace(/:/g, ' -')
     .replace(/"/g, "'")
     .replace(/[/\\]/g, '-')
     .replace(/[*?<>|\u0000-\u001f\u007f]/g, '')
     .replace(/\s+/g, ' ')
     .replace(/^[\s.]+|[\s.]+$/g, '')
-    .slice(0, 100)
     .trim();
+}
+
+function safeFileName(title: string): string {
+  return safeFileNamePart(title).slice(0, 100).trim();
 }
 
 export function trackFileStem(number: number, title: string, trackCount: number): string {
