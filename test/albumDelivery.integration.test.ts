@@ -11,6 +11,7 @@ import { albumPipeline } from '../album/albumPipeline';
 import { planAlbum } from '../album/manifest/plan';
 import { loadAlbumManifest } from '../album/manifest/manifest';
 import { checkRelease } from '../album/release/releaseCheck';
+import { formatBpm } from '../album/delivery/stemNames';
 import { startOrAttach } from '../client/runs';
 import type { AlbumJson } from '../contracts/albumFiles';
 import type { AlbumPipelineResult } from '../contracts/albumPipeline';
@@ -71,9 +72,14 @@ describe('release-ready-ep.yaml on the dev server with the simulator', () => {
 
   it("names the simulator's stems for sorting and finds them lined up with the masters", async () => {
     const stems = (await readdir(path.join(albumDir, 'delivery', 'stems'))).sort();
-    expect(stems).toEqual(
-      ['Breakwater', 'Cranes at Dusk', 'Night Ferry'].flatMap((title) => [`Lumen Drive - ${title} - instrumental.wav`, `Lumen Drive - ${title} - vocals.wav`]),
-    );
+    // Tempo and key come from the album's own analysis of each track, when it heard a steady beat.
+    const written = JSON.parse(await readFile(path.join(albumDir, 'album.json'), 'utf8')) as AlbumJson;
+    expect(written.tracks.some((t) => t.analysis)).toBe(true);
+    const expected = written.tracks.flatMap((t) => {
+      const middle = t.analysis ? ` - ${formatBpm(t.analysis.bpm)} BPM - ${t.analysis.key}` : '';
+      return [`Lumen Drive - ${t.title}${middle} - instrumental.wav`, `Lumen Drive - ${t.title}${middle} - vocals.wav`];
+    });
+    expect(stems).toEqual(expected.sort());
     for (const t of result.delivery!.tracks) expect(t.stemProblems).toEqual([]);
   });
 
