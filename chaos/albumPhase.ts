@@ -188,7 +188,8 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
         client.workflow.start(albumPipeline, {
           taskQueue,
           workflowId: `album-${input.albumId}`,
-          args: [{ ...input, outDir: path.join(outDir, input.albumId), tracks: input.tracks.map((t) => ({ ...t, outDir: path.join(outDir, input.albumId, path.basename(t.outDir)) })) }],
+          // analysis off: tempo and key cost CPU (librosa) and no credits, and would measure the machine, not the guarantees.
+          args: [{ ...input, analysis: false, outDir: path.join(outDir, input.albumId), tracks: input.tracks.map((t) => ({ ...t, outDir: path.join(outDir, input.albumId, path.basename(t.outDir)) })) }],
         }),
       ),
     );

@@ -20,7 +20,9 @@ function runChaos(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-describe('npm run chaos at scale', () => {
+// 51 songs through two full chaos runs take 7-15 minutes on two cores: more than the rest of the
+// suite's budget allows, so it runs when asked (CHAOS_SCALE_TEST=1 npx vitest run test/chaosScale...).
+describe.runIf(process.env.CHAOS_SCALE_TEST === '1')('npm run chaos at scale', () => {
   it('keeps 51 songs in flight through kills and a restart with nothing paid twice, lost or different', async () => {
     const { code, stdout, stderr } = await runChaos([
       'examples/instrumental-ep.yaml',
@@ -58,5 +60,5 @@ describe('npm run chaos at scale', () => {
     expect(figures.artifacts.compared).toBeGreaterThanOrEqual(17 * 10);
     expect(code).toBe(0);
     expect(figures.ok).toBe(true);
-  }, 900_000);
+  }, 1_500_000);
 });
