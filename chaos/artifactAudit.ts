@@ -63,9 +63,17 @@ export async function auditTrackManifests(root: string): Promise<ManifestAudit> 
   return { listed, lost };
 }
 
-/** Compares every non-JSON file of `expectedRoot` with the file at the same place under `actualRoot`. */
+/**
+ * Records of a run rather than its media: they name the provider's task ids and the times of this run,
+ * so two runs of the same album never write them alike.
+ */
+function isRunRecord(file: string): boolean {
+  return file.endsWith('.json') || path.basename(file) === 'report.html';
+}
+
+/** Compares every media file of `expectedRoot` with the file at the same place under `actualRoot`. */
 export async function compareOutputs(expectedRoot: string, actualRoot: string): Promise<ComparisonAudit> {
-  const expected = (await filesUnder(expectedRoot)).filter((file) => !file.endsWith('.json'));
+  const expected = (await filesUnder(expectedRoot)).filter((file) => !isRunRecord(file));
   const missing: string[] = [];
   const different: string[] = [];
   for (const file of expected) {

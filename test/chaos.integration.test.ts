@@ -33,7 +33,7 @@ describe('npm run chaos', () => {
     ]);
     if (code !== 0) console.error(stderr);
     const figures = JSON.parse(stdout);
-    console.log(JSON.stringify({ kills: figures.kills, restarts: figures.restarts, providerFaults: figures.providerFaults, webhookFaults: figures.webhookFaults, forged: figures.forgedCallbacks, attention: figures.stepsNeedingAttention }));
+    console.log(JSON.stringify({ kills: figures.kills, restarts: figures.restarts, providerFaults: figures.providerFaults, webhookFaults: figures.webhookFaults, forged: figures.forgedCallbacks, attention: figures.stepsNeedingAttention, paidTwice: figures.paidTwice, lost: figures.artifacts.lost, different: figures.artifacts.different, slowdown: figures.slowdown }));
     expect(code).toBe(0);
     expect(figures.ok).toBe(true);
     expect(figures.albums.map((a: { status: string }) => a.status)).toEqual(['succeeded']);
