@@ -8,6 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { hashFile } from '../artifacts/atomicFile';
 import type { TrackManifest } from '../contracts/trackManifest';
+import { REPORT_FILE } from '../album/report/albumReport';
 
 export interface ManifestAudit {
   /** Files listed in every track.json found. */
@@ -68,7 +69,7 @@ export async function auditTrackManifests(root: string): Promise<ManifestAudit> 
  * so two runs of the same album never write them alike.
  */
 function isRunRecord(file: string): boolean {
-  return file.endsWith('.json') || path.basename(file) === 'report.html';
+  return file.endsWith('.json') || path.basename(file) === REPORT_FILE;
 }
 
 /** Compares every media file of `expectedRoot` with the file at the same place under `actualRoot`. */
