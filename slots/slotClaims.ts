@@ -12,15 +12,27 @@ import { acquireProviderSlot, requestProviderSlot } from './slotProxies';
  */
 export const SLOT_FAST_PATH = 'slot-fast-path';
 
+/**
+ * The same fast path, decided when the run begins. A patch asked for only after a local activity
+ * cannot replay: the replaying SDK hands the activity's result back before it learns of the markers
+ * that follow it, answers "not patched", and the run fails on its own marker (TMPRL1100). That is
+ * what stalled songs at scale, where a busy worker let the first local activity outlive its workflow
+ * task. Runs that recorded SLOT_FAST_PATH keep asking for it where they did.
+ */
+export const SLOT_FAST_PATH_FROM_START = 'slot-fast-path-from-start';
+
 export class SlotClaims {
   private readonly granted = new Set<string>();
   /** Released on the fast path, their signals maybe still on the way: the next acquire repeats them. */
   private releasing: string[] = [];
+  private readonly fastFromStart: boolean;
 
+  /** Build it before the run's first await: that is where its patch marker belongs. */
   constructor(
     private readonly provider: ProviderName,
     private readonly workflowId: string,
   ) {
+    this.fastFromStart = patched(SLOT_FAST_PATH_FROM_START);
     setHandler(slotGrantedSignal, ({ stepId }) => {
       this.granted.add(stepId);
     });
@@ -29,7 +41,7 @@ export class SlotClaims {
   /** Waits until the provider has room for one more running task of this run's step. */
   async acquire(stepId: string, leaseMs: number, onWait: () => void): Promise<void> {
     const request = { provider: this.provider, requester: this.workflowId, stepId, leaseMs };
-    if (patched(SLOT_FAST_PATH)) {
+    if (this.fastPath()) {
       const releasing = this.releasing.splice(0);
       const { limited, granted } = await acquireProviderSlot(releasing.length > 0 ? { ...request, releasing } : request);
       if (!limited) return;
@@ -48,7 +60,11 @@ export class SlotClaims {
     // The semaphore takes the slot back when its lease ends if the signal cannot be delivered.
     const delivered = sent.catch(() => undefined);
     // The fast path does not wait for the delivery: the run's next step need not.
-    if (!patched(SLOT_FAST_PATH)) await delivered;
+    if (!this.fastPath()) await delivered;
     else this.releasing.push(stepId);
+  }
+
+  private fastPath(): boolean {
+    return this.fastFromStart || patched(SLOT_FAST_PATH);
   }
 }

@@ -33,9 +33,17 @@ function applicable(step: AfterSongStep, request: SongRequest): boolean {
  */
 export const SONG_FEWER_HOPS = 'song-fewer-hops';
 
+/**
+ * Patch marker: the song's files are tagged, decided when the run begins. Asked for at the end (as
+ * 'single-song-tags' was), the question followed a local write and could not replay (see
+ * SLOT_FAST_PATH_FROM_START); runs that recorded the old marker keep asking where they did.
+ */
+export const SONG_TAGS_FROM_START = 'single-song-tags-from-start';
+
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
   const fewerHops = patched(SONG_FEWER_HOPS);
+  const tagsFromStart = patched(SONG_TAGS_FROM_START);
   const writeTextArtifact = fewerHops ? writeTextArtifactLocally : writeTextArtifactRemotely;
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
@@ -253,7 +261,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   );
 
   // patched: a run that started before songs were tagged replays without the new activity.
-  if (input.tagSong !== false && patched('single-song-tags')) await tagTheSong();
+  if (input.tagSong !== false && (tagsFromStart || patched('single-song-tags'))) await tagTheSong();
   artifacts.push(await writeManifest());
   const status = failedSteps.length === 0 ? 'succeeded' : 'partial';
   progress.state = status;

@@ -1,0 +1,50 @@
+// Under load a local activity can finish just as its workflow task completes: its marker is recorded
+// with that task, but the workflow sees the result only in the next one. On replay the SDK hands the
+// result back before it learns of the next task's markers, so a patch asked for right after a local
+// activity is answered "not patched" and the run fails forever on its own marker (TMPRL1100). That
+// stalled songs in the 51-song chaos run: the provider slot's patch followed the previous-track read,
+// the tagging patch followed the manifest write. The race cannot be staged on demand, so this test
+// checks what rules it out: every patch marker of a song is recorded before its first local activity,
+// and the history replays.
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOWS_PATH } from '../workers/worker';
+import { createWorkflowHarness, finishTasksAsTheyCome, type WorkflowHarness } from './helpers/workflowHarness';
+
+let harness: WorkflowHarness;
+
+beforeAll(async () => {
+  harness = await createWorkflowHarness();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+describe('a song with a limited provider, lyrics and tagging', () => {
+  it('records its patch markers before any local activity, and replays', async () => {
+    harness.slotLimit = 1;
+    const stopFinishing = finishTasksAsTheyCome(harness.provider);
+    try {
+      const workflowId = 'patches-before-local-activities';
+      await harness.withWorker(async () => {
+        const handle = await harness.start(harness.input({ steps: ['lyrics', 'song'], request: { prompt: 'a song about replay', instrumental: false, style: 'test' } }), workflowId);
+        expect((await handle.result()).status).toBe('succeeded');
+      });
+
+      const history = await harness.env.client.workflow.getHandle(workflowId).fetchHistory();
+      const markers = (history.events ?? []).flatMap((e) => (e.markerRecordedEventAttributes ? [e.markerRecordedEventAttributes.markerName] : []));
+      const firstLocal = markers.indexOf('core_local_activity');
+      expect(firstLocal).toBeGreaterThan(0);
+      // The provider slot, the fewer hops and the tagging: each decided once, before the first local activity.
+      expect(markers.slice(0, firstLocal)).toEqual(['core_patch', 'core_patch', 'core_patch']);
+      expect(markers.slice(firstLocal)).not.toContain('core_patch');
+
+      const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH });
+      await Worker.runReplayHistory({ workflowBundle: bundle }, history, workflowId);
+    } finally {
+      stopFinishing();
+      harness.slotLimit = undefined;
+    }
+  }, 180_000);
+});
