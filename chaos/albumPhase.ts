@@ -8,7 +8,6 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../workers/worker';
 import { startSimulator, type FaultCounts, type FaultOptions, type StageDelaysMs } from '../simulator';
@@ -17,11 +16,10 @@ import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/album
 import { albumPipeline } from '../album/albumPipeline';
 import { PROVIDER_NAMES } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
-import { innermostMessage } from '../steps/failureMessage';
 import { startDevServer, type DevServer } from '../runtime/devServer';
 import { makeFolder } from '../runtime/makeFolder';
 import { connectClient } from '../client/connect';
-import { resultThroughOutages } from '../client/runResult';
+import { resultsByDeadline } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
 import { FORGERY_KINDS, sendForgery, type ForgeryOutcome } from './callbackForger';
@@ -273,7 +271,8 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     }
 
     const deadline = Date.now() + options.timeoutMs;
-    const results = await Promise.all(handles.map((handle) => waitForResult(handle, deadline)));
+    // Returns once no result poll is left, so that the connection can close (see resultsByDeadline).
+    const results = await resultsByDeadline<AlbumPipelineResult>(handles, deadline);
     finished = true;
     await Promise.all([...chaos, sampling]);
     await operator.stop();
@@ -327,13 +326,4 @@ export async function writeWorkflowBundle(file: string): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   await writeFile(file, code);
   return file;
-}
-
-/** The album's result, riding out the restarts; a failed run is an answer, and so is the deadline. */
-async function waitForResult(handle: WorkflowHandle, deadline: number): Promise<AlbumPipelineResult | { error: string }> {
-  const late = new Promise<{ error: string }>((resolve) => setTimeout(() => resolve({ error: 'no result before the deadline' }), Math.max(0, deadline - Date.now())).unref());
-  const result = resultThroughOutages<AlbumPipelineResult>(handle, { deadline }).catch((error: unknown) => ({
-    error: error instanceof WorkflowFailedError ? innermostMessage(error) : (error as Error).message,
-  }));
-  return Promise.race([result, late]);
 }
