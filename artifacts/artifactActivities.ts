@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { heartbeat } from '@temporalio/activity';
+import { keepAlive } from './keepAlive';
 import { ApplicationFailure } from '@temporalio/common';
 import { Agent, interceptors, request } from 'undici';
 import { probeMedia } from '../runtime/ffmpeg';
@@ -54,7 +55,7 @@ function checkFailed(message: string): ApplicationFailure {
 }
 
 export function createArtifactActivities(deps: ArtifactDeps) {
-  return {
+  const activities = {
     /** Downloads one provider file, verifies it (decodes, right streams, right duration; or is an image), and stores it with its sha256. */
     async storeDownload(input: StoreDownloadInput): Promise<ArtifactRecord> {
       const temp = await deps.store.scratchFor(path.join(input.dir, input.name)).catch((err: unknown) => {
@@ -126,6 +127,8 @@ export function createArtifactActivities(deps: ArtifactDeps) {
       return writeText(deps.store, input);
     },
   };
+  // Beats also while waiting for the host, probing and storing, when no bytes flow (see storeDownload's proxy).
+  return { ...activities, storeDownload: keepAlive(activities.storeDownload) };
 }
 
 export type ArtifactActivities = ReturnType<typeof createArtifactActivities>;

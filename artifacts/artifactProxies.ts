@@ -6,15 +6,16 @@ import type { SongTagActivities } from './songTags';
 import { SONG_TAG_FAILURE } from '../contracts/artifacts';
 
 /**
- * Downloads heartbeat as bytes arrive: a killed worker's download is retried after the heartbeat
- * timeout, not the 5-minute start-to-close. Five attempts: provider URLs expire, so a file not
+ * Downloads heartbeat as bytes arrive and every few seconds besides (waiting for the host, probing,
+ * storing): a killed worker's download is retried after the heartbeat timeout, not the 5-minute
+ * start-to-close. Five attempts: provider URLs expire, so a file not
  * fetched now may be lost with the credits its step cost; a download costs no credits, and the fifth
  * attempt adds at most 16 s of backoff. (The song's own files had five attempts and the later steps'
  * files four, under two proxies of the same activity; every file now gets the more patient five.)
  */
 export const { storeDownload } = proxyActivities<ArtifactActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   summary: 'store a downloaded file',
 });

@@ -8,12 +8,19 @@ import type { ProviderTaskActivities } from './providerTasks';
 /** Errors that a retry cannot fix, or (ambiguous) where a retry could pay twice. */
 export const NEVER_RETRY = (['rejected', 'auth', 'billing', 'ambiguous'] as const).map(failureTypeOf);
 
+/**
+ * Each provider activity beats every few seconds while it waits on the provider, so an attempt lost
+ * with a killed worker is tried again after this long, not after its start-to-close timeout (a
+ * minute or two: the provider may take its whole request timeout to answer).
+ */
+const LOST_WITH_ITS_WORKER_AFTER = '15 seconds';
+
 /** Creates the provider task; heartbeats journal its progress, so a retry never submits twice. */
 export function submitProviderTask(summary: string) {
   return proxyActivities<ProviderTaskActivities>({
     summary,
     startToCloseTimeout: '2 minutes',
-    heartbeatTimeout: '1 minute',
+    heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
   }).submitProviderTask;
 }
@@ -23,6 +30,7 @@ export function awaitProviderTask(summary: string, deadlineMs: number) {
   return proxyActivities<ProviderTaskActivities>({
     summary,
     startToCloseTimeout: '1 minute',
+    heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
     // Outlives the step's deadline so the deadline timer, with its clear message, always fires first.
     scheduleToCloseTimeout: deadlineMs + 60_000,
     // Every poll but the last fails on purpose with its own delay (nextRetryDelay), so this backoff
@@ -38,6 +46,7 @@ export function queryProviderTask(summary: string) {
   return proxyActivities<ProviderTaskActivities>({
     summary,
     startToCloseTimeout: '1 minute',
+    heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NEVER_RETRY },
   }).queryProviderTask;
 }

@@ -9,6 +9,7 @@ import { adapterFor } from '../providers/registry';
 import { WireFormatError } from '../providers/wire';
 import { signCallbackToken } from '../callbacks/callbackToken';
 import { MusicMetrics, type NoticedBy } from '../metrics/musicMetrics';
+import { heartbeatWhile } from '../artifacts/keepAlive';
 import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
 import { DurationLearner, learnedPollDelayMs, nextPollDelayMs } from './pollSchedule';
@@ -116,8 +117,11 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         throw ApplicationFailure.create({ type: failureTypeOf('rejected'), message: (err as Error).message, nonRetryable: true });
       }
       try {
-        heartbeat({ phase: 'sending' } satisfies SubmitJournal);
-        const body = await callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false });
+        const sending = (): SubmitJournal => ({ phase: 'sending' });
+        heartbeat(sending());
+        // Beats while the provider answers, so a worker lost mid-request is noticed within the
+        // heartbeat timeout (the retry then finds "sending" and asks the provider's records).
+        const body = await heartbeatWhile(callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false }), sending);
         // Whether a webhook can come decides how sparse the fallback polling may be.
         const outcome = { ...adapter.parseSubmit(input.request.kind, body), callbacks: callbackUrl !== undefined };
         heartbeat({ phase: 'accepted', outcome } satisfies SubmitJournal);
@@ -142,7 +146,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
     /** One look at the task: the source of truth after a callback hint. */
     async queryProviderTask(input: QueryInput): Promise<TaskSnapshot> {
       try {
-        const snapshot = await query(adapterFor(input.provider), input);
+        const snapshot = await heartbeatWhile(query(adapterFor(input.provider), input));
         countIfFinished(input, snapshot, 'query');
         return snapshot;
       } catch (err) {
@@ -182,7 +186,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       }
       let snapshot: TaskSnapshot;
       try {
-        snapshot = await query(adapterFor(input.provider), input);
+        snapshot = await heartbeatWhile(query(adapterFor(input.provider), input));
       } catch (err) {
         countError(input.provider, err, 'poll');
         // A failed poll is tried again on the poll schedule. Left to the retry policy's backoff, whose

@@ -1,0 +1,98 @@
+// An activity attempt lost with its worker (SIGKILL mid-request) is noticed by the server only when a
+// timeout runs out. Provider calls and downloads now beat every few seconds while they wait, so their
+// heartbeat timeout (15 s) can notice a dead worker instead of their start-to-close timeout (one or
+// two minutes); at ten kills a run that lost a minute per kill was four times slower than calm. Here
+// an attempt stops answering and beating, as a killed worker's would, on the time-skipping server.
+import { activityInfo } from '@temporalio/activity';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { progressQuery } from '../contracts/pipelineMessages';
+import type { QueryInput, SubmitInput } from '../contracts/providerTasks';
+import { createWorkflowHarness, finishTasksAsTheyCome, type WorkflowHarness } from './helpers/workflowHarness';
+
+let harness: WorkflowHarness;
+
+beforeAll(async () => {
+  harness = await createWorkflowHarness();
+});
+
+afterAll(async () => {
+  await harness?.teardown();
+});
+
+/** An attempt that never answers: what the server sees of one whose worker died. Released before the worker stops. */
+function lostAttempts() {
+  const pending: Array<() => void> = [];
+  return {
+    lose: () => new Promise<never>((_resolve, reject) => pending.push(() => reject(new Error('released at the end of the test')))),
+    release: () => pending.splice(0).forEach((release) => release()),
+  };
+}
+
+describe('an attempt lost with its worker', () => {
+  it('is polled again within the heartbeat timeout, not the start-to-close timeout', async () => {
+    const lost = lostAttempts();
+    const pollsAt: number[] = [];
+    try {
+      await harness.withWorker(
+        async () => {
+          const handle = await harness.start(harness.input());
+          const stop = finishTasksAsTheyCome(harness.provider);
+          // Released before the worker stops: it waits for its activities, this one included.
+          const result = await handle.result().finally(() => {
+            stop();
+            lost.release();
+          });
+          expect(result.status).toBe('succeeded');
+        },
+        (real) => ({
+          async awaitProviderTask(input: QueryInput) {
+            pollsAt.push(await harness.env.currentTimeMs());
+            // The first real look (attempt 2) is lost.
+            if (activityInfo().attempt === 2) return lost.lose();
+            return real.awaitProviderTask(input);
+          },
+        }),
+      );
+    } finally {
+      lost.release();
+    }
+    expect(pollsAt.length).toBeGreaterThanOrEqual(3);
+    const afterTheLostOne = pollsAt[2]! - pollsAt[1]!;
+    // 15 s heartbeat timeout plus the retry's pause; the start-to-close timeout alone was 60 s.
+    expect(afterTheLostOne).toBeGreaterThanOrEqual(15_000);
+    expect(afterTheLostOne).toBeLessThan(30_000);
+  }, 120_000);
+
+  it('keeps the submit\'s "sending" journal through the beats, so the retry asks instead of paying again', async () => {
+    const lost = lostAttempts();
+    const { provider } = harness;
+    const tasksBefore = provider.tasks.length;
+    try {
+      await harness.withWorker(
+        async () => {
+          provider.faults.push('hang');
+          const handle = await harness.start(harness.input());
+          try {
+            // The retry found "sending" in the journal: the step waits for an operator, nothing resubmitted.
+            await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 45_000 }).toEqual(['song']);
+            expect(provider.tasks.length - tasksBefore).toBe(1);
+          } finally {
+            await handle.terminate('test over');
+            lost.release();
+          }
+        },
+        (real) => ({
+          async submitProviderTask(input: SubmitInput) {
+            if (activityInfo().attempt > 1) return real.submitProviderTask(input);
+            // The request goes out and hangs; the worker beats "sending" for a while, then dies.
+            void real.submitProviderTask(input).catch(() => {});
+            await new Promise((resolve) => setTimeout(resolve, 6_000));
+            return lost.lose();
+          },
+        }),
+      );
+    } finally {
+      lost.release();
+    }
+  }, 120_000);
+});
