@@ -56,6 +56,13 @@ export interface PhaseOptions {
   providerTimeoutMs: number;
   /** Extra environment for every worker process (e.g. `ANYINT_MAX_RUNNING_TASKS` at scale). */
   workerEnv?: Record<string, string>;
+  /**
+   * Replace a killed worker with a spare kept warm (loaded, connected, built: it only has to start
+   * polling), as a supervisor with a standby replica would; false starts each one cold, as a plain
+   * restart does. Cold starts take 2-3 s on an idle machine and over 15 s at a load of 12, and ten
+   * kills spent that many times without a worker.
+   */
+  warmSpare?: boolean;
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -90,6 +97,8 @@ export interface PhaseReport {
   harness: { cpuSeconds: number; eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number };
   /** Each worker process's time from start to polling its queue (ms), in start order. */
   workerStartupsMs: number[];
+  /** Whether killed workers were replaced by a warm spare (see warmSpare). */
+  warmSpare: boolean;
   /** Time (ms) from each kill until the next worker was polling: the run had no worker then. */
   withoutWorkerMs: number;
   /** The machine's 1-minute load average over the phase (mean and highest, sampled every second): on a shared machine the wall times mean little without it. */
@@ -146,11 +155,11 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const workerStartupsMs: number[] = [];
     let withoutWorkerMs = 0;
     let lostWorkerAt: number | undefined;
-    const startWorker = (): WorkerProcess => {
+    const startWorker = (standby = false): WorkerProcess => {
       const number = ++workerNumber;
-      const spawnedAt = Date.now();
+      let startedAt = Date.now();
       const writeLine = (line: string) => workerLog.write(`${new Date().toISOString()} w${number} ${line}\n`);
-      const worker = startWorkerProcess({
+      const child = startWorkerProcess({
         onStderrLine: writeLine,
         onStdoutLine: writeLine,
         temporalAddress: server.address,
@@ -158,28 +167,54 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
         simulatorUrl: simulator.url,
         callbackPublicUrl: endpoint.url,
         callbackSecret: options.secret,
+        standby,
         // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
         env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle, ...options.workerEnv },
       });
+      // A spare's start-up counts from its activation: until then it was not needed.
+      const worker: WorkerProcess = {
+        ...child,
+        activate: () => {
+          startedAt = Date.now();
+          return child.activate();
+        },
+      };
       void worker.ready.then(() => {
         const now = Date.now();
-        workerStartupsMs.push(now - spawnedAt);
+        workerStartupsMs.push(now - startedAt);
         if (lostWorkerAt !== undefined) withoutWorkerMs += now - lostWorkerAt;
         lostWorkerAt = undefined;
       });
       void worker.exited.then((exit) => {
+        if (worker === spare) {
+          // A spare that died was never serving: the run lost nothing, but the next kill needs another.
+          if (exit.signal !== 'SIGKILL') unexpectedWorkerExits++;
+          spare = undefined;
+          return;
+        }
         lostWorkerAt ??= Date.now();
         if (exit.signal !== 'SIGKILL') {
           unexpectedWorkerExits++;
           log(`${options.name}: a worker exited by itself (${exit.code ?? exit.signal}); starting another`);
-          if (!finished) current = startWorker();
+          if (!finished) current = replacement();
         }
       });
       return worker;
     };
+    let spare: WorkerProcess | undefined;
+    const warmSpare = options.warmSpare !== false && disruptions !== undefined && disruptions.kills > 0;
+    /** The spare if one stands by (and a new spare behind it), else a cold start. */
+    const replacement = (): WorkerProcess => {
+      const next = spare ?? startWorker();
+      spare = warmSpare && !finished ? startWorker(true) : undefined;
+      void next.activate();
+      return next;
+    };
     let finished = false;
     let current = startWorker();
+    if (warmSpare) spare = startWorker(true);
     cleanups.push(() => current.kill());
+    cleanups.push(async () => void (await spare?.kill()));
 
     const handles = await Promise.all(
       options.albums.map((input) =>
@@ -240,7 +275,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
             log(`${options.name}: worker killed (SIGKILL) ${kills}/${disruptions.kills}`);
             // A supervisor (systemd, Kubernetes) brings a new one up after a moment.
             await sleep(between(300, 2_000));
-            current = startWorker();
+            current = replacement();
           }
         })(),
         (async () => {
@@ -298,6 +333,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       knowinglyRebought: repeats.knowinglyRebought,
       attentionResolved: operator.resolutions,
       peakTracksInFlight,
+      warmSpare,
       workerStartupsMs,
       withoutWorkerMs,
       loadAverage: { mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10, max: Math.round(Math.max(0, ...loads) * 10) / 10 },

@@ -22,6 +22,8 @@ export interface WorkerProcessOptions {
   onStderrLine?: (line: string) => void;
   /** Each line the worker writes to stdout. */
   onStdoutLine?: (line: string) => void;
+  /** A warm spare: loaded, connected and built, polling only once activate() is called. */
+  standby?: boolean;
 }
 
 export interface WorkerExit {
@@ -35,6 +37,8 @@ export interface WorkerProcess {
   readonly exited: Promise<WorkerExit>;
   /** Resolves once the worker polls its task queue (never, if it ends first). */
   readonly ready: Promise<void>;
+  /** A spare: starts polling as soon as it stands by (at once if it already does). Others poll anyway. */
+  activate(): Promise<void>;
   /** True until the process has ended. */
   isRunning(): boolean;
   /** SIGKILL, then waits for the exit, so the next worker never overlaps with this one. */
@@ -56,15 +60,22 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
       CALLBACK_SECRET: options.callbackSecret,
       // If this process dies without killing the worker (a crashed test, Ctrl-C), the worker ends too.
       WORKER_EXIT_WITH_PID: String(process.pid),
+      WORKER_STANDBY: options.standby ? '1' : undefined,
       ...options.env,
     }),
-    stdio: ['ignore', 'pipe', options.onStderrLine ? 'pipe' : 'ignore'],
+    // A spare starts polling at a line on its stdin.
+    stdio: [options.standby ? 'pipe' : 'ignore', 'pipe', options.onStderrLine ? 'pipe' : 'ignore'],
   });
+  // A spare that died before its activation line: the write fails, and it is already reported as exited.
+  child.stdin?.on('error', () => {});
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  // scripts/worker.ts says so on stdout once its worker is created and polling.
+  let markStandingBy: () => void = () => {};
+  const standingBy = new Promise<void>((resolve) => (markStandingBy = resolve));
+  // scripts/worker.ts says so on stdout once its worker is created (and standing by), then polling.
   if (child.stdout) {
     forwardLines(child.stdout, (line) => {
+      if (line.startsWith('worker standing by')) markStandingBy();
       if (line.startsWith('worker polling task queue')) markReady();
       options.onStdoutLine?.(line);
     });
@@ -81,6 +92,11 @@ export function startWorkerProcess(options: WorkerProcessOptions): WorkerProcess
     pid: child.pid,
     exited,
     ready,
+    activate: async () => {
+      if (!options.standby) return;
+      await Promise.race([standingBy, exited]);
+      if (isRunning(child)) child.stdin?.write('poll\n');
+    },
     isRunning: () => isRunning(child),
     kill: async () => {
       if (isRunning(child)) child.kill('SIGKILL');

@@ -45,9 +45,10 @@ const RETRIES_WIND_DOWN_MS = 30_000;
  * its next attempt on a closed connection throws from a timer, outside any await.
  */
 export async function resultsByDeadline<T>(handles: WorkflowHandle[], deadline: number): Promise<Array<T | { error: string }>> {
-  const polls = new AbortController();
-  const answers = handles.map((handle) =>
-    resultThroughOutages<T>(handle, { deadline, signal: polls.signal }).catch((error: unknown) => ({
+  // One controller per run: a signal shared by every poll collects a listener per call and warns.
+  const polls = handles.map(() => new AbortController());
+  const answers = handles.map((handle, i) =>
+    resultThroughOutages<T>(handle, { deadline, signal: polls[i]!.signal }).catch((error: unknown) => ({
       error: error instanceof WorkflowFailedError ? innermostMessage(error) : (error as Error).message,
     })),
   );
@@ -57,7 +58,7 @@ export async function resultsByDeadline<T>(handles: WorkflowHandle[], deadline: 
   });
   const results = await Promise.all(answers.map((answer) => Promise.race([answer, late])));
   clearTimeout(timer);
-  polls.abort();
+  for (const poll of polls) poll.abort();
   let windDown: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(answers), new Promise((resolve) => (windDown = setTimeout(resolve, RETRIES_WIND_DOWN_MS)))]);
   clearTimeout(windDown);

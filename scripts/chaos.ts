@@ -72,6 +72,7 @@ const program = new Command('chaos')
   .option('--provider-timeout <seconds>', "how long the worker waits for a provider's answer before a submit's outcome is unknown (raise it when the simulator is slow at scale)", count('--provider-timeout', { min: 1 }), 5)
   .option('--max-slowdown <x>', 'fail when the faulted run takes more than this many times the calm run (0: do not check)', slowdownLimit, 4)
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
+  .option('--cold-worker-starts', 'replace a killed worker by starting a new one from nothing (2-3 s idle, 15 s and more under load) instead of activating a warm spare')
   .option('--keep', 'keep the work folder (databases, simulator state, both outputs) and print where it is')
   .option('--json', 'print the figures as JSON instead of a table')
   .option('--quiet', 'no progress lines, only the result')
@@ -93,6 +94,7 @@ interface Options {
   clipSeconds: number;
   maxSlowdown: number;
   providerTimeout: number;
+  coldWorkerStarts?: boolean;
   keep?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -156,6 +158,7 @@ async function main(): Promise<void> {
     secret: `chaos-${Math.random().toString(36).slice(2)}-secret-value`,
     providerTimeoutMs: opts.providerTimeout * 1000,
     timeoutMs: opts.timeout * 60_000,
+    warmSpare: !opts.coldWorkerStarts,
     log: say,
   };
 
@@ -235,6 +238,7 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     peakSongsInFlight: { baseline: calm.peakTracksInFlight, chaos: chaos.peakTracksInFlight },
     harness: { baseline: calm.harness, chaos: chaos.harness },
     loadAverage: { baseline: calm.loadAverage, chaos: chaos.loadAverage },
+    warmSpare: chaos.warmSpare,
     workerStartSeconds: { baseline: startups(calm.workerStartupsMs), chaos: startups(chaos.workerStartupsMs) },
     withoutWorkerSeconds: Math.round(chaos.withoutWorkerMs / 1000),
   };
@@ -265,7 +269,7 @@ function table(f: Figures): string {
     ['files differing from the calm run', `${f.artifacts.different.length} (of ${f.artifacts.compared} compared by sha256)${f.artifacts.different.length > 0 ? `: ${f.artifacts.different.slice(0, 5).join(', ')}` : ''}`],
     ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
     ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, ${f.slowdown.limit === 0 ? 'not checked' : `limit ${f.slowdown.limit}×`}${f.slowdown.ok ? '' : ': too slow'})`],
-    ['worker start to polling, median / max (calm; with faults)', `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
+    [`worker start to polling, median / max (calm; with faults${f.warmSpare ? ', a warm spare' : ', cold starts'})`, `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
     ['time with no worker polling after kills (with faults)', `${f.withoutWorkerSeconds} s`],
     ['machine load average, mean / max (calm; with faults)', `${f.loadAverage.baseline.mean} / ${f.loadAverage.baseline.max}; ${f.loadAverage.chaos.mean} / ${f.loadAverage.chaos.max}`],
     ['simulator process: CPU, event-loop delay p99 / max', [f.harness.baseline, f.harness.chaos].map((h) => `${h.cpuSeconds} s, ${h.eventLoopDelayP99Ms} / ${h.eventLoopDelayMaxMs} ms`).join(' (calm); ') + ' (with faults)'],

@@ -27,6 +27,8 @@ const program = new Command('worker')
     'after',
     `\nAlso: SIMULATOR_URL         base URL of a running simulator, for providers without an API key\n` +
       `      WORKER_EXIT_WITH_PID  stop when that process ends (for supervisors that start workers as children)\n` +
+      `      WORKER_STANDBY=1      load, connect and build the worker, say "worker standing by", and start polling only\n` +
+      `                            at the first line on stdin: a supervisor keeps one warm to replace a worker that died\n` +
       `      WORKFLOW_BUNDLE       a prebuilt workflow bundle (a .js file from bundleWorkflowCode) to load instead of\n` +
       `                            bundling the workflows at every start, which takes seconds to minutes\n\n${ENVIRONMENT_HELP}`,
   );
@@ -79,9 +81,23 @@ function exitAfterGrace(): void {
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
+function firstLineOnStdin(): Promise<void> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      if (!chunk.includes(10)) return;
+      process.stdin.off('data', onData);
+      process.stdin.pause();
+      resolve();
+    };
+    process.stdin.on('data', onData);
+  });
+}
+
 async function main(): Promise<void> {
   program.parse();
   exitWithProcess(process.env.WORKER_EXIT_WITH_PID);
+  // A line on stdin, not a signal: the SDK's runtime takes SIGUSR2 (like SIGINT and SIGTERM) as "shut down".
+  const activated = process.env.WORKER_STANDBY === '1' ? firstLineOnStdin() : undefined;
   const { waitForServer } = program.opts<{ waitForServer: number }>();
   const config = configOrExit('worker');
   const simulatorUrl = process.env.SIMULATOR_URL || undefined;
@@ -114,6 +130,10 @@ async function main(): Promise<void> {
     // A restarted worker (after a crash, a deploy) serves again in seconds when it need not bundle.
     workflowBundle: workflowBundle ? { codePath: workflowBundle } : undefined,
   });
+  if (activated) {
+    process.stdout.write(`worker standing by for task queue ${config.temporal.taskQueue} at ${address} (a line on stdin to start polling)\n`);
+    await activated;
+  }
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
   exitAfterGrace();
   await worker.run();

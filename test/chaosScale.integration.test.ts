@@ -20,9 +20,10 @@ function runChaos(args: string[]): Promise<{ code: number | null; stdout: string
   });
 }
 
-// 51 songs through two full chaos runs take 7-15 minutes on two cores: more than the rest of the
-// suite's budget allows, so it runs when asked (CHAOS_SCALE_TEST=1 npx vitest run test/chaosScale...).
-describe.runIf(process.env.CHAOS_SCALE_TEST === '1')('npm run chaos at scale', () => {
+// 51 songs through two full chaos runs take about 5 minutes on two cores (they took 7-15, some songs
+// stalled, while a patch asked for after a local activity could not replay); CHAOS_SCALE_TEST=0
+// leaves it out of a quick local run.
+describe.skipIf(process.env.CHAOS_SCALE_TEST === '0')('npm run chaos at scale', () => {
   it('keeps 51 songs in flight through kills and a restart with nothing paid twice, lost or different', async () => {
     const { code, stdout, stderr } = await runChaos([
       'examples/instrumental-ep.yaml',

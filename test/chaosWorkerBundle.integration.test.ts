@@ -15,6 +15,8 @@ import { startDevServer, type DevServer } from '../runtime/devServer';
 let scratch: string;
 let server: DevServer | undefined;
 let worker: WorkerProcess | undefined;
+let spare: WorkerProcess | undefined;
+let bundle: string | undefined;
 
 beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'worker-bundle-'));
@@ -23,13 +25,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.kill();
+  await spare?.kill();
   await server?.stop();
   await rm(scratch, { recursive: true, force: true });
 });
 
 describe('worker process with a prebuilt workflow bundle', () => {
   it('serves workflows without bundling them again at start', async () => {
-    const bundle = await writeWorkflowBundle(path.join(scratch, 'workflow-bundle.js'));
+    bundle = await writeWorkflowBundle(path.join(scratch, 'workflow-bundle.js'));
     const output: string[] = [];
     const taskQueue = 'prebuilt-bundle';
     worker = startWorkerProcess({
@@ -60,6 +63,42 @@ describe('worker process with a prebuilt workflow bundle', () => {
       });
       const state = await handle.query(slotsQuery);
       expect(state.provider).toBe('anyint');
+      await handle.terminate('test done');
+    } finally {
+      await client.connection.close();
+    }
+  }, 240_000);
+
+  it('a spare stands by without taking tasks, and polls once activated', async () => {
+    const output: string[] = [];
+    const taskQueue = 'warm-spare';
+    spare = startWorkerProcess({
+      temporalAddress: server!.address,
+      taskQueue,
+      simulatorUrl: 'http://127.0.0.1:9',
+      callbackPublicUrl: 'http://127.0.0.1:9',
+      callbackSecret: 'bundle-test-secret-bundle-test-secret',
+      env: { WORKFLOW_BUNDLE: bundle ?? (await writeWorkflowBundle(path.join(scratch, 'workflow-bundle.js'))) },
+      standby: true,
+      onStdoutLine: (line) => output.push(line),
+      onStderrLine: (line) => output.push(line),
+    });
+    await expect.poll(() => output.some((line) => line.startsWith('worker standing by')), { timeout: 120_000, interval: 200 }).toBe(true);
+    const client = await connectClient({ address: server!.address });
+    try {
+      const initial: SlotsState = { provider: 'anyint', limit: 1, holders: [], waiting: [] };
+      const handle = await client.workflow.start('providerSlots', { workflowId: 'slots-for-the-spare', taskQueue, args: [initial] });
+      // Standing by: nothing polls the queue, so a query finds no worker to answer it.
+      await expect(client.withDeadline(Date.now() + 3_000, () => handle.query(slotsQuery))).rejects.toThrow();
+      expect(spare.isRunning()).toBe(true);
+      const activatedAt = Date.now();
+      await spare.activate();
+      await spare.ready;
+      const state = await handle.query(slotsQuery);
+      expect(state.provider).toBe('anyint');
+      // Already loaded and connected: polling follows the activation at once, not after a start-up.
+      expect(Date.now() - activatedAt).toBeLessThan(10_000);
+      expect(spare.isRunning()).toBe(true);
       await handle.terminate('test done');
     } finally {
       await client.connection.close();
