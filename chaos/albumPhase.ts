@@ -57,7 +57,7 @@ export interface PhaseOptions {
   /** Extra environment for every worker process (e.g. `ANYINT_MAX_RUNNING_TASKS` at scale). */
   workerEnv?: Record<string, string>;
   /**
-   * Replace a killed worker with a spare kept warm (loaded, connected, built: it only has to start
+   * Replace a killed worker with a spare kept warm (its code loaded: it only has to connect and start
    * polling), as a supervisor with a standby replica would; false starts each one cold, as a plain
    * restart does. Cold starts take 2-3 s on an idle machine and over 15 s at a load of 12, and ten
    * kills spent that many times without a worker.

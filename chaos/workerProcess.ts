@@ -22,7 +22,7 @@ export interface WorkerProcessOptions {
   onStderrLine?: (line: string) => void;
   /** Each line the worker writes to stdout. */
   onStdoutLine?: (line: string) => void;
-  /** A warm spare: loaded, connected and built, polling only once activate() is called. */
+  /** A warm spare: its code loaded, connecting and polling only once activate() is called. */
   standby?: boolean;
 }
 

@@ -27,8 +27,8 @@ const program = new Command('worker')
     'after',
     `\nAlso: SIMULATOR_URL         base URL of a running simulator, for providers without an API key\n` +
       `      WORKER_EXIT_WITH_PID  stop when that process ends (for supervisors that start workers as children)\n` +
-      `      WORKER_STANDBY=1      load, connect and build the worker, say "worker standing by", and start polling only\n` +
-      `                            at the first line on stdin: a supervisor keeps one warm to replace a worker that died\n` +
+      `      WORKER_STANDBY=1      load the code, say "worker standing by", and connect and poll only at the first line\n` +
+      `                            on stdin: a supervisor keeps one warm to replace a worker that died\n` +
       `      WORKFLOW_BUNDLE       a prebuilt workflow bundle (a .js file from bundleWorkflowCode) to load instead of\n` +
       `                            bundling the workflows at every start, which takes seconds to minutes\n\n${ENVIRONMENT_HELP}`,
   );
@@ -106,6 +106,13 @@ async function main(): Promise<void> {
   if (workflowBundle && !existsSync(workflowBundle)) exitWith('worker', `WORKFLOW_BUNDLE: no file ${workflowBundle}`);
   const target = temporalTarget(config);
   const { address } = target;
+  if (activated) {
+    // Standing by with the code loaded (the costly part of a start: about 2 s of CPU) but not yet
+    // connected: a spare booted while the server restarts is ready all the same, and connecting and
+    // building the worker at activation take a fraction of a second.
+    process.stdout.write(`worker standing by for task queue ${config.temporal.taskQueue} at ${address} (a line on stdin to start polling)\n`);
+    await activated;
+  }
   // A server still starting is not an error yet: wait for it (a worker may come up first after a reboot).
   const client = await connectClient(target, { waitSeconds: waitForServer, onWaiting: (line) => process.stderr.write(`${line}\n`) });
   // Metrics before the worker's first native connection: the SDK runtime takes its exporter only then.
@@ -130,10 +137,6 @@ async function main(): Promise<void> {
     // A restarted worker (after a crash, a deploy) serves again in seconds when it need not bundle.
     workflowBundle: workflowBundle ? { codePath: workflowBundle } : undefined,
   });
-  if (activated) {
-    process.stdout.write(`worker standing by for task queue ${config.temporal.taskQueue} at ${address} (a line on stdin to start polling)\n`);
-    await activated;
-  }
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
   exitAfterGrace();
   await worker.run();
