@@ -8,7 +8,7 @@ export const { tagTrack, normalizeLoudness, writePlaylist, writeAlbumManifest, w
   startToCloseTimeout: '10 minutes',
   // The activities heartbeat while they work (artifacts/keepAlive.ts): an attempt lost with its worker
   // is tried again after this, not after the ten minutes a long master may legitimately take.
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
   summary: 'assemble album',
 });

@@ -7,7 +7,7 @@ import type { DeliveryActivities } from './delivery/deliveryActivities';
 
 export const { deliverTrack, deliverCover, recordDelivery } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
   summary: 'album delivery folder',
 });

@@ -40,7 +40,7 @@ export const { writeTextArtifact: writeTextArtifactLocally } = proxyLocalActivit
  */
 export const { tagSong } = proxyActivities<SongTagActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3, nonRetryableErrorTypes: [SONG_TAG_FAILURE] },
   summary: 'tag song.mp3',
 });

@@ -5,7 +5,7 @@ import type { AnalysisActivities } from './analysisActivities';
 
 export const { analyzeTrack } = proxyActivities<AnalysisActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: ['AudioAnalysisFailed'] },
   summary: 'tempo and key',
 });

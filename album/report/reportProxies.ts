@@ -5,7 +5,7 @@ import type { AlbumReportActivities } from './albumReport';
 
 export const { writeAlbumReport } = proxyActivities<AlbumReportActivities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: ['AlbumAssemblyFailed'] },
   summary: 'album report',
 });
