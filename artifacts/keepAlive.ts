@@ -1,22 +1,15 @@
 // Heartbeats while an activity runs. Mastering or tagging a long song can take minutes, and a
-// provider may take its full request timeout to answer, so their start-to-close timeout has to be long; without heartbeats, an attempt lost with its worker
-// (a crash, a SIGKILL, a redeploy) would only be noticed when that timeout ran out. A heartbeat
-// every few seconds lets the heartbeat timeout notice a dead worker within seconds instead.
+// provider may take its full request timeout to answer, so their start-to-close timeout has to be
+// long; without heartbeats, an attempt lost with its worker (a crash, a SIGKILL, a redeploy) would
+// only be noticed when that timeout ran out. A heartbeat every few seconds lets the heartbeat
+// timeout notice a dead worker within seconds instead.
 import { Context, heartbeat } from '@temporalio/activity';
 
 export const KEEP_ALIVE_EVERY_MS = 5_000;
 
 /** The same function, heartbeating every few seconds while it runs in an activity (and plain outside one). */
 export function keepAlive<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  return async (...args: A) => {
-    if (!inActivity()) return fn(...args);
-    const timer = setInterval(() => heartbeat(), KEEP_ALIVE_EVERY_MS);
-    try {
-      return await fn(...args);
-    } finally {
-      clearInterval(timer);
-    }
-  };
+  return (...args: A) => heartbeatWhile(fn(...args));
 }
 
 /**

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeWorkflowBundle } from '../chaos/albumPhase';
-import { startWorkerProcess, type WorkerProcess } from '../chaos/workerProcess';
+import { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from '../chaos/workerProcess';
 import { connectClient } from '../client/connect';
 import { acquireSlotSignal, slotsQuery, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
 import { startDevServer, type DevServer } from '../runtime/devServer';
@@ -30,21 +30,27 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/** A worker process on `taskQueue` that loads `workflowBundle`, its output lines collected in `output`. */
+function startBundledWorker(taskQueue: string, workflowBundle: string, output: string[], extra: Partial<WorkerProcessOptions> = {}): WorkerProcess {
+  return startWorkerProcess({
+    temporalAddress: server!.address,
+    taskQueue,
+    simulatorUrl: 'http://127.0.0.1:9',
+    callbackPublicUrl: 'http://127.0.0.1:9',
+    callbackSecret: 'bundle-test-secret-bundle-test-secret',
+    env: { WORKFLOW_BUNDLE: workflowBundle },
+    onStdoutLine: (line) => output.push(line),
+    onStderrLine: (line) => output.push(line),
+    ...extra,
+  });
+}
+
 describe('worker process with a prebuilt workflow bundle', () => {
   it('serves workflows without bundling them again at start', async () => {
     bundle = await writeWorkflowBundle(path.join(scratch, 'workflow-bundle.js'));
     const output: string[] = [];
     const taskQueue = 'prebuilt-bundle';
-    worker = startWorkerProcess({
-      temporalAddress: server!.address,
-      taskQueue,
-      simulatorUrl: 'http://127.0.0.1:9',
-      callbackPublicUrl: 'http://127.0.0.1:9',
-      callbackSecret: 'bundle-test-secret-bundle-test-secret',
-      env: { WORKFLOW_BUNDLE: bundle },
-      onStdoutLine: (line) => output.push(line),
-      onStderrLine: (line) => output.push(line),
-    });
+    worker = startBundledWorker(taskQueue, bundle, output);
     const started = await Promise.race([worker.ready.then(() => 'ready'), worker.exited.then((exit) => `exited ${exit.code ?? exit.signal}`)]);
     expect(started, output.join('\n')).toBe('ready');
     // The SDK logs "Workflow bundle created" (and webpack's report) whenever it bundles.
@@ -72,17 +78,7 @@ describe('worker process with a prebuilt workflow bundle', () => {
   it('a spare stands by without taking tasks, and polls once activated', async () => {
     const output: string[] = [];
     const taskQueue = 'warm-spare';
-    spare = startWorkerProcess({
-      temporalAddress: server!.address,
-      taskQueue,
-      simulatorUrl: 'http://127.0.0.1:9',
-      callbackPublicUrl: 'http://127.0.0.1:9',
-      callbackSecret: 'bundle-test-secret-bundle-test-secret',
-      env: { WORKFLOW_BUNDLE: bundle ?? (await writeWorkflowBundle(path.join(scratch, 'workflow-bundle.js'))) },
-      standby: true,
-      onStdoutLine: (line) => output.push(line),
-      onStderrLine: (line) => output.push(line),
-    });
+    spare = startBundledWorker(taskQueue, bundle ?? (await writeWorkflowBundle(path.join(scratch, 'workflow-bundle.js'))), output, { standby: true });
     await expect.poll(() => output.some((line) => line.startsWith('worker standing by')), { timeout: 120_000, interval: 200 }).toBe(true);
     const client = await connectClient({ address: server!.address });
     try {
