@@ -18,9 +18,6 @@ export interface MusicWorkerOptions {
   metrics?: MusicMetrics;
 }
 
-/** How long a cached run's workflow task waits for its worker before another may take it. */
-export const STICKY_QUEUE_TIMEOUT = '3 seconds';
-
 export async function createMusicWorker(options: MusicWorkerOptions): Promise<Worker> {
   // A store that cannot be used is found now, not after a provider was paid for a file.
   await options.deps.store?.checkAccess();
@@ -37,11 +34,6 @@ export async function createMusicWorker(options: MusicWorkerOptions): Promise<Wo
     // The submit activity journals "sending" then "accepted <task id>" in heartbeats; sending them
     // promptly keeps the window in which a killed worker leaves an unknown outcome short.
     maxHeartbeatThrottleInterval: '1 second',
-    // A run's next workflow task goes to the worker that has it cached (its sticky queue). When that
-    // worker dies without a word (SIGKILL, OOM), the task waits there this long before any worker may
-    // take it: the SDK's 10 s cost every cached run 10-17 s per kill in the chaos runs. A live worker
-    // polls its sticky queue continuously, so a few seconds only reroute tasks of one that is gone.
-    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT,
   });
 }
 
