@@ -97,13 +97,25 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       }
       // The journal of earlier attempts lives in heartbeat details, which the server keeps across
       // retries (and across workers): it is what makes "never pay twice" survive a crash.
-      const earlier = activityInfo().heartbeatDetails as SubmitJournal | undefined;
+      const { heartbeatDetails, attempt } = activityInfo();
+      const earlier = heartbeatDetails as SubmitJournal | undefined;
       if (earlier?.phase === 'accepted') return earlier.outcome;
       if (earlier?.phase === 'sending') {
         throw ApplicationFailure.create({
           type: failureTypeOf('ambiguous'),
           nonRetryable: true,
           message: `${input.provider} ${input.request.kind} submit: an earlier attempt sent the request and got no answer (the worker stopped or the connection broke), so the provider may have created (and charged for) the task`,
+        });
+      }
+      // A heartbeat is sent beside the request, not before it: a worker killed a moment after
+      // sending, or one whose Temporal server was restarting, leaves no journal at all. A retry
+      // with nothing recorded cannot tell "never sent" from "sent and paid for", so it asks rather
+      // than pays a second time (a chaos run at scale paid twice this way).
+      if (earlier === undefined && attempt > 1) {
+        throw ApplicationFailure.create({
+          type: failureTypeOf('ambiguous'),
+          nonRetryable: true,
+          message: `${input.provider} ${input.request.kind} submit: an earlier attempt left no record of whether it sent the request (its worker stopped or lost the Temporal server), so the provider may have created (and charged for) the task`,
         });
       }
       // A first attempt, or a retry after a definite refusal, which created nothing: one step begun.

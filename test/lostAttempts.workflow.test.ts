@@ -7,6 +7,8 @@ import { activityInfo } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery } from '../contracts/pipelineMessages';
 import type { QueryInput, SubmitInput } from '../contracts/providerTasks';
+import { callProvider } from '../providers/http';
+import { adapterFor } from '../providers/registry';
 import { createWorkflowHarness, finishTasksAsTheyCome, type WorkflowHarness } from './helpers/workflowHarness';
 
 let harness: WorkflowHarness;
@@ -87,6 +89,40 @@ describe('an attempt lost with its worker', () => {
             // The request goes out and hangs; the worker beats "sending" for a while, then dies.
             void real.submitProviderTask(input).catch(() => {});
             await new Promise((resolve) => setTimeout(resolve, 6_000));
+            return lost.lose();
+          },
+        }),
+      );
+    } finally {
+      lost.release();
+    }
+  }, 120_000);
+
+  it('asks instead of paying again when the lost attempt sent its request but no journal reached the server', async () => {
+    // What a chaos run at scale caught: a worker killed a moment after sending (or while the server
+    // restarted) leaves the provider's task paid for and no heartbeat at all. The retry once took
+    // "nothing recorded" for "nothing sent" and paid a second time.
+    const lost = lostAttempts();
+    const { provider } = harness;
+    const tasksBefore = provider.tasks.length;
+    try {
+      await harness.withWorker(
+        async () => {
+          const handle = await harness.start(harness.input());
+          try {
+            await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 45_000 }).toEqual(['song']);
+            expect(provider.tasks.length - tasksBefore).toBe(1);
+          } finally {
+            await handle.terminate('test over');
+            lost.release();
+          }
+        },
+        (real) => ({
+          async submitProviderTask(input: SubmitInput) {
+            if (activityInfo().attempt > 1) return real.submitProviderTask(input);
+            // The request reaches the provider, which accepts it; the worker dies before any beat.
+            const adapter = adapterFor(input.provider);
+            await callProvider(adapter, { baseUrl: provider.url, apiKey: provider.apiKey }, adapter.buildSubmit(input.request, undefined), { timeoutMs: 5_000, idempotent: false });
             return lost.lose();
           },
         }),
