@@ -13,6 +13,7 @@ import { addRunCredits, creditsPaid } from '../steps/paidCredits';
 import { withPaidSteps } from '../steps/paidStepsOnFailure';
 import { innermostMessage } from '../steps/failureMessage';
 import { chooseClip } from './clipChoice';
+import { songInputProblems } from './songInputCheck';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import { runProviderStep } from '../steps/providerStep';
 import { createStepRunner, progressReporting } from '../steps/stepRunner';
@@ -40,8 +41,15 @@ export const SONG_FEWER_HOPS = 'song-fewer-hops';
  */
 export const SONG_TAGS_FROM_START = 'single-song-tags-from-start';
 
+export const SONG_INPUT_REFUSED = 'SongInputRefused';
+
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
+  const problems = songInputProblems(input);
+  if (problems.length > 0) {
+    // Before any patch marker, handler or activity: a refused run leaves nothing behind to replay.
+    throw ApplicationFailure.create({ type: SONG_INPUT_REFUSED, nonRetryable: true, message: `songPipeline input refused, nothing was started or paid for: ${problems.join('; ')}` });
+  }
   const fewerHops = patched(SONG_FEWER_HOPS);
   const tagsFromStart = patched(SONG_TAGS_FROM_START);
   const writeTextArtifact = fewerHops ? writeTextArtifactLocally : writeTextArtifactRemotely;

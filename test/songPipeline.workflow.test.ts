@@ -130,4 +130,22 @@ describe('songPipeline on the time-skipping server', () => {
       expect(task!.queries).toBe(1);
     });
   });
+
+  it('refuses an input started without a field a step relies on, naming it, before paying for anything', async () => {
+    await withWorker(async () => {
+      const requestsBefore = provider.submitRequests;
+      // As a client of one's own (or the Temporal UI) might start it: lyrics first, no `instrumental`.
+      const { instrumental: _omitted, ...request } = input().request;
+      const handle = await start(input({ request: request as SongPipelineInput['request'], steps: ['lyrics', 'song'] }));
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const cause = (err as WorkflowFailedError).cause as Error & { type?: string };
+      expect(cause.type).toBe('SongInputRefused');
+      expect(cause.message).toMatch(/nothing was started or paid for: request\.instrumental: /);
+      expect(provider.submitRequests - requestsBefore).toBe(0);
+    });
+  });
 });
