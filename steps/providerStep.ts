@@ -166,7 +166,8 @@ async function submitOnce(runner: StepRunner, stepId: string, request: StepReque
   let resubmits = 0;
   for (;;) {
     try {
-      return await submitProviderTask({
+      runner.attention.submitting(stepId, request.kind);
+      const submitted = await submitProviderTask({
         provider,
         workflowId: runner.workflowId,
         stepId,
@@ -175,7 +176,10 @@ async function submitOnce(runner: StepRunner, stepId: string, request: StepReque
         // The token must outlive the step and the provider's redelivery window.
         callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
       });
+      runner.attention.submitEnded(stepId, false);
+      return submitted;
     } catch (err) {
+      runner.attention.submitEnded(stepId, isAmbiguous(err));
       if (!isAmbiguous(err)) throw err;
       const reason = (err as ActivityFailure).cause!.message;
       if (runner.onAmbiguous === 'resubmit' && resubmits < MAX_POLICY_RESUBMITS) {

@@ -32,6 +32,10 @@ export interface WorkflowHarness {
   provider: ScriptedProvider;
   /** Runs `fn` while a worker with the real activities (some replaced by `override`) serves the task queue. */
   withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>, options?: WorkerTuning): Promise<T>;
+  /** The same worker, not yet running, for a test that starts and stops it itself. */
+  createWorker(override?: (real: MusicActivities) => Partial<MusicActivities>, options?: WorkerTuning): Promise<Worker>;
+  /** The suite's workflow bundle, for replaying histories. */
+  bundle: WorkflowBundleWithSourceMap;
   /** A fresh input (own output folder) with the given overrides. */
   input(overrides?: Partial<SongPipelineInput>): SongPipelineInput;
   start(args: SongPipelineInput, workflowId?: string): ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>;
@@ -50,6 +54,12 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
   let runs = 0;
 
   async function withWorker<T>(fn: (polls: PollRecord[]) => Promise<T>, override?: (real: MusicActivities) => Partial<MusicActivities>, options: WorkerTuning = {}): Promise<T> {
+    const polls: PollRecord[] = [];
+    const worker = await createWorker(override, options, polls);
+    return worker.runUntil(fn(polls));
+  }
+
+  async function createWorker(override?: (real: MusicActivities) => Partial<MusicActivities>, options: WorkerTuning = {}, polls: PollRecord[] = []): Promise<Worker> {
     const real = createActivities({
       endpointFor: () => ({ baseUrl: provider.url, apiKey: provider.apiKey }),
       callbacks: { publicUrl: 'http://127.0.0.1:9', secret: 'test-secret-test-secret' },
@@ -60,8 +70,7 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
       batchWindowMs: 10,
       slots: harness.slotLimit === undefined ? undefined : { client: env.client, taskQueue: TASK_QUEUE, limitFor: () => harness.slotLimit },
     });
-    const polls: PollRecord[] = [];
-    const worker = await Worker.create({
+    return Worker.create({
       connection: env.nativeConnection,
       taskQueue: TASK_QUEUE,
       workflowBundle: bundle as WorkflowBundleWithSourceMap,
@@ -77,7 +86,6 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
         ...override?.(real),
       },
     });
-    return worker.runUntil(fn(polls));
   }
 
   const harness: WorkflowHarness = {
@@ -85,7 +93,9 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
     taskQueue: TASK_QUEUE,
     folder: (name) => path.join(outRoot, name),
     provider,
+    bundle: bundle as WorkflowBundleWithSourceMap,
     withWorker,
+    createWorker,
     input(overrides = {}) {
       runs++;
       return {
