@@ -1,6 +1,7 @@
 // Workflow side of the artifact activities (artifactActivities.ts): each activity proxied once, with
 // its timeouts and retries.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { LOST_WITH_ITS_WORKER_AFTER } from '../contracts/heartbeats';
 import type { ArtifactActivities } from './artifactActivities';
 import type { SongTagActivities } from './songTags';
 import { SONG_TAG_FAILURE } from '../contracts/artifacts';
@@ -15,7 +16,7 @@ import { SONG_TAG_FAILURE } from '../contracts/artifacts';
  */
 export const { storeDownload } = proxyActivities<ArtifactActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '15 seconds',
+  heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5 },
   summary: 'store a downloaded file',
 });
@@ -40,7 +41,7 @@ export const { writeTextArtifact: writeTextArtifactLocally } = proxyLocalActivit
  */
 export const { tagSong } = proxyActivities<SongTagActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '15 seconds',
+  heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 3, nonRetryableErrorTypes: [SONG_TAG_FAILURE] },
   summary: 'tag song.mp3',
 });

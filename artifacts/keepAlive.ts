@@ -4,8 +4,7 @@
 // only be noticed when that timeout ran out. A heartbeat every few seconds lets the heartbeat
 // timeout notice a dead worker within seconds instead.
 import { Context, heartbeat } from '@temporalio/activity';
-
-export const KEEP_ALIVE_EVERY_MS = 5_000;
+import { BEAT_EVERY_MS } from '../contracts/heartbeats';
 
 /** The same function, heartbeating every few seconds while it runs in an activity (and plain outside one). */
 export function keepAlive<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
@@ -18,7 +17,7 @@ export function keepAlive<A extends unknown[], R>(fn: (...args: A) => Promise<R>
  */
 export async function heartbeatWhile<R>(work: Promise<R>, details?: () => unknown): Promise<R> {
   if (!inActivity()) return work;
-  const timer = setInterval(() => heartbeat(details?.()), KEEP_ALIVE_EVERY_MS);
+  const timer = setInterval(() => heartbeat(details?.()), BEAT_EVERY_MS);
   try {
     return await work;
   } finally {

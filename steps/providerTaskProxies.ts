@@ -4,16 +4,13 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { failureTypeOf } from '../providers/errors';
 import type { ProviderTaskActivities } from './providerTasks';
+// Each provider activity beats while it waits on the provider, so an attempt lost with a killed
+// worker is tried again after the heartbeat timeout, not after its start-to-close timeout (a minute
+// or two: the provider may take its whole request timeout to answer).
+import { LOST_WITH_ITS_WORKER_AFTER } from '../contracts/heartbeats';
 
 /** Errors that a retry cannot fix, or (ambiguous) where a retry could pay twice. */
 export const NEVER_RETRY = (['rejected', 'auth', 'billing', 'ambiguous'] as const).map(failureTypeOf);
-
-/**
- * Each provider activity beats every few seconds while it waits on the provider, so an attempt lost
- * with a killed worker is tried again after this long, not after its start-to-close timeout (a
- * minute or two: the provider may take its whole request timeout to answer).
- */
-const LOST_WITH_ITS_WORKER_AFTER = '15 seconds';
 
 /** Creates the provider task; heartbeats journal its progress, so a retry never submits twice. */
 export function submitProviderTask(summary: string) {

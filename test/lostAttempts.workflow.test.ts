@@ -1,6 +1,6 @@
 // An activity attempt lost with its worker (SIGKILL mid-request) is noticed by the server only when a
 // timeout runs out. Provider calls and downloads now beat every few seconds while they wait, so their
-// heartbeat timeout (15 s) can notice a dead worker instead of their start-to-close timeout (one or
+// heartbeat timeout (8 s) can notice a dead worker instead of their start-to-close timeout (one or
 // two minutes); at ten kills a run that lost a minute per kill was four times slower than calm. Here
 // an attempt stops answering and beating, as a killed worker's would, on the time-skipping server.
 import { activityInfo } from '@temporalio/activity';
@@ -60,9 +60,9 @@ describe('an attempt lost with its worker', () => {
     }
     expect(pollsAt.length).toBeGreaterThanOrEqual(3);
     const afterTheLostOne = pollsAt[2]! - pollsAt[1]!;
-    // 15 s heartbeat timeout plus the retry's pause; the start-to-close timeout alone was 60 s.
-    expect(afterTheLostOne).toBeGreaterThanOrEqual(15_000);
-    expect(afterTheLostOne).toBeLessThan(30_000);
+    // 8 s heartbeat timeout plus the retry's pause; the start-to-close timeout alone was 60 s.
+    expect(afterTheLostOne).toBeGreaterThanOrEqual(8_000);
+    expect(afterTheLostOne).toBeLessThan(20_000);
   }, 120_000);
 
   it('keeps the submit\'s "sending" journal through the beats, so the retry asks instead of paying again', async () => {
