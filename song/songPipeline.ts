@@ -92,6 +92,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   let title: string;
   let songSeconds: number;
   const reusableSong = previous?.reusable.song;
+  const songReused = Boolean(previous?.manifest.clip && reusableSong);
   if (previous?.manifest.clip && reusableSong) {
     // The song (and the lyrics it was sung with) exist from an earlier run of this request.
     if (previous.reusable.lyrics) reuse('lyrics', previous.manifest.steps.lyrics, previous.reusable.lyrics);
@@ -224,6 +225,13 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     }
   }
 
+  /**
+   * Later steps an earlier run paid for (of this same clip) that this run has not reached yet. The
+   * record written as soon as the song is settled keeps them: written with this run's steps only,
+   * it dropped them, and when this run was cut short the next attempt paid for them again.
+   */
+  const carriedOver = (): AfterSongStep[] =>
+    songReused ? AFTER_SONG_STEPS.filter((step) => records[step] === undefined && input.steps.includes(step) && previous?.reusable[step] !== undefined) : [];
   const manifest = (): TrackManifest => ({
     version: 1,
     title,
@@ -233,8 +241,8 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     request: { prompt: request.prompt, style: request.style, instrumental: request.instrumental, model: request.model, personaId: input.request.personaId },
     clip,
     personaId: records.persona?.personaId ?? input.request.personaId ?? previous?.manifest.personaId,
-    steps: records,
-    files: artifacts.filter((a) => a.kind !== 'manifest').map((a) => manifestFile(input.outDir, a)),
+    steps: { ...Object.fromEntries(carriedOver().map((step) => [step, previous!.manifest.steps[step]])), ...records },
+    files: [...artifacts.filter((a) => a.kind !== 'manifest'), ...carriedOver().flatMap((step) => previous!.reusable[step]!)].map((a) => manifestFile(input.outDir, a)),
     ...(input.prices ? { credits: credits() } : {}),
   });
   const writeManifest = () => writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(manifest(), null, 2)}\n`, kind: 'manifest' });

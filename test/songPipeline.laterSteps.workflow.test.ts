@@ -79,6 +79,41 @@ describe('songPipeline later steps', () => {
     });
   });
 
+  it('a rerun cut short after its early track.json still leaves the earlier run\'s paid steps to the next one', async () => {
+    // What the chaos run caught: the second attempt of a partial track wrote track.json as soon as
+    // its song was settled, with only its own steps so far; the earlier run's cover art fell out of
+    // the record, and the third attempt paid for it again.
+    await harness.withWorker(async () => {
+      const { provider } = harness;
+      const args = harness.input({ steps: ['song', 'stems', 'cover-art'] });
+      let before = provider.tasks.length;
+      const first = await harness.start(args, 'wf-cut-short');
+      const [song] = await submitted(before, 1);
+      provider.setStatus(song!.taskId, 'SUCCESS');
+      for (const task of await submitted(before + 1, 2)) provider.setStatus(task.taskId, task.route === 'vocal-removal' ? 'GENERATE_AUDIO_FAILED' : 'SUCCESS');
+      expect((await first.result()).status).toBe('partial');
+
+      // The second attempt submits the stems again and is stopped there (its worker lost, say).
+      before = provider.tasks.length;
+      const second = await harness.start(args, 'wf-cut-short');
+      const secondRunId = second.firstExecutionRunId;
+      await submitted(before, 1);
+      await expect.poll(async () => JSON.parse(await readFile(path.join(args.outDir, 'track.json'), 'utf8')).runId, { timeout: 10_000 }).toBe(secondRunId);
+      await second.terminate('cut short');
+      const record = JSON.parse(await readFile(path.join(args.outDir, 'track.json'), 'utf8'));
+      expect(record.steps['cover-art']).toMatchObject({ state: 'succeeded', files: ['cover.png'] });
+
+      before = provider.tasks.length;
+      const third = await harness.start(args, 'wf-cut-short');
+      const [stemsAgain] = await submitted(before, 1);
+      expect(stemsAgain!.route).toBe('vocal-removal');
+      provider.setStatus(stemsAgain!.taskId, 'SUCCESS');
+      const result: SongPipelineResult = await third.result();
+      expect(provider.tasks.length - before).toBe(1);
+      expect(result.steps.filter((s) => s.reused).map((s) => s.stepId).sort()).toEqual(['cover-art', 'song']);
+    });
+  });
+
   it('waits for a person to choose the clip, then uses that clip for every later step', async () => {
     await harness.withWorker(async () => {
       const { provider } = harness;
