@@ -62,14 +62,22 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
   const failedSteps: PipelineRunResult['failedSteps'] = [];
   const reusedSteps: string[] = [];
 
+  /**
+   * Steps an earlier run recorded (with their files intact) that this run has not reached yet. Each
+   * save keeps them: saved with this run's steps only, a rerun cut short dropped what the earlier
+   * run had paid for, and the next attempt paid again. A later run still reuses one only when its
+   * signature matches.
+   */
+  const carriedOver = (): string[] =>
+    Object.keys(previous?.intact ?? {}).filter((name) => records[name] === undefined && previous?.manifest.steps[name] !== undefined && plan.steps.some((s) => s.name === name));
   const manifest = (): PipelineManifest => ({
     version: 1,
     name: plan.name,
     provider: plan.provider,
     workflowId,
     runId,
-    steps: records,
-    files: artifacts.map((a) => manifestFile(outDir, a)),
+    steps: { ...Object.fromEntries(carriedOver().map((name) => [name, previous!.manifest.steps[name]!])), ...records },
+    files: [...artifacts, ...carriedOver().flatMap((name) => previous!.intact[name] ?? [])].map((a) => manifestFile(outDir, a)),
   });
   // One write at a time, always of the latest state, so a crash leaves a record a rerun can use.
   let writing = Promise.resolve();
