@@ -52,8 +52,9 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     provider: input.provider,
     workflowId,
     callbacks: input.callbacks,
-    onAttention: (waiting) => {
+    onAttention: (waiting, answers) => {
       progress.needsAttention = waiting;
+      progress.attentionAnswers = answers;
       setCurrentDetails(describe(progress));
     },
   });

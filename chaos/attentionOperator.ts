@@ -9,6 +9,7 @@
 import type { Client } from '@temporalio/client';
 import type { ResolveRequest } from '../contracts/attentionMessages';
 import type { StepKind } from '../providers/model';
+import { resolveStep } from '../client/resolveStep';
 import { findPaidSubmit, findUnsignedSubmit, unsignedNameOf, type PaidSubmit } from './paidSubmits';
 
 /** The part of the `progress` query that songPipeline and albumPipeline both answer and this needs. */
@@ -90,7 +91,7 @@ export function startAttentionOperator(options: AttentionOperatorOptions): Atten
         firstSeenWithoutRecord.set(key, firstSeen);
         if (Date.now() - firstSeen < noRecordGraceMs) continue;
       }
-      await handle.executeUpdate<string, [ResolveRequest]>('resolve', { args: [request.resolve] });
+      await resolveStep(handle, request.resolve, { answerWithinMs: ROUND_DEADLINE_MS });
       resolutions++;
       if (request.rebought) rebought.push(request.rebought);
       log(`${workflowId}/${stepId}: ${request.said}`);

@@ -1,6 +1,6 @@
 // Messages an album workflow answers; per-step detail of a track comes from its own child run.
 import { defineQuery } from '@temporalio/workflow';
-import type { AttentionItem } from './attentionMessages';
+import type { AttentionAnswer, AttentionItem } from './attentionMessages';
 
 export interface TrackProgress {
   number: number;
@@ -21,6 +21,8 @@ export interface AlbumProgress {
   creditsSpent?: number;
   /** The album's own steps (lyrics) waiting for an operator (`npm run resolve`). */
   needsAttention?: AttentionItem[];
+  /** The run's answers to the newest `resolve` signals, by the sender's request id. */
+  attentionAnswers?: AttentionAnswer[];
 }
 
 /** Same name as the song pipeline's query: `progress` answers for any run. */

@@ -1,6 +1,12 @@
-// The `resolve` update: how an operator settles a step whose submit outcome is unknown (see
+// The `resolve` signal: how an operator settles a step whose submit outcome is unknown (see
 // steps/attention.ts), from `npm run resolve` or the Temporal UI.
-import { defineUpdate } from '@temporalio/workflow';
+//
+// A signal, not an update: an update accepted in the same workflow task as an activity's result was
+// handed over before that result on replay but after it live, so the run's commands came out in
+// another order and every later task failed with a nondeterminism error (chaos runs stalled songs
+// so). A signal has its own place in history and replays exactly where it arrived. What an update
+// answered, the run now shows in its progress query (`attentionAnswers`), by the request's id.
+import { defineSignal } from '@temporalio/workflow';
 import type { StepKind } from '../providers/model';
 
 /** A step waiting for an operator, as the `progress` queries list it. */
@@ -13,6 +19,8 @@ export interface AttentionItem {
 }
 
 export interface ResolveRequest {
+  /** Chosen by the sender, to find the run's answer to it in `attentionAnswers`. */
+  requestId?: string;
   /** Which waiting step; may be left out when only one waits. */
   stepId?: string;
   /** The provider task id the operator found (for example in the provider's dashboard). */
@@ -28,5 +36,37 @@ export interface ResolveRequest {
   /** Give the step up; it fails with a message saying an operator abandoned it. */
   abandon?: boolean;
 }
-/** Answers the id of the step it resolved. */
-export const resolveUpdate = defineUpdate<string, [ResolveRequest]>('resolve');
+export const resolveSignal = defineSignal<[ResolveRequest]>('resolve');
+
+/** How the run answered a resolve request: the step it settled, or why it refused. */
+export interface AttentionAnswer {
+  requestId?: string;
+  stepId?: string;
+  refused?: string;
+}
+
+/**
+ * Why a request cannot settle any of `waiting` (undefined when it can). The run checks each signal
+ * with it; `npm run resolve` checks first against the progress query, so that a person learns at
+ * once what is wrong.
+ */
+export function resolveRequestProblem(request: ResolveRequest, waiting: readonly AttentionItem[]): string | undefined {
+  const chosen = [request.taskId !== undefined, request.personaId !== undefined, request.resubmit === true, request.abandon === true].filter(Boolean).length;
+  if (chosen !== 1) return 'give exactly one of taskId, personaId, resubmit or abandon';
+  if (request.taskId !== undefined && request.taskId.trim() === '') return 'taskId must not be empty';
+  if (request.personaId !== undefined && request.personaId.trim() === '') return 'personaId must not be empty';
+  const target = resolveTarget(request, waiting);
+  if (typeof target !== 'object') return target;
+  if (request.personaId !== undefined && target.kind !== 'persona') return `personaId settles a persona step only; step ${target.stepId} is ${target.kind ?? 'of unknown kind'}`;
+  return undefined;
+}
+
+/** The waiting step a request is for, or why none is. */
+export function resolveTarget(request: ResolveRequest, waiting: readonly AttentionItem[]): AttentionItem | string {
+  if (waiting.length === 0) return 'no step of this run needs attention';
+  if (request.stepId !== undefined) {
+    return waiting.find((w) => w.stepId === request.stepId) ?? `step ${request.stepId} does not need attention; waiting: ${waiting.map((w) => w.stepId).join(', ')}`;
+  }
+  if (waiting.length > 1) return `several steps need attention (${waiting.map((w) => w.stepId).join(', ')}): name one with stepId`;
+  return waiting[0]!;
+}

@@ -1,7 +1,7 @@
 // Messages a pipeline workflow accepts, shared by the workflow, the callback endpoint and the scripts.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallbackHint, Clip, StepKind, TaskState } from '../providers/model';
-import type { AttentionItem } from './attentionMessages';
+import type { AttentionAnswer, AttentionItem } from './attentionMessages';
 
 /** A provider said something about a step's task. A hint only: the workflow confirms by query. */
 export interface ProviderEvent extends CallbackHint {
@@ -57,7 +57,9 @@ export interface PipelineProgress {
   choice?: ClipChoiceReport;
   /** Callback hints received, and how many were ignored (foreign task id or unknown step). */
   hints: { received: number; ignored: number };
-  /** Steps waiting for an operator (`npm run resolve`, or the `resolve` update). */
+  /** Steps waiting for an operator (`npm run resolve`, or the `resolve` signal). */
   needsAttention?: AttentionItem[];
+  /** The run's answers to the newest `resolve` signals, by the sender's request id. */
+  attentionAnswers?: AttentionAnswer[];
 }
 export const progressQuery = defineQuery<PipelineProgress>('progress');

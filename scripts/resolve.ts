@@ -1,11 +1,11 @@
 // `music resolve <workflowId> --task-id ID | --persona-id ID | --resubmit | --abandon [--step S] [--json]`: settle a
 // step whose submit outcome is unknown (the run waits in MusicState "needs-attention" until then).
 import { Command } from 'commander';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { connectClient, temporalTarget } from '../client/connect';
 import { configOrExit, exitWith } from '../client/cli';
 import { EXIT, badInputExitsWith2 } from '../client/exitCodes';
-import { resolveUpdate, type ResolveRequest } from '../contracts/attentionMessages';
+import type { ResolveRequest } from '../contracts/attentionMessages';
+import { resolveStep } from '../client/resolveStep';
 import { progressQuery } from '../contracts/pipelineMessages';
 
 const program = badInputExitsWith2(
@@ -20,7 +20,7 @@ const program = badInputExitsWith2(
     .option('--json', 'print one JSON document and nothing else on stdout', false)
     .addHelpText(
       'after',
-      '\nWithout an action it lists what the run is waiting for (exit 4 while a step needs attention, 0 when none does).\nThe same update (resolve, one object argument { stepId?, taskId? | personaId? | resubmit? | abandon? }) can be sent from the Temporal UI.',
+      '\nWithout an action it lists what the run is waiting for (exit 4 while a step needs attention, 0 when none does).\nThe same signal (resolve, one object argument { stepId?, taskId? | personaId? | resubmit? | abandon? }) can be sent from the Temporal UI; the run\'s answer shows in its progress query (attentionAnswers).',
     ),
 );
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
       return;
     }
     const request: ResolveRequest = { stepId: opts.step, taskId: opts.taskId, personaId: opts.personaId, resubmit: opts.resubmit, abandon: opts.abandon };
-    const step = await handle.executeUpdate(resolveUpdate, { args: [request] });
+    const step = await resolveStep(handle, request);
     const action = opts.taskId !== undefined ? 'task-id' : opts.personaId !== undefined ? 'persona-id' : opts.resubmit ? 'resubmit' : 'abandon';
     out({ workflowId, resolved: step, action }, `${workflowId}: step ${step} resolved\n`);
   } finally {
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  const message = err instanceof WorkflowUpdateFailedError ? ((err.cause as Error | undefined)?.message ?? err.message) : err.message;
+  const message = err.message;
   if (json) process.stdout.write(`${JSON.stringify({ error: message }, null, 2)}\n`);
   process.stderr.write(`resolve: ${message}\n`);
   process.exitCode = EXIT.failed;

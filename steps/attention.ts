@@ -1,58 +1,55 @@
 // Steps that wait for a person. A submit whose outcome is unknown (the request went out, no answer
 // came back) may or may not have created a paid task; repeating it silently could pay twice. Such a
 // step waits here, visibly (search attribute, current details, progress query), until an operator
-// resolves it with the `resolve` update: the task id the provider shows, resubmit, or abandon.
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { resolveUpdate, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
+// resolves it with the `resolve` signal: the task id the provider shows, resubmit, or abandon.
+import { setHandler, condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { resolveRequestProblem, resolveSignal, resolveTarget, type AttentionAnswer, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
 import { MusicState } from '../contracts/searchAttributes';
 import type { StepKind } from '../providers/model';
 
 export type Resolution = { action: 'task-id'; taskId: string } | { action: 'persona-id'; personaId: string } | { action: 'resubmit' } | { action: 'abandon' };
 
+/** How many answers the progress query keeps: enough for a sender to find its own. */
+const ANSWERS_KEPT = 20;
+
 export class AttentionBoard {
   private readonly waiting = new Map<string, { reason: string; kind?: StepKind; resolution?: Resolution }>();
-  /** Steps whose submit is on its way, by kind: an answer may arrive ahead of the failure it answers. */
+  /** Steps whose submit is on its way, by kind: an answer may arrive before the failure it answers. */
   private readonly inFlight = new Map<string, StepKind | undefined>();
   /** Answers accepted for a step still submitting, kept until its submit's outcome is known. */
   private readonly early = new Map<string, Resolution>();
+  private readonly answered: AttentionAnswer[] = [];
 
   constructor(private readonly onChange: () => void) {
-    setHandler(
-      resolveUpdate,
-      (request) => {
-        const stepId = this.target(request);
-        const waiting = this.waiting.get(stepId);
-        // Not waiting yet: the answer came in the same workflow task as the failure it answers, and
-        // the SDK hands updates over first (live, and on replay, where the validator is skipped).
-        if (waiting && !waiting.resolution) waiting.resolution = toResolution(request);
-        else this.early.set(stepId, toResolution(request));
-        return stepId;
-      },
-      {
-        validator: (request) => {
-          const stepId = this.target(request);
-          const chosen = [request.taskId !== undefined, request.personaId !== undefined, request.resubmit === true, request.abandon === true].filter(Boolean).length;
-          if (chosen !== 1) throw new Error('give exactly one of taskId, personaId, resubmit or abandon');
-          if (request.taskId !== undefined && request.taskId.trim() === '') throw new Error('taskId must not be empty');
-          if (request.personaId !== undefined) {
-            const kind = this.waiting.get(stepId)?.kind ?? this.inFlight.get(stepId);
-            if (kind !== 'persona') throw new Error(`personaId settles a persona step only; step ${stepId} is ${kind ?? 'of unknown kind'}`);
-            if (request.personaId.trim() === '') throw new Error('personaId must not be empty');
-          }
-        },
-      },
-    );
+    setHandler(resolveSignal, (request) => {
+      const problem = this.problemWith(request);
+      if (problem !== undefined) {
+        this.answer({ requestId: request.requestId, refused: problem });
+        return;
+      }
+      const stepId = (resolveTarget(request, this.candidates()) as AttentionItem).stepId;
+      const waiting = this.waiting.get(stepId);
+      // Not waiting yet: the operator saw the step waiting on a worker whose task was then lost,
+      // and the failure it answers is on its way again. It is used when that failure arrives.
+      if (waiting && !waiting.resolution) waiting.resolution = toResolution(request);
+      else this.early.set(stepId, toResolution(request));
+      this.answer({ requestId: request.requestId, stepId });
+    });
   }
 
   list(): AttentionItem[] {
     return [...this.waiting.entries()].filter(([, w]) => !w.resolution).map(([stepId, w]) => ({ stepId, reason: w.reason, ...(w.kind ? { kind: w.kind } : {}) }));
   }
 
+  /** The newest answers to resolve requests, oldest first. */
+  answers(): AttentionAnswer[] {
+    return [...this.answered];
+  }
+
   /** Marks the step as needing attention and waits for an operator's resolution. */
   async resolve(stepId: string, reason: string, kind?: StepKind): Promise<Resolution> {
     const early = this.early.get(stepId);
     this.early.delete(stepId);
-    // Marked as waiting even when already answered, so the run records the same commands either way.
     this.waiting.set(stepId, { reason, kind, resolution: early });
     upsertSearchAttributes([{ key: MusicState, value: 'needs-attention' }]);
     this.onChange();
@@ -64,12 +61,7 @@ export class AttentionBoard {
     return resolution!;
   }
 
-  /**
-   * A step's submit is on its way. Meanwhile an operator's answer is taken ahead of time: one that
-   * saw the step waiting on a worker whose workflow task was then lost reaches the next worker in
-   * the same task as the failure, and is handed over before it. (Plain calls around the submit, not
-   * a wrapper promise: an extra await would reorder commands against runs recorded before it.)
-   */
+  /** A step's submit is on its way: an operator's answer may come before the failure it answers. */
   submitting(stepId: string, kind: StepKind | undefined): void {
     this.inFlight.set(stepId, kind);
   }
@@ -80,17 +72,23 @@ export class AttentionBoard {
     if (!ambiguous) this.early.delete(stepId);
   }
 
-  private target(request: ResolveRequest): string {
-    const open = this.list().map((o) => o.stepId);
-    // With none waiting, a step still submitting may be the one whose failure is about to arrive.
-    const candidates = open.length > 0 ? open : [...this.inFlight.keys()].filter((stepId) => !this.early.has(stepId));
-    if (candidates.length === 0) throw new Error('no step of this run needs attention');
-    if (request.stepId !== undefined) {
-      if (!candidates.includes(request.stepId)) throw new Error(`step ${request.stepId} does not need attention; waiting: ${open.length > 0 ? open.join(', ') : 'none'}`);
-      return request.stepId;
-    }
-    if (candidates.length > 1) throw new Error(`several steps need attention (${candidates.join(', ')}): name one with stepId`);
-    return candidates[0]!;
+  /** The steps a request may settle: those waiting, or with none waiting, those still submitting. */
+  private candidates(): AttentionItem[] {
+    const open = this.list();
+    if (open.length > 0) return open;
+    return [...this.inFlight.entries()].filter(([stepId]) => !this.early.has(stepId)).map(([stepId, kind]) => ({ stepId, reason: 'submitting', ...(kind ? { kind } : {}) }));
+  }
+
+  private problemWith(request: ResolveRequest): string | undefined {
+    // From the Temporal UI anything can arrive: a refusal names the problem, nothing else changes.
+    if (typeof request !== 'object' || request === null) return 'the signal takes one object: { stepId?, taskId? | personaId? | resubmit? | abandon? }';
+    return resolveRequestProblem(request, this.candidates());
+  }
+
+  private answer(answer: AttentionAnswer): void {
+    this.answered.push(answer);
+    if (this.answered.length > ANSWERS_KEPT) this.answered.shift();
+    this.onChange();
   }
 }
 

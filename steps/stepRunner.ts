@@ -1,12 +1,12 @@
 // What a run sets up once for all its provider steps (providerStep.ts): the callback hints it has
-// received (signal `providerEvent`), the board of steps waiting for an operator (update `resolve`),
+// received (signal `providerEvent`), the board of steps waiting for an operator (signal `resolve`),
 // its claims on the provider's semaphore (signal `slotGranted`), and how it reports step progress.
 // The song and the album workflows build theirs with createStepRunner.
 import { setHandler } from '@temporalio/workflow';
 import type { CallbackStage, ProviderName, StepKind } from '../providers/model';
 import { providerEventSignal, type PipelineProgress, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
 import { SlotClaims } from '../slots/slotClaims';
-import type { AttentionItem } from '../contracts/attentionMessages';
+import type { AttentionAnswer, AttentionItem } from '../contracts/attentionMessages';
 import { AttentionBoard } from './attention';
 
 /** Keeps the callback hints a run has received, keyed by step and provider task id. */
@@ -81,7 +81,7 @@ export interface StepRunnerOptions {
   /** After each callback hint is recorded (the counts are on `hints`). */
   onHint?(hints: HintBox): void;
   /** When the steps waiting for an operator change. */
-  onAttention(waiting: AttentionItem[]): void;
+  onAttention(waiting: AttentionItem[], answers: AttentionAnswer[]): void;
 }
 
 /** Registers the run's handlers for hints, resolutions and slot grants; call once, before the first await. */
@@ -91,7 +91,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
     hints.record(event);
     options.onHint?.(hints);
   });
-  const attention: AttentionBoard = new AttentionBoard(() => options.onAttention(attention.list()));
+  const attention: AttentionBoard = new AttentionBoard(() => options.onAttention(attention.list(), attention.answers()));
   return {
     provider: options.provider,
     workflowId: options.workflowId,
@@ -125,8 +125,9 @@ export function progressReporting(progress: PipelineProgress, changed: () => voi
     onHint(hints) {
       progress.hints = { received: hints.received, ignored: hints.ignored };
     },
-    onAttention(waiting) {
+    onAttention(waiting, answers) {
       progress.needsAttention = waiting;
+      progress.attentionAnswers = answers;
       changed();
     },
   };

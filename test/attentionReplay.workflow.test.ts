@@ -1,15 +1,15 @@
-// An operator's `resolve` can be accepted in the same workflow task that brings the ambiguous submit
-// failure it answers: the failure reached the server while no worker could take the task (the only
-// one stopping, or killed), and the operator's update waited for the next worker. Live, that worker
-// sees the failure first and the update then finds its step waiting. On replay the SDK hands the
-// update over first and skips its validator: the handler found no step waiting, threw, and the run
-// failed its workflow task for ever once it left a worker's cache (a chaos run stalled a song so).
+// An operator's `resolve` can reach the run before the ambiguous submit failure it answers: the
+// operator saw the step waiting on a worker whose workflow task was then lost (killed before the
+// server recorded it), and the failure comes back only with the next worker. The run keeps such an
+// answer for the step still submitting and uses it when the failure follows. It is a signal, so it
+// replays where it arrived: as an update it was handed over on replay in another order than live,
+// and the run failed every later workflow task with a nondeterminism error (chaos runs stalled so).
 import { Worker } from '@temporalio/worker';
-import { WorkflowUpdateStage } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveUpdate } from '../contracts/attentionMessages';
+import { resolveSignal } from '../contracts/attentionMessages';
+import { progressQuery } from '../contracts/pipelineMessages';
 import type { SubmitInput } from '../contracts/providerTasks';
 import type { SongPipelineResult } from '../contracts/songPipeline';
 import { failureTypeOf } from '../providers/errors';
@@ -31,7 +31,7 @@ function deferred() {
   return { promise, resolve };
 }
 
-describe('a resolve accepted in the workflow task that brought the failure', () => {
+describe('a resolve that arrives before the failure it answers', () => {
   it('settles the step live and replays from its history', async () => {
     const { provider } = harness;
     const tasksBefore = provider.tasks.length;
@@ -55,21 +55,20 @@ describe('a resolve accepted in the workflow task that brought the failure', () 
     const handle = await harness.start(harness.input(), workflowId);
     await submitted.promise;
     first.shutdown();
+
+    // The operator's answer is recorded first; the failure it answers comes after it.
+    const lostTask = provider.tasks[tasksBefore]!;
+    await handle.signal(resolveSignal, { requestId: 'ahead-of-the-failure', taskId: lostTask.taskId });
     answerLost.resolve();
     await firstRun;
-
-    // The failure is in history and its workflow task waits; the operator's answer waits with it.
-    const lostTask = provider.tasks[tasksBefore]!;
-    const accepted = handle.startUpdate(resolveUpdate, { args: [{ taskId: lostTask.taskId }], waitForStage: WorkflowUpdateStage.ACCEPTED });
-    // Long enough for the update to be with the server before a worker takes the task.
-    await new Promise((r) => setTimeout(r, 1_000));
 
     const stop = finishTasksAsTheyCome(provider);
     try {
       const second = await harness.createWorker();
       const result: SongPipelineResult = await second.runUntil(async () => {
-        expect(await (await accepted).result()).toBe('song');
-        return handle.result();
+        const finished = await handle.result();
+        expect((await handle.query(progressQuery)).attentionAnswers).toEqual([{ requestId: 'ahead-of-the-failure', stepId: 'song' }]);
+        return finished;
       });
       expect(result.steps.find((s) => s.stepId === 'song')!.taskId).toBe(lostTask.taskId);
       expect(provider.tasks.length - tasksBefore).toBe(1);
@@ -80,12 +79,8 @@ describe('a resolve accepted in the workflow task that brought the failure', () 
     const history = await handle.fetchHistory();
     const EventType = temporal.api.enums.v1.EventType;
     const types = (history.events ?? []).map((e) => e.eventType);
-    const failedAt = types.indexOf(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED);
-    const acceptedAt = types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
-    // What this test is about: no workflow task completed between the failure and the acceptance.
-    expect(failedAt).toBeGreaterThan(0);
-    expect(acceptedAt).toBeGreaterThan(failedAt);
-    expect(types.slice(failedAt, acceptedAt).filter((t) => t === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)).toHaveLength(1);
+    // What this test is about: the answer is in history before the failure it answers.
+    expect(types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toBeLessThan(types.indexOf(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED));
     await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, workflowId);
   }, 120_000);
 });

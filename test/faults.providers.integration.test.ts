@@ -19,7 +19,7 @@ import { projectRoot } from '../runtime/projectPaths';
 import { startStack, type RunningStack } from '../stack/stack';
 import type { ProviderName } from '../providers/model';
 import type { FaultOptions, FaultRule, LedgerEntry } from '../simulator';
-import { resolveUpdate } from '../contracts/attentionMessages';
+import { resolveStep } from '../client/resolveStep';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import { innermostMessage } from '../steps/failureMessage';
 import { MusicProvider, MusicState } from '../contracts/searchAttributes';
@@ -289,7 +289,7 @@ describe('provider faults on the real stack', () => {
         );
         expect(stdout).toContain(`${handle.workflowId}: step ${stepId} resolved`);
       } else {
-        expect(await handle.executeUpdate(resolveUpdate, { args: [{ stepId, taskId: paid!.taskId }] })).toBe(stepId);
+        expect(await resolveStep(handle, { stepId, taskId: paid!.taskId })).toBe(stepId);
       }
       return paid!.taskId;
     };

@@ -2,10 +2,11 @@
 // provider answered resumes the recorded task, and a submit whose answer was lost waits for an
 // operator (task id, resubmit or abandon) unless the run's policy says to resubmit.
 import { activityInfo } from '@temporalio/activity';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveUpdate } from '../contracts/attentionMessages';
+import { resolveStep } from '../client/resolveStep';
+import { resolveSignal } from '../contracts/attentionMessages';
 import { progressQuery } from '../contracts/pipelineMessages';
 import { MusicState } from '../contracts/searchAttributes';
 import type { SongPipelineResult } from '../contracts/songPipeline';
@@ -71,14 +72,16 @@ describe('never pay twice', () => {
       const description = await handle.describe();
       expect(description.typedSearchAttributes.get(MusicState)).toBe('needs-attention');
 
-      const refused = await handle.executeUpdate(resolveUpdate, { args: [{ stepId: 'song' }] }).catch((e: WorkflowUpdateFailedError) => e);
-      expect((refused as WorkflowUpdateFailedError).cause?.message).toMatch(/exactly one of taskId, personaId, resubmit or abandon/);
+      await expect(resolveStep(handle, { stepId: 'song' })).rejects.toThrow(/exactly one of taskId, personaId, resubmit or abandon/);
       // A persona id settles a persona step only: a song step given one would wait for ever on nothing.
-      const notPersona = await handle.executeUpdate(resolveUpdate, { args: [{ personaId: 'persona-x' }] }).catch((e: WorkflowUpdateFailedError) => e);
-      expect((notPersona as WorkflowUpdateFailedError).cause?.message).toMatch(/personaId settles a persona step only; step song is song/);
+      await expect(resolveStep(handle, { personaId: 'persona-x' })).rejects.toThrow(/personaId settles a persona step only; step song is song/);
+      // Sent as it is (from the Temporal UI, say), the run refuses it itself, says why, and keeps waiting.
+      await handle.signal(resolveSignal, { requestId: 'from-the-ui', personaId: 'persona-x' });
+      await expect.poll(async () => (await handle.query(progressQuery)).attentionAnswers?.find((a) => a.requestId === 'from-the-ui')?.refused, { timeout: 10_000 }).toMatch(/personaId settles a persona step only/);
+      expect((await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId)).toEqual(['song']);
 
       const lost = provider.tasks[tasksBefore]!;
-      expect(await handle.executeUpdate(resolveUpdate, { args: [{ taskId: lost.taskId }] })).toBe('song');
+      expect(await resolveStep(handle, { taskId: lost.taskId })).toBe('song');
       provider.setStatus(lost.taskId, 'SUCCESS');
       const result: SongPipelineResult = await handle.result();
       expect(result.steps.find((s) => s.stepId === 'song')!.taskId).toBe(lost.taskId);
@@ -98,7 +101,7 @@ describe('never pay twice', () => {
         await expect.poll(async () => (await handle.query(progressQuery)).needsAttention, { timeout: 30_000 }).toEqual([expect.objectContaining({ stepId: 'persona', kind: 'persona' })]);
         expect(provider.personas).toHaveLength(1);
         const made = provider.personas[0]!;
-        expect(await handle.executeUpdate(resolveUpdate, { args: [{ personaId: ` ${made} ` }] })).toBe('persona');
+        expect(await resolveStep(handle, { personaId: ` ${made} ` })).toBe('persona');
         const result: SongPipelineResult = await handle.result();
         expect(result.status).toBe('succeeded');
         expect(result.personaId).toBe(made);
@@ -115,7 +118,7 @@ describe('never pay twice', () => {
       harness.provider.faults.push('hang');
       const handle = await harness.start(harness.input());
       await waitForAttention(handle);
-      await handle.executeUpdate(resolveUpdate, { args: [{ abandon: true }] });
+      await resolveStep(handle, { abandon: true });
       const err = await handle.result().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
