@@ -6,7 +6,7 @@
 // another order and every later task failed with a nondeterminism error (chaos runs stalled songs
 // so). A signal has its own place in history and replays exactly where it arrived. What an update
 // answered, the run now shows in its progress query (`attentionAnswers`), by the request's id.
-import { defineSignal } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { StepKind } from '../providers/model';
 
 /** A step waiting for an operator, as the `progress` queries list it. */
@@ -37,6 +37,12 @@ export interface ResolveRequest {
   abandon?: boolean;
 }
 export const resolveSignal = defineSignal<[ResolveRequest]>('resolve');
+
+/**
+ * @deprecated Send `resolveSignal`. Runs begun while `resolve` was an update have it in their
+ * history and replay only with its handler, so the runs still answer it (with the step's id).
+ */
+export const resolveUpdate = defineUpdate<string, [ResolveRequest]>('resolve');
 
 /** How the run answered a resolve request: the step it settled, or why it refused. */
 export interface AttentionAnswer {

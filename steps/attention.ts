@@ -3,7 +3,7 @@
 // step waits here, visibly (search attribute, current details, progress query), until an operator
 // resolves it with the `resolve` signal: the task id the provider shows, resubmit, or abandon.
 import { setHandler, condition, upsertSearchAttributes } from '@temporalio/workflow';
-import { resolveRequestProblem, resolveSignal, resolveTarget, type AttentionAnswer, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
+import { resolveRequestProblem, resolveSignal, resolveTarget, resolveUpdate, type AttentionAnswer, type AttentionItem, type ResolveRequest } from '../contracts/attentionMessages';
 import { MusicState } from '../contracts/searchAttributes';
 import type { StepKind } from '../providers/model';
 
@@ -23,18 +23,29 @@ export class AttentionBoard {
   constructor(private readonly onChange: () => void) {
     setHandler(resolveSignal, (request) => {
       const problem = this.problemWith(request);
-      if (problem !== undefined) {
-        this.answer({ requestId: request.requestId, refused: problem });
-        return;
-      }
-      const stepId = (resolveTarget(request, this.candidates()) as AttentionItem).stepId;
-      const waiting = this.waiting.get(stepId);
-      // Not waiting yet: the operator saw the step waiting on a worker whose task was then lost,
-      // and the failure it answers is on its way again. It is used when that failure arrives.
-      if (waiting && !waiting.resolution) waiting.resolution = toResolution(request);
-      else this.early.set(stepId, toResolution(request));
-      this.answer({ requestId: request.requestId, stepId });
+      if (problem !== undefined) this.answer({ requestId: request.requestId, refused: problem });
+      else this.answer({ requestId: request.requestId, stepId: this.settle(request) });
     });
+    // Runs begun while `resolve` was an update replay their history only with this handler (and
+    // an older client may still send it). The validator does not run on replay: settle() copes.
+    setHandler(resolveUpdate, (request) => this.settle(request), {
+      validator: (request) => {
+        const problem = this.problemWith(request);
+        if (problem !== undefined) throw new Error(problem);
+      },
+    });
+  }
+
+  /** Applies a request already checked; answers the step it settles. */
+  private settle(request: ResolveRequest): string {
+    const target = resolveTarget(request, this.candidates());
+    const stepId = typeof target === 'object' ? target.stepId : (request.stepId ?? '');
+    const waiting = this.waiting.get(stepId);
+    // Not waiting yet: the operator saw the step waiting on a worker whose task was then lost,
+    // and the failure it answers is on its way again. It is used when that failure arrives.
+    if (waiting && !waiting.resolution) waiting.resolution = toResolution(request);
+    else this.early.set(stepId, toResolution(request));
+    return stepId;
   }
 
   list(): AttentionItem[] {

@@ -8,7 +8,7 @@ import { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSignal } from '../contracts/attentionMessages';
+import { resolveSignal, resolveUpdate } from '../contracts/attentionMessages';
 import { progressQuery } from '../contracts/pipelineMessages';
 import type { SubmitInput } from '../contracts/providerTasks';
 import type { SongPipelineResult } from '../contracts/songPipeline';
@@ -81,6 +81,26 @@ describe('a resolve that arrives before the failure it answers', () => {
     const types = (history.events ?? []).map((e) => e.eventType);
     // What this test is about: the answer is in history before the failure it answers.
     expect(types.indexOf(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toBeLessThan(types.indexOf(EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED));
+    await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, workflowId);
+  }, 120_000);
+
+  it('still answers the resolve update of runs begun before it was a signal, and such a run replays', async () => {
+    const { provider } = harness;
+    const tasksBefore = provider.tasks.length;
+    const workflowId = 'resolved-by-the-old-update';
+    const stop = finishTasksAsTheyCome(provider);
+    try {
+      await harness.withWorker(async () => {
+        provider.faults.push('hang');
+        const handle = await harness.start(harness.input(), workflowId);
+        await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 20_000 }).toEqual(['song']);
+        expect(await handle.executeUpdate(resolveUpdate, { args: [{ taskId: provider.tasks[tasksBefore]!.taskId }] })).toBe('song');
+        expect((await handle.result()).status).toBe('succeeded');
+      });
+    } finally {
+      stop();
+    }
+    const history = await harness.env.client.workflow.getHandle(workflowId).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, workflowId);
   }, 120_000);
 });
