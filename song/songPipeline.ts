@@ -43,6 +43,14 @@ export const SONG_TAGS_FROM_START = 'single-song-tags-from-start';
 
 export const SONG_INPUT_REFUSED = 'SongInputRefused';
 
+/**
+ * Patch marker: the lyrics files are written before the song is submitted again, decided when the
+ * run begins. Written while the song's step ran, a local activity's result could reach the workflow
+ * one task earlier on replay than live, and the song step's next command then took another
+ * activity id (`Activity id of scheduled event '7' does not match ... '8'`, seen in CI under load).
+ */
+export const SONG_LYRICS_STORED_FIRST = 'song-lyrics-stored-first';
+
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
   const problems = songInputProblems(input);
@@ -52,6 +60,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   }
   const fewerHops = patched(SONG_FEWER_HOPS);
   const tagsFromStart = patched(SONG_TAGS_FROM_START);
+  const lyricsStoredFirst = patched(SONG_LYRICS_STORED_FIRST);
   const writeTextArtifact = fewerHops ? writeTextArtifactLocally : writeTextArtifactRemotely;
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
@@ -139,10 +148,10 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
         // Recorded at once: if the song fails, the next attempt (an album retries a track) reuses them.
         await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(lyricsOnlyManifest(lyricsTitle), null, 2)}\n`, kind: 'manifest' });
       };
-      if (!fewerHops) await storeLyrics();
+      if (!fewerHops || lyricsStoredFirst) await storeLyrics();
       else {
-        // The song is submitted at once; the lyrics files are written while it renders, and finished
-        // (or their error raised) before the song step's outcome is used, whatever it is.
+        // Runs begun before SONG_LYRICS_STORED_FIRST: the song was submitted at once and the lyrics
+        // files written while it rendered (they replay as they ran).
         let stored: { error: unknown } | undefined;
         const storing = storeLyrics().then(
           () => undefined,
