@@ -19,6 +19,7 @@ import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { startDevServer, type DevServer } from '../runtime/devServer';
 import { makeFolder } from '../runtime/makeFolder';
 import { connectClient } from '../client/connect';
+import { replayEveryRun, type ReplayCheck } from './replayCheck';
 import { resultsByDeadline } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
@@ -70,6 +71,8 @@ export interface PhaseOptions {
 export interface PhaseReport {
   outDir: string;
   wallMs: number;
+  /** Every run of the phase replayed against the code that ran it (see replayCheck). */
+  replay: ReplayCheck;
   albums: { albumId: string; status: string; tracks: { number: number; state: string; attempts: number }[]; error?: string }[];
   kills: number;
   restarts: number;
@@ -240,15 +243,18 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     // Songs in flight, as the albums report them: a scale run has to show it had them all going at once.
     let peakTracksInFlight = 0;
     const loads: number[] = [];
+    // An album whose query gets no answer (its worker was just killed) still has its songs going:
+    // it counts what it last said, not 0, or a kill during the peak would hide the peak.
+    const lastCounts = handles.map(() => 0);
     const sampling = (async () => {
       while (!finished) {
         const deadline = Date.now() + 5_000;
         const counts = await Promise.all(
-          handles.map((handle) =>
+          handles.map((handle, i) =>
             client
               .withDeadline(deadline, () => handle.query<{ tracks: { state: string }[] }>('progress'))
-              .then((p) => p.tracks.filter((t) => t.state === 'running' || t.state === 'lyrics').length)
-              .catch(() => 0),
+              .then((p) => (lastCounts[i] = p.tracks.filter((t) => t.state === 'running' || t.state === 'lyrics').length))
+              .catch(() => lastCounts[i]!),
           ),
         );
         peakTracksInFlight = Math.max(peakTracksInFlight, counts.reduce((a, b) => a + b, 0));
@@ -312,10 +318,13 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     await Promise.all([...chaos, sampling]);
     await operator.stop();
     const repeats = judgeUnsignedRepeats(simulator.ledger, options.secret, operator.rebought);
+    const wallMs = Date.now() - started;
+    const replay = await replayEveryRun(client, workflowBundle);
 
     return {
       outDir,
-      wallMs: Date.now() - started,
+      wallMs,
+      replay,
       albums: results.map((result, i) => ({
         albumId: options.albums[i]?.albumId ?? '?',
         status: 'error' in result ? 'failed' : result.status,

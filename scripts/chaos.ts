@@ -54,7 +54,8 @@ const program = new Command('chaos')
       'submits, duplicated/late/reordered/lost webhooks, and forged callbacks. Prints a table and exits 1 if a\n' +
       'paid submit was made twice (or the faults cost more submits than the calm run, beyond answers bought again\n' +
       'knowingly because the provider keeps no record of them), an artifact was lost or differs, a run did not\n' +
-      'succeed, or the faulted run took more than 4 times the calm run.',
+      'succeed, a run\'s history does not replay against the code, or the faulted run took more than 4 times\n' +
+      'the calm run.',
   )
   .argument('[manifests...]', 'album manifests to make', DEFAULT_MANIFESTS)
   .option('--kills <n>', 'most worker SIGKILLs (they stop once the albums are done)', count('--kills'), 6)
@@ -214,7 +215,8 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
   const samePaid = chaos.paidSubmits - chaos.knowinglyRebought.length === calm.paidSubmits;
   const slowdown = calm.wallMs > 0 ? chaos.wallMs / calm.wallMs : Infinity;
   const withinTime = maxSlowdown === 0 || slowdown <= maxSlowdown;
-  const ok = runsOk && samePaid && withinTime && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
+  const replayOk = calm.replay.failed.length === 0 && chaos.replay.failed.length === 0;
+  const ok = runsOk && replayOk && samePaid && withinTime && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
   return {
     ok,
     albums: chaos.albums,
@@ -223,6 +225,7 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     trackAttempts: sum(tracks.map((t) => t.attempts)),
     kills: chaos.kills,
     restarts: chaos.restarts,
+    replay: { replayed: calm.replay.replayed + chaos.replay.replayed, failed: [...calm.replay.failed, ...chaos.replay.failed] },
     unexpectedWorkerExits: chaos.unexpectedWorkerExits,
     providerFaults: requestFaults,
     webhookFaults,
@@ -268,6 +271,7 @@ function table(f: Figures): string {
     ['artifacts lost', `${f.artifacts.lost.length} (of ${f.artifacts.listed} listed in track.json)${f.artifacts.lost.length > 0 ? `: ${f.artifacts.lost.slice(0, 5).join(', ')}` : ''}`],
     ['files differing from the calm run', `${f.artifacts.different.length} (of ${f.artifacts.compared} compared by sha256)${f.artifacts.different.length > 0 ? `: ${f.artifacts.different.slice(0, 5).join(', ')}` : ''}`],
     ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
+    ['runs that do not replay against the code (calm and faulted)', `${f.replay.failed.length} (of ${f.replay.replayed})${f.replay.failed.length > 0 ? `: ${f.replay.failed.slice(0, 3).join('; ')}` : ''}`],
     ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, ${f.slowdown.limit === 0 ? 'not checked' : `limit ${f.slowdown.limit}×`}${f.slowdown.ok ? '' : ': too slow'})`],
     [`worker start to polling, median / max (calm; with faults${f.warmSpare ? ', a warm spare' : ', cold starts'})`, `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
     ['time with no worker polling after kills (with faults)', `${f.withoutWorkerSeconds} s`],

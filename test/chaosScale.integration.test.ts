@@ -56,6 +56,9 @@ describe.skipIf(process.env.CHAOS_SCALE_TEST === '0')('npm run chaos at scale', 
     expect(figures.peakSongsInFlight.chaos).toBeGreaterThanOrEqual(50);
     expect(figures.kills).toBeGreaterThanOrEqual(1);
     expect(figures.paidTwice).toEqual([]);
+    // Every run replays: none works only while one worker keeps it cached.
+    expect(figures.replay.failed).toEqual([]);
+    expect(figures.replay.replayed).toBeGreaterThan(0);
     expect(figures.paidSubmits.chaos - figures.knowinglyRebought.length).toBe(figures.paidSubmits.baseline);
     expect(figures.artifacts.lost).toEqual([]);
     expect(figures.artifacts.different).toEqual([]);
