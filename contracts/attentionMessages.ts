@@ -57,6 +57,13 @@ export interface AttentionAnswer {
  * once what is wrong.
  */
 export function resolveRequestProblem(request: ResolveRequest, waiting: readonly AttentionItem[]): string | undefined {
+  // From the Temporal UI anything can arrive: each field is checked before it is used.
+  for (const field of ['requestId', 'stepId', 'taskId', 'personaId'] as const) {
+    if (request[field] !== undefined && typeof request[field] !== 'string') return `${field} must be a string`;
+  }
+  for (const field of ['resubmit', 'abandon'] as const) {
+    if (request[field] !== undefined && typeof request[field] !== 'boolean') return `${field} must be true or false`;
+  }
   const chosen = [request.taskId !== undefined, request.personaId !== undefined, request.resubmit === true, request.abandon === true].filter(Boolean).length;
   if (chosen !== 1) return 'give exactly one of taskId, personaId, resubmit or abandon';
   if (request.taskId !== undefined && request.taskId.trim() === '') return 'taskId must not be empty';

@@ -23,8 +23,9 @@ export class AttentionBoard {
   constructor(private readonly onChange: () => void) {
     setHandler(resolveSignal, (request) => {
       const problem = this.problemWith(request);
-      if (problem !== undefined) this.answer({ requestId: request.requestId, refused: problem });
-      else this.answer({ requestId: request.requestId, stepId: this.settle(request) });
+      const requestId = typeof request?.requestId === 'string' ? request.requestId : undefined;
+      if (problem !== undefined) this.answer({ requestId, refused: problem });
+      else this.answer({ requestId, stepId: this.settle(request) });
     });
     // Runs begun while `resolve` was an update replay their history only with this handler (and
     // an older client may still send it). The validator does not run on replay: settle() copes.

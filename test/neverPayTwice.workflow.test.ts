@@ -78,6 +78,11 @@ describe('never pay twice', () => {
       // Sent as it is (from the Temporal UI, say), the run refuses it itself, says why, and keeps waiting.
       await handle.signal(resolveSignal, { requestId: 'from-the-ui', personaId: 'persona-x' });
       await expect.poll(async () => (await handle.query(progressQuery)).attentionAnswers?.find((a) => a.requestId === 'from-the-ui')?.refused, { timeout: 10_000 }).toMatch(/personaId settles a persona step only/);
+      // Malformed ones too, without failing a workflow task.
+      await handle.signal(resolveSignal, { requestId: 'wrong-type', taskId: 42 as unknown as string });
+      await handle.signal(resolveSignal, null as unknown as { taskId: string });
+      await expect.poll(async () => (await handle.query(progressQuery)).attentionAnswers?.find((a) => a.requestId === 'wrong-type')?.refused, { timeout: 10_000 }).toBe('taskId must be a string');
+      await expect.poll(async () => (await handle.query(progressQuery)).attentionAnswers?.some((a) => a.requestId === undefined && /one object/.test(a.refused ?? '')), { timeout: 10_000 }).toBe(true);
       expect((await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId)).toEqual(['song']);
 
       const lost = provider.tasks[tasksBefore]!;
