@@ -24,13 +24,14 @@ export async function resolveStep(handle: WorkflowHandle, request: ResolveReques
   if (problem !== undefined) throw new ResolveRefusedError(problem);
   const requestId = request.requestId ?? randomUUID();
   await handle.signal(resolveSignal, { ...request, requestId });
-  const deadline = Date.now() + (options.answerWithinMs ?? 60_000);
+  const answerWithinMs = options.answerWithinMs ?? 60_000;
+  const deadline = Date.now() + answerWithinMs;
   for (;;) {
     const answer = (await handle.query<AttentionProgress>('progress')).attentionAnswers?.find((a) => a.requestId === requestId);
     if (answer?.refused !== undefined) throw new ResolveRefusedError(answer.refused);
     if (answer?.stepId !== undefined) return answer.stepId;
     if (Date.now() > deadline) {
-      throw new Error(`the resolve signal was sent (request ${requestId}) but the run has not answered within ${Math.round((options.answerWithinMs ?? 60_000) / 1000)} s; it will act on it when a worker runs it`);
+      throw new Error(`the resolve signal was sent (request ${requestId}) but the run has not answered within ${Math.round(answerWithinMs / 1000)} s; it will act on it when a worker runs it`);
     }
     await sleep(200);
   }

@@ -100,24 +100,18 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       const { heartbeatDetails, attempt } = activityInfo();
       const earlier = heartbeatDetails as SubmitJournal | undefined;
       if (earlier?.phase === 'accepted') return earlier.outcome;
-      if (earlier?.phase === 'sending') {
-        throw ApplicationFailure.create({
+      const outcomeUnknown = (earlierAttempt: string) =>
+        ApplicationFailure.create({
           type: failureTypeOf('ambiguous'),
           nonRetryable: true,
-          message: `${input.provider} ${input.request.kind} submit: an earlier attempt sent the request and got no answer (the worker stopped or the connection broke), so the provider may have created (and charged for) the task`,
+          message: `${input.provider} ${input.request.kind} submit: an earlier attempt ${earlierAttempt}, so the provider may have created (and charged for) the task`,
         });
-      }
+      if (earlier?.phase === 'sending') throw outcomeUnknown('sent the request and got no answer (the worker stopped or the connection broke)');
       // A heartbeat is sent beside the request, not before it: a worker killed a moment after
       // sending, or one whose Temporal server was restarting, leaves no journal at all. A retry
       // with nothing recorded cannot tell "never sent" from "sent and paid for", so it asks rather
       // than pays a second time (a chaos run at scale paid twice this way).
-      if (earlier === undefined && attempt > 1) {
-        throw ApplicationFailure.create({
-          type: failureTypeOf('ambiguous'),
-          nonRetryable: true,
-          message: `${input.provider} ${input.request.kind} submit: an earlier attempt left no record of whether it sent the request (its worker stopped or lost the Temporal server), so the provider may have created (and charged for) the task`,
-        });
-      }
+      if (earlier === undefined && attempt > 1) throw outcomeUnknown('left no record of whether it sent the request (its worker stopped or lost the Temporal server)');
       // A first attempt, or a retry after a definite refusal, which created nothing: one step begun.
       if (earlier === undefined) metrics.stepStarted(input.provider, input.request.kind);
       let call;
