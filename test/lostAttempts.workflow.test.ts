@@ -7,6 +7,7 @@ import { activityInfo } from '@temporalio/activity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery } from '../contracts/pipelineMessages';
 import type { QueryInput, SubmitInput } from '../contracts/providerTasks';
+import type { MusicActivities } from '../activities';
 import { callProvider } from '../providers/http';
 import { adapterFor } from '../providers/registry';
 import { createWorkflowHarness, finishTasksAsTheyCome, type WorkflowHarness } from './helpers/workflowHarness';
@@ -28,6 +29,39 @@ function lostAttempts() {
     lose: () => new Promise<never>((_resolve, reject) => pending.push(() => reject(new Error('released at the end of the test')))),
     release: () => pending.splice(0).forEach((release) => release()),
   };
+}
+
+/**
+ * The song's submit runs `firstAttempt` and is then lost with its worker. The retry must find the
+ * outcome unknown: the step waits for an operator (the retry found "sending" in the journal, or no
+ * journal at all), and the provider holds exactly the one task, nothing resubmitted.
+ */
+async function expectRetryToAsk(firstAttempt: (input: SubmitInput, real: MusicActivities, lost: ReturnType<typeof lostAttempts>) => Promise<never>): Promise<void> {
+  const lost = lostAttempts();
+  const { provider } = harness;
+  const tasksBefore = provider.tasks.length;
+  try {
+    await harness.withWorker(
+      async () => {
+        const handle = await harness.start(harness.input());
+        try {
+          await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 45_000 }).toEqual(['song']);
+          expect(provider.tasks.length - tasksBefore).toBe(1);
+        } finally {
+          await handle.terminate('test over');
+          lost.release();
+        }
+      },
+      (real) => ({
+        async submitProviderTask(input: SubmitInput) {
+          if (activityInfo().attempt > 1) return real.submitProviderTask(input);
+          return firstAttempt(input, real, lost);
+        },
+      }),
+    );
+  } finally {
+    lost.release();
+  }
 }
 
 describe('an attempt lost with its worker', () => {
@@ -66,69 +100,25 @@ describe('an attempt lost with its worker', () => {
   }, 120_000);
 
   it('keeps the submit\'s "sending" journal through the beats, so the retry asks instead of paying again', async () => {
-    const lost = lostAttempts();
-    const { provider } = harness;
-    const tasksBefore = provider.tasks.length;
-    try {
-      await harness.withWorker(
-        async () => {
-          provider.faults.push('hang');
-          const handle = await harness.start(harness.input());
-          try {
-            // The retry found "sending" in the journal: the step waits for an operator, nothing resubmitted.
-            await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 45_000 }).toEqual(['song']);
-            expect(provider.tasks.length - tasksBefore).toBe(1);
-          } finally {
-            await handle.terminate('test over');
-            lost.release();
-          }
-        },
-        (real) => ({
-          async submitProviderTask(input: SubmitInput) {
-            if (activityInfo().attempt > 1) return real.submitProviderTask(input);
-            // The request goes out and hangs; the worker beats "sending" for a while, then dies.
-            void real.submitProviderTask(input).catch(() => {});
-            await new Promise((resolve) => setTimeout(resolve, 6_000));
-            return lost.lose();
-          },
-        }),
-      );
-    } finally {
-      lost.release();
-    }
+    harness.provider.faults.push('hang');
+    // The request goes out and hangs; the worker beats "sending" for a while, then dies.
+    await expectRetryToAsk(async (input, real, lost) => {
+      void real.submitProviderTask(input).catch(() => {});
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      return lost.lose();
+    });
   }, 120_000);
 
   it('asks instead of paying again when the lost attempt sent its request but no journal reached the server', async () => {
     // What a chaos run at scale caught: a worker killed a moment after sending (or while the server
     // restarted) leaves the provider's task paid for and no heartbeat at all. The retry once took
     // "nothing recorded" for "nothing sent" and paid a second time.
-    const lost = lostAttempts();
     const { provider } = harness;
-    const tasksBefore = provider.tasks.length;
-    try {
-      await harness.withWorker(
-        async () => {
-          const handle = await harness.start(harness.input());
-          try {
-            await expect.poll(async () => (await handle.query(progressQuery)).needsAttention?.map((a) => a.stepId), { timeout: 45_000 }).toEqual(['song']);
-            expect(provider.tasks.length - tasksBefore).toBe(1);
-          } finally {
-            await handle.terminate('test over');
-            lost.release();
-          }
-        },
-        (real) => ({
-          async submitProviderTask(input: SubmitInput) {
-            if (activityInfo().attempt > 1) return real.submitProviderTask(input);
-            // The request reaches the provider, which accepts it; the worker dies before any beat.
-            const adapter = adapterFor(input.provider);
-            await callProvider(adapter, { baseUrl: provider.url, apiKey: provider.apiKey }, adapter.buildSubmit(input.request, undefined), { timeoutMs: 5_000, idempotent: false });
-            return lost.lose();
-          },
-        }),
-      );
-    } finally {
-      lost.release();
-    }
+    // The request reaches the provider, which accepts it; the worker dies before any beat.
+    await expectRetryToAsk(async (input, _real, lost) => {
+      const adapter = adapterFor(input.provider);
+      await callProvider(adapter, { baseUrl: provider.url, apiKey: provider.apiKey }, adapter.buildSubmit(input.request, undefined), { timeoutMs: 5_000, idempotent: false });
+      return lost.lose();
+    });
   }, 120_000);
 });
