@@ -3,12 +3,13 @@
 // sides read them from here so that the beat stays well inside the timeout.
 //
 // Every second of the timeout is a second a killed worker's work stands still: at ten kills in a
-// chaos run, 15 s left songs waiting on lost attempts for about a third of the run. Four beats per
-// timeout still let a beat be late by a few seconds (a busy event loop) before the attempt is
-// given up.
+// chaos run, 15 s left songs waiting on lost attempts for about a third of the run, and 8 s still
+// cost a song 10 s or more per kill. Five beats per timeout still let a beat be four seconds late (a
+// busy event loop) before the attempt is given up; the worker sends them at most once a second
+// (maxHeartbeatThrottleInterval), so beating more often would not send more.
 
 /** The heartbeat timeout of every activity that beats while it waits (provider calls, downloads, tagging). */
-export const LOST_WITH_ITS_WORKER_AFTER = '8 seconds';
+export const LOST_WITH_ITS_WORKER_AFTER = '5 seconds';
 
 /** How often those activities beat. */
-export const BEAT_EVERY_MS = 2_000;
+export const BEAT_EVERY_MS = 1_000;

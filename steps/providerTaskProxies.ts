@@ -34,7 +34,7 @@ export function awaitProviderTask(summary: string, deadlineMs: number) {
     // only times the retry after an attempt that gave no answer: one lost with a killed worker (a
     // start-to-close timeout) or an unexpected error. The attempt count by then includes every
     // "still running" poll, so an uncapped backoff would wait its maximum each time: keep it short.
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10 seconds', nonRetryableErrorTypes: NEVER_RETRY },
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2 seconds', nonRetryableErrorTypes: NEVER_RETRY },
   }).awaitProviderTask;
 }
 

@@ -34,8 +34,17 @@ export async function createMusicWorker(options: MusicWorkerOptions): Promise<Wo
     // The submit activity journals "sending" then "accepted <task id>" in heartbeats; sending them
     // promptly keeps the window in which a killed worker leaves an unknown outcome short.
     maxHeartbeatThrottleInterval: '1 second',
+    // A run's next workflow task goes to the worker that has it cached; when that worker was killed the
+    // task waits this long before any worker may take it. The SDK's 10 s cost each run 10 s per
+    // worker lost (chaos runs: a third of the time under ten kills). A live worker takes its tasks in
+    // milliseconds, so 3 s is only reached when it is gone or saturated, and a saturated worker
+    // then shares its runs with the other workers instead of queueing them behind itself.
+    stickyQueueScheduleToStartTimeout: STICKY_TIMEOUT,
   });
 }
+
+/** How long a cached run's workflow task waits for its worker before any worker may take it. */
+export const STICKY_TIMEOUT = '3 seconds';
 
 /** Poll cadence for providers the simulator plays: its tasks finish in seconds, not minutes. */
 export const SIMULATED_POLL_SCALE = 0.2;
