@@ -2,6 +2,7 @@
 // on any machine). Providers without an API key are reached at SIMULATOR_URL; webhooks are expected
 // at CALLBACK_PUBLIC_URL (or the loopback callback port), served by `npm start` or another process.
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { NativeConnection } from '@temporalio/worker';
 import { resolveCallbackSecret } from '../callbacks/callbackSecret';
@@ -14,6 +15,8 @@ import { createMusicWorker } from '../workers/worker';
 import { installWorkerRuntime, startWorkerMetrics } from '../workers/workerMetrics';
 import { MusicMetrics } from '../metrics/musicMetrics';
 import { loadPriceTable } from '../providers/priceFile';
+import { dataDir } from '../runtime/projectPaths';
+import { LEARNED_DURATIONS_FILE } from '../steps/learnedDurationsFile';
 
 const program = new Command('worker')
   .description('Run one worker (workflows and activities) against a running Temporal server until Ctrl-C.')
@@ -29,6 +32,8 @@ const program = new Command('worker')
       `      WORKER_EXIT_WITH_PID  stop when that process ends (for supervisors that start workers as children)\n` +
       `      WORKER_STANDBY=1      load the code, say "worker standing by", and connect and poll only at the first line\n` +
       `                            on stdin: a supervisor keeps one warm to replace a worker that died\n` +
+      `      MUSIC_DATA_DIR        where the poll schedule's learned task durations are kept across restarts\n` +
+      `                            (${LEARNED_DURATIONS_FILE}; default .data/ in the project)\n` +
       `      WORKFLOW_BUNDLE       a prebuilt workflow bundle (a .js file from bundleWorkflowCode) to load instead of\n` +
       `                            bundling the workflows at every start, which takes seconds to minutes\n\n${ENVIRONMENT_HELP}`,
   );
@@ -128,18 +133,21 @@ async function main(): Promise<void> {
   const { namespace: _namespace, ...connectionOptions } = target;
   const nativeConnection = await NativeConnection.connect(connectionOptions);
   const callbacks = { publicUrl: config.callbacks.publicUrl ?? `http://127.0.0.1:${config.callbacks.port}`, secret: resolveCallbackSecret(config.callbacks.secret) };
+  // A worker started again polls on the durations the last one learned, not the documented schedule.
+  const deps = workerDeps({ config, client, simulatorUrl, callbacks, learnedDurationsFile: path.join(dataDir(), LEARNED_DURATIONS_FILE) });
   const worker = await createMusicWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     metrics,
-    deps: workerDeps({ config, client, simulatorUrl, callbacks }),
+    deps,
     // A restarted worker (after a crash, a deploy) serves again in seconds when it need not bundle.
     workflowBundle: workflowBundle ? { codePath: workflowBundle } : undefined,
   });
   process.stdout.write(`worker polling task queue ${config.temporal.taskQueue} at ${address}\n`);
   exitAfterGrace();
   await worker.run();
+  await deps.learnedDurations?.flush();
   await metricsServer?.close();
   await nativeConnection.close();
   await client.connection.close();

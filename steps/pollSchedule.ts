@@ -18,12 +18,12 @@ const POLLING_ONLY: Partial<Record<StepKind, PollTiming>> = {
 const DEFAULT_TIMING: PollTiming = { firstMs: 5_000, maxMs: 30_000 };
 
 /**
- * With webhooks the fallback poll waits longer and backs off to a slow cadence: its first look (30 s
- * for lyrics, 75 s for a song) comes after a typical task has finished and its webhook arrived.
+ * With webhooks the fallback poll's first look (30 s for lyrics, 75 s for a song) comes after a
+ * typical task has finished and its webhook arrived. A task still unseen then has most likely lost its
+ * webhook (or the endpoint was down when it came), so from there on it is looked for as polling only
+ * would: a sparse cadence after an overdue webhook only made a lost one cost minutes.
  */
 const CALLBACK_FIRST_FACTOR = 15;
-const CALLBACK_FALLBACK_FACTOR = 6;
-const CALLBACK_FALLBACK_MAX_MS = 120_000;
 
 export const GROWTH = 1.5;
 export const JITTER = 0.2;
@@ -31,7 +31,7 @@ export const JITTER = 0.2;
 export function pollTiming(kind: StepKind, callbacks: boolean): PollTiming {
   const base = POLLING_ONLY[kind] ?? DEFAULT_TIMING;
   if (!callbacks) return base;
-  return { firstMs: base.firstMs * CALLBACK_FIRST_FACTOR, maxMs: Math.max(base.maxMs * CALLBACK_FALLBACK_FACTOR, CALLBACK_FALLBACK_MAX_MS) };
+  return { firstMs: base.firstMs * CALLBACK_FIRST_FACTOR, maxMs: base.maxMs };
 }
 
 /**
@@ -39,8 +39,12 @@ export function pollTiming(kind: StepKind, callbacks: boolean): PollTiming {
  * task unfinished. `random` is injectable so tests can pin the jitter.
  */
 export function nextPollDelayMs(kind: StepKind, attempt: number, callbacks: boolean, random: () => number = Math.random): number {
-  const { firstMs, maxMs } = pollTiming(kind, callbacks);
-  const nominal = Math.min(maxMs, firstMs * GROWTH ** Math.max(0, attempt - 1));
+  const base = POLLING_ONLY[kind] ?? DEFAULT_TIMING;
+  const nominal =
+    callbacks && attempt <= 1
+      ? base.firstMs * CALLBACK_FIRST_FACTOR
+      : // Polling only, or a webhook overdue: the polling-only cadence, starting over after the first look.
+        Math.min(base.maxMs, base.firstMs * GROWTH ** Math.max(0, attempt - (callbacks ? 2 : 1)));
   const jitter = 1 + JITTER * (2 * random() - 1);
   return Math.round(nominal * jitter);
 }
@@ -59,19 +63,34 @@ export const MIN_SAMPLES = 3;
 /** Between the earliest and latest finish seen, polls are this fraction of the typical duration apart. */
 export const LEARNED_STEP = 0.08;
 
+/** Durations remembered per key, oldest first: what a learner knows, and what it can start from. */
+export type LearnedDurations = Record<string, number[]>;
+
 /**
- * Learns each provider and step kind's real durations from the tasks this worker saw finish. Kept in
- * memory: a new worker starts on the documented schedule and learns again within a few tasks.
+ * Learns each provider and step kind's real durations from the tasks this worker saw finish. It may
+ * start from what an earlier worker learned (steps/learnedDurationsFile.ts); otherwise a new worker
+ * starts on the documented schedule and learns again within a few tasks.
  */
 export class DurationLearner {
   private readonly seen = new Map<string, number[]>();
 
+  constructor(known: LearnedDurations = {}) {
+    for (const [key, list] of Object.entries(known)) for (const durationMs of list) this.record(key, durationMs);
+  }
+
   record(key: string, durationMs: number): void {
-    if (!(durationMs > 0)) return;
+    if (!(durationMs > 0) || !Number.isFinite(durationMs)) return;
     const list = this.seen.get(key) ?? [];
     list.push(durationMs);
     if (list.length > WINDOW) list.shift();
+    // Most recently learned last, so that a bounded copy keeps the keys still in use.
+    this.seen.delete(key);
     this.seen.set(key, list);
+  }
+
+  /** Everything learned, the keys least recently added to first. */
+  known(): LearnedDurations {
+    return Object.fromEntries([...this.seen].map(([key, list]) => [key, [...list]]));
   }
 
   learned(key: string): LearnedDuration | undefined {
@@ -88,14 +107,15 @@ export class DurationLearner {
  * Polling only: the first look comes just before the quickest tasks finish, then looks follow each other
  * every LEARNED_STEP of the typical duration until past the slowest, then back off: the mean
  * detection lag stays near 4 % of the duration with a handful of queries. With callbacks the poll is
- * a safety net: its first look is at twice the slowest duration seen, when a webhook is overdue.
+ * a safety net: its first look is at twice the slowest duration seen, when a webhook is overdue, and
+ * from then on it backs off as polling only does past the slowest task (by a quarter of the overrun).
  */
 export function learnedPollDelayMs(learned: LearnedDuration, elapsedMs: number, callbacks: boolean, random: () => number = Math.random): number {
   const jitter = (ms: number) => Math.round(ms * (1 + JITTER * (2 * random() - 1)));
   if (callbacks) {
     const overdueAt = 2 * learned.highMs;
     if (elapsedMs < overdueAt) return jitter(overdueAt - elapsedMs);
-    return jitter(Math.min(CALLBACK_FALLBACK_MAX_MS, Math.max(learned.typicalMs, elapsedMs / 2)));
+    // Overdue: the webhook is most likely lost; look as polling only would past the slowest task seen.
   }
   const step = Math.max(50, LEARNED_STEP * learned.typicalMs);
   // One step early: a learned duration runs from the submit's answer to the finish as this worker

@@ -13,6 +13,7 @@ import { heartbeatWhile } from '../artifacts/keepAlive';
 import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
 import { DurationLearner, learnedPollDelayMs, nextPollDelayMs } from './pollSchedule';
+import type { LearnedDurationsStore } from './learnedDurationsFile';
 import type { QueryInput, SubmitInput, SubmitResult } from '../contracts/providerTasks';
 
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
@@ -32,6 +33,8 @@ export interface ProviderTaskDeps {
   batchWindowMs: number;
   /** Where steps, errors, paid submits and lag are counted (default: counted nowhere anyone reads). */
   metrics?: MusicMetrics;
+  /** Where learned task durations outlive this worker (default: in memory only). */
+  learnedDurations?: LearnedDurationsStore;
 }
 
 export function createProviderTaskActivities(deps: ProviderTaskDeps) {
@@ -53,8 +56,10 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
   }
   // When this worker submitted each task, for learning durations from the tasks a query finds done.
   const submittedAt = new Map<string, number>();
-  const durations = new DurationLearner();
-  const durationKey = (provider: ProviderName, kind: string) => `${provider}\u0000${kind}`;
+  const durations = new DurationLearner(deps.learnedDurations?.load());
+  // By endpoint too: the simulator's seconds must not time the polls of the real provider (or of
+  // another simulator) that the same provider name later points at.
+  const durationKey = (provider: ProviderName, kind: string) => `${provider}\u0000${deps.endpointFor(provider).baseUrl}\u0000${kind}`;
   function countIfFinished(input: QueryInput, snapshot: TaskSnapshot, noticedBy: NoticedBy, startedAt?: number): void {
     const key = `${input.provider}\u0000${input.taskId}`;
     if (!isTerminal(snapshot.state)) {
@@ -69,6 +74,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       // ended since the last look that saw it running: the middle of that gap is the best guess.
       const endedAt = noticedBy === 'poll' && seenAt !== undefined && seenAt > since ? (seenAt + Date.now()) / 2 : Date.now();
       durations.record(durationKey(input.provider, input.kind), endedAt - since);
+      deps.learnedDurations?.save(durations.known());
     }
     if (seenAt !== undefined) {
       runningSeenAt.delete(key);

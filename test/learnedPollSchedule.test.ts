@@ -1,7 +1,7 @@
 // The poll schedule learned from real durations (steps/pollSchedule.ts): what a worker does once it
 // has seen a provider's tasks of one kind finish. Pure functions, no timing.
 import { describe, expect, it } from 'vitest';
-import { DurationLearner, LEARNED_STEP, learnedPollDelayMs, MIN_SAMPLES, type LearnedDuration } from '../steps/pollSchedule';
+import { DurationLearner, LEARNED_STEP, learnedPollDelayMs, MIN_SAMPLES, nextPollDelayMs, pollTiming, type LearnedDuration } from '../steps/pollSchedule';
 
 const noJitter = () => 0.5;
 
@@ -72,8 +72,21 @@ describe('learnedPollDelayMs, with callbacks (the poll is a safety net)', () => 
     expect(simulate(learned, 21_000, true).queries).toBe(1);
   });
 
-  it('then looks at a slow cadence, at most every two minutes', () => {
-    expect(learnedPollDelayMs(learned, 44_000, true, noJitter)).toBe(22_000);
-    expect(learnedPollDelayMs(learned, 3_600_000, true, noJitter)).toBe(120_000);
+  it('once the webhook is overdue, looks as polling only would: a lost webhook costs a fraction of the wait, not minutes', () => {
+    // At 44 s the slowest task seen (22 s) is 22 s overdue: the next look a quarter of that later.
+    expect(learnedPollDelayMs(learned, 44_000, true, noJitter)).toBe(learnedPollDelayMs(learned, 44_000, false, noJitter));
+    expect(learnedPollDelayMs(learned, 44_000, true, noJitter)).toBe(5_500);
+    // A task that ran long anyway is not asked about more than every 30 s.
+    expect(learnedPollDelayMs(learned, 3_600_000, true, noJitter)).toBe(30_000);
+  });
+});
+
+describe('nextPollDelayMs, the documented schedule with callbacks (before anything is learned)', () => {
+  it('first looks when a typical webhook is overdue, then polls as polling only does', () => {
+    expect(nextPollDelayMs('song', 1, true, noJitter)).toBe(pollTiming('song', true).firstMs);
+    const pollingOnly = [1, 2, 3, 4, 5, 6, 7].map((attempt) => nextPollDelayMs('song', attempt, false, noJitter));
+    const afterFirstLook = [2, 3, 4, 5, 6, 7, 8].map((attempt) => nextPollDelayMs('song', attempt, true, noJitter));
+    expect(afterFirstLook).toEqual(pollingOnly);
+    expect(Math.max(...afterFirstLook)).toBe(pollTiming('song', false).maxMs);
   });
 });

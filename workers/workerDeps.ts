@@ -7,6 +7,7 @@ import type { ProviderEndpoint } from '../providers/http';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/model';
 import { DEFAULT_ACTIVITY_TUNING, SIMULATED_POLL_SCALE } from './worker';
 import type { Config } from '../runtime/config';
+import { learnedDurationsFile } from '../steps/learnedDurationsFile';
 
 /** The simulator's key: it only listens on loopback, so a fixed well-known value is enough. */
 export const SIMULATOR_API_KEY = 'sim-key';
@@ -19,9 +20,11 @@ export interface WorkerWiring {
   callbacks: { publicUrl: string; secret: string };
   /** Overrides the poll cadence of every provider (tests). */
   pollScale?: number;
+  /** A file that keeps the poll schedule's learned durations across restarts (steps/learnedDurationsFile.ts). */
+  learnedDurationsFile?: string;
 }
 
-export function workerDeps({ config, client, simulatorUrl, callbacks, pollScale }: WorkerWiring): ActivityDeps {
+export function workerDeps({ config, client, simulatorUrl, callbacks, pollScale, learnedDurationsFile: durationsFile }: WorkerWiring): ActivityDeps {
   const endpoints = {} as Record<ProviderName, ProviderEndpoint>;
   for (const name of PROVIDER_NAMES) {
     const access = config.providers[name];
@@ -40,5 +43,6 @@ export function workerDeps({ config, client, simulatorUrl, callbacks, pollScale 
     callbacks,
     store: artifactStoreFromConfig(config.artifactStore, config.outDir),
     slots: { client, taskQueue: config.temporal.taskQueue, limitFor: (name) => config.maxRunningTasks[name] },
+    learnedDurations: durationsFile ? learnedDurationsFile(durationsFile, (line) => process.stderr.write(`worker: ${line}\n`)) : undefined,
   };
 }
