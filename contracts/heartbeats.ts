@@ -8,8 +8,8 @@
 // busy event loop) before the attempt is given up; the worker sends them at most once a second
 // (maxHeartbeatThrottleInterval), so beating more often would not send more.
 
-/** The heartbeat timeout of every activity that beats while it waits (provider calls, downloads, tagging). */
-export const LOST_WITH_ITS_WORKER_AFTER = '5 seconds';
+/** The heartbeat timeout, in ms, of every activity that beats while it waits (provider calls, downloads, tagging). */
+export const LOST_WITH_ITS_WORKER_AFTER = 5_000;
 
 /** How often those activities beat. */
 export const BEAT_EVERY_MS = 1_000;

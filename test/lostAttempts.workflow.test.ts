@@ -1,9 +1,10 @@
 // An activity attempt lost with its worker (SIGKILL mid-request) is noticed by the server only when a
 // timeout runs out. Provider calls and downloads now beat every few seconds while they wait, so their
-// heartbeat timeout (8 s) can notice a dead worker instead of their start-to-close timeout (one or
-// two minutes); at ten kills a run that lost a minute per kill was four times slower than calm. Here
+// heartbeat timeout (LOST_WITH_ITS_WORKER_AFTER, 5 s) can notice a dead worker instead of their
+// start-to-close timeout (one or two minutes); at ten kills a run that lost a minute per kill was four times slower than calm. Here
 // an attempt stops answering and beating, as a killed worker's would, on the time-skipping server.
 import { activityInfo } from '@temporalio/activity';
+import { LOST_WITH_ITS_WORKER_AFTER } from '../contracts/heartbeats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressQuery } from '../contracts/pipelineMessages';
 import type { QueryInput, SubmitInput } from '../contracts/providerTasks';
@@ -94,9 +95,9 @@ describe('an attempt lost with its worker', () => {
     }
     expect(pollsAt.length).toBeGreaterThanOrEqual(3);
     const afterTheLostOne = pollsAt[2]! - pollsAt[1]!;
-    // 8 s heartbeat timeout plus the retry's pause; the start-to-close timeout alone was 60 s.
-    expect(afterTheLostOne).toBeGreaterThanOrEqual(8_000);
-    expect(afterTheLostOne).toBeLessThan(20_000);
+    // The heartbeat timeout plus the retry's short pause; the start-to-close timeout alone was 60 s.
+    expect(afterTheLostOne).toBeGreaterThanOrEqual(LOST_WITH_ITS_WORKER_AFTER);
+    expect(afterTheLostOne).toBeLessThan(LOST_WITH_ITS_WORKER_AFTER + 5_000);
   }, 120_000);
 
   it('keeps the submit\'s "sending" journal through the beats, so the retry asks instead of paying again', async () => {
