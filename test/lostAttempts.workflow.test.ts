@@ -1,8 +1,9 @@
 // An activity attempt lost with its worker (SIGKILL mid-request) is noticed by the server only when a
 // timeout runs out. Provider calls and downloads now beat every few seconds while they wait, so their
 // heartbeat timeout (LOST_WITH_ITS_WORKER_AFTER, 5 s) can notice a dead worker instead of their
-// start-to-close timeout (one or two minutes); at ten kills a run that lost a minute per kill was four times slower than calm. Here
-// an attempt stops answering and beating, as a killed worker's would, on the time-skipping server.
+// start-to-close timeout (one or two minutes); at ten kills a run that lost a minute per kill was four
+// times slower than calm. Here an attempt stops answering and beating, as a killed worker's would, on
+// the time-skipping server.
 import { activityInfo } from '@temporalio/activity';
 import { LOST_WITH_ITS_WORKER_AFTER } from '../contracts/heartbeats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
