@@ -27,6 +27,11 @@ const withWorker: WorkflowHarness['withWorker'] = (fn) => harness.withWorker(fn)
 const input = (overrides: Partial<SongPipelineInput> = {}) => harness.input(overrides);
 const start = (args: SongPipelineInput) => harness.start(args);
 
+/** Resolves once the song step has its task id and waits for the task to finish. */
+async function waitUntilQueued(handle: Awaited<ReturnType<typeof start>>): Promise<void> {
+  await expect.poll(async () => (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')?.state, { timeout: 10_000 }).toBe('queued');
+}
+
 describe('songPipeline on the time-skipping server', () => {
   it('polls on the documented schedule until the task finishes, then stores verified files', async () => {
     await withWorker(async (polls) => {
@@ -62,8 +67,8 @@ describe('songPipeline on the time-skipping server', () => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
-      // The fallback poll's first attempt only waits: no query before the task could have finished.
-      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      await waitUntilQueued(handle);
+      // No query before the task could have finished.
       expect(task!.queries).toBe(0);
       provider.setStatus(task!.taskId, 'SUCCESS');
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
@@ -71,8 +76,27 @@ describe('songPipeline on the time-skipping server', () => {
       const song = (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')!;
       // Workflow time from submit to success; the sparse fallback poll would have waited this long.
       expect(song.finishedAt! - song.startedAt!).toBeLessThan(pollTiming('song', true).firstMs * (1 - JITTER));
-      expect(polls.length).toBe(1);
+      // The fallback poll was never even scheduled: its first look was not due yet.
+      expect(polls.length).toBe(0);
       // One query: the one that confirmed the hint.
+      expect(task!.queries).toBe(1);
+    });
+  });
+
+  it('a lost webhook: with callbacks on and no hint, the fallback poll finds the task at its first look', async () => {
+    await withWorker(async (polls) => {
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks: true }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const song = result.steps.find((s) => s.stepId === 'song')!;
+      // Found by the poll's first look, on the sparse schedule a webhook-backed step polls on.
+      const { firstMs } = pollTiming('song', true);
+      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(firstMs * (1 - JITTER));
+      expect(song.finishedAt! - song.startedAt!).toBeLessThanOrEqual(firstMs * (1 + JITTER) + 5_000);
+      expect(polls.map((p) => p.attempt)).toEqual([1]);
       expect(task!.queries).toBe(1);
     });
   });
@@ -90,16 +114,20 @@ describe('songPipeline on the time-skipping server', () => {
       expect(cause.message).toMatch(/step song: anyint task task\d+ did not finish within 1 min/);
       const progress = await handle.query(progressQuery);
       expect(progress.state).toBe('failed');
+      // At the deadline itself: not a poll interval before it, when the next look would have come too late.
+      const song = progress.steps.find((s) => s.stepId === 'song')!;
+      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(60_000);
+      expect(song.finishedAt! - song.startedAt!).toBeLessThan(65_000);
     });
   });
 
   it('ignores a hint that names another task id', async () => {
-    await withWorker(async (polls) => {
+    await withWorker(async () => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
-      // The poll has begun (its first attempt only waits; the first query is far away, callbacks are on).
-      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      // The step waits for its task (the fallback poll's first look is far away, callbacks are on).
+      await waitUntilQueued(handle);
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: 'someone-elses-task', stage: 'complete' });
       await expect.poll(async () => (await handle.query(progressQuery)).hints, { timeout: 10_000 }).toEqual({ received: 1, ignored: 1 });
       // A hint that was acted on would have made the workflow query the provider.
@@ -113,11 +141,11 @@ describe('songPipeline on the time-skipping server', () => {
   });
 
   it('shows an intermediate callback stage without querying, and queries on the finishing hint', async () => {
-    await withWorker(async (polls) => {
+    await withWorker(async () => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
-      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      await waitUntilQueued(handle);
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'first' });
       await expect
         .poll(async () => (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')?.providerStatus, { timeout: 10_000 })
