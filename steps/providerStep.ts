@@ -24,12 +24,17 @@ export const DEFAULT_DEADLINES_MS: Partial<Record<StepKind, number>> = {
 };
 const FALLBACK_DEADLINE_MS = 20 * 60_000;
 
-export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest): Promise<TaskSnapshot> {
+export interface ProviderStepOptions {
+  /** Set false when the caller names this step in MusicStep itself (with the others it starts at the same time). */
+  showStep?: boolean;
+}
+
+export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest, options: ProviderStepOptions = {}): Promise<TaskSnapshot> {
   const kind = request.kind;
   const deadlineMs = runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
   const startedAt = Date.now();
   runner.report({ stepId, kind, state: 'submitting', startedAt });
-  upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
+  if (options.showStep !== false) upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
   // The slot is held from before the submit until the task has finished, whatever the outcome.
   await runner.slots.acquire(stepId, deadlineMs + 10 * 60_000, () => runner.report({ stepId, kind, state: 'waiting-for-slot' }));
   try {
