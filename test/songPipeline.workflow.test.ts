@@ -101,9 +101,17 @@ describe('songPipeline on the time-skipping server', () => {
     });
   });
 
-  it('fails the step with a clear error at its deadline', async () => {
+  it.each([
+    { mode: 'polling only', callbacks: false, deadlineMs: 60_000, within: '1 min', looks: (n: number) => n >= 1 },
+    // The fallback poll's first look (75 s) would come after the deadline.
+    { mode: 'callbacks, no hint', callbacks: true, deadlineMs: 60_000, within: '1 min', looks: (n: number) => n === 0 },
+    // The fallback poll looks, then its next look would come after the deadline.
+    { mode: 'callbacks, no hint, after a look', callbacks: true, deadlineMs: 3 * 60_000, within: '3 min', looks: (n: number) => n >= 1 },
+  ])('fails the step with a clear error at its deadline ($mode)', async ({ callbacks, deadlineMs, within, looks }) => {
     await withWorker(async () => {
-      const handle = await start(input({ deadlines: { song: 60_000 } }));
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks, deadlines: { song: deadlineMs } }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
       const err = await handle.result().then(
         () => undefined,
         (e: unknown) => e,
@@ -111,13 +119,14 @@ describe('songPipeline on the time-skipping server', () => {
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const cause = (err as WorkflowFailedError).cause as Error & { type?: string };
       expect(cause.type).toBe('StepDeadlineExceeded');
-      expect(cause.message).toMatch(/step song: anyint task task\d+ did not finish within 1 min/);
+      expect(cause.message).toMatch(new RegExp(`step song: anyint task task\\d+ did not finish within ${within}$`));
       const progress = await handle.query(progressQuery);
       expect(progress.state).toBe('failed');
       // At the deadline itself: not a poll interval before it, when the next look would have come too late.
       const song = progress.steps.find((s) => s.stepId === 'song')!;
-      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(60_000);
-      expect(song.finishedAt! - song.startedAt!).toBeLessThan(65_000);
+      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(deadlineMs);
+      expect(song.finishedAt! - song.startedAt!).toBeLessThan(deadlineMs + 5_000);
+      expect(looks(task!.queries)).toBe(true);
     });
   });
 
