@@ -3,7 +3,7 @@
 // HTTP to a provider whose tasks finish when the test says so.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROWTH, JITTER, pollTiming } from '../steps/pollSchedule';
 import { progressQuery, providerEventSignal } from '../contracts/pipelineMessages';
@@ -127,6 +127,24 @@ describe('songPipeline on the time-skipping server', () => {
       expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(deadlineMs);
       expect(song.finishedAt! - song.startedAt!).toBeLessThan(deadlineMs + 5_000);
       expect(looks(task!.queries)).toBe(true);
+    });
+  });
+
+  it('a run cancelled while its step waits for a webhook ends cancelled, without polling', async () => {
+    await withWorker(async (polls) => {
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks: true }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      await waitUntilQueued(handle);
+      await handle.cancel();
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+      expect(polls.length).toBe(0);
+      expect(task!.queries).toBe(0);
     });
   });
 
