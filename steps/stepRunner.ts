@@ -57,7 +57,8 @@ export class HintBox {
 
 /**
  * Patch marker: steps wait for their tasks with fewer history events (taskWait.ts): no deadline timer
- * beside the poll, and with callbacks no poll scheduled until its first look is due. Decided once,
+ * beside the poll, and with callbacks no poll scheduled until its first look is due; a song's later
+ * steps that start together share one MusicStep update (songPipeline.ts). Decided once,
  * when the run begins (see SLOT_FAST_PATH_FROM_START for why not later); runs begun before it replay
  * the wait they recorded (taskWaitBeforeFewerEvents.ts).
  */
