@@ -23,5 +23,17 @@ export interface QueryInput {
   callbacks: boolean;
 }
 
-/** What submitProviderTask answers: the provider's outcome, and whether a webhook can come. */
-export type SubmitResult = SubmitOutcome & { callbacks: boolean };
+/** What awaitProviderTask is given: the task, and where the workflow already waited for its first look. */
+export interface PollInput extends QueryInput {
+  /** The workflow held a timer until the first look was due (taskWait.ts): look at once. */
+  firstLookNow?: boolean;
+  /** When the submit answered (workflow time): the learned schedule counts from it on any worker. */
+  submittedAtMs?: number;
+}
+
+/**
+ * What submitProviderTask answers: the provider's outcome, whether a webhook can come and, when one
+ * can, how long after the submit the fallback poll should first look. That delay is the worker's to
+ * know (its learned durations, its poll scale), so it travels in the answer, recorded in history.
+ */
+export type SubmitResult = SubmitOutcome & { callbacks: boolean; firstLookInMs?: number };

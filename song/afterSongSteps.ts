@@ -10,6 +10,8 @@ import type { AfterSongStep } from '../contracts/trackManifest';
 
 export interface AfterSongContext {
   runner: StepRunner;
+  /** The run named these steps in MusicStep together, as they start at the same time: no update per step. */
+  shownTogether: boolean;
   provider: ProviderName;
   clip: ClipRef;
   /** The stored song's measured length: every later file must agree with it. */
@@ -38,7 +40,7 @@ function missing(step: AfterSongStep, task: TaskSnapshot, what: string): never {
 }
 
 export async function runAfterSongStep(step: AfterSongStep, ctx: AfterSongContext): Promise<AfterSongOutcome> {
-  const task = await runProviderStep(ctx.runner, step, request(step, ctx));
+  const task = await runProviderStep(ctx.runner, step, request(step, ctx), { showStep: !ctx.shownTogether });
   const source = { provider: ctx.provider, taskId: task.taskId, clipId: ctx.clip.clipId };
   const length = ctx.songSeconds;
   const outputs = task.outputs ?? {};

@@ -261,7 +261,13 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   const later = AFTER_SONG_STEPS.filter((s) => input.steps.includes(s));
   for (const step of later.filter((s) => !applicable(s, request))) report({ stepId: step, kind: step, state: 'skipped' });
   const toRun = later.filter((s) => applicable(s, request));
-  const context: AfterSongContext = { runner, provider: input.provider, clip, songSeconds, outDir: input.outDir, title, style: request.style, lyrics: request.lyrics };
+  const parallelSteps = input.parallelSteps ?? 8;
+  // The later steps that submit a task all start at once: one search-attribute update names them
+  // together, where one per step cost an event each and left only the last one named.
+  const submitting = toRun.filter((step) => !previous?.reusable[step]);
+  const shownTogether = runner.fewerEvents && submitting.length > 1 && submitting.length <= parallelSteps;
+  if (shownTogether) upsertSearchAttributes([{ key: MusicStep, value: submitting.join(',') }]);
+  const context: AfterSongContext = { runner, shownTogether, provider: input.provider, clip, songSeconds, outDir: input.outDir, title, style: request.style, lyrics: request.lyrics };
   const failedSteps: SongPipelineResult['failedSteps'] = [];
   await runBounded(
     toRun.map((step) => async () => {
@@ -282,7 +288,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
         report({ stepId: step, kind: step, state: 'failed', error });
       }
     }),
-    input.parallelSteps ?? 8,
+    parallelSteps,
   );
 
   // patched: a run that started before songs were tagged replays without the new activity.

@@ -1,24 +1,16 @@
-// One provider step, as DESIGN.md "Waiting for a provider task" describes it: submit once, then wait
-// for whichever comes first of a callback hint or a poll that sees the task finished, confirm hints
-// by query (the query API is the source of truth), and fail clearly at the step's deadline.
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  sleep,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+// One provider step, as DESIGN.md "Waiting for a provider task" describes it: hold a provider slot,
+// submit once (asking a person when the outcome is unknown), then wait for the task (taskWait.ts:
+// a callback hint confirmed by query or a poll, until the step's deadline).
+import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import { failureTypeOf } from '../providers/errors';
-import { isTerminal, type StepKind, type StepRequest, type TaskSnapshot } from '../providers/model';
+import type { StepKind, StepRequest, TaskSnapshot } from '../providers/model';
 import type { SubmitResult } from '../contracts/providerTasks';
-import { innermostMessage } from './failureMessage';
 import { MusicStep } from '../contracts/searchAttributes';
-import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask, submitProviderTask as submitTask } from './providerTaskProxies';
+import { submitProviderTask as submitTask } from './providerTaskProxies';
 import type { StepRunner } from './stepRunner';
+import { waitForTask, type SubmittedTask } from './taskWait';
+import { waitWithDeadlineTimer } from './taskWaitBeforeFewerEvents';
 
-export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
 export const STEP_ABANDONED = 'StepAbandoned';
 const AMBIGUOUS_FAILURE = failureTypeOf('ambiguous');
 /** With the resubmit policy, how many times an unknown outcome is submitted again before a person is asked. */
@@ -32,16 +24,17 @@ export const DEFAULT_DEADLINES_MS: Partial<Record<StepKind, number>> = {
 };
 const FALLBACK_DEADLINE_MS = 20 * 60_000;
 
-function formatDuration(ms: number): string {
-  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+export interface ProviderStepOptions {
+  /** Set false when the caller names this step in MusicStep itself (with the others it starts at the same time). */
+  showStep?: boolean;
 }
 
-export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest): Promise<TaskSnapshot> {
+export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest, options: ProviderStepOptions = {}): Promise<TaskSnapshot> {
   const kind = request.kind;
   const deadlineMs = runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
   const startedAt = Date.now();
   runner.report({ stepId, kind, state: 'submitting', startedAt });
-  upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
+  if (options.showStep !== false) upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
   // The slot is held from before the submit until the task has finished, whatever the outcome.
   await runner.slots.acquire(stepId, deadlineMs + 10 * 60_000, () => runner.report({ stepId, kind, state: 'waiting-for-slot' }));
   try {
@@ -53,10 +46,9 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
 
 async function runTask(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number, startedAt: number): Promise<TaskSnapshot> {
   const kind = request.kind;
-  const { provider } = runner;
   runner.report({ stepId, kind, state: 'submitting' });
 
-  const { taskId, completed, callbacks } = await submitOnce(runner, stepId, request, deadlineMs);
+  const { taskId, completed, callbacks, firstLookInMs } = await submitOnce(runner, stepId, request, deadlineMs);
   runner.hints.submittedTask(stepId, taskId);
   if (completed) {
     // A step the dialect answers synchronously: nothing to wait for.
@@ -65,89 +57,10 @@ async function runTask(runner: StepRunner, stepId: string, request: StepRequest,
   }
   runner.report({ stepId, kind, state: 'queued', taskId });
 
-  const deadlineAt = startedAt + deadlineMs;
-  const queryInput = { provider, kind, taskId, callbacks };
-  const awaitProviderTask = awaitTask(`${provider}: poll ${kind} task ${taskId}`, deadlineMs);
-  const queryProviderTask = queryTask(`${provider}: query ${kind} task ${taskId}`);
-
-  let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
-  const pollScope = new CancellationScope();
-  const pollDone = pollScope
-    .run(() => awaitProviderTask(queryInput))
-    .then(
-      (snapshot) => void (polled = { snapshot }),
-      (error: unknown) => void (polled = { error }),
-    );
-
-  // One deadline timer for the whole wait (not one per wake-up), to keep history small.
-  let deadlinePassed = false;
-  const deadlineScope = new CancellationScope();
-  const deadlineDone = deadlineScope.run(() => sleep(deadlineAt - Date.now())).then(
-    () => void (deadlinePassed = true),
-    () => undefined,
-  );
-
-  let final: TaskSnapshot | undefined;
-  let hintsSeen = 0;
-  try {
-    while (final === undefined) {
-      await condition(() => polled !== undefined || deadlinePassed || runner.hints.count(stepId, taskId) > hintsSeen);
-      if (polled !== undefined) {
-        if ('error' in polled) throw polled.error;
-        final = polled.snapshot;
-        break;
-      }
-      if (deadlinePassed) {
-        throw ApplicationFailure.create({
-          type: STEP_DEADLINE_FAILURE,
-          message: `step ${stepId}: ${provider} task ${taskId} did not finish within ${formatDuration(deadlineMs)}`,
-          nonRetryable: true,
-        });
-      }
-      hintsSeen = runner.hints.count(stepId, taskId);
-      const stage = runner.hints.stage(stepId, taskId);
-      if (stage === 'text' || stage === 'first') {
-        // An intermediate stage: show it, but only a finishing hint is worth a query.
-        runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
-        continue;
-      }
-      let snapshot: TaskSnapshot;
-      try {
-        snapshot = await queryProviderTask(queryInput);
-      } catch (err) {
-        // A hint is only a hint: when the query that would confirm it keeps failing for a transient
-        // reason (the provider throttles or is down for longer than the query's few retries), the
-        // poll, which retries until the deadline, still finds the outcome. Failing the step here
-        // would throw away a task that was paid for and may well have finished. Only errors that
-        // no retry can fix (auth, billing...) end the step, as they would end the poll.
-        if (!isTransientQueryFailure(err)) throw err;
-        runner.report({ stepId, kind, providerStatus: `callback not confirmed yet: ${innermostMessage(err)}` });
-        continue;
-      }
-      runner.report({ stepId, kind, state: snapshot.state, providerStatus: snapshot.providerStatus });
-      if (isTerminal(snapshot.state)) final = snapshot;
-    }
-  } finally {
-    if (polled === undefined) {
-      pollScope.cancel();
-      await pollDone;
-    }
-    if (!deadlinePassed) {
-      deadlineScope.cancel();
-      await deadlineDone;
-    }
-  }
-
+  const submitted: SubmittedTask = { runner, stepId, kind, taskId, callbacks, firstLookInMs, deadlineMs, deadlineAt: startedAt + deadlineMs };
+  const final = runner.fewerEvents ? await waitForTask(submitted) : await waitWithDeadlineTimer(submitted);
   runner.report({ stepId, kind, state: final.state, providerStatus: final.providerStatus });
   return checkSucceeded(runner, stepId, final);
-}
-
-/** A query that failed only because its retries ran out on errors a later retry could fix. */
-function isTransientQueryFailure(err: unknown): boolean {
-  // A cancelled run (or step) must stop, not wait on.
-  if (!(err instanceof ActivityFailure) || isCancellation(err)) return false;
-  const cause = err.cause;
-  return !(cause instanceof ApplicationFailure) || !(cause.nonRetryable || NEVER_RETRY.includes(cause.type ?? ''));
 }
 
 function isAmbiguous(err: unknown): boolean {

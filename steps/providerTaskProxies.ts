@@ -1,6 +1,6 @@
 // Workflow side of the provider-task activities (providerTasks.ts): each activity proxied once, with
 // its timeouts and retry policy. A step's summary names its provider, kind and task, so each proxy is
-// a function of the summary (and, for the poll, of the step's deadline).
+// a function of the summary (and, for the poll, of how long it may run).
 import { proxyActivities } from '@temporalio/workflow';
 import { failureTypeOf } from '../providers/errors';
 import type { ProviderTaskActivities } from './providerTasks';
@@ -22,14 +22,16 @@ export function submitProviderTask(summary: string) {
   }).submitProviderTask;
 }
 
-/** Polls until the task has finished: the activity's own retries are the poll loop. */
-export function awaitProviderTask(summary: string, deadlineMs: number) {
+/**
+ * Polls until the task has finished: the activity's own retries are the poll loop, and its
+ * schedule-to-close timeout ends that loop (the step's deadline, see taskWait.ts).
+ */
+export function awaitProviderTask(summary: string, scheduleToCloseMs: number) {
   return proxyActivities<ProviderTaskActivities>({
     summary,
     startToCloseTimeout: '1 minute',
     heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
-    // Outlives the step's deadline so the deadline timer, with its clear message, always fires first.
-    scheduleToCloseTimeout: deadlineMs + 60_000,
+    scheduleToCloseTimeout: scheduleToCloseMs,
     // Every poll but the last fails on purpose with its own delay (nextRetryDelay), so this backoff
     // only times the retry after an attempt that gave no answer: one lost with a killed worker (a
     // start-to-close timeout) or an unexpected error. The attempt count by then includes every

@@ -14,7 +14,7 @@ import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
 import { DurationLearner, learnedPollDelayMs, nextPollDelayMs } from './pollSchedule';
 import type { LearnedDurationsStore } from './learnedDurationsFile';
-import type { QueryInput, SubmitInput, SubmitResult } from '../contracts/providerTasks';
+import type { PollInput, QueryInput, SubmitInput, SubmitResult } from '../contracts/providerTasks';
 
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
 
@@ -82,6 +82,20 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
     }
     metrics.stepFinished(input.provider, input.kind, snapshot.state === 'succeeded' ? 'succeeded' : 'failed', noticedBy, input.taskId);
   }
+  /**
+   * Delay before look number `pollNumber + 1` at a task `elapsedMs` after its submit: once this
+   * worker has seen a few tasks of this provider and kind finish, their real durations time it; until
+   * then, the documented schedule does.
+   */
+  function nextLookInMs(input: QueryInput, pollNumber: number, elapsedMs: number): number {
+    const learned = durations.learned(durationKey(input.provider, input.kind));
+    return Math.max(
+      100,
+      learned
+        ? learnedPollDelayMs(learned, elapsedMs, input.callbacks)
+        : Math.round(nextPollDelayMs(input.kind, pollNumber, input.callbacks) * deps.pollScaleFor(input.provider)),
+    );
+  }
   const batcher = new QueryBatcher({ windowMs: deps.batchWindowMs, maxBatch: 20, call: { timeoutMs: deps.httpTimeoutMs } });
   function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {
     return batcher.query(adapter, deps.endpointFor(input.provider), input.kind, input.taskId);
@@ -134,8 +148,12 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // Beats while the provider answers, so a worker lost mid-request is noticed within the
         // heartbeat timeout (the retry then finds "sending" and asks the provider's records).
         const body = await heartbeatWhile(callProvider(adapter, deps.endpointFor(input.provider), call, { timeoutMs: deps.httpTimeoutMs, idempotent: false }), sending);
-        // Whether a webhook can come decides how sparse the fallback polling may be.
-        const outcome = { ...adapter.parseSubmit(input.request.kind, body), callbacks: callbackUrl !== undefined };
+        // Whether a webhook can come decides how sparse the fallback polling may be, and when it first looks.
+        const parsed = adapter.parseSubmit(input.request.kind, body);
+        const callbacks = callbackUrl !== undefined;
+        const firstLookInMs =
+          callbacks && !parsed.completed ? nextLookInMs({ provider: input.provider, kind: input.request.kind, taskId: parsed.taskId, callbacks }, 1, 0) : undefined;
+        const outcome: SubmitResult = { ...parsed, callbacks, ...(firstLookInMs === undefined ? {} : { firstLookInMs }) };
         heartbeat({ phase: 'accepted', outcome } satisfies SubmitJournal);
         metrics.paidSubmit(input.provider, input.request.kind);
         if (outcome.completed) countIfFinished({ provider: input.provider, kind: input.request.kind, taskId: outcome.taskId, callbacks: false }, outcome.completed, 'submit');
@@ -172,21 +190,17 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
      * retryable "still running" failure whose delay is the poll schedule, so the loop lives in the
      * activity's retries and costs no workflow history.
      */
-    async awaitProviderTask(input: QueryInput): Promise<TaskSnapshot> {
+    async awaitProviderTask(input: PollInput): Promise<TaskSnapshot> {
       const { attempt, scheduledTimestampMs } = activityInfo();
-      // From the submit's answer when this worker sent it (as learned durations are), else from the poll's start.
-      const since = submittedAt.get(`${input.provider}\u0000${input.taskId}`) ?? scheduledTimestampMs;
+      // From the submit's answer: as this worker saw it (as learned durations are), else as the
+      // workflow recorded it, else from the poll's start.
+      const since = submittedAt.get(`${input.provider}\u0000${input.taskId}`) ?? input.submittedAtMs ?? scheduledTimestampMs;
       const elapsedMs = Date.now() - since;
-      // Once this worker has seen a few tasks of this provider and kind finish, their real durations
-      // time the polls; until then, the documented schedule does.
-      const learned = durations.learned(durationKey(input.provider, input.kind));
-      const nextPollMs = Math.max(
-        100,
-        learned
-          ? learnedPollDelayMs(learned, elapsedMs, input.callbacks)
-          : Math.round(nextPollDelayMs(input.kind, attempt, input.callbacks) * deps.pollScaleFor(input.provider)),
-      );
-      if (attempt === 1) {
+      // Numbered as if the poll had started at the submit: when the workflow waited for the first
+      // look itself, this attempt is that look, and the schedule goes on from there.
+      const pollNumber = input.firstLookNow ? attempt + 1 : attempt;
+      const nextPollMs = nextLookInMs(input, pollNumber, elapsedMs);
+      if (pollNumber === 1) {
         // The poll starts right after the submit: a task cannot have finished yet, so the first
         // attempt only waits (a retry costs no history) and the first query comes on schedule.
         throw ApplicationFailure.create({

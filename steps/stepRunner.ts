@@ -2,7 +2,7 @@
 // received (signal `providerEvent`), the board of steps waiting for an operator (signal `resolve`),
 // its claims on the provider's semaphore (signal `slotGranted`), and how it reports step progress.
 // The song and the album workflows build theirs with createStepRunner.
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import type { CallbackStage, ProviderName, StepKind } from '../providers/model';
 import { providerEventSignal, type PipelineProgress, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
 import { SlotClaims } from '../slots/slotClaims';
@@ -55,8 +55,19 @@ export class HintBox {
   }
 }
 
+/**
+ * Patch marker: steps wait for their tasks with fewer history events (taskWait.ts): no deadline timer
+ * beside the poll, and with callbacks no poll scheduled until its first look is due; a song's later
+ * steps that start together share one MusicStep update (songPipeline.ts). Decided once,
+ * when the run begins (see SLOT_FAST_PATH_FROM_START for why not later); runs begun before it replay
+ * the wait they recorded (taskWaitBeforeFewerEvents.ts).
+ */
+export const STEPS_FEWER_EVENTS = 'steps-fewer-events';
+
 export interface StepRunner {
   provider: ProviderName;
+  /** Whether this run's steps wait the way STEPS_FEWER_EVENTS describes. */
+  fewerEvents: boolean;
   workflowId: string;
   callbacks: boolean;
   hints: HintBox;
@@ -86,6 +97,7 @@ export interface StepRunnerOptions {
 
 /** Registers the run's handlers for hints, resolutions and slot grants; call once, before the first await. */
 export function createStepRunner(options: StepRunnerOptions): StepRunner {
+  const fewerEvents = patched(STEPS_FEWER_EVENTS);
   const hints = new HintBox();
   setHandler(providerEventSignal, (event) => {
     hints.record(event);
@@ -94,6 +106,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
   const attention: AttentionBoard = new AttentionBoard(() => options.onAttention(attention.list(), attention.answers()));
   return {
     provider: options.provider,
+    fewerEvents,
     workflowId: options.workflowId,
     callbacks: options.callbacks,
     hints,

@@ -4,6 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chooseClipUpdate, progressQuery } from '../contracts/pipelineMessages';
 import type { SongPipelineResult } from '../contracts/songPipeline';
@@ -52,6 +54,16 @@ describe('songPipeline later steps', () => {
       const manifest = JSON.parse(await readFile(path.join(args.outDir, 'track.json'), 'utf8'));
       expect(manifest.steps.stems).toMatchObject({ state: 'failed', files: [] });
       expect(manifest.steps.wav).toMatchObject({ state: 'succeeded', files: ['song.wav'] });
+
+      // The run's MusicStep named the later steps together, in one update, while they ran.
+      const history = await handle.fetchHistory();
+      const shown = (history.events ?? []).flatMap((e) => {
+        const field = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.MusicStep;
+        return field ? [defaultPayloadConverter.fromPayload(field)] : [];
+      });
+      expect(shown).toEqual(['song', 'stems,wav,cover-art', 'done']);
+      // And the steps that ran side by side replay as they ran.
+      await Worker.runReplayHistory({ workflowBundle: harness.bundle }, history, handle.workflowId);
     });
   });
 

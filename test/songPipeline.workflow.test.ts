@@ -3,7 +3,7 @@
 // HTTP to a provider whose tasks finish when the test says so.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROWTH, JITTER, pollTiming } from '../steps/pollSchedule';
 import { progressQuery, providerEventSignal } from '../contracts/pipelineMessages';
@@ -26,6 +26,11 @@ afterAll(async () => {
 const withWorker: WorkflowHarness['withWorker'] = (fn) => harness.withWorker(fn);
 const input = (overrides: Partial<SongPipelineInput> = {}) => harness.input(overrides);
 const start = (args: SongPipelineInput) => harness.start(args);
+
+/** Resolves once the song step has its task id and waits for the task to finish. */
+async function waitUntilQueued(handle: Awaited<ReturnType<typeof start>>): Promise<void> {
+  await expect.poll(async () => (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')?.state, { timeout: 10_000 }).toBe('queued');
+}
 
 describe('songPipeline on the time-skipping server', () => {
   it('polls on the documented schedule until the task finishes, then stores verified files', async () => {
@@ -62,8 +67,8 @@ describe('songPipeline on the time-skipping server', () => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
-      // The fallback poll's first attempt only waits: no query before the task could have finished.
-      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      await waitUntilQueued(handle);
+      // No query before the task could have finished.
       expect(task!.queries).toBe(0);
       provider.setStatus(task!.taskId, 'SUCCESS');
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
@@ -71,15 +76,42 @@ describe('songPipeline on the time-skipping server', () => {
       const song = (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')!;
       // Workflow time from submit to success; the sparse fallback poll would have waited this long.
       expect(song.finishedAt! - song.startedAt!).toBeLessThan(pollTiming('song', true).firstMs * (1 - JITTER));
-      expect(polls.length).toBe(1);
+      // The fallback poll was never even scheduled: its first look was not due yet.
+      expect(polls.length).toBe(0);
       // One query: the one that confirmed the hint.
       expect(task!.queries).toBe(1);
     });
   });
 
-  it('fails the step with a clear error at its deadline', async () => {
+  it('a lost webhook: with callbacks on and no hint, the fallback poll finds the task at its first look', async () => {
+    await withWorker(async (polls) => {
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks: true }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const song = result.steps.find((s) => s.stepId === 'song')!;
+      // Found by the poll's first look, on the sparse schedule a webhook-backed step polls on.
+      const { firstMs } = pollTiming('song', true);
+      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(firstMs * (1 - JITTER));
+      expect(song.finishedAt! - song.startedAt!).toBeLessThanOrEqual(firstMs * (1 + JITTER) + 5_000);
+      expect(polls.map((p) => p.attempt)).toEqual([1]);
+      expect(task!.queries).toBe(1);
+    });
+  });
+
+  it.each([
+    { mode: 'polling only', callbacks: false, deadlineMs: 60_000, within: '1 min', looks: (n: number) => n >= 1 },
+    // The fallback poll's first look (75 s) would come after the deadline.
+    { mode: 'callbacks, no hint', callbacks: true, deadlineMs: 60_000, within: '1 min', looks: (n: number) => n === 0 },
+    // The fallback poll looks, then its next look would come after the deadline.
+    { mode: 'callbacks, no hint, after a look', callbacks: true, deadlineMs: 3 * 60_000, within: '3 min', looks: (n: number) => n >= 1 },
+  ])('fails the step with a clear error at its deadline ($mode)', async ({ callbacks, deadlineMs, within, looks }) => {
     await withWorker(async () => {
-      const handle = await start(input({ deadlines: { song: 60_000 } }));
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks, deadlines: { song: deadlineMs } }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
       const err = await handle.result().then(
         () => undefined,
         (e: unknown) => e,
@@ -87,19 +119,42 @@ describe('songPipeline on the time-skipping server', () => {
       expect(err).toBeInstanceOf(WorkflowFailedError);
       const cause = (err as WorkflowFailedError).cause as Error & { type?: string };
       expect(cause.type).toBe('StepDeadlineExceeded');
-      expect(cause.message).toMatch(/step song: anyint task task\d+ did not finish within 1 min/);
+      expect(cause.message).toMatch(new RegExp(`step song: anyint task task\\d+ did not finish within ${within}$`));
       const progress = await handle.query(progressQuery);
       expect(progress.state).toBe('failed');
+      // At the deadline itself: not a poll interval before it, when the next look would have come too late.
+      const song = progress.steps.find((s) => s.stepId === 'song')!;
+      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(deadlineMs);
+      expect(song.finishedAt! - song.startedAt!).toBeLessThan(deadlineMs + 5_000);
+      expect(looks(task!.queries)).toBe(true);
     });
   });
 
-  it('ignores a hint that names another task id', async () => {
+  it('a run cancelled while its step waits for a webhook ends cancelled, without polling', async () => {
     await withWorker(async (polls) => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
-      // The poll has begun (its first attempt only waits; the first query is far away, callbacks are on).
-      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      await waitUntilQueued(handle);
+      await handle.cancel();
+      const err = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+      expect(polls.length).toBe(0);
+      expect(task!.queries).toBe(0);
+    });
+  });
+
+  it('ignores a hint that names another task id', async () => {
+    await withWorker(async () => {
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks: true }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      // The step waits for its task (the fallback poll's first look is far away, callbacks are on).
+      await waitUntilQueued(handle);
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: 'someone-elses-task', stage: 'complete' });
       await expect.poll(async () => (await handle.query(progressQuery)).hints, { timeout: 10_000 }).toEqual({ received: 1, ignored: 1 });
       // A hint that was acted on would have made the workflow query the provider.
@@ -113,11 +168,11 @@ describe('songPipeline on the time-skipping server', () => {
   });
 
   it('shows an intermediate callback stage without querying, and queries on the finishing hint', async () => {
-    await withWorker(async (polls) => {
+    await withWorker(async () => {
       const before = provider.tasks.length;
       const handle = await start(input({ callbacks: true }));
       const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
-      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      await waitUntilQueued(handle);
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'first' });
       await expect
         .poll(async () => (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')?.providerStatus, { timeout: 10_000 })

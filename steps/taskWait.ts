@@ -1,0 +1,172 @@
+// How a step waits for the provider task it submitted (DESIGN.md "Waiting for a provider task"):
+// whichever comes first of a callback hint, confirmed by a query, or a poll that sees the task
+// finished; at the step's deadline it fails clearly. Written to cost few history events, since a
+// full song runs nine of these waits (issue 17):
+// - the poll activity's schedule-to-close timeout is the deadline: no deadline timer beside it;
+// - with callbacks the poll is a safety net that a webhook almost always makes useless, so it is not
+//   scheduled at all until its first look is due: one timer waits for that moment, and a confirmed
+//   hint cancels the timer (two events) rather than a scheduled poll (three, and a workflow task).
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import { isTerminal, type StepKind, type TaskSnapshot } from '../providers/model';
+import type { QueryInput } from '../contracts/providerTasks';
+import { innermostMessage } from './failureMessage';
+import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask } from './providerTaskProxies';
+import type { StepRunner } from './stepRunner';
+
+export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
+
+/** A step whose task was submitted and is not finished yet. */
+export interface SubmittedTask {
+  runner: StepRunner;
+  stepId: string;
+  kind: StepKind;
+  taskId: string;
+  /** Whether a webhook can come for this task. */
+  callbacks: boolean;
+  /** With callbacks, when the worker that submitted wants the fallback poll's first look (ms after the submit). */
+  firstLookInMs?: number;
+  deadlineMs: number;
+  /** Workflow time at which the step fails if its task has not finished. */
+  deadlineAt: number;
+}
+
+function formatDuration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${Math.round(ms / 1000)} s`;
+}
+
+/** The failure of a step whose task outlived its deadline: the message names step, provider, task and deadline. */
+export function deadlineFailure(task: SubmittedTask): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: STEP_DEADLINE_FAILURE,
+    message: `step ${task.stepId}: ${task.runner.provider} task ${task.taskId} did not finish within ${formatDuration(task.deadlineMs)}`,
+    nonRetryable: true,
+  });
+}
+
+export function queryInputOf(task: SubmittedTask): QueryInput {
+  return { provider: task.runner.provider, kind: task.kind, taskId: task.taskId, callbacks: task.callbacks };
+}
+
+/**
+ * Acts on the newest callback hint of a task: an intermediate stage is shown, a finishing one is
+ * confirmed by a query. Answers the task's snapshot once the query sees it finished.
+ */
+export async function actOnHint(task: SubmittedTask, queryProviderTask: ReturnType<typeof queryTask>): Promise<TaskSnapshot | undefined> {
+  const { runner, stepId, kind, taskId } = task;
+  const stage = runner.hints.stage(stepId, taskId);
+  if (stage === 'text' || stage === 'first') {
+    // An intermediate stage: show it, but only a finishing hint is worth a query.
+    runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
+    return undefined;
+  }
+  let snapshot: TaskSnapshot;
+  try {
+    snapshot = await queryProviderTask(queryInputOf(task));
+  } catch (err) {
+    // A hint is only a hint: when the query that would confirm it keeps failing for a transient
+    // reason (the provider throttles or is down for longer than the query's few retries), the
+    // poll, which retries until the deadline, still finds the outcome. Failing the step here
+    // would throw away a task that was paid for and may well have finished. Only errors that
+    // no retry can fix (auth, billing...) end the step, as they would end the poll.
+    if (!isTransientQueryFailure(err)) throw err;
+    runner.report({ stepId, kind, providerStatus: `callback not confirmed yet: ${innermostMessage(err)}` });
+    return undefined;
+  }
+  runner.report({ stepId, kind, state: snapshot.state, providerStatus: snapshot.providerStatus });
+  return isTerminal(snapshot.state) ? snapshot : undefined;
+}
+
+/** A query that failed only because its retries ran out on errors a later retry could fix. */
+function isTransientQueryFailure(err: unknown): boolean {
+  // A cancelled run (or step) must stop, not wait on.
+  if (!(err instanceof ActivityFailure) || isCancellation(err)) return false;
+  const cause = err.cause;
+  return !(cause instanceof ApplicationFailure) || !(cause.nonRetryable || NEVER_RETRY.includes(cause.type ?? ''));
+}
+
+/**
+ * A poll that ended because its time was up: its schedule-to-close timeout (the deadline) passed, or
+ * the server refused a retry that would have come after it.
+ */
+function pollOutOfTime(err: unknown): boolean {
+  return err instanceof ActivityFailure && !isCancellation(err) && (err.retryState === RetryState.TIMEOUT || err.cause instanceof TimeoutFailure);
+}
+
+/** Waits until the submitted task has finished, with as few history events as the wait allows. */
+export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
+  const { runner, stepId, kind, taskId, deadlineAt } = task;
+  const { provider } = runner;
+  // The slot wait and the submit count against the deadline: they may have used it all.
+  if (Date.now() >= deadlineAt) throw deadlineFailure(task);
+  const submittedAtMs = Date.now();
+  const queryProviderTask = queryTask(`${provider}: query ${kind} task ${taskId}`);
+
+  let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
+  let poll: { scope: CancellationScope; done: Promise<void> } | undefined;
+  const startPoll = (firstLookNow: boolean) => {
+    const awaitProviderTask = awaitTask(`${provider}: poll ${kind} task ${taskId}`, deadlineAt - Date.now());
+    const scope = new CancellationScope();
+    const done = scope
+      .run(() => awaitProviderTask({ ...queryInputOf(task), submittedAtMs, ...(firstLookNow ? { firstLookNow } : {}) }))
+      .then(
+        (snapshot) => void (polled = { snapshot }),
+        (error: unknown) => void (polled = { error }),
+      );
+    poll = { scope, done };
+  };
+
+  // With a webhook coming, a timer stands in for the poll until its first look is due (bounded by
+  // the deadline). A submit answered by an operator, or by a worker that predates firstLookInMs,
+  // has no such delay: its poll starts at once and its first attempt only waits, as before.
+  let firstLook: { scope: CancellationScope; done: Promise<void>; due: boolean } | undefined;
+  if (task.callbacks && task.firstLookInMs !== undefined) {
+    const scope = new CancellationScope();
+    const waiting = { scope, due: false, done: Promise.resolve() };
+    waiting.done = scope.run(() => sleep(Math.min(task.firstLookInMs!, deadlineAt - Date.now()))).then(
+      () => void (waiting.due = true),
+      () => undefined,
+    );
+    firstLook = waiting;
+  } else startPoll(false);
+
+  // Set when the poll gave up a little before the deadline (its next look would have come after it):
+  // hints are still acted on until the deadline itself.
+  let pollGaveUpEarly = false;
+  let hintsSeen = 0;
+  try {
+    for (;;) {
+      const wakeUp = () =>
+        runner.hints.count(stepId, taskId) > hintsSeen || (polled !== undefined && !pollGaveUpEarly) || (firstLook?.due === true && poll === undefined);
+      if (pollGaveUpEarly) {
+        // Until the deadline itself, with a timer: this wait costs one only on its way to failing.
+        if (!(await condition(wakeUp, Math.max(1, deadlineAt - Date.now())))) throw deadlineFailure(task);
+      } else await condition(wakeUp);
+      if (polled !== undefined && !pollGaveUpEarly) {
+        if ('snapshot' in polled) return polled.snapshot;
+        if (!pollOutOfTime(polled.error)) throw polled.error;
+        if (Date.now() >= deadlineAt) throw deadlineFailure(task);
+        pollGaveUpEarly = true;
+        continue;
+      }
+      if (firstLook?.due && poll === undefined) {
+        // No webhook by the first look: the poll takes over, with the time left.
+        if (Date.now() >= deadlineAt) throw deadlineFailure(task);
+        startPoll(true);
+        continue;
+      }
+      hintsSeen = runner.hints.count(stepId, taskId);
+      const finished = await actOnHint(task, queryProviderTask);
+      if (finished) return finished;
+    }
+  } finally {
+    if (poll && polled === undefined) {
+      poll.scope.cancel();
+      await poll.done;
+    }
+    if (firstLook && !firstLook.due) {
+      firstLook.scope.cancel();
+      await firstLook.done;
+    }
+  }
+}
