@@ -18,7 +18,12 @@ import type { PollInput, QueryInput, SubmitInput, SubmitResult } from '../contra
 
 export const STILL_RUNNING_FAILURE = 'ProviderTaskStillRunning';
 
-type SubmitJournal = { phase: 'sending' } | { phase: 'refused' } | { phase: 'accepted'; outcome: SubmitResult };
+/**
+ * What the submit's attempts recorded, in heartbeat details. A refusal names its attempt: it speaks
+ * for that attempt only, and an attempt after it that left nothing (killed a moment after sending)
+ * must not be read as "refused, nothing created".
+ */
+type SubmitJournal = { phase: 'sending' } | { phase: 'refused'; attempt?: number } | { phase: 'accepted'; outcome: SubmitResult };
 /** Tasks remembered as running, for the done → noticed lag; a bound, so a long-lived worker does not grow. */
 const RUNNING_SEEN_LIMIT = 10_000;
 
@@ -132,6 +137,13 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       // with nothing recorded cannot tell "never sent" from "sent and paid for", so it asks rather
       // than pays a second time (a chaos run at scale paid twice this way).
       if (earlier === undefined && attempt > 1) throw outcomeUnknown('left no record of whether it sent the request (its worker stopped or lost the Temporal server)');
+      // The same after a refusal: the refusal is the journal of the attempt that got it, and an attempt
+      // since then that was lost left no record of its own (a chaos run paid twice for timed lyrics this
+      // way: refused, then sent and paid with the worker killed before its beat, then sent again).
+      // A refusal journaled without its attempt (by an older worker) is taken as before.
+      if (earlier?.phase === 'refused' && earlier.attempt !== undefined && earlier.attempt !== attempt - 1) {
+        throw outcomeUnknown(`after the refusal of attempt ${earlier.attempt}, left no record of whether it sent the request (its worker stopped or lost the Temporal server)`);
+      }
       // A first attempt, or a retry after a definite refusal, which created nothing: one step begun.
       if (earlier === undefined) metrics.stepStarted(input.provider, input.request.kind);
       let call;
@@ -166,7 +178,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       } catch (err) {
         countError(input.provider, err, 'submit');
         // A definite refusal (rate limit, bad input...) created nothing: the next attempt may send again.
-        if (err instanceof ProviderError && err.errorClass !== 'ambiguous') heartbeat({ phase: 'refused' } satisfies SubmitJournal);
+        if (err instanceof ProviderError && err.errorClass !== 'ambiguous') heartbeat({ phase: 'refused', attempt } satisfies SubmitJournal);
         // Refusals no retry can change (bad input, auth, billing) end the step here.
         if (err instanceof ProviderError && err.errorClass !== 'ambiguous' && !err.retryable) metrics.stepFinished(input.provider, input.request.kind, 'refused', 'submit');
         throw toActivityFailure(err, true);

@@ -34,11 +34,12 @@ function lostAttempts() {
 }
 
 /**
- * The song's submit runs `firstAttempt` and is then lost with its worker. The retry must find the
- * outcome unknown: the step waits for an operator (the retry found "sending" in the journal, or no
- * journal at all), and the provider holds exactly the one task, nothing resubmitted.
+ * The song's submit runs `lostAttempt` at attempt `lostAt` (the attempts before it are real) and is
+ * then lost with its worker. The retry must find the outcome unknown: the step waits for an operator
+ * (the retry found "sending" in the journal, or no record of the lost attempt), and the provider holds
+ * exactly the one task, nothing resubmitted.
  */
-async function expectRetryToAsk(firstAttempt: (input: SubmitInput, real: MusicActivities, lost: ReturnType<typeof lostAttempts>) => Promise<never>): Promise<void> {
+async function expectRetryToAsk(lostAttempt: (input: SubmitInput, real: MusicActivities, lost: ReturnType<typeof lostAttempts>) => Promise<never>, lostAt = 1): Promise<void> {
   const lost = lostAttempts();
   const { provider } = harness;
   const tasksBefore = provider.tasks.length;
@@ -56,8 +57,8 @@ async function expectRetryToAsk(firstAttempt: (input: SubmitInput, real: MusicAc
       },
       (real) => ({
         async submitProviderTask(input: SubmitInput) {
-          if (activityInfo().attempt > 1) return real.submitProviderTask(input);
-          return firstAttempt(input, real, lost);
+          if (activityInfo().attempt !== lostAt) return real.submitProviderTask(input);
+          return lostAttempt(input, real, lost);
         },
       }),
     );
@@ -122,5 +123,18 @@ describe('an attempt lost with its worker', () => {
       await callProvider(adapter, { baseUrl: provider.url, apiKey: provider.apiKey }, adapter.buildSubmit(input.request, undefined), { timeoutMs: 5_000, idempotent: false });
       return lost.lose();
     });
+  }, 120_000);
+
+  it('asks instead of paying again when an attempt after a refusal sent its request and left no record', async () => {
+    // What a chaos run caught (timed lyrics paid twice): attempt 1 was refused (rate limit) and
+    // journaled it; attempt 2 sent and was paid for, its worker killed before any beat; attempt 3 read
+    // attempt 1's refusal as the last word and sent again.
+    const { provider } = harness;
+    provider.faults.push('throttle');
+    await expectRetryToAsk(async (input, _real, lost) => {
+      const adapter = adapterFor(input.provider);
+      await callProvider(adapter, { baseUrl: provider.url, apiKey: provider.apiKey }, adapter.buildSubmit(input.request, undefined), { timeoutMs: 5_000, idempotent: false });
+      return lost.lose();
+    }, 2);
   }, 120_000);
 });
