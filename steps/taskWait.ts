@@ -133,11 +133,18 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   // Set when the poll gave up a little before the deadline (its next look would have come after it):
   // hints are still acted on until the deadline itself.
   let pollGaveUpEarly = false;
+  // While the poll runs, it alone decides and hints are not acted on. A hint and the poll's result
+  // can reach the workflow in one activation on replay but in two live (a query answered by a worker
+  // that did not have the run cached applies the events after its last workflow task, the poll's
+  // result among them, and keeps that state), and the SDK hands signals over first: a wait that let
+  // the hint win in one case and the poll in the other could not replay its own history
+  // (test/replayPollAndHintAfterKill.workflow.test.ts, a chaos run at ten kills).
+  const pollRunning = () => poll !== undefined && !pollGaveUpEarly;
   let hintsSeen = 0;
   try {
     for (;;) {
       const wakeUp = () =>
-        runner.hints.count(stepId, taskId) > hintsSeen || (polled !== undefined && !pollGaveUpEarly) || (firstLook?.due === true && poll === undefined);
+        (!pollRunning() && runner.hints.count(stepId, taskId) > hintsSeen) || (polled !== undefined && !pollGaveUpEarly) || (firstLook?.due === true && poll === undefined);
       if (pollGaveUpEarly) {
         // Until the deadline itself, with a timer: this wait costs one only on its way to failing.
         if (!(await condition(wakeUp, Math.max(1, deadlineAt - Date.now())))) throw deadlineFailure(task);
@@ -155,6 +162,7 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
         startPoll(true);
         continue;
       }
+      if (pollRunning()) continue;
       hintsSeen = runner.hints.count(stepId, taskId);
       const finished = await actOnHint(task, queryProviderTask);
       if (finished) return finished;

@@ -83,6 +83,27 @@ describe('songPipeline on the time-skipping server', () => {
     });
   });
 
+  it('while its poll runs, a step is decided by the poll alone: a hint then schedules no query', async () => {
+    // A hint and the poll's result may reach the workflow together on replay but apart live; a wait
+    // that let either win could not replay its own history (replayPollAndHintAfterKill). Polling
+    // only, as after an operator settles a lost submit, whose provider still sends webhooks.
+    await withWorker(async (polls) => {
+      const before = provider.tasks.length;
+      const handle = await start(input({ callbacks: false }));
+      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      await waitUntilQueued(handle);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const song = result.steps.find((s) => s.stepId === 'song')!;
+      // Found at the poll's first look, not at once by a query the hint would have asked for.
+      expect(song.finishedAt! - song.startedAt!).toBeGreaterThanOrEqual(pollTiming('song', false).firstMs * (1 - JITTER));
+      // Every look at the task was the poll's (its first attempt only waits).
+      expect(task!.queries).toBe(polls.length - 1);
+    });
+  });
+
   it('a lost webhook: with callbacks on and no hint, the fallback poll finds the task at its first look', async () => {
     await withWorker(async (polls) => {
       const before = provider.tasks.length;
