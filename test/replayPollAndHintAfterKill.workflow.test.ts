@@ -7,11 +7,16 @@
 //
 // What replay shows (a probe in the wait's condition): the WAV step wakes with the hint counted and
 // the poll's result not yet applied, because both arrive in one activation and signals are applied
-// first. Live, the poll's result must have been applied in an activation of its own before the hint.
-// Suspect (not proven): a `progress` query that the chaos operator sent while workflow task 76 was
-// pending made a fresh worker replay the run, events up to 75 included, so the later task brought
-// the hint alone. A wait that decides by the order in which a poll's result and a hint are applied
-// cannot replay both ways.
+// first. Live, the poll's result was applied in an activation of its own before the hint. The likely
+// way, from reading Core (history_update.rs, take_next_wft_sequence): a `progress` query (the chaos
+// operator asks every second) reached a worker that did not have the run cached while workflow task
+// 76 was pending; given the whole history, Core applies the events after the last completed workflow
+// task as one more sequence (the poll's result among them) and keeps that state for the next task,
+// which then brings the hint alone.
+//
+// Runs that wait the new way (steps/taskWait.ts, patch steps-fewer-events) no longer act on hints
+// while their poll runs, so this race cannot change their commands. This history is on the old wait,
+// which runs begun before that patch keep, and it still fails.
 //
 // This test passes while the bug is there and fails once the history replays: then turn it into a
 // plain `it` that asserts the replay.
