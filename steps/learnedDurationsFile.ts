@@ -25,22 +25,26 @@ const fileSchema = z.object({
 export interface LearnedDurationsStore {
   /** What the file holds; nothing (the documented schedule) when there is no file or it cannot be read. */
   load(): LearnedDurations;
-  /** Remembers `known` and writes it soon, at most every WRITE_EVERY_MS. */
-  save(known: LearnedDurations): void;
+  /**
+   * Writes what `known` answers soon, at most every WRITE_EVERY_MS. It is asked only at the write, so
+   * a worker finishing many tasks a second copies its durations once per write, not once per task.
+   */
+  save(known: () => LearnedDurations): void;
   /** Writes what is pending now (at shutdown, and in tests). */
   flush(): Promise<void>;
 }
 
 export function learnedDurationsFile(file: string, warn: (line: string) => void): LearnedDurationsStore {
-  let pending: LearnedDurations | undefined;
+  let pending: (() => LearnedDurations) | undefined;
   let timer: NodeJS.Timeout | undefined;
   let writing: Promise<void> = Promise.resolve();
   let warnedWrite = false;
 
   async function write(): Promise<void> {
-    const known = pending;
+    const snapshot = pending;
     pending = undefined;
-    if (!known) return;
+    if (!snapshot) return;
+    const known = snapshot();
     const keys = Object.keys(known).slice(-MAX_KEYS);
     const body = JSON.stringify({ version: 1, durations: Object.fromEntries(keys.map((key) => [key, known[key]!])) });
     // Another file, then a rename: a worker killed mid-write leaves the last whole file, never half of one.

@@ -79,7 +79,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
       // ended since the last look that saw it running: the middle of that gap is the best guess.
       const endedAt = noticedBy === 'poll' && seenAt !== undefined && seenAt > since ? (seenAt + Date.now()) / 2 : Date.now();
       durations.record(durationKey(input.provider, input.kind), endedAt - since);
-      deps.learnedDurations?.save(durations.known());
+      deps.learnedDurations?.save(() => durations.known());
     }
     if (seenAt !== undefined) {
       runningSeenAt.delete(key);

@@ -110,7 +110,7 @@ describe('learned poll durations kept across worker restarts', () => {
   it('leaves no partial file behind and writes a file a person can read', async () => {
     const dir = path.join(scratch, 'atomic');
     const store = learnedDurationsFile(path.join(dir, 'learned-durations.json'), () => {});
-    store.save({ 'anyint\u0000http://x\u0000song': [1_000, 2_000, 3_000] });
+    store.save(() => ({ 'anyint\u0000http://x\u0000song': [1_000, 2_000, 3_000] }));
     await store.flush();
     expect(await readdir(dir)).toEqual(['learned-durations.json']);
     expect(JSON.parse(await readFile(path.join(dir, 'learned-durations.json'), 'utf8'))).toEqual({
