@@ -162,7 +162,6 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
         startPoll(true);
         continue;
       }
-      if (pollRunning()) continue;
       hintsSeen = runner.hints.count(stepId, taskId);
       const finished = await actOnHint(task, queryProviderTask);
       if (finished) return finished;
