@@ -39,12 +39,12 @@ export function pollTiming(kind: StepKind, callbacks: boolean): PollTiming {
  * task unfinished. `random` is injectable so tests can pin the jitter.
  */
 export function nextPollDelayMs(kind: StepKind, attempt: number, callbacks: boolean, random: () => number = Math.random): number {
-  const base = POLLING_ONLY[kind] ?? DEFAULT_TIMING;
+  const { firstMs, maxMs } = pollTiming(kind, false);
   const nominal =
     callbacks && attempt <= 1
-      ? base.firstMs * CALLBACK_FIRST_FACTOR
+      ? pollTiming(kind, true).firstMs
       : // Polling only, or a webhook overdue: the polling-only cadence, starting over after the first look.
-        Math.min(base.maxMs, base.firstMs * GROWTH ** Math.max(0, attempt - (callbacks ? 2 : 1)));
+        Math.min(maxMs, firstMs * GROWTH ** Math.max(0, attempt - (callbacks ? 2 : 1)));
   const jitter = 1 + JITTER * (2 * random() - 1);
   return Math.round(nominal * jitter);
 }
