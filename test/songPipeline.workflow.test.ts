@@ -27,6 +27,14 @@ const withWorker: WorkflowHarness['withWorker'] = (fn) => harness.withWorker(fn)
 const input = (overrides: Partial<SongPipelineInput> = {}) => harness.input(overrides);
 const start = (args: SongPipelineInput) => harness.start(args);
 
+/** Starts a song run and returns it with the one task its song step submitted. */
+async function startSong(args: SongPipelineInput) {
+  const before = provider.tasks.length;
+  const handle = await start(args);
+  const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+  return { handle, task };
+}
+
 /** Resolves once the song step has its task id and waits for the task to finish. */
 async function waitUntilQueued(handle: Awaited<ReturnType<typeof start>>): Promise<void> {
   await expect.poll(async () => (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')?.state, { timeout: 10_000 }).toBe('queued');
@@ -35,9 +43,7 @@ async function waitUntilQueued(handle: Awaited<ReturnType<typeof start>>): Promi
 describe('songPipeline on the time-skipping server', () => {
   it('polls on the documented schedule until the task finishes, then stores verified files', async () => {
     await withWorker(async (polls) => {
-      const before = provider.tasks.length;
-      const handle = await start(input());
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input());
       // Finish the task once the fifth poll has seen it unfinished.
       const finisher = setInterval(() => {
         if (task!.queries >= 5) provider.setStatus(task!.taskId, 'SUCCESS');
@@ -64,9 +70,7 @@ describe('songPipeline on the time-skipping server', () => {
 
   it('a callback hint ends the wait at once, without waiting for the next poll', async () => {
     await withWorker(async (polls) => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks: true }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks: true }));
       await waitUntilQueued(handle);
       // No query before the task could have finished.
       expect(task!.queries).toBe(0);
@@ -88,9 +92,7 @@ describe('songPipeline on the time-skipping server', () => {
     // that let either win could not replay its own history (replayPollAndHintAfterKill). Polling
     // only, as after an operator settles a lost submit, whose provider still sends webhooks.
     await withWorker(async (polls) => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks: false }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks: false }));
       await waitUntilQueued(handle);
       provider.setStatus(task!.taskId, 'SUCCESS');
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
@@ -106,9 +108,7 @@ describe('songPipeline on the time-skipping server', () => {
 
   it('a lost webhook: with callbacks on and no hint, the fallback poll finds the task at its first look', async () => {
     await withWorker(async (polls) => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks: true }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks: true }));
       provider.setStatus(task!.taskId, 'SUCCESS');
       const result: SongPipelineResult = await handle.result();
       expect(result.status).toBe('succeeded');
@@ -130,9 +130,7 @@ describe('songPipeline on the time-skipping server', () => {
     { mode: 'callbacks, no hint, after a look', callbacks: true, deadlineMs: 3 * 60_000, within: '3 min', looks: (n: number) => n >= 1 },
   ])('fails the step with a clear error at its deadline ($mode)', async ({ callbacks, deadlineMs, within, looks }) => {
     await withWorker(async () => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks, deadlines: { song: deadlineMs } }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks, deadlines: { song: deadlineMs } }));
       const err = await handle.result().then(
         () => undefined,
         (e: unknown) => e,
@@ -153,9 +151,7 @@ describe('songPipeline on the time-skipping server', () => {
 
   it('a run cancelled while its step waits for a webhook ends cancelled, without polling', async () => {
     await withWorker(async (polls) => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks: true }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks: true }));
       await waitUntilQueued(handle);
       await handle.cancel();
       const err = await handle.result().then(
@@ -171,9 +167,7 @@ describe('songPipeline on the time-skipping server', () => {
 
   it('ignores a hint that names another task id', async () => {
     await withWorker(async () => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks: true }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks: true }));
       // The step waits for its task (the fallback poll's first look is far away, callbacks are on).
       await waitUntilQueued(handle);
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: 'someone-elses-task', stage: 'complete' });
@@ -190,9 +184,7 @@ describe('songPipeline on the time-skipping server', () => {
 
   it('shows an intermediate callback stage without querying, and queries on the finishing hint', async () => {
     await withWorker(async () => {
-      const before = provider.tasks.length;
-      const handle = await start(input({ callbacks: true }));
-      const [task] = (await provider.waitForSubmits(before + 1)).slice(before);
+      const { handle, task } = await startSong(input({ callbacks: true }));
       await waitUntilQueued(handle);
       await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'first' });
       await expect
