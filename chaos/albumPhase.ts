@@ -12,7 +12,7 @@ import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../workers/worker';
 import { startSimulator, type FaultCounts, type FaultOptions, type StageDelaysMs } from '../simulator';
 import { startCallbackEndpoint, type CallbackStats } from '../callbacks/callbackEndpoint';
-import type { AlbumPipelineInput, AlbumPipelineResult } from '../contracts/albumPipeline';
+import { albumWorkflowId, trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult } from '../contracts/albumPipeline';
 import { albumPipeline } from '../album/albumPipeline';
 import { PROVIDER_NAMES } from '../providers/model';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
@@ -20,6 +20,7 @@ import { startDevServer, type DevServer } from '../runtime/devServer';
 import { makeFolder } from '../runtime/makeFolder';
 import { connectClient } from '../client/connect';
 import { replayEveryRun, type ReplayCheck } from './replayCheck';
+import { peakRunsInFlight } from './songsInFlight';
 import { resultsByDeadline } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
 import { startAttentionOperator } from './attentionOperator';
@@ -223,14 +224,15 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       options.albums.map((input) =>
         client.workflow.start(albumPipeline, {
           taskQueue,
-          workflowId: `album-${input.albumId}`,
+          workflowId: albumWorkflowId(input.albumId),
           // analysis off: tempo and key cost CPU (librosa) and no credits, and would measure the machine, not the guarantees.
           args: [{ ...input, analysis: false, outDir: path.join(outDir, input.albumId), tracks: input.tracks.map((t) => ({ ...t, outDir: path.join(outDir, input.albumId, path.basename(t.outDir)) })) }],
         }),
       ),
     );
     log(`${options.name}: ${handles.length} album(s) started`);
-    const runIds = () => options.albums.flatMap((a) => [`album-${a.albumId}`, ...a.tracks.map((t) => `album-${a.albumId}-t${String(t.number).padStart(2, '0')}`)]);
+    const trackIds = options.albums.flatMap((a) => a.tracks.map((t) => trackWorkflowId(a.albumId, t.number)));
+    const runIds = () => [...options.albums.map((a) => albumWorkflowId(a.albumId)), ...trackIds];
     const operator = startAttentionOperator({
       client,
       workflowIds: runIds,
@@ -240,24 +242,10 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     });
     cleanups.push(() => operator.stop());
 
-    // Songs in flight, as the albums report them: a scale run has to show it had them all going at once.
-    let peakTracksInFlight = 0;
+    // The machine's load while the albums run, to read the wall time against.
     const loads: number[] = [];
-    // An album whose query gets no answer (its worker was just killed) still has its songs going:
-    // it counts what it last said, not 0, or a kill during the peak would hide the peak.
-    const lastCounts = handles.map(() => 0);
     const sampling = (async () => {
       while (!finished) {
-        const deadline = Date.now() + 5_000;
-        const counts = await Promise.all(
-          handles.map((handle, i) =>
-            client
-              .withDeadline(deadline, () => handle.query<{ tracks: { state: string }[] }>('progress'))
-              .then((p) => (lastCounts[i] = p.tracks.filter((t) => t.state === 'running' || t.state === 'lyrics').length))
-              .catch(() => lastCounts[i]!),
-          ),
-        );
-        peakTracksInFlight = Math.max(peakTracksInFlight, counts.reduce((a, b) => a + b, 0));
         loads.push(loadavg()[0] ?? 0);
         await sleep(1_000);
       }
@@ -320,6 +308,8 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const repeats = judgeUnsignedRepeats(simulator.ledger, options.secret, operator.rebought);
     const wallMs = Date.now() - started;
     const replay = await replayEveryRun(client, workflowBundle);
+    // A scale run has to show it had every song going at once, not 17 small runs in turn.
+    const peakTracksInFlight = await peakRunsInFlight(client, trackIds);
 
     return {
       outDir,

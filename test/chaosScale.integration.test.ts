@@ -37,7 +37,8 @@ describe.skipIf(process.env.CHAOS_SCALE_TEST === '0')('npm run chaos at scale', 
       '--fault-rate', '0.1',
       // Songs long enough that all 51 overlap: at 300/600/900 ms the first finished while the last
       // were still being started on a loaded machine (a sampled peak of 49), and at 1/2/3 s, once
-      // steps waited with fewer workflow tasks, the calm run's peak came out at 44 in CI.
+      // steps waited with fewer workflow tasks, the calm run's peak came out at 44 in CI (then sampled
+      // from progress queries; it is now counted from the server's start and close times of each run).
       '--stage-delays', '2000,4000,6000',
       // One process plays the provider for 51 songs on a shared machine: give its answers time, so
       // that what is measured is our handling of faults, not a queue at the simulator.
