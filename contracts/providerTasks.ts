@@ -29,6 +29,8 @@ export interface PollInput extends QueryInput {
   firstLookNow?: boolean;
   /** When the submit answered (workflow time): the learned schedule counts from it on any worker. */
   submittedAtMs?: number;
+  /** A finishing webhook asked for this look (with firstLookNow): a finish it sees was noticed by the webhook. */
+  confirmsHint?: boolean;
 }
 
 /**

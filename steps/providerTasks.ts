@@ -232,7 +232,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
         // render would put the next poll minutes away.
         throw toActivityFailure(err, false, nextPollMs);
       }
-      countIfFinished(input, snapshot, 'poll', since);
+      countIfFinished(input, snapshot, input.confirmsHint && attempt === 1 ? 'query' : 'poll', since);
       if (isTerminal(snapshot.state)) return snapshot;
       throw ApplicationFailure.create({
         type: STILL_RUNNING_FAILURE,

@@ -5,13 +5,15 @@
 // - the poll activity's schedule-to-close timeout is the deadline: no deadline timer beside it;
 // - with callbacks the poll is a safety net that a webhook almost always makes useless, so it is not
 //   scheduled at all until its first look is due: one timer waits for that moment, and a confirmed
-//   hint cancels the timer (two events) rather than a scheduled poll (three, and a workflow task).
+//   hint cancels the timer (two events) rather than a scheduled poll (three, and a workflow task);
+// - a finishing hint is confirmed by starting that same poll with its first look at once, so that
+//   whichever of the hint and the first-look timer the workflow sees first, it schedules the same
+//   activity (see "Both orders" below).
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, sleep, TimeoutFailure } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import { isTerminal, type StepKind, type TaskSnapshot } from '../providers/model';
+import type { StepKind, TaskSnapshot } from '../providers/model';
 import type { QueryInput } from '../contracts/providerTasks';
-import { innermostMessage } from './failureMessage';
-import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask } from './providerTaskProxies';
+import { awaitProviderTask as awaitTask } from './providerTaskProxies';
 import type { StepRunner } from './stepRunner';
 
 export const STEP_DEADLINE_FAILURE = 'StepDeadlineExceeded';
@@ -49,43 +51,6 @@ export function queryInputOf(task: SubmittedTask): QueryInput {
 }
 
 /**
- * Acts on the newest callback hint of a task: an intermediate stage is shown, a finishing one is
- * confirmed by a query. Answers the task's snapshot once the query sees it finished.
- */
-export async function actOnHint(task: SubmittedTask, queryProviderTask: ReturnType<typeof queryTask>): Promise<TaskSnapshot | undefined> {
-  const { runner, stepId, kind, taskId } = task;
-  const stage = runner.hints.stage(stepId, taskId);
-  if (stage === 'text' || stage === 'first') {
-    // An intermediate stage: show it, but only a finishing hint is worth a query.
-    runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
-    return undefined;
-  }
-  let snapshot: TaskSnapshot;
-  try {
-    snapshot = await queryProviderTask(queryInputOf(task));
-  } catch (err) {
-    // A hint is only a hint: when the query that would confirm it keeps failing for a transient
-    // reason (the provider throttles or is down for longer than the query's few retries), the
-    // poll, which retries until the deadline, still finds the outcome. Failing the step here
-    // would throw away a task that was paid for and may well have finished. Only errors that
-    // no retry can fix (auth, billing...) end the step, as they would end the poll.
-    if (!isTransientQueryFailure(err)) throw err;
-    runner.report({ stepId, kind, providerStatus: `callback not confirmed yet: ${innermostMessage(err)}` });
-    return undefined;
-  }
-  runner.report({ stepId, kind, state: snapshot.state, providerStatus: snapshot.providerStatus });
-  return isTerminal(snapshot.state) ? snapshot : undefined;
-}
-
-/** A query that failed only because its retries ran out on errors a later retry could fix. */
-function isTransientQueryFailure(err: unknown): boolean {
-  // A cancelled run (or step) must stop, not wait on.
-  if (!(err instanceof ActivityFailure) || isCancellation(err)) return false;
-  const cause = err.cause;
-  return !(cause instanceof ApplicationFailure) || !(cause.nonRetryable || NEVER_RETRY.includes(cause.type ?? ''));
-}
-
-/**
  * A poll that ended because its time was up: its schedule-to-close timeout (the deadline) passed, or
  * the server refused a retry that would have come after it.
  */
@@ -100,15 +65,16 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   // The slot wait and the submit count against the deadline: they may have used it all.
   if (Date.now() >= deadlineAt) throw deadlineFailure(task);
   const submittedAtMs = Date.now();
-  const queryProviderTask = queryTask(`${provider}: query ${kind} task ${taskId}`);
 
   let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
   let poll: { scope: CancellationScope; done: Promise<void> } | undefined;
-  const startPoll = (firstLookNow: boolean) => {
-    const awaitProviderTask = awaitTask(`${provider}: poll ${kind} task ${taskId}`, deadlineAt - Date.now());
+  /** `confirmsHint`: a finishing webhook asked for this look (shown in the UI, counted as noticed by the webhook). */
+  const startPoll = (firstLookNow: boolean, confirmsHint = false) => {
+    const summary = confirmsHint ? `${provider}: confirm ${kind} task ${taskId} (webhook)` : `${provider}: poll ${kind} task ${taskId}`;
+    const awaitProviderTask = awaitTask(summary, deadlineAt - Date.now());
     const scope = new CancellationScope();
     const done = scope
-      .run(() => awaitProviderTask({ ...queryInputOf(task), submittedAtMs, ...(firstLookNow ? { firstLookNow } : {}) }))
+      .run(() => awaitProviderTask({ ...queryInputOf(task), submittedAtMs, ...(firstLookNow ? { firstLookNow } : {}), ...(confirmsHint ? { confirmsHint } : {}) }))
       .then(
         (snapshot) => void (polled = { snapshot }),
         (error: unknown) => void (polled = { error }),
@@ -133,7 +99,8 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   // Set when the poll gave up a little before the deadline (its next look would have come after it):
   // hints are still acted on until the deadline itself.
   let pollGaveUpEarly = false;
-  // While the poll runs, it alone decides and hints are not acted on. A hint and the poll's result
+  // While the poll runs, it alone decides: a finishing hint then starts nothing (an intermediate
+  // stage is still shown, which gives no command). A hint and the poll's result
   // can reach the workflow in one activation on replay but in two live (a query answered by a worker
   // that did not have the run cached applies the events after its last workflow task, the poll's
   // result among them, and keeps that state), and the SDK hands signals over first: a wait that let
@@ -144,7 +111,7 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   try {
     for (;;) {
       const wakeUp = () =>
-        (!pollRunning() && runner.hints.count(stepId, taskId) > hintsSeen) || (polled !== undefined && !pollGaveUpEarly) || (firstLook?.due === true && poll === undefined);
+        runner.hints.count(stepId, taskId) > hintsSeen || (polled !== undefined && !pollGaveUpEarly) || (firstLook?.due === true && poll === undefined);
       if (pollGaveUpEarly) {
         // Until the deadline itself, with a timer: this wait costs one only on its way to failing.
         if (!(await condition(wakeUp, Math.max(1, deadlineAt - Date.now())))) throw deadlineFailure(task);
@@ -163,8 +130,22 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
         continue;
       }
       hintsSeen = runner.hints.count(stepId, taskId);
-      const finished = await actOnHint(task, queryProviderTask);
-      if (finished) return finished;
+      const stage = runner.hints.stage(stepId, taskId);
+      if (stage === 'text' || stage === 'first') {
+        // An intermediate stage: show it, but only a finishing hint is worth a look.
+        runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
+        continue;
+      }
+      if (pollRunning()) continue;
+      // Both orders: the first-look timer and a finishing hint can reach the workflow in one
+      // activation on replay but in two live (the race described above), so each must give the same
+      // command: the poll, looking at once. A hint is only a hint: the poll confirms it, and when
+      // the provider's answer still says running, or the provider is briefly down, it keeps looking
+      // until the deadline instead of failing a task that was paid for.
+      if (Date.now() >= deadlineAt) throw deadlineFailure(task);
+      polled = undefined;
+      pollGaveUpEarly = false;
+      startPoll(true, true);
     }
   } finally {
     if (poll && polled === undefined) {

@@ -39,6 +39,8 @@ let scratch: string;
 const logLines: string[] = [];
 let runA: Run;
 let runB: Run;
+/** For the envelope-less webhook: a run whose step has not had a finishing hint yet. */
+let runC: Run;
 
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -66,6 +68,7 @@ beforeAll(async () => {
   workerRunning = worker.run();
   runA = await startRun('cb-run-a');
   runB = await startRun('cb-run-b');
+  runC = await startRun('cb-run-c');
 });
 
 afterAll(async () => {
@@ -138,13 +141,18 @@ async function post(token: string, body: unknown, contentType: string | null = '
 }
 
 /** Everything observable about what callbacks did to a run. */
-async function observe(run: Run): Promise<{ hints: PipelineProgress['hints']; queries: number; queryActivities: number; songState?: string }> {
+/**
+ * What a run shows: its hints, the provider's count of queries on its song task, the activities the
+ * workflow scheduled to look at the task (a finishing hint starts the poll, looking at once; the
+ * first-look timer is minutes away here) and the song step's state.
+ */
+async function observe(run: Run): Promise<{ hints: PipelineProgress['hints']; queries: number; lookActivities: number; songState?: string }> {
   const progress = await run.handle.query(progressQuery);
   const history = await run.handle.fetchHistory();
-  const queryActivities = (history.events ?? []).filter(
-    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'queryProviderTask',
+  const lookActivities = (history.events ?? []).filter((e) =>
+    ['queryProviderTask', 'awaitProviderTask'].includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''),
   ).length;
-  return { hints: progress.hints, queries: run.task.queries, queryActivities, songState: progress.steps.find((s) => s.stepId === 'song')?.state };
+  return { hints: progress.hints, queries: run.task.queries, lookActivities, songState: progress.steps.find((s) => s.stepId === 'song')?.state };
 }
 
 /** The workflow has processed every signal so far: its history ends with a completed workflow task. */
@@ -185,7 +193,7 @@ describe('callback endpoint on a real Temporal server', () => {
     const after = await observe(runA);
     expect(after.hints).toEqual({ received: before.hints.received + 1, ignored: before.hints.ignored + 1 });
     expect(after.queries).toBe(before.queries);
-    expect(after.queryActivities).toBe(before.queryActivities);
+    expect(after.lookActivities).toBe(before.lookActivities);
     expect(after.songState).toBe(before.songState);
   });
 
@@ -198,17 +206,17 @@ describe('callback endpoint on a real Temporal server', () => {
     await Promise.all([settled(runA), settled(runB)]);
     const [afterA, afterB] = await Promise.all([observe(runA), observe(runB)]);
     expect(afterA.hints.ignored).toBe(beforeA.hints.ignored + 1);
-    expect(afterA.queryActivities).toBe(beforeA.queryActivities);
+    expect(afterA.lookActivities).toBe(beforeA.lookActivities);
     expect(afterB).toEqual(beforeB);
   });
 
-  it('a right token with the right task id wakes the step: one confirming query', async () => {
+  it('a right token with the right task id wakes the step: one confirming look', async () => {
     const before = await observe(runB);
     const answer = await post(runB.token, anyintCallback(runB.task.taskId));
     expect(answer.status).toBe(200);
     expect(answer.ms).toBeLessThan(1000);
     console.log(`a real callback answered 200 in ${answer.ms.toFixed(1)} ms (verify, parse, signal on the dev server)`);
-    await eventually(async () => ((await observe(runB)).queryActivities === before.queryActivities + 1 ? true : undefined));
+    await eventually(async () => ((await observe(runB)).lookActivities === before.lookActivities + 1 ? true : undefined));
     await eventually(() => (runB.task.queries === before.queries + 1 ? true : undefined));
     const after = await observe(runB);
     expect(after.hints).toEqual({ received: before.hints.received + 1, ignored: before.hints.ignored });
@@ -218,31 +226,31 @@ describe('callback endpoint on a real Temporal server', () => {
 
   it("accepts the family's envelope-less webhook (callbackType at the top, data the clip list) and reads its stage", async () => {
     const clips = [{ id: 'clip-1', audio_url: '', stream_audio_url: 'https://s/clip-1', title: 'X', duration: null }];
-    const before = await observe(runB);
+    const before = await observe(runC);
     // An intermediate stage: shown by the run, not confirmed with a query (it was read as "complete", or refused with 400).
     for (const callbackType of ['text', 'first']) {
-      const answer = await post(runB.token, { callbackType, task_id: runB.task.taskId, data: clips });
+      const answer = await post(runC.token, { callbackType, task_id: runC.task.taskId, data: clips });
       expect({ callbackType, status: answer.status }).toEqual({ callbackType, status: 200 });
     }
-    await eventually(async () => ((await observe(runB)).hints.received === before.hints.received + 2 ? true : undefined));
-    await settled(runB);
-    const intermediate = await observe(runB);
+    await eventually(async () => ((await observe(runC)).hints.received === before.hints.received + 2 ? true : undefined));
+    await settled(runC);
+    const intermediate = await observe(runC);
     expect(intermediate.hints.ignored).toBe(before.hints.ignored);
-    expect(intermediate.queryActivities).toBe(before.queryActivities);
+    expect(intermediate.lookActivities).toBe(before.lookActivities);
     expect(intermediate.queries).toBe(before.queries);
     expect(intermediate.songState).toBe('partial');
-    // The finishing stage, with the id spelled taskId: one confirming query.
-    const done = await post(runB.token, { callbackType: 'complete', taskId: runB.task.taskId, data: clips });
+    // The finishing stage, with the id spelled taskId: one confirming look.
+    const done = await post(runC.token, { callbackType: 'complete', taskId: runC.task.taskId, data: clips });
     expect(done.status).toBe(200);
-    await eventually(async () => ((await observe(runB)).queryActivities === before.queryActivities + 1 ? true : undefined));
-    await eventually(() => (runB.task.queries === before.queries + 1 ? true : undefined));
-    const after = await observe(runB);
+    await eventually(async () => ((await observe(runC)).lookActivities === before.lookActivities + 1 ? true : undefined));
+    await eventually(() => (runC.task.queries === before.queries + 1 ? true : undefined));
+    const after = await observe(runC);
     expect(after.hints).toEqual({ received: before.hints.received + 3, ignored: before.hints.ignored });
-    // The provider still says PENDING: the hint changed timing only.
-    expect(after.songState).toBe('queued');
+    // The provider still says PENDING: the hint changed timing only, and the poll looks on.
+    expect(after.songState).toBe(intermediate.songState);
     // Still refused: no task id, or a stage the family does not have.
-    expect((await post(runB.token, { callbackType: 'complete', data: clips })).status).toBe(400);
-    expect((await post(runB.token, { callbackType: 'halfway', task_id: runB.task.taskId, data: clips })).status).toBe(400);
+    expect((await post(runC.token, { callbackType: 'complete', data: clips })).status).toBe(400);
+    expect((await post(runC.token, { callbackType: 'halfway', task_id: runC.task.taskId, data: clips })).status).toBe(400);
   });
 
   it('refuses bad, expired, malformed and other-secret tokens with one identical 401', async () => {
@@ -303,7 +311,7 @@ describe('callback endpoint on a real Temporal server', () => {
     const after = await observe(runA);
     // Only the two well-formed (foreign) hints arrived, and both were ignored.
     expect(after.hints).toEqual({ received: before.hints.received + 2, ignored: before.hints.ignored + 2 });
-    expect(after.queryActivities).toBe(before.queryActivities);
+    expect(after.lookActivities).toBe(before.lookActivities);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // Body content never reaches the log.
     expect(logLines.filter((line) => line.includes('SECRET-CALLBACK-TYPE-7731'))).toEqual([]);
@@ -320,9 +328,9 @@ describe('callback endpoint on a real Temporal server', () => {
   });
 
   it('answers 410 for a closed run', async () => {
-    const runC = await startRun('cb-run-c');
-    await runC.handle.terminate('test: the run is over');
-    const answer = await post(runC.token, anyintCallback(runC.task.taskId));
+    const closed = await startRun('cb-run-closed');
+    await closed.handle.terminate('test: the run is over');
+    const answer = await post(closed.token, anyintCallback(closed.task.taskId));
     expect(answer.status).toBe(410);
     expect(answer.ms).toBeLessThan(1000);
   });
@@ -369,7 +377,7 @@ describe('callback endpoint on a real Temporal server', () => {
     await settled(runA);
     const after = await observe(runA);
     expect(after.hints.ignored).toBe(before.hints.ignored + 10);
-    expect(after.queryActivities).toBe(before.queryActivities);
+    expect(after.lookActivities).toBe(before.lookActivities);
     expect((await fetch(`${endpoint.url}/healthz`)).status).toBe(200);
     // The flood is logged in a few summary lines, not one line per forgery.
     expect(logLines.filter((line) => line.startsWith('callback refused')).length).toBeLessThan(20);

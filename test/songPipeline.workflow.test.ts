@@ -80,11 +80,57 @@ describe('songPipeline on the time-skipping server', () => {
       const song = (await handle.query(progressQuery)).steps.find((s) => s.stepId === 'song')!;
       // Workflow time from submit to success; the sparse fallback poll would have waited this long.
       expect(song.finishedAt! - song.startedAt!).toBeLessThan(pollTiming('song', true).firstMs * (1 - JITTER));
-      // The fallback poll was never even scheduled: its first look was not due yet.
-      expect(polls.length).toBe(0);
-      // One query: the one that confirmed the hint.
+      // The fallback poll never ran on its own schedule (its first look was not due yet): the one
+      // look at the task was the one the hint asked for, made at once.
+      expect(polls.map((p) => p.confirmsHint)).toEqual([true]);
       expect(task!.queries).toBe(1);
     });
+  });
+
+  it('whichever reaches the workflow first, the first-look timer or a finishing hint, the step schedules the same poll', async () => {
+    // Live, the two can come in separate workflow tasks while a replay of the same history sees them
+    // in one (steps/taskWait.ts): if the orders gave different commands, the run could not replay.
+    const waitActivities = async (handle: Awaited<ReturnType<typeof start>>) =>
+      (await handle.fetchHistory()).events!
+        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+        .filter((name) => name === 'awaitProviderTask' || name === 'queryProviderTask');
+    const firstLookMs = pollTiming('song', true).firstMs * (1 + JITTER);
+
+    // Apart: the first look finds the task running, then the task finishes and its webhook comes.
+    const apart = await withWorker(async (polls) => {
+      const { handle, task } = await startSong(input({ callbacks: true }));
+      await waitUntilQueued(handle);
+      await harness.env.sleep(firstLookMs + 1_000);
+      await expect.poll(() => task!.queries, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+      expect((await handle.result()).status).toBe('succeeded');
+      expect(polls.every((p) => !p.confirmsHint)).toBe(true);
+      return waitActivities(handle);
+    });
+
+    // Together: while no worker runs, the first look falls due and the webhook comes; the next
+    // worker gets both in one workflow task, the hint first (the SDK hands signals over first).
+    const worker = await harness.createWorker(undefined, { maxCachedWorkflows: 0 });
+    const { handle, task } = await worker.runUntil(async () => {
+      const started = await startSong(input({ callbacks: true }));
+      await waitUntilQueued(started.handle);
+      return started;
+    });
+    // The test server holds its clock while a workflow task waits for a worker, so the sleep ends
+    // exactly when the first-look timer fires.
+    const timer = (await handle.fetchHistory()).events!.find((e) => e.timerStartedEventAttributes)!;
+    const firesAtMs = Number(timer.eventTime!.seconds) * 1000 + Math.floor(timer.eventTime!.nanos! / 1e6) + Number(timer.timerStartedEventAttributes!.startToFireTimeout!.seconds) * 1000 + Math.ceil(timer.timerStartedEventAttributes!.startToFireTimeout!.nanos! / 1e6);
+    await harness.env.sleep(firesAtMs - (await harness.env.currentTimeMs()));
+    provider.setStatus(task!.taskId, 'SUCCESS');
+    await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+    const together = await withWorker(async () => {
+      expect((await handle.result()).status).toBe('succeeded');
+      return waitActivities(handle);
+    });
+
+    expect(apart).toEqual(['awaitProviderTask']);
+    expect(together).toEqual(apart);
   });
 
   it('while its poll runs, a step is decided by the poll alone: a hint then schedules no query', async () => {
@@ -182,7 +228,7 @@ describe('songPipeline on the time-skipping server', () => {
     });
   });
 
-  it('shows an intermediate callback stage without querying, and queries on the finishing hint', async () => {
+  it('shows an intermediate callback stage without querying, and looks at the task on the finishing hint', async () => {
     await withWorker(async () => {
       const { handle, task } = await startSong(input({ callbacks: true }));
       await waitUntilQueued(handle);

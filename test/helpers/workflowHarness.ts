@@ -8,7 +8,7 @@ import { activityInfo } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type MusicActivities } from '../../activities';
-import type { QueryInput } from '../../contracts/providerTasks';
+import type { PollInput } from '../../contracts/providerTasks';
 import type { SongPipelineInput } from '../../contracts/songPipeline';
 import { WORKFLOWS_PATH } from '../../workers/worker';
 import { startScriptedProvider, type ScriptedProvider } from './scriptedProvider';
@@ -20,6 +20,8 @@ export interface PollRecord {
   attempt: number;
   /** The test server's (skipped) clock when the attempt ran. */
   ranAtMs: number;
+  /** A finishing webhook started this poll, rather than its first-look timer or the submit. */
+  confirmsHint: boolean;
 }
 
 export interface WorkflowHarness {
@@ -77,10 +79,10 @@ export async function createWorkflowHarness(): Promise<WorkflowHarness> {
       ...options,
       activities: {
         ...real,
-        async awaitProviderTask(input: QueryInput) {
+        async awaitProviderTask(input: PollInput) {
           // (The test server stamps an attempt's "scheduled" time when the retry is decided, not
           // when it is due, so the clock is read here instead.)
-          polls.push({ attempt: activityInfo().attempt, ranAtMs: await env.currentTimeMs() });
+          polls.push({ attempt: activityInfo().attempt, ranAtMs: await env.currentTimeMs(), confirmsHint: input.confirmsHint === true });
           return real.awaitProviderTask(input);
         },
         ...override?.(real),
