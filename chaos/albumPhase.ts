@@ -65,6 +65,11 @@ export interface PhaseOptions {
    * kills spent that many times without a worker.
    */
   warmSpare?: boolean;
+  /**
+   * Worker processes serving the queue at once (default 1). Each kill takes one of them; with more
+   * than one, the others go on serving, as in a deployment that runs two for that reason.
+   */
+  workers?: number;
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -103,8 +108,10 @@ export interface PhaseReport {
   workerStartupsMs: number[];
   /** Whether killed workers were replaced by a warm spare (see warmSpare). */
   warmSpare: boolean;
-  /** Time (ms) from each kill until the next worker was polling: the run had no worker then. */
+  /** Time (ms) with no worker polling at all, after kills and exits: the runs had no worker then. */
   withoutWorkerMs: number;
+  /** Worker processes serving at once. */
+  workers: number;
   /** The machine's 1-minute load average over the phase (mean and highest, sampled every second): on a shared machine the wall times mean little without it. */
   loadAverage: { mean: number; max: number };
 }
@@ -159,6 +166,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const workerStartupsMs: number[] = [];
     let withoutWorkerMs = 0;
     let lostWorkerAt: number | undefined;
+    let polling = 0;
     const startWorker = (standby = false): WorkerProcess => {
       const number = ++workerNumber;
       let startedAt = Date.now();
@@ -173,7 +181,9 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
         callbackSecret: options.secret,
         standby,
         // Every provider is played by the simulator, whatever keys this shell has: chaos must never reach a real, paid API.
-        env: { ...withoutProviderKeys(), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle, ...options.workerEnv },
+        // The phase's own data folder: its workers share what they learn of task durations, as a
+        // restarted worker does, without writing into the user's own data folder.
+        env: { ...withoutProviderKeys(), MUSIC_DATA_DIR: path.join(dir, 'worker-data'), PROVIDER_TIMEOUT_MS: String(options.providerTimeoutMs), WORKFLOW_BUNDLE: workflowBundle, ...options.workerEnv },
       });
       // A spare's start-up counts from its activation: until then it was not needed.
       const worker: WorkerProcess = {
@@ -183,8 +193,11 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
           return child.activate();
         },
       };
+      let wasPolling = false;
       void worker.ready.then(() => {
         const now = Date.now();
+        wasPolling = true;
+        polling++;
         workerStartupsMs.push(now - startedAt);
         if (lostWorkerAt !== undefined) withoutWorkerMs += now - lostWorkerAt;
         lostWorkerAt = undefined;
@@ -196,11 +209,13 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
           spare = undefined;
           return;
         }
-        lostWorkerAt ??= Date.now();
+        if (wasPolling) polling--;
+        if (polling === 0) lostWorkerAt ??= Date.now();
         if (exit.signal !== 'SIGKILL') {
           unexpectedWorkerExits++;
           log(`${options.name}: a worker exited by itself (${exit.code ?? exit.signal}); starting another`);
-          if (!finished) current = replacement();
+          const place = serving.indexOf(worker);
+          if (!finished && place >= 0) serving[place] = replacement();
         }
       });
       return worker;
@@ -215,9 +230,10 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       return next;
     };
     let finished = false;
-    let current = startWorker();
+    const workers = Math.max(1, options.workers ?? 1);
+    const serving: WorkerProcess[] = Array.from({ length: workers }, () => startWorker());
     if (warmSpare) spare = startWorker(true);
-    cleanups.push(() => current.kill());
+    cleanups.push(() => Promise.all(serving.map((worker) => worker.kill())));
     cleanups.push(async () => void (await spare?.kill()));
 
     const handles = await Promise.all(
@@ -261,15 +277,17 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
           while (!finished && kills < disruptions.kills) {
             // Each kill hits a worker that was serving: killing one still starting would only
             // starve the run (no activity in flight to lose) and measure start-up time, not recovery.
-            await untilServing(() => current, () => finished);
+            // With several workers, any one of them.
+            const place = Math.floor(Math.random() * serving.length);
+            await untilServing(() => serving[place]!, () => finished);
             await sleep(between(4_000, 9_000));
             if (finished) break;
-            await current.kill();
+            await serving[place]!.kill();
             kills++;
             log(`${options.name}: worker killed (SIGKILL) ${kills}/${disruptions.kills}`);
             // A supervisor (systemd, Kubernetes) brings a new one up after a moment.
             await sleep(between(300, 2_000));
-            current = replacement();
+            serving[place] = replacement();
           }
         })(),
         (async () => {
@@ -335,6 +353,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       warmSpare,
       workerStartupsMs,
       withoutWorkerMs,
+      workers,
       loadAverage: { mean: Math.round((loads.reduce((a, b) => a + b, 0) / Math.max(1, loads.length)) * 10) / 10, max: Math.round(Math.max(0, ...loads) * 10) / 10 },
       harness: {
         cpuSeconds: Math.round(((cpu) => (cpu.user + cpu.system) / 1e5)(process.cpuUsage(cpuBefore))) / 10,

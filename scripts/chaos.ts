@@ -73,11 +73,12 @@ const program = new Command('chaos')
   .option('--provider-timeout <seconds>', "how long the worker waits for a provider's answer before a submit's outcome is unknown (raise it when the simulator is slow at scale)", count('--provider-timeout', { min: 1 }), 5)
   .option('--max-slowdown <x>', 'fail when the faulted run takes more than this many times the calm run (0: do not check)', slowdownLimit, 4)
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
+  .option('--workers <n>', 'worker processes serving at once, in both runs; each kill takes one, and the others go on serving', count('--workers', { min: 1 }), 1)
   .option('--cold-worker-starts', 'replace a killed worker by starting a new one from nothing (2-3 s idle, 15 s and more under load) instead of activating a warm spare')
   .option('--keep', 'keep the work folder (databases, simulator state, both outputs) and print where it is')
   .option('--json', 'print the figures as JSON instead of a table')
   .option('--quiet', 'no progress lines, only the result')
-  .addHelpText('after', '\nExamples:\n  npm run chaos\n  npm run chaos -- examples/instrumental-ep.yaml --kills 3 --restarts 1 --fault-rate 0.3');
+  .addHelpText('after', '\nExamples:\n  npm run chaos\n  npm run chaos -- examples/instrumental-ep.yaml --kills 3 --restarts 1 --fault-rate 0.3\n  npm run chaos -- --workers 2 --kills 10   # two workers, as a deployment runs them: one killed at a time');
 
 interface Options {
   kills: number;
@@ -95,6 +96,7 @@ interface Options {
   clipSeconds: number;
   maxSlowdown: number;
   providerTimeout: number;
+  workers: number;
   coldWorkerStarts?: boolean;
   keep?: boolean;
   json?: boolean;
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     providerTimeoutMs: opts.providerTimeout * 1000,
     timeoutMs: opts.timeout * 60_000,
     warmSpare: !opts.coldWorkerStarts,
+    workers: opts.workers,
     log: say,
   };
 
@@ -242,6 +245,7 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     harness: { baseline: calm.harness, chaos: chaos.harness },
     loadAverage: { baseline: calm.loadAverage, chaos: chaos.loadAverage },
     warmSpare: chaos.warmSpare,
+    workers: chaos.workers,
     workerStartSeconds: { baseline: startups(calm.workerStartupsMs), chaos: startups(chaos.workerStartupsMs) },
     withoutWorkerSeconds: Math.round(chaos.withoutWorkerMs / 1000),
   };
@@ -258,7 +262,7 @@ function table(f: Figures): string {
   const rows: [string, string][] = [
     ['runs (albums / songs)', `${f.albums.length} / ${f.songs} (${albums}); ${f.trackAttempts} song attempts`],
     ['songs in flight at once, peak (calm / with faults)', `${f.peakSongsInFlight.baseline} / ${f.peakSongsInFlight.chaos}`],
-    ['worker kills (SIGKILL)', `${f.kills}${f.unexpectedWorkerExits > 0 ? `; ${f.unexpectedWorkerExits} exited by themselves` : ''}`],
+    [`worker kills (SIGKILL${f.workers > 1 ? `, one of ${f.workers} workers at a time` : ''})`, `${f.kills}${f.unexpectedWorkerExits > 0 ? `; ${f.unexpectedWorkerExits} exited by themselves` : ''}`],
     ['dev-server restarts', String(f.restarts)],
     ['provider faults injected', `${sum(Object.values(f.providerFaults))} (${byKind(f.providerFaults)})`],
     ['webhook faults injected', `${sum(Object.values(f.webhookFaults))} (${byKind(f.webhookFaults)})`],
@@ -274,7 +278,7 @@ function table(f: Figures): string {
     ['runs that do not replay against the code (calm and faulted)', `${f.replay.failed.length} (of ${f.replay.replayed})${f.replay.failed.length > 0 ? `: ${f.replay.failed.slice(0, 3).join('; ')}` : ''}`],
     ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, ${f.slowdown.limit === 0 ? 'not checked' : `limit ${f.slowdown.limit}×`}${f.slowdown.ok ? '' : ': too slow'})`],
     [`worker start to polling, median / max (calm; with faults${f.warmSpare ? ', a warm spare' : ', cold starts'})`, `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
-    ['time with no worker polling after kills (with faults)', `${f.withoutWorkerSeconds} s`],
+    ['time with no worker polling at all after kills (with faults)', `${f.withoutWorkerSeconds} s`],
     ['machine load average, mean / max (calm; with faults)', `${f.loadAverage.baseline.mean} / ${f.loadAverage.baseline.max}; ${f.loadAverage.chaos.mean} / ${f.loadAverage.chaos.max}`],
     ['simulator process: CPU, event-loop delay p99 / max', [f.harness.baseline, f.harness.chaos].map((h) => `${h.cpuSeconds} s, ${h.eventLoopDelayP99Ms} / ${h.eventLoopDelayMaxMs} ms`).join(' (calm); ') + ' (with faults)'],
   ];

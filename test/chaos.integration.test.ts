@@ -52,6 +52,36 @@ describe('npm run chaos', () => {
     expect(figures.forgedCallbacks.byStatus['500']).toBeUndefined();
   }, 300_000);
 
+  it('with two workers, each kill takes one while the other goes on serving, and the guarantees hold', async () => {
+    const { code, stdout, stderr } = await runChaos([
+      'examples/instrumental-ep.yaml',
+      '--workers', '2',
+      '--kills', '2',
+      '--restarts', '0',
+      '--forgeries', '20',
+      '--fault-rate', '0.1',
+      '--stage-delays', '1000,2000,3000',
+      '--max-slowdown', '0',
+      '--json',
+    ]);
+    if (code !== 0) console.error(stderr);
+    const figures = JSON.parse(stdout);
+    console.log(JSON.stringify({ workers: figures.workers, kills: figures.kills, withoutWorker: figures.withoutWorkerSeconds, starts: figures.workerStartSeconds, paidTwice: figures.paidTwice, slowdown: figures.slowdown }));
+    expect(code).toBe(0);
+    expect(figures.ok).toBe(true);
+    expect(figures.workers).toBe(2);
+    expect(figures.kills).toBeGreaterThanOrEqual(1);
+    // The queue always had a worker: the kill took one of two.
+    expect(figures.withoutWorkerSeconds).toBe(0);
+    // Both workers at the start of each run, and a replacement after each kill.
+    expect(figures.workerStartSeconds.chaos.count).toBeGreaterThanOrEqual(2 + figures.kills);
+    expect(figures.paidTwice).toEqual([]);
+    expect(figures.replay.failed).toEqual([]);
+    expect(figures.artifacts.lost).toEqual([]);
+    expect(figures.artifacts.different).toEqual([]);
+    expect(figures.paidSubmits.chaos - figures.knowinglyRebought.length).toBe(figures.paidSubmits.baseline);
+  }, 300_000);
+
   it('refuses bad flags before starting anything', async () => {
     const { code, stderr, stdout } = await runChaos(['--fault-rate', '2']);
     expect(code).not.toBe(0);
