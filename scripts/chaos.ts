@@ -75,7 +75,7 @@ const program = new Command('chaos')
   .option('--timeout <minutes>', 'give up on a run after this long', count('--timeout', { min: 1 }), 20)
   .option('--workers <n>', 'worker processes serving at once, in both runs; each kill takes one, and the others go on serving', count('--workers', { min: 1 }), 1)
   .option('--cold-worker-starts', 'replace a killed worker by starting a new one from nothing (2-3 s idle, 15 s and more under load) instead of activating a warm spare')
-  .option('--keep', 'keep the work folder (databases, simulator state, both outputs) and print where it is')
+  .option('--keep', 'keep the work folder (databases, worker logs, simulator state, both outputs) and print where it is; kept anyway when a guarantee does not hold')
   .option('--json', 'print the figures as JSON instead of a table')
   .option('--quiet', 'no progress lines, only the result')
   .addHelpText('after', '\nExamples:\n  npm run chaos\n  npm run chaos -- examples/instrumental-ep.yaml --kills 3 --restarts 1 --fault-rate 0.3\n  npm run chaos -- --workers 2 --kills 10   # two workers, as a deployment runs them: one killed at a time');
@@ -145,6 +145,7 @@ async function main(): Promise<void> {
   const albums = await planAlbums(manifests, { copies: opts.copies, concurrency: opts.concurrency });
   const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
   const workDir = await mkdtemp(path.join(tmpdir(), 'music-chaos-'));
+  let keep = opts.keep === true;
   // Made before the first phase, so a failure to bundle still removes the work folder.
   const workflowBundle = await writeWorkflowBundle(path.join(workDir, 'workflow-bundle.js')).catch(async (error: unknown) => {
     await rm(workDir, { recursive: true, force: true });
@@ -192,10 +193,13 @@ async function main(): Promise<void> {
     const figures = summarize(calm, chaos, manifestsAudit, comparison, opts.maxSlowdown);
     if (opts.json) process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
     else process.stdout.write(`${table(figures)}\n`);
-    if (opts.keep) say(`work folder kept: ${workDir}`);
+    // A broken guarantee is a finding: its databases, worker logs and outputs are the evidence.
+    if (!figures.guaranteesHeld) keep = true;
+    // On stderr even with --json or --quiet: the one line that says where the evidence is.
+    if (keep) process.stderr.write(`work folder kept: ${workDir}${opts.keep ? '' : ' (a guarantee did not hold)'}\n`);
     process.exitCode = figures.ok ? 0 : 1;
   } finally {
-    if (!opts.keep) await rm(workDir, { recursive: true, force: true });
+    if (!keep) await rm(workDir, { recursive: true, force: true });
   }
 }
 
@@ -219,9 +223,11 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
   const slowdown = calm.wallMs > 0 ? chaos.wallMs / calm.wallMs : Infinity;
   const withinTime = maxSlowdown === 0 || slowdown <= maxSlowdown;
   const replayOk = calm.replay.failed.length === 0 && chaos.replay.failed.length === 0;
-  const ok = runsOk && replayOk && samePaid && withinTime && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
+  const guaranteesHeld = runsOk && replayOk && samePaid && chaos.paidTwice.length === 0 && calm.paidTwice.length === 0 && artifactsLost === 0 && comparison.different.length === 0;
+  const ok = guaranteesHeld && withinTime;
   return {
     ok,
+    guaranteesHeld,
     albums: chaos.albums,
     baselineAlbums: calm.albums,
     songs: tracks.length,
