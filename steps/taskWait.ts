@@ -51,6 +51,18 @@ export function queryInputOf(task: SubmittedTask): QueryInput {
 }
 
 /**
+ * Shows the stage of the task's newest hint when it is an intermediate one (text, first clip), which
+ * is worth no look at the task; true when it was. A finishing hint is the caller's to confirm.
+ */
+export function showIntermediateStage(task: SubmittedTask): boolean {
+  const { runner, stepId, kind, taskId } = task;
+  const stage = runner.hints.stage(stepId, taskId);
+  if (stage !== 'text' && stage !== 'first') return false;
+  runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
+  return true;
+}
+
+/**
  * A poll that ended because its time was up: its schedule-to-close timeout (the deadline) passed, or
  * the server refused a retry that would have come after it.
  */
@@ -68,8 +80,13 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
 
   let polled: { snapshot: TaskSnapshot } | { error: unknown } | undefined;
   let poll: { scope: CancellationScope; done: Promise<void> } | undefined;
-  /** `confirmsHint`: a finishing webhook asked for this look (shown in the UI, counted as noticed by the webhook). */
+  // Set when the poll gave up a little before the deadline (its next look would have come after it):
+  // hints are still acted on until the deadline itself.
+  let pollGaveUpEarly = false;
+  /** A new poll, with no outcome yet. `confirmsHint`: a finishing webhook asked for this look (shown in the UI, counted as noticed by the webhook). */
   const startPoll = (firstLookNow: boolean, confirmsHint = false) => {
+    polled = undefined;
+    pollGaveUpEarly = false;
     const summary = confirmsHint ? `${provider}: confirm ${kind} task ${taskId} (webhook)` : `${provider}: poll ${kind} task ${taskId}`;
     const awaitProviderTask = awaitTask(summary, deadlineAt - Date.now());
     const scope = new CancellationScope();
@@ -96,9 +113,6 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
     firstLook = waiting;
   } else startPoll(false);
 
-  // Set when the poll gave up a little before the deadline (its next look would have come after it):
-  // hints are still acted on until the deadline itself.
-  let pollGaveUpEarly = false;
   // While the poll runs, it alone decides: a finishing hint then starts nothing (an intermediate
   // stage is still shown, which gives no command). A hint and the poll's result
   // can reach the workflow in one activation on replay but in two live (a query answered by a worker
@@ -130,21 +144,13 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
         continue;
       }
       hintsSeen = runner.hints.count(stepId, taskId);
-      const stage = runner.hints.stage(stepId, taskId);
-      if (stage === 'text' || stage === 'first') {
-        // An intermediate stage: show it, but only a finishing hint is worth a look.
-        runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
-        continue;
-      }
-      if (pollRunning()) continue;
+      if (showIntermediateStage(task) || pollRunning()) continue;
       // Both orders: the first-look timer and a finishing hint can reach the workflow in one
       // activation on replay but in two live (the race described above), so each must give the same
       // command: the poll, looking at once. A hint is only a hint: the poll confirms it, and when
       // the provider's answer still says running, or the provider is briefly down, it keeps looking
       // until the deadline instead of failing a task that was paid for.
       if (Date.now() >= deadlineAt) throw deadlineFailure(task);
-      polled = undefined;
-      pollGaveUpEarly = false;
       startPoll(true, true);
     }
   } finally {

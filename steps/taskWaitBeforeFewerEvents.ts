@@ -5,7 +5,7 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCa
 import { isTerminal, type TaskSnapshot } from '../providers/model';
 import { innermostMessage } from './failureMessage';
 import { awaitProviderTask as awaitTask, NEVER_RETRY, queryProviderTask as queryTask } from './providerTaskProxies';
-import { deadlineFailure, queryInputOf, type SubmittedTask } from './taskWait';
+import { deadlineFailure, queryInputOf, showIntermediateStage, type SubmittedTask } from './taskWait';
 
 export async function waitWithDeadlineTimer(task: SubmittedTask): Promise<TaskSnapshot> {
   const { runner, stepId, kind, taskId, deadlineMs, deadlineAt } = task;
@@ -60,13 +60,8 @@ export async function waitWithDeadlineTimer(task: SubmittedTask): Promise<TaskSn
  * confirmed by a query. Answers the task's snapshot once the query sees it finished.
  */
 async function actOnHint(task: SubmittedTask, queryProviderTask: ReturnType<typeof queryTask>): Promise<TaskSnapshot | undefined> {
-  const { runner, stepId, kind, taskId } = task;
-  const stage = runner.hints.stage(stepId, taskId);
-  if (stage === 'text' || stage === 'first') {
-    // An intermediate stage: show it, but only a finishing hint is worth a query.
-    runner.report({ stepId, kind, state: 'partial', providerStatus: `callback: ${stage}` });
-    return undefined;
-  }
+  const { runner, stepId, kind } = task;
+  if (showIntermediateStage(task)) return undefined;
   let snapshot: TaskSnapshot;
   try {
     snapshot = await queryProviderTask(queryInputOf(task));
