@@ -12,6 +12,8 @@ import { AttentionBoard } from './attention';
 /** Keeps the callback hints a run has received, keyed by step and provider task id. */
 export class HintBox {
   private readonly counts = new Map<string, number>();
+  /** Of those, the hints that say the task has finished (complete or error). */
+  private readonly finishingCounts = new Map<string, number>();
   private readonly lastStage = new Map<string, CallbackStage>();
   private readonly submitted = new Map<string, string>();
   received = 0;
@@ -27,6 +29,7 @@ export class HintBox {
     }
     const key = this.key(event.stepId, event.taskId);
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (event.stage === 'complete' || event.stage === 'error') this.finishingCounts.set(key, (this.finishingCounts.get(key) ?? 0) + 1);
     this.lastStage.set(key, event.stage);
   }
 
@@ -37,12 +40,18 @@ export class HintBox {
       if (key.startsWith(`${stepId}\u0000`) && key !== this.key(stepId, taskId)) {
         this.ignored += this.counts.get(key) ?? 0;
         this.counts.delete(key);
+        this.finishingCounts.delete(key);
       }
     }
   }
 
   count(stepId: string, taskId: string): number {
     return this.counts.get(this.key(stepId, taskId)) ?? 0;
+  }
+
+  /** How many of this task's hints said it had finished, whatever came after them. */
+  finishingCount(stepId: string, taskId: string): number {
+    return this.finishingCounts.get(this.key(stepId, taskId)) ?? 0;
   }
 
   /** The stage named by the newest hint for this task. */
@@ -64,10 +73,21 @@ export class HintBox {
  */
 export const STEPS_FEWER_EVENTS = 'steps-fewer-events';
 
+/**
+ * Patch marker: a waiting step gives the same commands in whatever order its hints and its poll's end
+ * reach it (taskWait.ts): it confirms its task once any finishing hint has come, whatever stage a
+ * later hint names, and a poll that gave up before the deadline starts a deadline timer that no hint
+ * cancels. Runs begun before it let the newest hint's stage decide and cancelled that timer, which
+ * could not replay webhooks that came out of order. Decided when the run begins, like STEPS_FEWER_EVENTS.
+ */
+export const HINTS_IN_ANY_ORDER = 'hints-in-any-order';
+
 export interface StepRunner {
   provider: ProviderName;
   /** Whether this run's steps wait the way STEPS_FEWER_EVENTS describes. */
   fewerEvents: boolean;
+  /** Whether this run's steps wait the way HINTS_IN_ANY_ORDER describes. */
+  hintsInAnyOrder: boolean;
   workflowId: string;
   callbacks: boolean;
   hints: HintBox;
@@ -98,6 +118,7 @@ export interface StepRunnerOptions {
 /** Registers the run's handlers for hints, resolutions and slot grants; call once, before the first await. */
 export function createStepRunner(options: StepRunnerOptions): StepRunner {
   const fewerEvents = patched(STEPS_FEWER_EVENTS);
+  const hintsInAnyOrder = patched(HINTS_IN_ANY_ORDER);
   const hints = new HintBox();
   setHandler(providerEventSignal, (event) => {
     hints.record(event);
@@ -107,6 +128,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
   return {
     provider: options.provider,
     fewerEvents,
+    hintsInAnyOrder,
     workflowId: options.workflowId,
     callbacks: options.callbacks,
     hints,

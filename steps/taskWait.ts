@@ -70,6 +70,23 @@ function pollOutOfTime(err: unknown): boolean {
   return err instanceof ActivityFailure && !isCancellation(err) && (err.retryState === RetryState.TIMEOUT || err.cause instanceof TimeoutFailure);
 }
 
+/** A timer the wait may cancel: `due` once it fired. */
+interface Timer {
+  scope: CancellationScope;
+  done: Promise<void>;
+  due: boolean;
+}
+
+function startTimer(ms: number): Timer {
+  const scope = new CancellationScope();
+  const timer: Timer = { scope, due: false, done: Promise.resolve() };
+  timer.done = scope.run(() => sleep(ms)).then(
+    () => void (timer.due = true),
+    () => undefined,
+  );
+  return timer;
+}
+
 /** Waits until the submitted task has finished, with as few history events as the wait allows. */
 export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   const { runner, stepId, kind, taskId, deadlineAt } = task;
@@ -83,10 +100,14 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   // Set when the poll gave up a little before the deadline (its next look would have come after it):
   // hints are still acted on until the deadline itself.
   let pollGaveUpEarly = false;
+  // Finishing hints counted when the running poll began: one that came while it ran may not have
+  // been seen by its last look.
+  let finishingAtPollStart = 0;
   /** A new poll, with no outcome yet. `confirmsHint`: a finishing webhook asked for this look (shown in the UI, counted as noticed by the webhook). */
   const startPoll = (firstLookNow: boolean, confirmsHint = false) => {
     polled = undefined;
     pollGaveUpEarly = false;
+    finishingAtPollStart = runner.hints.finishingCount(stepId, taskId);
     const summary = confirmsHint ? `${provider}: confirm ${kind} task ${taskId} (webhook)` : `${provider}: poll ${kind} task ${taskId}`;
     const awaitProviderTask = awaitTask(summary, deadlineAt - Date.now());
     const scope = new CancellationScope();
@@ -102,16 +123,11 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   // With a webhook coming, a timer stands in for the poll until its first look is due (bounded by
   // the deadline). A submit answered by an operator, or by a worker that predates firstLookInMs,
   // has no such delay: its poll starts at once and its first attempt only waits, as before.
-  let firstLook: { scope: CancellationScope; done: Promise<void>; due: boolean } | undefined;
-  if (task.callbacks && task.firstLookInMs !== undefined) {
-    const scope = new CancellationScope();
-    const waiting = { scope, due: false, done: Promise.resolve() };
-    waiting.done = scope.run(() => sleep(Math.min(task.firstLookInMs!, deadlineAt - Date.now()))).then(
-      () => void (waiting.due = true),
-      () => undefined,
-    );
-    firstLook = waiting;
-  } else startPoll(false);
+  let firstLook: Timer | undefined;
+  if (task.callbacks && task.firstLookInMs !== undefined) firstLook = startTimer(Math.min(task.firstLookInMs, deadlineAt - Date.now()));
+  else startPoll(false);
+  // Started when a poll gave up a little before the deadline: the step fails when it fires.
+  let deadline: Timer | undefined;
 
   // While the poll runs, it alone decides: a finishing hint then starts nothing (an intermediate
   // stage is still shown, which gives no command). A hint and the poll's result
@@ -122,19 +138,37 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
   // (test/replayPollAndHintAfterKill.workflow.test.ts, a chaos run at ten kills).
   const pollRunning = () => poll !== undefined && !pollGaveUpEarly;
   let hintsSeen = 0;
+  let finishingSeen = 0;
   try {
     for (;;) {
       const wakeUp = () =>
-        runner.hints.count(stepId, taskId) > hintsSeen || (polled !== undefined && !pollGaveUpEarly) || (firstLook?.due === true && poll === undefined);
-      if (pollGaveUpEarly) {
+        runner.hints.count(stepId, taskId) > hintsSeen ||
+        (polled !== undefined && !pollGaveUpEarly) ||
+        (firstLook?.due === true && poll === undefined) ||
+        (deadline?.due === true && !pollRunning());
+      if (pollGaveUpEarly && !runner.hintsInAnyOrder) {
         // Until the deadline itself, with a timer: this wait costs one only on its way to failing.
         if (!(await condition(wakeUp, Math.max(1, deadlineAt - Date.now())))) throw deadlineFailure(task);
       } else await condition(wakeUp);
+      if (deadline?.due && !pollRunning()) throw deadlineFailure(task);
       if (polled !== undefined && !pollGaveUpEarly) {
         if ('snapshot' in polled) return polled.snapshot;
         if (!pollOutOfTime(polled.error)) throw polled.error;
         if (Date.now() >= deadlineAt) throw deadlineFailure(task);
         pollGaveUpEarly = true;
+        if (runner.hintsInAnyOrder) {
+          // Until the deadline itself, with a timer started now, whatever comes next: this wait costs
+          // one only on its way to failing. A timer that a hint cancelled could not replay when the
+          // hint reached the replay before the poll's end (the race described above), so it runs on.
+          deadline ??= startTimer(Math.max(1, deadlineAt - Date.now()));
+          // A finishing hint that came while the poll ran is confirmed now, as it would be had it come
+          // just after: the same command whichever the workflow saw first.
+          if (runner.hints.finishingCount(stepId, taskId) > finishingAtPollStart) {
+            finishingSeen = runner.hints.finishingCount(stepId, taskId);
+            hintsSeen = runner.hints.count(stepId, taskId);
+            startPoll(true, true);
+          }
+        }
         continue;
       }
       if (firstLook?.due && poll === undefined) {
@@ -144,7 +178,18 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
         continue;
       }
       hintsSeen = runner.hints.count(stepId, taskId);
-      if (showIntermediateStage(task) || pollRunning()) continue;
+      // Whether a finishing hint came, not the stage of the newest one: webhooks come out of order,
+      // and a finishing one overtaken by a stale intermediate one (complete, then first) reaches the
+      // workflow in one activation on replay but maybe in two live (the race described above). Had
+      // the newest stage decided, the replay would see "first", schedule nothing, and fail on the
+      // poll the live run scheduled (TMPRL1100 "No command scheduled for event ActivityTaskScheduled").
+      if (runner.hintsInAnyOrder) {
+        const finishing = runner.hints.finishingCount(stepId, taskId);
+        const finishingArrived = finishing > finishingSeen;
+        finishingSeen = finishing;
+        if (finishing === 0) showIntermediateStage(task);
+        if (!finishingArrived || pollRunning()) continue;
+      } else if (showIntermediateStage(task) || pollRunning()) continue;
       // Both orders: the first-look timer and a finishing hint can reach the workflow in one
       // activation on replay but in two live (the race described above), so each must give the same
       // command: the poll, looking at once. A hint is only a hint: the poll confirms it, and when
@@ -158,9 +203,11 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
       poll.scope.cancel();
       await poll.done;
     }
-    if (firstLook && !firstLook.due) {
-      firstLook.scope.cancel();
-      await firstLook.done;
+    for (const timer of [firstLook, deadline]) {
+      if (timer && !timer.due) {
+        timer.scope.cancel();
+        await timer.done;
+      }
     }
   }
 }

@@ -133,6 +133,66 @@ describe('songPipeline on the time-skipping server', () => {
     expect(together).toEqual(apart);
   });
 
+  it('a finishing webhook overtaken by a stale one (complete, then first) is confirmed at once, apart or together', async () => {
+    // Webhooks come out of order. Live the two may reach the workflow in two tasks, on replay in
+    // one: a step that let the newest stage decide saw "first" together and scheduled nothing,
+    // where apart it had confirmed "complete" (TMPRL1100 in a chaos run with two workers).
+    const confirmedAtOnce = async (handle: Awaited<ReturnType<typeof start>>, polls: { confirmsHint?: boolean }[]) => {
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const song = result.steps.find((s) => s.stepId === 'song')!;
+      expect(song.finishedAt! - song.startedAt!).toBeLessThan(pollTiming('song', true).firstMs * (1 - JITTER));
+      expect(polls.map((p) => Boolean(p.confirmsHint))).toEqual([true]);
+    };
+
+    await withWorker(async (polls) => {
+      const { handle, task } = await startSong(input({ callbacks: true }));
+      await waitUntilQueued(handle);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+      await expect.poll(() => polls.length, { timeout: 10_000 }).toBe(1);
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'first' });
+      await confirmedAtOnce(handle, polls);
+    });
+
+    // Together: both come while no worker runs, so the next worker gets them in one workflow task.
+    const worker = await harness.createWorker(undefined, { maxCachedWorkflows: 0 });
+    const { handle, task } = await worker.runUntil(async () => {
+      const started = await startSong(input({ callbacks: true }));
+      await waitUntilQueued(started.handle);
+      return started;
+    });
+    provider.setStatus(task!.taskId, 'SUCCESS');
+    await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+    await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'first' });
+    await withWorker((polls) => confirmedAtOnce(handle, polls));
+  });
+
+  it('a finishing hint that comes after the poll gave up, short of the deadline, is confirmed at once', async () => {
+    // The fallback poll's next look would come after the 3-minute deadline, so it ends early; until
+    // the deadline a webhook still counts. The timer waiting for the deadline is not cancelled by the
+    // hint (a hint reaching a replay before the poll's end could not replay its cancellation).
+    await withWorker(async (polls) => {
+      const { handle, task } = await startSong(input({ callbacks: true, deadlines: { song: 3 * 60_000 } }));
+      await waitUntilQueued(handle);
+      const gaveUp = async () => (await handle.fetchHistory()).events!.some((e) => e.activityTaskFailedEventAttributes?.failure);
+      await expect.poll(async () => (await harness.env.sleep(5_000), gaveUp()), { timeout: 30_000, interval: 10 }).toBe(true);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      await handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' });
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+      const song = result.steps.find((s) => s.stepId === 'song')!;
+      expect(song.finishedAt! - song.startedAt!).toBeLessThan(3 * 60_000);
+      // The fallback poll's looks, then the one look the hint asked for.
+      expect(polls.at(-1)!.confirmsHint).toBe(true);
+      expect(polls.filter((p) => p.confirmsHint)).toHaveLength(1);
+      const events = (await handle.fetchHistory()).events!;
+      const looks = events.flatMap((e, i) => (e.activityTaskScheduledEventAttributes?.activityType?.name === 'awaitProviderTask' ? [i] : []));
+      const confirm = looks.at(-1)!;
+      expect(events.slice(0, confirm).filter((e) => e.timerCanceledEventAttributes)).toEqual([]);
+    });
+  });
+
   it('while its poll runs, a step is decided by the poll alone: a hint then schedules no query', async () => {
     // A hint and the poll's result may reach the workflow together on replay but apart live; a wait
     // that let either win could not replay its own history (replayPollAndHintAfterKill). Polling
