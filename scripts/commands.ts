@@ -75,7 +75,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'make albums under injected faults and check nothing was paid twice or lost',
     options: ['--kills', '--restarts', '--forgeries', '--fault-rate', '--callback-fault-rate', '--webhook-fault-rate', '--seed', '--stage-delays', '--copies', '--concurrency', '--max-running-tasks', '--clip-seconds', '--provider-timeout', '--max-slowdown', '--timeout', '--workers', '--cold-worker-starts', '--keep', JSON_OPT, '--quiet'],
   },
-  { name: 'bench-scale', script: 'bench-scale.ts', group: 'Check and measure', summary: 'many songs at once against a lightweight provider: ours (callbacks, polling) against a naive 3 s poller', options: ['--songs', '--time-scale', '--lyrics-seconds', '--song-seconds', '--naive-poll-seconds'] },
+  { name: 'bench-scale', script: 'bench-scale.ts', group: 'Check and measure', summary: 'many songs at once against a lightweight provider: ours (callbacks, polling) against a naive 3 s poller', options: ['--songs', '--time-scale', '--lyrics-seconds', '--song-seconds', '--naive-poll-seconds', '--modes'] },
   { name: 'bench-history', script: 'bench-history.ts', group: 'Check and measure', summary: 'history events per song at several provider latencies', options: ['--complete-after', '--full'] },
   { name: 'bench-pipeline', script: 'bench-pipeline.ts', group: 'Check and measure', summary: 'wall time of a full pipeline against the sum of its steps', options: ['--provider', '--complete-after'], values: { '--provider': providers } },
 ];
