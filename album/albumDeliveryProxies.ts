@@ -2,13 +2,13 @@
 // at 96 kHz may pass over a long song up to four times, so the attempt may take long; the heartbeat
 // notices a lost worker within seconds. Bad input (a silent song, a missing cover) fails at once.
 import { proxyActivities } from '@temporalio/workflow';
-import { LOST_WITH_ITS_WORKER_AFTER } from '../contracts/heartbeats';
+import { ALBUM_ACTIVITY_RETRY, LOST_WITH_ITS_WORKER_AFTER } from '../contracts/heartbeats';
 import { ALBUM_ASSEMBLY_FAILURE } from '../contracts/albumFiles';
 import type { DeliveryActivities } from './delivery/deliveryActivities';
 
 export const { deliverTrack, deliverCover, recordDelivery } = proxyActivities<DeliveryActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: LOST_WITH_ITS_WORKER_AFTER,
-  retry: { initialInterval: '2s', maximumAttempts: 3, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
+  retry: { ...ALBUM_ACTIVITY_RETRY, nonRetryableErrorTypes: [ALBUM_ASSEMBLY_FAILURE] },
   summary: 'album delivery folder',
 });

@@ -13,3 +13,13 @@ export const LOST_WITH_ITS_WORKER_AFTER = 5_000;
 
 /** How often those activities beat. */
 export const BEAT_EVERY_MS = 1_000;
+
+/**
+ * Retries of an album's own long activities (assembly, mastering, delivery, report, analysis), which
+ * beat while they work. An attempt lost with its worker counts as an attempt: at three, a burst of
+ * kills and a dev-server restart while sixteen albums mastered at once (`npm run chaos:scale`) used up
+ * all three of four albums' normalizeLoudness within 30 s, and those albums failed after every song
+ * was paid for. Ten, backing off to a minute, outlast such a burst (about five minutes of retries);
+ * input the activity cannot use still fails at once, by its non-retryable type.
+ */
+export const ALBUM_ACTIVITY_RETRY = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 } as const;

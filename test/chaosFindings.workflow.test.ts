@@ -122,6 +122,32 @@ describe('chaos findings', () => {
     );
   });
 
+  it('an album masters after more attempts lost with their workers than the three it once allowed', async () => {
+    // chaos:scale (64 songs, ten kills, three restarts): a burst of kills and a dev-server restart
+    // while sixteen albums mastered used up the three attempts of four albums' normalizeLoudness,
+    // and those albums failed after every song was paid for. Each lost attempt below fails as an
+    // attempt cut off by a heartbeat timeout does: retryable, counted against the maximum.
+    const input = album(1, { loudness: { targetLufs: -14 } });
+    input.tracks = input.tracks.map((t) => ({ ...t, request: { ...t.request, instrumental: true }, steps: ['song'] }));
+    const LOST = 5;
+    let attempts = 0;
+    await harness.withWorker(
+      async () => {
+        const stop = finishTasks();
+        const result: AlbumPipelineResult = await (await start(input)).result().finally(stop);
+        expect(result.status).toBe('succeeded');
+        expect(attempts).toBe(LOST + 1);
+      },
+      (real) => ({
+        async normalizeLoudness(...args: Parameters<typeof real.normalizeLoudness>) {
+          attempts = activityInfo().attempt;
+          if (attempts <= LOST) throw ApplicationFailure.create({ type: 'ActivityLostWithWorker', message: `attempt ${attempts} lost with its worker (scripted)` });
+          return real.normalizeLoudness(...args);
+        },
+      }),
+    );
+  });
+
   it('polls again soon after a poll attempt was lost with its worker, however many polls came before', async () => {
     // A poll attempt cut off by a SIGKILL ends in a start-to-close timeout; its retry is timed by the
     // retry policy, whose backoff counts every earlier "still running" poll and so stood at its
