@@ -116,10 +116,12 @@ async function planAlbums(files: string[], scale: { copies: number; concurrency?
         // Each copy is an album of its own: its own runs, folder and provider tasks.
         albumId: copy === 1 ? input.albumId : `${input.albumId}-c${copy}`,
         concurrency: scale.concurrency ?? input.concurrency,
-        // A prompt of its own per copy: the simulator numbers identical requests in the order they
-        // arrive, which differs between the calm and the faulted run, so identical copies would get
-        // each other's clips and their files would differ for no fault of ours.
-        tracks: copy === 1 ? input.tracks : input.tracks.map((t) => ({ ...t, request: { ...t.request, prompt: `${t.request.prompt} (take ${copy})` } })),
+        // A prompt and style of their own per copy: the simulator numbers identical requests in the
+        // order they arrive, which differs between the calm and the faulted run, so identical copies
+        // would get each other's clips and their files would differ for no fault of ours. The style
+        // too: an anyint instrumental goes in custom mode, title and style without the prompt, and
+        // chaos:scale's eight interludes took each other's clips.
+        tracks: copy === 1 ? input.tracks : input.tracks.map((t) => ({ ...t, request: { ...t.request, prompt: `${t.request.prompt} (take ${copy})`, ...(t.request.style ? { style: `${t.request.style} (take ${copy})` } : {}) } })),
         // Faults here are transient by design, so a failed track is tried again rather than skipped.
         failurePolicy: { mode: 'retry', attempts: 6 },
       });
