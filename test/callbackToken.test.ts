@@ -20,4 +20,20 @@ describe('callback tokens', () => {
     expect(verifyCallbackToken(secret, `${payload}`)).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyCallbackToken(secret, token, new Date(Date.now() + 120_000))).toEqual({ ok: false, reason: 'expired' });
   });
+
+  it('are refused when the signature is spelled otherwise, even where it decodes to the same bytes', () => {
+    // The last of the 43 characters carries two bits the MAC does not use: each of its four
+    // spellings decodes alike (the fuzz test's one-character change hit one and was signalled).
+    const token = signCallbackToken(secret, claims);
+    const [payload, sig] = token.split('.') as [string, string];
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const sameBytes = [0, 1, 2, 3].map((low) => alphabet[(last & ~3) | low]!).filter((c) => c !== sig.at(-1));
+    expect(sameBytes).toHaveLength(3);
+    for (const c of sameBytes) {
+      const respelled = `${sig.slice(0, -1)}${c}`;
+      expect(Buffer.from(respelled, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+      expect(verifyCallbackToken(secret, `${payload}.${respelled}`)).toEqual({ ok: false, reason: 'bad-signature' });
+    }
+  });
 });
