@@ -163,8 +163,9 @@ export async function waitForTask(task: SubmittedTask): Promise<TaskSnapshot> {
           deadline ??= startTimer(Math.max(1, deadlineAt - Date.now()));
           // A finishing hint that came while the poll ran is confirmed now, as it would be had it come
           // just after: the same command whichever the workflow saw first.
-          if (runner.hints.finishingCount(stepId, taskId) > finishingAtPollStart) {
-            finishingSeen = runner.hints.finishingCount(stepId, taskId);
+          const finishing = runner.hints.finishingCount(stepId, taskId);
+          if (finishing > finishingAtPollStart) {
+            finishingSeen = finishing;
             hintsSeen = runner.hints.count(stepId, taskId);
             startPoll(true, true);
           }
