@@ -107,12 +107,13 @@ export class DurationLearner {
  * Polling only: the first look comes just before the quickest tasks finish, then looks follow each other
  * every LEARNED_STEP of the typical duration until past the slowest, then back off: the mean
  * detection lag stays near 4 % of the duration with a handful of queries. With callbacks the poll is
- * a safety net: its first look is at twice the slowest duration seen, when a webhook is overdue, and
- * from then on it backs off as polling only does past the slowest task (by a quarter of the overrun).
+ * a safety net: its first look (`webhookExpected`) is at twice the slowest duration seen, when a
+ * webhook is overdue, and from then on it backs off as polling only does past the slowest task (by a
+ * quarter of the overrun).
  */
-export function learnedPollDelayMs(learned: LearnedDuration, elapsedMs: number, callbacks: boolean, random: () => number = Math.random): number {
+export function learnedPollDelayMs(learned: LearnedDuration, elapsedMs: number, webhookExpected: boolean, random: () => number = Math.random): number {
   const jitter = (ms: number) => Math.round(ms * (1 + JITTER * (2 * random() - 1)));
-  if (callbacks) {
+  if (webhookExpected) {
     const overdueAt = 2 * learned.highMs;
     if (elapsedMs < overdueAt) return jitter(overdueAt - elapsedMs);
     // Overdue: the webhook is most likely lost; look as polling only would past the slowest task seen.
@@ -124,4 +125,34 @@ export function learnedPollDelayMs(learned: LearnedDuration, elapsedMs: number, 
   if (elapsedMs < learned.highMs + 2 * step) return jitter(step);
   // Slower than any task seen: back off, by a quarter of the overrun, within the usual cap.
   return jitter(Math.min(DEFAULT_TIMING.maxMs, Math.max(step, (elapsedMs - learned.highMs) / 4)));
+}
+
+/** What decides the delay before the next look at a task. */
+export interface NextLook {
+  kind: StepKind;
+  callbacks: boolean;
+  /** The look about to be scheduled is poll number `pollNumber + 1`: 0 or 1 while none was made yet. */
+  pollNumber: number;
+  elapsedMs: number;
+  /** What this worker learned of the provider and kind, if enough. */
+  learned?: LearnedDuration;
+  /** Scales the documented schedule (benchmarks with shortened durations). */
+  pollScale: number;
+}
+
+/**
+ * Delay before the next look: the learned schedule once there is one, else the documented one. Only
+ * the first look waits for a webhook: once a look was made (the webhook was overdue by the schedule of
+ * the moment, maybe the documented one before anything was learned), the next follows the polling
+ * cadence. Measured at 200 songs: a poll begun on the documented schedule whose worker then learned
+ * the durations put its second look at twice the slowest task, 30 s after a 30 s task finished.
+ */
+export function nextLookDelayMs(look: NextLook, random: () => number = Math.random): number {
+  const webhookExpected = look.callbacks && look.pollNumber <= 1;
+  return Math.max(
+    100,
+    look.learned
+      ? learnedPollDelayMs(look.learned, look.elapsedMs, webhookExpected, random)
+      : Math.round(nextPollDelayMs(look.kind, look.pollNumber, look.callbacks, random) * look.pollScale),
+  );
 }

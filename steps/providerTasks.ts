@@ -12,7 +12,7 @@ import { MusicMetrics, type NoticedBy } from '../metrics/musicMetrics';
 import { heartbeatWhile } from '../artifacts/keepAlive';
 import { toActivityFailure } from './activityFailures';
 import { QueryBatcher } from './queryBatcher';
-import { DurationLearner, learnedPollDelayMs, nextPollDelayMs } from './pollSchedule';
+import { DurationLearner, nextLookDelayMs } from './pollSchedule';
 import type { LearnedDurationsStore } from './learnedDurationsFile';
 import type { PollInput, QueryInput, SubmitInput, SubmitResult } from '../contracts/providerTasks';
 
@@ -94,12 +94,7 @@ export function createProviderTaskActivities(deps: ProviderTaskDeps) {
    */
   function nextLookInMs(input: QueryInput, pollNumber: number, elapsedMs: number): number {
     const learned = durations.learned(durationKey(input.provider, input.kind));
-    return Math.max(
-      100,
-      learned
-        ? learnedPollDelayMs(learned, elapsedMs, input.callbacks)
-        : Math.round(nextPollDelayMs(input.kind, pollNumber, input.callbacks) * deps.pollScaleFor(input.provider)),
-    );
+    return nextLookDelayMs({ kind: input.kind, callbacks: input.callbacks, pollNumber, elapsedMs, pollScale: deps.pollScaleFor(input.provider), ...(learned ? { learned } : {}) });
   }
   const batcher = new QueryBatcher({ windowMs: deps.batchWindowMs, maxBatch: 20, call: { timeoutMs: deps.httpTimeoutMs } });
   function query(adapter: ProviderAdapter, input: QueryInput): Promise<TaskSnapshot> {

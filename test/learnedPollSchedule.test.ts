@@ -1,7 +1,7 @@
 // The poll schedule learned from real durations (steps/pollSchedule.ts): what a worker does once it
 // has seen a provider's tasks of one kind finish. Pure functions, no timing.
 import { describe, expect, it } from 'vitest';
-import { DurationLearner, LEARNED_STEP, learnedPollDelayMs, MIN_SAMPLES, nextPollDelayMs, pollTiming, type LearnedDuration } from '../steps/pollSchedule';
+import { DurationLearner, LEARNED_STEP, learnedPollDelayMs, MIN_SAMPLES, nextLookDelayMs, nextPollDelayMs, pollTiming, type LearnedDuration } from '../steps/pollSchedule';
 
 const noJitter = () => 0.5;
 
@@ -78,6 +78,27 @@ describe('learnedPollDelayMs, with callbacks (the poll is a safety net)', () => 
     expect(learnedPollDelayMs(learned, 44_000, true, noJitter)).toBe(5_500);
     // A task that ran long anyway is not asked about more than every 30 s.
     expect(learnedPollDelayMs(learned, 3_600_000, true, noJitter)).toBe(30_000);
+  });
+});
+
+describe('nextLookDelayMs, with callbacks, once a look was made', () => {
+  const learned: LearnedDuration = { lowMs: 29_000, typicalMs: 30_000, highMs: 31_000 };
+  const look = { kind: 'lyrics' as const, callbacks: true, pollScale: 1, learned };
+
+  it('waits for the webhook only before the first look', () => {
+    expect(nextLookDelayMs({ ...look, pollNumber: 1, elapsedMs: 0 }, noJitter)).toBe(62_000);
+  });
+
+  it('follows a first look made on the documented schedule (before anything was learned) at the polling cadence, not at twice the slowest task', () => {
+    // The documented first look for lyrics with callbacks came at 30 s, before this 31 s task
+    // finished; meanwhile the worker learned the durations. The next look comes one step later, not at 62 s.
+    const next = nextLookDelayMs({ ...look, pollNumber: 2, elapsedMs: 30_000 }, noJitter);
+    expect(next).toBe(learnedPollDelayMs(learned, 30_000, false, noJitter));
+    expect(next).toBeLessThanOrEqual(LEARNED_STEP * learned.typicalMs);
+  });
+
+  it('uses the documented schedule, scaled, while nothing is learned', () => {
+    expect(nextLookDelayMs({ kind: 'song', callbacks: true, pollScale: 0.5, pollNumber: 1, elapsedMs: 0 }, noJitter)).toBe(pollTiming('song', true).firstMs / 2);
   });
 });
 
