@@ -25,7 +25,8 @@ import { trackWorkflowId, type AlbumPipelineInput, type AlbumPipelineResult, typ
 import { runProviderStep } from '../steps/providerStep';
 import { creditsPaid, everyStepReused } from '../steps/paidCredits';
 import { paidStepsIn } from '../steps/paidStepsOnFailure';
-import { createStepRunner } from '../steps/stepRunner';
+import { createStepRunner, STEP_RUNNER_PATCHES } from '../steps/stepRunner';
+import { runPatches } from '../steps/runPatches';
 import { MusicAlbum, MusicProvider, MusicState } from '../contracts/searchAttributes';
 import { songPipeline } from '../song/songPipeline';
 import { pipelineRun } from '../pipeline/pipelineRun';
@@ -48,8 +49,10 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   };
   setHandler(albumProgressQuery, () => progress);
   // The album's own steps (lyrics) report through the tracks' progress, not step by step.
+  const patches = runPatches(STEP_RUNNER_PATCHES);
   const runner = createStepRunner({
     provider: input.provider,
+    patches: patches.applies,
     workflowId,
     callbacks: input.callbacks,
     onAttention: (waiting, answers) => {
@@ -151,7 +154,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   // The album's own cover: the first track's image that exists (its cover art, else its clip's image).
   const coverSource = tracks.map(trackCover).find((c) => c !== undefined);
   // patched: an album that started before it had a cover file replays without the new activity.
-  const cover = coverSource && patched('album-cover-file') ? await writeAlbumCover({ albumDir: input.outDir, sourcePath: coverSource.path }) : undefined;
+  const cover = coverSource && (patches.current || patched('album-cover-file')) ? await writeAlbumCover({ albumDir: input.outDir, sourcePath: coverSource.path }) : undefined;
   const creditsSpent = tracks.reduce((n, t) => n + (t.creditsSpent ?? 0), 0);
   const albumJson = await writeAlbumManifest({
     albumDir: input.outDir,
@@ -200,13 +203,13 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
   // folders existed replays without these activities.
   let manifestFile = { path: albumJson.path, sha256: albumJson.sha256, bytes: albumJson.bytes };
   let delivery: AlbumDeliverySummary | undefined;
-  if (input.release?.delivery && patched('album-delivery')) {
+  if (input.release?.delivery && (patches.current || patched('album-delivery'))) {
     const made = await deliverFolder(input.release.delivery, coverSource?.path);
     delivery = made.summary;
     manifestFile = made.record;
   }
   // The report a person opens (report.html): written last, from album.json and the files it lists.
-  const report = patched('album-report') ? await writeAlbumReport({ albumDir: input.outDir }) : undefined;
+  const report = (patches.current || patched('album-report')) ? await writeAlbumReport({ albumDir: input.outDir }) : undefined;
 
   const status = tracks.every((t) => t.state === 'succeeded') ? 'succeeded' : 'partial';
   progress.state = status;
@@ -318,7 +321,7 @@ export async function albumPipeline(input: AlbumPipelineInput): Promise<AlbumPip
     // patched: an album that started before tracks were analysed replays without the new activity.
     // An analysis that fails (no librosa on the worker, silent audio) costs the track its BPM and
     // key, not its place on the album.
-    if (input.analysis && patched('album-track-analysis')) {
+    if (input.analysis && (patches.current || patched('album-track-analysis'))) {
       try {
         t.analysis = await analyzeTrack({ audioPath: song.path });
       } catch (err) {

@@ -13,7 +13,8 @@ import { manifestFile } from '../contracts/trackManifest';
 import type { ClipRef } from '../providers/model';
 import { innermostMessage } from '../steps/failureMessage';
 import { runProviderStep } from '../steps/providerStep';
-import { createStepRunner, progressReporting } from '../steps/stepRunner';
+import { createStepRunner, progressReporting, STEP_RUNNER_PATCHES } from '../steps/stepRunner';
+import { runPatches } from '../steps/runPatches';
 import { ClipReview } from './clipRule';
 import { writeTextArtifact } from '../artifacts/artifactProxies';
 import { loadPreviousPipeline, publishUserAudio } from './pipelineProxies';
@@ -42,6 +43,7 @@ export async function pipelineRun(input: PipelineRunInput): Promise<PipelineRunR
   const { report } = reporting;
   const runner = createStepRunner({
     provider: plan.provider,
+    patches: runPatches(STEP_RUNNER_PATCHES).applies,
     workflowId,
     callbacks: input.callbacks,
     onAmbiguous: input.onAmbiguousSubmit,

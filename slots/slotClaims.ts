@@ -27,12 +27,13 @@ export class SlotClaims {
   private releasing: string[] = [];
   private readonly fastFromStart: boolean;
 
-  /** Build it before the run's first await: that is where its patch marker belongs. */
+  /** Build it before the run's first await; `fastFromStart`: SLOT_FAST_PATH_FROM_START, asked for where the run began. */
   constructor(
     private readonly provider: ProviderName,
     private readonly workflowId: string,
+    fastFromStart: boolean,
   ) {
-    this.fastFromStart = patched(SLOT_FAST_PATH_FROM_START);
+    this.fastFromStart = fastFromStart;
     setHandler(slotGrantedSignal, ({ stepId }) => {
       this.granted.add(stepId);
     });

@@ -16,7 +16,8 @@ import { chooseClip } from './clipChoice';
 import { songInputProblems } from './songInputCheck';
 import { progressQuery, type PipelineProgress } from '../contracts/pipelineMessages';
 import { runProviderStep } from '../steps/providerStep';
-import { createStepRunner, progressReporting } from '../steps/stepRunner';
+import { createStepRunner, progressReporting, STEP_RUNNER_PATCHES } from '../steps/stepRunner';
+import { runPatches } from '../steps/runPatches';
 import { MusicProvider, MusicState, MusicStep } from '../contracts/searchAttributes';
 import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { AFTER_SONG_STEPS, manifestFile, type AfterSongStep, type PipelineStep, type StepRecord, type TrackManifest } from '../contracts/trackManifest';
@@ -58,9 +59,10 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     // Before any patch marker, handler or activity: a refused run leaves nothing behind to replay.
     throw ApplicationFailure.create({ type: SONG_INPUT_REFUSED, nonRetryable: true, message: `songPipeline input refused, nothing was started or paid for: ${problems.join('; ')}` });
   }
-  const fewerHops = patched(SONG_FEWER_HOPS);
-  const tagsFromStart = patched(SONG_TAGS_FROM_START);
-  const lyricsStoredFirst = patched(SONG_LYRICS_STORED_FIRST);
+  const patches = runPatches([SONG_FEWER_HOPS, SONG_TAGS_FROM_START, SONG_LYRICS_STORED_FIRST, ...STEP_RUNNER_PATCHES]);
+  const fewerHops = patches.applies[SONG_FEWER_HOPS];
+  const tagsFromStart = patches.applies[SONG_TAGS_FROM_START];
+  const lyricsStoredFirst = patches.applies[SONG_LYRICS_STORED_FIRST];
   const writeTextArtifact = fewerHops ? writeTextArtifactLocally : writeTextArtifactRemotely;
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
@@ -69,6 +71,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
   const { report } = reporting;
   const runner = createStepRunner({
     provider: input.provider,
+    patches: patches.applies,
     workflowId,
     callbacks: input.callbacks,
     onAmbiguous: input.onAmbiguousSubmit,

@@ -2,10 +2,10 @@
 // received (signal `providerEvent`), the board of steps waiting for an operator (signal `resolve`),
 // its claims on the provider's semaphore (signal `slotGranted`), and how it reports step progress.
 // The song and the album workflows build theirs with createStepRunner.
-import { patched, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import type { CallbackStage, ProviderName, StepKind } from '../providers/model';
 import { providerEventSignal, type PipelineProgress, type ProviderEvent, type StepProgress } from '../contracts/pipelineMessages';
-import { SlotClaims } from '../slots/slotClaims';
+import { SLOT_FAST_PATH_FROM_START, SlotClaims } from '../slots/slotClaims';
 import type { AttentionAnswer, AttentionItem } from '../contracts/attentionMessages';
 import { AttentionBoard } from './attention';
 
@@ -82,6 +82,10 @@ export const STEPS_FEWER_EVENTS = 'steps-fewer-events';
  */
 export const HINTS_IN_ANY_ORDER = 'hints-in-any-order';
 
+/** The patches a step runner asks for when the run begins, in the order runs that recorded them asked. */
+export const STEP_RUNNER_PATCHES = [STEPS_FEWER_EVENTS, HINTS_IN_ANY_ORDER, SLOT_FAST_PATH_FROM_START] as const;
+export type StepRunnerPatch = (typeof STEP_RUNNER_PATCHES)[number];
+
 export interface StepRunner {
   provider: ProviderName;
   /** Whether this run's steps wait the way STEPS_FEWER_EVENTS describes. */
@@ -101,6 +105,8 @@ export interface StepRunner {
 
 export interface StepRunnerOptions {
   provider: ProviderName;
+  /** Which of STEP_RUNNER_PATCHES apply: the run asks for them where it begins (steps/runPatches.ts). */
+  patches: Record<StepRunnerPatch, boolean>;
   workflowId: string;
   callbacks: boolean;
   /** Default: wait for an operator. */
@@ -117,8 +123,8 @@ export interface StepRunnerOptions {
 
 /** Registers the run's handlers for hints, resolutions and slot grants; call once, before the first await. */
 export function createStepRunner(options: StepRunnerOptions): StepRunner {
-  const fewerEvents = patched(STEPS_FEWER_EVENTS);
-  const hintsInAnyOrder = patched(HINTS_IN_ANY_ORDER);
+  const fewerEvents = options.patches[STEPS_FEWER_EVENTS];
+  const hintsInAnyOrder = options.patches[HINTS_IN_ANY_ORDER];
   const hints = new HintBox();
   setHandler(providerEventSignal, (event) => {
     hints.record(event);
@@ -133,7 +139,7 @@ export function createStepRunner(options: StepRunnerOptions): StepRunner {
     callbacks: options.callbacks,
     hints,
     attention,
-    slots: new SlotClaims(options.provider, options.workflowId),
+    slots: new SlotClaims(options.provider, options.workflowId, options.patches[SLOT_FAST_PATH_FROM_START]),
     onAmbiguous: options.onAmbiguous ?? 'wait',
     deadlines: options.deadlines ?? {},
     report: options.report ?? (() => {}),
