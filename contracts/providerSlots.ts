@@ -42,6 +42,13 @@ export const releaseSlotSignal = defineSignal<[SlotRelease]>('releaseSlot');
 export const slotGrantedSignal = defineSignal<[{ stepId: string }]>('slotGranted');
 export const slotsQuery = defineQuery<SlotsState>('slots');
 
+/**
+ * The semaphore's place in its task queue: first (1 of 1..5; runs default to 3). Every step of every
+ * run waits on its workflow tasks, so at a burst (500 songs finishing their lyrics together) they
+ * must not queue behind the songs' own: there the grants took 8 to 13 s.
+ */
+export const PROVIDER_SLOTS_PRIORITY = { priorityKey: 1 } as const;
+
 export function providerSlotsWorkflowId(provider: ProviderName): string {
   return `provider-slots-${provider}`;
 }

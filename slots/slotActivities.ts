@@ -3,7 +3,7 @@
 // burst the update cannot take) by signal-with-start, whose grant arrives as a signal to the run.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { ProviderName } from '../providers/model';
-import { acquireSlotSignal, acquireSlotUpdate, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotUpdate, PROVIDER_SLOTS_PRIORITY, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
 import type { providerSlots } from './providerSlots';
 
 export interface SlotDeps {
@@ -25,6 +25,7 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
     await deps.client.workflow.signalWithStart<typeof providerSlots, [SlotRequest]>('providerSlots', {
       workflowId: providerSlotsWorkflowId(input.provider),
       taskQueue: deps.taskQueue,
+      priority: PROVIDER_SLOTS_PRIORITY,
       args: [initial],
       signal: acquireSlotSignal,
       signalArgs: [{ requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs }],
@@ -60,6 +61,7 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
           const startWorkflowOperation = new WithStartWorkflowOperation<typeof providerSlots>('providerSlots', {
             workflowId: providerSlotsWorkflowId(input.provider),
             taskQueue: deps.taskQueue,
+            priority: PROVIDER_SLOTS_PRIORITY,
             args: [{ provider: input.provider, limit, holders: [], waiting: [] }],
             workflowIdConflictPolicy: 'USE_EXISTING',
             staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
