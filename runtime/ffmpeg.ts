@@ -2,10 +2,10 @@
 // verifies downloads with them, so both need one answer to "which binary?" and errors that
 // tell an operator what to do.
 
-import { spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
+import { runInToolProcess } from './toolRunner';
 
 interface ToolSpec {
   name: 'ffmpeg' | 'ffprobe';
@@ -169,26 +169,12 @@ function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function runTool(binary: string, args: string[], options: RunOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-    // A tool that exits early closes its stdin; the resulting EPIPE is reported through the exit code.
-    child.stdin.on('error', () => {});
-    child.on('error', (error) => reject(new Error(`cannot start ${binary}: ${error.message}`)));
-    child.on('close', (code, signal) => {
-      if (code === 0) {
-        resolve(Buffer.concat(stdout).toString('utf8'));
-        return;
-      }
-      const why = Buffer.concat(stderr).toString('utf8').trim() || (signal ? `killed by ${signal}` : 'no output');
-      reject(new Error(`${binary.split(/[\\/]/).pop()} exited with ${code ?? signal}: ${lastLines(why, 5)}`));
-    });
-    child.stdin.end(options.stdin ?? undefined);
-  });
+async function runTool(binary: string, args: string[], options: RunOptions = {}): Promise<string> {
+  // From the helper process: a start from the worker itself would fork the whole worker (toolRunner.ts).
+  const { code, signal, stdout, stderr } = await runInToolProcess(binary, args, options.stdin);
+  if (code === 0) return stdout.toString('utf8');
+  const why = stderr.toString('utf8').trim() || (signal ? `killed by ${signal}` : 'no output');
+  throw new Error(`${binary.split(/[\\/]/).pop()} exited with ${code ?? signal}: ${lastLines(why, 5)}`);
 }
 
 function lastLines(text: string, count: number): string {
