@@ -126,6 +126,7 @@ async function runOurs(stack: RunningStack, scratch: string, mode: string, callb
   );
   let completed = 0;
   let lastFinishedAt = 0;
+  let last: (typeof started)[number] | undefined;
   await Promise.all(
     started.map(async (handle) => {
       try {
@@ -135,11 +136,16 @@ async function runOurs(stack: RunningStack, scratch: string, mode: string, callb
       } catch (err) {
         log(`${handle.workflowId} failed: ${(err as Error).message}`);
       }
+      if (Date.now() >= lastFinishedAt) last = handle;
       lastFinishedAt = Math.max(lastFinishedAt, Date.now());
     }),
   );
   const history = await started[0]!.fetchHistory();
-  if (process.env.BENCH_HISTORY_DIR) dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${started[0]!.workflowId}.txt`), history.events ?? []);
+  if (process.env.BENCH_HISTORY_DIR) {
+    // The first run started, and the last to finish: where the time of the slowest went.
+    dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${started[0]!.workflowId}.txt`), history.events ?? []);
+    if (last) dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${last.workflowId}.last.txt`), (await last.fetchHistory()).events ?? []);
+  }
   return { completed, lastFinishedAt, historyEvents: history.events?.length ?? 0 };
 }
 
@@ -207,6 +213,7 @@ export async function runScaleBenchmark(options: ScaleRunOptions): Promise<Scale
       log(`${naiveMode}: ${songs} songs`);
       figures.push(await measurePhase(provider, { mode: naiveMode, songs, criticalPathMs }, () => runNaive(provider, options, criticalPathMs)));
     }
+    if (process.env.BENCH_TIMELINE_FILE) writeFileSync(process.env.BENCH_TIMELINE_FILE, JSON.stringify({ tasks: [...provider.tasks.values()], log: provider.log }));
     if (provider.webhooksRefused() > 0) log(`${provider.webhooksRefused()} webhooks were refused or lost`);
     return { figures, criticalPathMs };
   } finally {
