@@ -25,6 +25,9 @@ export interface SlotsState {
   waiting: SlotRequest[];
 }
 
+/** A request by update, with the slots this run gives back on the way (their release signals may still be coming). */
+export type SlotUpdateRequest = SlotRequest & { releasing?: string[] };
+
 export interface SlotRelease {
   requester: string;
   stepId: string;
@@ -36,7 +39,13 @@ export const acquireSlotSignal = defineSignal<[SlotRequest]>('acquireSlot');
  * the run needs no grant signal; otherwise the request waits its turn and the grant comes as
  * `slotGranted`, as with the signal.
  */
-export const acquireSlotUpdate = defineUpdate<{ granted: boolean }, [SlotRequest & { releasing?: string[] }]>('acquireSlotNow');
+export const acquireSlotUpdate = defineUpdate<{ granted: boolean }, [SlotUpdateRequest]>('acquireSlotNow');
+/**
+ * The same for many steps at once, in order: what one worker's runs asked for while its previous
+ * update was on its way. At a burst (500 songs finishing their lyrics together) one update per step
+ * could not keep up, and the rest went as signals, each grant another signal and workflow task.
+ */
+export const acquireSlotsUpdate = defineUpdate<{ granted: boolean[] }, [{ requests: SlotUpdateRequest[] }]>('acquireSlotsNow');
 export const releaseSlotSignal = defineSignal<[SlotRelease]>('releaseSlot');
 /** Sent to the requesting run when its slot is granted. */
 export const slotGrantedSignal = defineSignal<[{ stepId: string }]>('slotGranted');

@@ -5,7 +5,7 @@
 // visible in the Temporal UI (query `slots`). Leases expire so a run that vanished cannot hold a
 // slot forever; the history is bounded by continue-as-new.
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { acquireSlotSignal, acquireSlotUpdate, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotsUpdate, acquireSlotUpdate, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState, type SlotUpdateRequest } from '../contracts/providerSlots';
 
 const UPDATES_PER_RUN = 1_000;
 
@@ -24,22 +24,30 @@ export async function providerSlots(initial: SlotsState): Promise<void> {
   });
   // The server refuses updates past a total per run (2,000 by default): continue as new well before.
   let updatesHandled = 0;
-  setHandler(acquireSlotUpdate, ({ releasing, ...request }) => {
-    updatesHandled++;
+  /** A request by update: granted in the answer when a slot is free, else it waits its turn for a grant signal. */
+  const admit = ({ releasing, ...request }: SlotUpdateRequest): boolean => {
     state.limit = request.limit;
     for (const stepId of releasing ?? []) state.holders = state.holders.filter((h) => !same(h, { requester: request.requester, stepId }));
-    if (state.holders.some((h) => same(h, request))) return { granted: true };
+    if (state.holders.some((h) => same(h, request))) return true;
     if (!state.waiting.some((w) => same(w, request))) {
       // Free while nobody queues ahead: granted in the answer, no signal back (the fast path).
       const now = Date.now();
       const live = state.holders.filter((h) => h.grantedAt + h.leaseMs > now).length;
       if (state.waiting.length === 0 && live < state.limit) {
         state.holders.push({ ...request, grantedAt: now });
-        return { granted: true };
+        return true;
       }
       state.waiting.push(request);
     }
-    return { granted: false };
+    return false;
+  };
+  setHandler(acquireSlotUpdate, (request) => {
+    updatesHandled++;
+    return { granted: admit(request) };
+  });
+  setHandler(acquireSlotsUpdate, ({ requests }) => {
+    updatesHandled++;
+    return { granted: requests.map(admit) };
   });
   setHandler(releaseSlotSignal, (release) => {
     state.holders = state.holders.filter((h) => !same(h, release));

@@ -1,10 +1,12 @@
 // Asks the provider's semaphore workflow for a slot, starting the semaphore if it is not running yet:
-// by update-with-start, whose answer grants a free slot at once, or (runs begun before that, or a
-// burst the update cannot take) by signal-with-start, whose grant arrives as a signal to the run.
+// by update-with-start, whose answer grants a free slot at once (one update for all the steps a
+// worker asks for at the same moment), or (runs begun before that, or an update refused or slow) by
+// signal-with-start, whose grant arrives as a signal to the run.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { ProviderName } from '../providers/model';
-import { acquireSlotSignal, acquireSlotUpdate, PROVIDER_SLOTS_PRIORITY, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotsUpdate, PROVIDER_SLOTS_PRIORITY, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
 import type { providerSlots } from './providerSlots';
+import { SlotUpdateBatcher } from './slotUpdateBatcher';
 
 export interface SlotDeps {
   client: Client;
@@ -13,7 +15,6 @@ export interface SlotDeps {
   limitFor(provider: ProviderName): number | undefined;
 }
 
-const MAX_UPDATES_IN_FLIGHT = 8;
 const UPDATE_DEADLINE_MS = 5_000;
 
 export function createProviderSlotActivities(deps: SlotDeps | undefined) {
@@ -33,9 +34,23 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
     });
   }
 
-  // The server keeps few updates in flight per workflow (10 by default) and refuses the rest: past
-  // this many from this worker, a request goes as a signal instead, and so does one whose update fails.
-  const inFlight = new Map<ProviderName, number>();
+  // One worker's requests go to the semaphore together (slotUpdateBatcher.ts); an update refused or
+  // slow sends each of its requests as a signal instead.
+  const batcher = new SlotUpdateBatcher(async (provider, requests) => {
+    const limit = requests[0]!.limit;
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof providerSlots>('providerSlots', {
+      workflowId: providerSlotsWorkflowId(provider),
+      taskQueue: deps!.taskQueue,
+      priority: PROVIDER_SLOTS_PRIORITY,
+      args: [{ provider, limit, holders: [], waiting: [] }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      staticSummary: `running-task slots for ${provider} (limit ${limit})`,
+    });
+    const { granted } = await deps!.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      deps!.client.workflow.executeUpdateWithStart(acquireSlotsUpdate, { args: [{ requests }], startWorkflowOperation }),
+    );
+    return granted;
+  });
 
   return {
     async requestProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
@@ -46,37 +61,19 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
     },
 
     /**
-     * Asks for a slot with update-with-start: the answer says whether it is granted already (a free
-     * slot costs the run no grant signal, no extra workflow task). Run as a local activity. Under a
-     * burst it falls back to the signal, whose grant arrives as a signal.
+     * Asks for a slot by update-with-start, with the other steps this worker is asking for at the
+     * same moment: the answer says whether it is granted already (a free slot costs the run no grant
+     * signal, no extra workflow task). Run as a local activity. When the update fails it falls back
+     * to the signal, whose grant arrives as a signal.
      */
     async acquireProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
       const limit = deps?.limitFor(input.provider);
       if (!deps || limit === undefined) return { limited: false };
-      const request = { requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs, releasing: input.releasing };
-      const busy = inFlight.get(input.provider) ?? 0;
-      if (busy < MAX_UPDATES_IN_FLIGHT) {
-        inFlight.set(input.provider, busy + 1);
-        try {
-          const startWorkflowOperation = new WithStartWorkflowOperation<typeof providerSlots>('providerSlots', {
-            workflowId: providerSlotsWorkflowId(input.provider),
-            taskQueue: deps.taskQueue,
-            priority: PROVIDER_SLOTS_PRIORITY,
-            args: [{ provider: input.provider, limit, holders: [], waiting: [] }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            staticSummary: `running-task slots for ${input.provider} (limit ${limit})`,
-          });
-          const { granted } = await deps.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-            deps.client.workflow.executeUpdateWithStart(acquireSlotUpdate, { args: [request], startWorkflowOperation }),
-          );
-          return { limited: true, granted };
-        } catch {
-          // Refused or slow (the semaphore is busy): the signal below asks again. An update that did
-          // go through left this step a holder, and the signal then only brings its grant back.
-        } finally {
-          inFlight.set(input.provider, (inFlight.get(input.provider) ?? 1) - 1);
-        }
-      }
+      const request = { requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs, ...(input.releasing ? { releasing: input.releasing } : {}) };
+      const granted = await batcher.ask(input.provider, request);
+      // An update that did go through but whose answer was lost left this step a holder or waiting:
+      // the signal below then only brings its grant back.
+      if (granted !== undefined) return { limited: true, granted };
       if (input.releasing?.length) {
         // The releases that rode on the update go as their own signals (they are sent once already; repeating is harmless).
         for (const stepId of input.releasing) {
