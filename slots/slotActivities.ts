@@ -4,7 +4,7 @@
 // signal-with-start, whose grant arrives as a signal to the run.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { ProviderName } from '../providers/model';
-import { acquireSlotSignal, acquireSlotsUpdate, PROVIDER_SLOTS_PRIORITY, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotsUpdate, PROVIDER_SLOTS_PRIORITY, providerSlotsWorkflowId, releaseSlotSignal, type ProviderSlotAnswer, type ProviderSlotRequest, type SlotRequest, type SlotsState, type SlotUpdateRequest } from '../contracts/providerSlots';
 import type { providerSlots } from './providerSlots';
 import { SlotUpdateBatcher } from './slotUpdateBatcher';
 
@@ -34,23 +34,26 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
     });
   }
 
-  // One worker's requests go to the semaphore together (slotUpdateBatcher.ts); an update refused or
-  // slow sends each of its requests as a signal instead.
-  const batcher = new SlotUpdateBatcher(async (provider, requests) => {
+  /** Asks for these steps' slots in one update-with-start; resolves with whether each was granted, in order. */
+  async function updateForSlots(deps: SlotDeps, provider: ProviderName, requests: SlotUpdateRequest[]): Promise<boolean[]> {
     const limit = requests[0]!.limit;
     const startWorkflowOperation = new WithStartWorkflowOperation<typeof providerSlots>('providerSlots', {
       workflowId: providerSlotsWorkflowId(provider),
-      taskQueue: deps!.taskQueue,
+      taskQueue: deps.taskQueue,
       priority: PROVIDER_SLOTS_PRIORITY,
       args: [{ provider, limit, holders: [], waiting: [] }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       staticSummary: `running-task slots for ${provider} (limit ${limit})`,
     });
-    const { granted } = await deps!.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-      deps!.client.workflow.executeUpdateWithStart(acquireSlotsUpdate, { args: [{ requests }], startWorkflowOperation }),
+    const { granted } = await deps.client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+      deps.client.workflow.executeUpdateWithStart(acquireSlotsUpdate, { args: [{ requests }], startWorkflowOperation }),
     );
     return granted;
-  });
+  }
+
+  // One worker's requests go to the semaphore together (slotUpdateBatcher.ts); an update refused or
+  // slow sends each of its requests as a signal instead.
+  const batcher = deps ? new SlotUpdateBatcher((provider, requests) => updateForSlots(deps, provider, requests)) : undefined;
 
   return {
     async requestProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
@@ -68,7 +71,7 @@ export function createProviderSlotActivities(deps: SlotDeps | undefined) {
      */
     async acquireProviderSlot(input: ProviderSlotRequest): Promise<ProviderSlotAnswer> {
       const limit = deps?.limitFor(input.provider);
-      if (!deps || limit === undefined) return { limited: false };
+      if (!deps || !batcher || limit === undefined) return { limited: false };
       const request = { requester: input.requester, stepId: input.stepId, limit, leaseMs: input.leaseMs, ...(input.releasing ? { releasing: input.releasing } : {}) };
       const granted = await batcher.ask(input.provider, request);
       // An update that did go through but whose answer was lost left this step a holder or waiting:

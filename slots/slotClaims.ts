@@ -25,15 +25,13 @@ export class SlotClaims {
   private readonly granted = new Set<string>();
   /** Released on the fast path, their signals maybe still on the way: the next acquire repeats them. */
   private releasing: string[] = [];
-  private readonly fastFromStart: boolean;
 
   /** Build it before the run's first await; `fastFromStart`: SLOT_FAST_PATH_FROM_START, asked for where the run began. */
   constructor(
     private readonly provider: ProviderName,
     private readonly workflowId: string,
-    fastFromStart: boolean,
+    private readonly fastFromStart: boolean,
   ) {
-    this.fastFromStart = fastFromStart;
     setHandler(slotGrantedSignal, ({ stepId }) => {
       this.granted.add(stepId);
     });
