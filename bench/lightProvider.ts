@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { runFfmpeg } from '../runtime/ffmpeg';
+import { benchNow } from './benchClock';
 
 export type TaskKind = 'lyrics' | 'song';
 
@@ -78,7 +79,7 @@ export async function startLightProvider(options: LightProviderOptions): Promise
   let nextId = 1;
   let webhooksRefused = 0;
   let base = '';
-  const record = (kind: RequestKind, route: string, taskId: string | undefined) => log.push({ kind, route, at: Date.now(), taskId });
+  const record = (kind: RequestKind, route: string, taskId: string | undefined) => log.push({ kind, route, at: benchNow(), taskId });
   const lyricsText = (taskId: string) => `[Verse]\nbench words of ${taskId}\n[Chorus]\nla la la`;
 
   const stageOf = (task: LightTask, now: number): Stage => {
@@ -151,7 +152,7 @@ export async function startLightProvider(options: LightProviderOptions): Promise
     if (!authorized(req)) return refuse(reply);
     const body = (req.body ?? {}) as { prompt?: unknown; callBackUrl?: unknown };
     const id = `${kind}-${nextId++}`;
-    const now = Date.now();
+    const now = benchNow();
     const task: LightTask = {
       id,
       kind,
@@ -177,7 +178,7 @@ export async function startLightProvider(options: LightProviderOptions): Promise
     record('query', req.routeOptions.url ?? req.url, taskId);
     const task = taskId === undefined ? undefined : tasks.get(taskId);
     if (!task || task.kind !== kind) return reply.code(400).send({ code: 400, msg: 'task not found', data: null });
-    const stage = stageOf(task, Date.now());
+    const stage = stageOf(task, benchNow());
     return { code: 200, msg: 'success', data: kind === 'lyrics' ? lyricsQuery(task, stage) : songQuery(task, stage) };
   };
 

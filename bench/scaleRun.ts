@@ -13,6 +13,7 @@ import { loadConfig } from '../runtime/config';
 import { songPipeline } from '../song/songPipeline';
 import { startStack, type RunningStack } from '../stack/stack';
 import { startLightProvider, type LightProvider, type LightTask } from './lightProvider';
+import { benchNow } from './benchClock';
 import { naiveSong } from './naiveClient';
 import { modeFigures, type ModeFigures, type PhaseObservation } from './scaleFigures';
 
@@ -78,7 +79,7 @@ async function measurePhase(
   const logFrom = provider.log.length;
   const tasksBefore = new Set(provider.tasks.keys());
   const stopRss = rss?.();
-  const startedAt = Date.now();
+  const startedAt = benchNow();
   const outcome = await runSongs();
   const memory = stopRss?.();
   const tasks = new Map<string, LightTask>([...provider.tasks].filter(([id]) => !tasksBefore.has(id)));
@@ -136,8 +137,9 @@ async function runOurs(stack: RunningStack, scratch: string, mode: string, callb
       } catch (err) {
         log(`${handle.workflowId} failed: ${(err as Error).message}`);
       }
-      if (Date.now() >= lastFinishedAt) last = handle;
-      lastFinishedAt = Math.max(lastFinishedAt, Date.now());
+      const finishedAt = benchNow();
+      if (finishedAt >= lastFinishedAt) last = handle;
+      lastFinishedAt = Math.max(lastFinishedAt, finishedAt);
     }),
   );
   const history = await started[0]!.fetchHistory();
@@ -160,7 +162,7 @@ async function runNaive(provider: LightProvider, options: ScaleRunOptions, criti
       } catch (err) {
         options.log(`naive song ${i} failed: ${(err as Error).message}`);
       }
-      lastFinishedAt = Math.max(lastFinishedAt, Date.now());
+      lastFinishedAt = Math.max(lastFinishedAt, benchNow());
     }),
   );
   return { completed, lastFinishedAt };
