@@ -47,6 +47,23 @@ export const acquireSlotUpdate = defineUpdate<{ granted: boolean }, [SlotUpdateR
  */
 export const acquireSlotsUpdate = defineUpdate<{ granted: boolean[] }, [{ requests: SlotUpdateRequest[] }]>('acquireSlotsNow');
 export const releaseSlotSignal = defineSignal<[SlotRelease]>('releaseSlot');
+
+/** A run's slot moving from a finished step to its next one on the same provider. */
+export interface SlotPass {
+  requester: string;
+  from: string;
+  to: string;
+  /** The next step's lease, from when the semaphore learns of the pass. */
+  leaseMs: number;
+}
+
+/**
+ * A run that finished one step and goes straight on to its next on the same provider keeps its slot:
+ * the number of running tasks does not change, so the run need not ask and wait for an answer (a
+ * round trip through the semaphore's workflow task in the hop between the two tasks). Sent without
+ * waiting; the semaphore renames the holder and starts the new lease.
+ */
+export const passSlotSignal = defineSignal<[SlotPass]>('passSlot');
 /** Sent to the requesting run when its slot is granted. */
 export const slotGrantedSignal = defineSignal<[{ stepId: string }]>('slotGranted');
 export const slotsQuery = defineQuery<SlotsState>('slots');

@@ -5,7 +5,7 @@
 // visible in the Temporal UI (query `slots`). Leases expire so a run that vanished cannot hold a
 // slot forever; the history is bounded by continue-as-new.
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { acquireSlotSignal, acquireSlotsUpdate, acquireSlotUpdate, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState, type SlotUpdateRequest } from '../contracts/providerSlots';
+import { acquireSlotSignal, acquireSlotsUpdate, acquireSlotUpdate, passSlotSignal, releaseSlotSignal, slotGrantedSignal, slotsQuery, type SlotRequest, type SlotsState, type SlotUpdateRequest } from '../contracts/providerSlots';
 
 const UPDATES_PER_RUN = 1_000;
 
@@ -52,6 +52,15 @@ export async function providerSlots(initial: SlotsState): Promise<void> {
   setHandler(releaseSlotSignal, (release) => {
     state.holders = state.holders.filter((h) => !same(h, release));
     state.waiting = state.waiting.filter((w) => !same(w, release));
+  });
+  setHandler(passSlotSignal, ({ requester, from, to, leaseMs }) => {
+    const next = { requester, stepId: to };
+    if (state.holders.some((h) => same(h, next))) return;
+    const held = state.holders.find((h) => same(h, { requester, stepId: from }));
+    // The next step's task is being created whatever this semaphore thinks: a slot whose lease had
+    // already run out is counted again, even past the limit for a moment, so that it is given back.
+    if (held) state.holders = state.holders.filter((h) => h !== held);
+    state.holders.push({ requester, stepId: to, limit: state.limit, leaseMs, grantedAt: Date.now() });
   });
 
   for (;;) {

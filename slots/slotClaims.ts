@@ -3,7 +3,7 @@
 // and gives the slot back once the task is done.
 import { condition, getExternalWorkflowHandle, patched, setHandler } from '@temporalio/workflow';
 import type { ProviderName } from '../providers/model';
-import { providerSlotsWorkflowId, releaseSlotSignal, slotGrantedSignal } from '../contracts/providerSlots';
+import { passSlotSignal, providerSlotsWorkflowId, releaseSlotSignal, slotGrantedSignal } from '../contracts/providerSlots';
 import { acquireProviderSlot, requestProviderSlot } from './slotProxies';
 
 /**
@@ -39,6 +39,8 @@ export class SlotClaims {
 
   /** Waits until the provider has room for one more running task of this run's step. */
   async acquire(stepId: string, leaseMs: number, onWait: () => void): Promise<void> {
+    // Passed on by the run's previous step (`pass`): held already.
+    if (this.granted.has(stepId)) return;
     const request = { provider: this.provider, requester: this.workflowId, stepId, leaseMs };
     if (this.fastPath()) {
       const releasing = this.releasing.splice(0);
@@ -61,6 +63,21 @@ export class SlotClaims {
     // The fast path does not wait for the delivery: the run's next step need not.
     if (!this.fastPath()) await delivered;
     else this.releasing.push(stepId);
+  }
+
+  /**
+   * Gives the slot of finished step `from` to the run's next step `to`, without a round trip: false
+   * when `from` holds none (the provider has no limit), and the next step then asks as usual.
+   */
+  pass(from: string, to: string, leaseMs: number): boolean {
+    if (!this.granted.delete(from)) return false;
+    this.granted.add(to);
+    // Not waited for, as a fast-path release is not. Should it never arrive, the old lease runs out
+    // and the next step's release finds nothing to give back: the slot is free again either way.
+    getExternalWorkflowHandle(providerSlotsWorkflowId(this.provider))
+      .signal(passSlotSignal, { requester: this.workflowId, from, to, leaseMs })
+      .catch(() => undefined);
+    return true;
   }
 
   private fastPath(): boolean {

@@ -52,6 +52,18 @@ export const SONG_INPUT_REFUSED = 'SongInputRefused';
  */
 export const SONG_LYRICS_STORED_FIRST = 'song-lyrics-stored-first';
 
+/**
+ * Patch marker: nothing but the submit stands between the lyrics and the song (issue 17's hop from
+ * the lyrics' webhook to the song's submit):
+ * - the lyrics' provider slot passes to the song (SlotClaims.pass), with no round trip through the
+ *   semaphore;
+ * - the lyrics files are written once the song's submit has been answered, not before it is sent.
+ *   In sequence, not beside the song's step, so they replay where they ran (SONG_LYRICS_STORED_FIRST);
+ *   a song whose submit fails, or whose slot never came, still writes them, so that the next attempt
+ *   reuses the lyrics it paid for.
+ */
+export const SONG_QUICK_HOP = 'song-quick-hop';
+
 export async function songPipeline(input: SongPipelineInput): Promise<SongPipelineResult> {
   const { workflowId, runId } = workflowInfo();
   const problems = songInputProblems(input);
@@ -59,10 +71,13 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     // Before any patch marker, handler or activity: a refused run leaves nothing behind to replay.
     throw ApplicationFailure.create({ type: SONG_INPUT_REFUSED, nonRetryable: true, message: `songPipeline input refused, nothing was started or paid for: ${problems.join('; ')}` });
   }
-  const patches = runPatches([SONG_FEWER_HOPS, SONG_TAGS_FROM_START, SONG_LYRICS_STORED_FIRST, ...STEP_RUNNER_PATCHES]);
+  const patches = runPatches([SONG_FEWER_HOPS, SONG_TAGS_FROM_START, SONG_LYRICS_STORED_FIRST, ...STEP_RUNNER_PATCHES, SONG_QUICK_HOP], {
+    'run-patches-2026-12': [SONG_QUICK_HOP],
+  });
   const fewerHops = patches.applies[SONG_FEWER_HOPS];
   const tagsFromStart = patches.applies[SONG_TAGS_FROM_START];
   const lyricsStoredFirst = patches.applies[SONG_LYRICS_STORED_FIRST];
+  const quickHop = patches.applies[SONG_QUICK_HOP];
   const writeTextArtifact = fewerHops ? writeTextArtifactLocally : writeTextArtifactRemotely;
   const progress: PipelineProgress = { state: 'running', steps: [], hints: { received: 0, ignored: 0 } };
   setHandler(progressQuery, () => progress);
@@ -125,6 +140,8 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
     } catch (err) {
       // An album sees only this failure: it carries what was paid (the song, before its file failed).
       const failure = withPaidSteps(err, progress.steps);
+      // The slot the lyrics passed on, when the song never came to use it (nothing when none is held).
+      if (quickHop) await runner.slots.release('song');
       progress.state = 'failed';
       const running = progress.steps.find((s) => s.finishedAt === undefined);
       if (running) report({ stepId: running.stepId, kind: running.kind, state: 'failed', error: innermostMessage(err) });
@@ -136,7 +153,7 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
 
   async function makeSong(): Promise<{ clip: ClipRef & { tags?: string }; title: string; songSeconds: number }> {
     if (input.steps.includes('lyrics') && !request.lyrics && !request.instrumental) {
-      const lyricsTask = await runProviderStep(runner, 'lyrics', { kind: 'lyrics', lyrics: { prompt: request.prompt } });
+      const lyricsTask = await runProviderStep(runner, 'lyrics', { kind: 'lyrics', lyrics: { prompt: request.prompt } }, quickHop ? { passSlotTo: { stepId: 'song', kind: 'song' } } : {});
       const variant = lyricsTask.lyrics[0];
       if (!variant) throw ApplicationFailure.nonRetryable(`step lyrics: ${input.provider} task ${lyricsTask.taskId} succeeded without lyrics text`, 'ProviderTaskEmpty');
       request.lyrics = variant.text;
@@ -151,6 +168,23 @@ export async function songPipeline(input: SongPipelineInput): Promise<SongPipeli
         // Recorded at once: if the song fails, the next attempt (an album retries a track) reuses them.
         await writeTextArtifact({ dir: input.outDir, fileName: 'track.json', text: `${JSON.stringify(lyricsOnlyManifest(lyricsTitle), null, 2)}\n`, kind: 'manifest' });
       };
+      if (quickHop) {
+        let stored = false;
+        const storeOnce = async () => {
+          if (stored) return;
+          stored = true;
+          await storeLyrics();
+        };
+        let songTask: TaskSnapshot;
+        try {
+          songTask = await runProviderStep(runner, 'song', { kind: 'song', song: request }, { afterSubmit: storeOnce });
+        } catch (err) {
+          // The song's slot never came: the lyrics are still written, and the song's failure reported.
+          await storeOnce().catch(() => undefined);
+          throw err;
+        }
+        return storeSong(songTask);
+      }
       if (!fewerHops || lyricsStoredFirst) await storeLyrics();
       else {
         // Runs begun before SONG_LYRICS_STORED_FIRST: the song was submitted at once and the lyrics

@@ -27,28 +27,52 @@ const FALLBACK_DEADLINE_MS = 20 * 60_000;
 export interface ProviderStepOptions {
   /** Set false when the caller names this step in MusicStep itself (with the others it starts at the same time). */
   showStep?: boolean;
+  /**
+   * Work that should follow the submit rather than delay it (the song's lyrics files): run once the
+   * submit has settled, whatever its outcome, before the step waits for its task. Not run when the
+   * step failed before submitting (its slot never came).
+   */
+  afterSubmit?: () => Promise<void>;
+  /**
+   * The run's next step on this provider, started as soon as this one succeeds: it gets this step's
+   * slot (SlotClaims.pass) instead of asking the semaphore for one.
+   */
+  passSlotTo?: { stepId: string; kind: StepKind };
+}
+
+/** How long a step may hold its slot: its deadline, plus margin. */
+function slotLeaseMs(runner: StepRunner, kind: StepKind): number {
+  return deadlineOf(runner, kind) + 10 * 60_000;
+}
+
+function deadlineOf(runner: StepRunner, kind: StepKind): number {
+  return runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
 }
 
 export async function runProviderStep(runner: StepRunner, stepId: string, request: StepRequest, options: ProviderStepOptions = {}): Promise<TaskSnapshot> {
   const kind = request.kind;
-  const deadlineMs = runner.deadlines[kind] ?? DEFAULT_DEADLINES_MS[kind] ?? FALLBACK_DEADLINE_MS;
+  const deadlineMs = deadlineOf(runner, kind);
   const startedAt = Date.now();
   runner.report({ stepId, kind, state: 'submitting', startedAt });
   if (options.showStep !== false) upsertSearchAttributes([{ key: MusicStep, value: stepId }]);
   // The slot is held from before the submit until the task has finished, whatever the outcome.
-  await runner.slots.acquire(stepId, deadlineMs + 10 * 60_000, () => runner.report({ stepId, kind, state: 'waiting-for-slot' }));
+  await runner.slots.acquire(stepId, slotLeaseMs(runner, kind), () => runner.report({ stepId, kind, state: 'waiting-for-slot' }));
+  let succeeded = false;
   try {
-    return await runTask(runner, stepId, request, deadlineMs, startedAt);
+    const snapshot = await runTask(runner, stepId, request, deadlineMs, startedAt, options.afterSubmit);
+    succeeded = true;
+    return snapshot;
   } finally {
-    await runner.slots.release(stepId);
+    const next = options.passSlotTo;
+    if (!(succeeded && next && runner.slots.pass(stepId, next.stepId, slotLeaseMs(runner, next.kind)))) await runner.slots.release(stepId);
   }
 }
 
-async function runTask(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number, startedAt: number): Promise<TaskSnapshot> {
+async function runTask(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number, startedAt: number, afterSubmit?: () => Promise<void>): Promise<TaskSnapshot> {
   const kind = request.kind;
   runner.report({ stepId, kind, state: 'submitting' });
 
-  const { taskId, completed, callbacks, firstLookInMs } = await submitOnce(runner, stepId, request, deadlineMs);
+  const { taskId, completed, callbacks, firstLookInMs } = await submitOnce(runner, stepId, request, deadlineMs, afterSubmit);
   runner.hints.submittedTask(stepId, taskId);
   if (completed) {
     // A step the dialect answers synchronously: nothing to wait for.
@@ -73,14 +97,22 @@ function isAmbiguous(err: unknown): boolean {
  * the recorded task; when the outcome is truly unknown it fails as ambiguous and the step waits
  * for an operator (or resubmits, when the run's policy says so).
  */
-async function submitOnce(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number): Promise<SubmitResult> {
+async function submitOnce(runner: StepRunner, stepId: string, request: StepRequest, deadlineMs: number, afterSubmit?: () => Promise<void>): Promise<SubmitResult> {
   const { provider } = runner;
   const submitProviderTask = submitTask(`${provider}: submit ${request.kind}`);
   let resubmits = 0;
+  // After the first attempt, whatever its outcome: an unknown one may wait for a person for hours.
+  let pending = afterSubmit;
+  const afterFirstAttempt = async () => {
+    const work = pending;
+    pending = undefined;
+    await work?.();
+  };
   for (;;) {
+    let submitted: SubmitResult;
     try {
       runner.attention.submitting(stepId, request.kind);
-      const submitted = await submitProviderTask({
+      submitted = await submitProviderTask({
         provider,
         workflowId: runner.workflowId,
         stepId,
@@ -89,10 +121,10 @@ async function submitOnce(runner: StepRunner, stepId: string, request: StepReque
         // The token must outlive the step and the provider's redelivery window.
         callbackTtlMs: deadlineMs + 24 * 60 * 60_000,
       });
-      runner.attention.submitEnded(stepId, false);
-      return submitted;
     } catch (err) {
       runner.attention.submitEnded(stepId, isAmbiguous(err));
+      // The submit's failure is the one to report, not a failure of this follow-up work.
+      await afterFirstAttempt().catch(() => undefined);
       if (!isAmbiguous(err)) throw err;
       const reason = (err as ActivityFailure).cause!.message;
       if (runner.onAmbiguous === 'resubmit' && resubmits < MAX_POLICY_RESUBMITS) {
@@ -109,7 +141,11 @@ async function submitOnce(runner: StepRunner, stepId: string, request: StepReque
       if (resolution.action === 'abandon') {
         throw ApplicationFailure.create({ type: STEP_ABANDONED, message: `step ${stepId}: abandoned by an operator after: ${reason}`, nonRetryable: true });
       }
+      continue;
     }
+    runner.attention.submitEnded(stepId, false);
+    await afterFirstAttempt();
+    return submitted;
   }
 }
 
