@@ -87,6 +87,19 @@ describe('songPipeline on the time-skipping server', () => {
     });
   });
 
+  it('one confirming look per finished task, however many times its finishing webhook comes', async () => {
+    await withWorker(async (polls) => {
+      const { handle, task } = await startSong(input({ callbacks: true }));
+      await waitUntilQueued(handle);
+      provider.setStatus(task!.taskId, 'SUCCESS');
+      // A provider that retries its webhook, and a relay that repeats it: five, all at once.
+      await Promise.all(Array.from({ length: 5 }, () => handle.signal(providerEventSignal, { stepId: 'song', taskId: task!.taskId, stage: 'complete' })));
+      expect((await handle.result()).status).toBe('succeeded');
+      expect(polls.map((p) => p.confirmsHint)).toEqual([true]);
+      expect(task!.queries).toBe(1);
+    });
+  });
+
   it('whichever reaches the workflow first, the first-look timer or a finishing hint, the step schedules the same poll', async () => {
     // Live, the two can come in separate workflow tasks while a replay of the same history sees them
     // in one (steps/taskWait.ts): if the orders gave different commands, the run could not replay.
