@@ -56,10 +56,9 @@ export async function providerSlots(initial: SlotsState): Promise<void> {
   setHandler(passSlotSignal, ({ requester, from, to, leaseMs }) => {
     const next = { requester, stepId: to };
     if (state.holders.some((h) => same(h, next))) return;
-    const held = state.holders.find((h) => same(h, { requester, stepId: from }));
     // The next step's task is being created whatever this semaphore thinks: a slot whose lease had
     // already run out is counted again, even past the limit for a moment, so that it is given back.
-    if (held) state.holders = state.holders.filter((h) => h !== held);
+    state.holders = state.holders.filter((h) => !same(h, { requester, stepId: from }));
     state.holders.push({ requester, stepId: to, limit: state.limit, leaseMs, grantedAt: Date.now() });
   });
 

@@ -63,8 +63,9 @@ export async function runProviderStep(runner: StepRunner, stepId: string, reques
     succeeded = true;
     return snapshot;
   } finally {
-    const next = options.passSlotTo;
-    if (!(succeeded && next && runner.slots.pass(stepId, next.stepId, slotLeaseMs(runner, next.kind)))) await runner.slots.release(stepId);
+    const next = succeeded ? options.passSlotTo : undefined;
+    const passed = next !== undefined && runner.slots.pass(stepId, next.stepId, slotLeaseMs(runner, next.kind));
+    if (!passed) await runner.slots.release(stepId);
   }
 }
 
