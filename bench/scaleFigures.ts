@@ -25,6 +25,14 @@ export interface PhaseObservation {
   criticalPathMs: number;
   /** History events of one song's workflow (ours only). */
   historyEvents?: number;
+  /** A worker's time on each workflow task, started → completed, over every run (ours only). */
+  workflowTaskMs?: { p50?: number; p99?: number; max: number };
+  /**
+   * Workflow tasks that timed out (ours only). No worker dies here, so each is a saturated worker: a
+   * task that waited on its sticky queue past the sticky timeout, or that the worker held past the
+   * workflow task timeout.
+   */
+  workflowTasksTimedOut?: { onStickyQueue: number; onWorker: number };
   /** Peak resident set of this process (where our worker runs) during the phase. */
   peakWorkerRssBytes?: number;
   /** Peak resident set of the Temporal dev server during the phase. */
@@ -50,6 +58,8 @@ export interface ModeFigures {
   /** From the phase's start to its first lyrics submit: the fixed cost before any provider work begins. */
   firstSubmitMs?: number;
   historyEvents?: number;
+  workflowTaskMs?: { p50?: number; p99?: number; max: number };
+  workflowTasksTimedOut?: { onStickyQueue: number; onWorker: number };
   peakWorkerRssBytes?: number;
   peakDevServerRssBytes?: number;
   /** The most submits any song made for one step: 1 means nothing was paid twice. */
@@ -115,6 +125,8 @@ export function modeFigures(observed: PhaseObservation, tasks: ReadonlyMap<strin
     submitsPerSecond: lastLyricsSubmit === undefined ? undefined : lyricsSubmits.length / (Math.max(1, lastLyricsSubmit - observed.startedAt) / 1000),
     firstSubmitMs: lyricsSubmits.length > 0 ? Math.min(...lyricsSubmits) - observed.startedAt : undefined,
     historyEvents: observed.historyEvents,
+    workflowTaskMs: observed.workflowTaskMs,
+    workflowTasksTimedOut: observed.workflowTasksTimedOut,
     peakWorkerRssBytes: observed.peakWorkerRssBytes,
     peakDevServerRssBytes: observed.peakDevServerRssBytes,
     maxSubmitsPerSongStep: Math.max(0, ...submitsPerSongStep.values()),
@@ -145,6 +157,8 @@ const ROWS: [label: string, cell: (f: ModeFigures) => string][] = [
   ['start → first lyrics submit', (f) => ms(f.firstSubmitMs)],
   ['lyrics submits per second', (f) => num(f.submitsPerSecond)],
   ['history events per song', (f) => (f.historyEvents === undefined ? '—' : String(f.historyEvents))],
+  ['workflow task on the worker, p50 / p99 / max', (f) => (f.workflowTaskMs === undefined ? '—' : `${ms(f.workflowTaskMs.p50)} / ${ms(f.workflowTaskMs.p99)} / ${ms(f.workflowTaskMs.max)}`)],
+  ['workflow tasks timed out: on the sticky queue / on the worker', (f) => (f.workflowTasksTimedOut === undefined ? '—' : `${f.workflowTasksTimedOut.onStickyQueue} / ${f.workflowTasksTimedOut.onWorker}`)],
   ['peak RSS: worker process / dev server', (f) => (f.peakWorkerRssBytes === undefined ? '—' : `${mib(f.peakWorkerRssBytes)} / ${mib(f.peakDevServerRssBytes)}`)],
   ['most submits per song and step (1: nothing paid twice)', (f) => String(f.maxSubmitsPerSongStep)],
 ];

@@ -15,7 +15,8 @@ import { startStack, type RunningStack } from '../stack/stack';
 import { startLightProvider, type LightProvider, type LightTask } from './lightProvider';
 import { benchNow } from './benchClock';
 import { naiveSong } from './naiveClient';
-import { modeFigures, type ModeFigures, type PhaseObservation } from './scaleFigures';
+import { modeFigures, percentile, type ModeFigures, type PhaseObservation } from './scaleFigures';
+import { addWorkflowTaskTimes, emptyWorkflowTaskTimes, eventTimeMs } from '../client/workflowTaskTimes';
 
 export interface ScaleRunOptions {
   songs: number;
@@ -73,7 +74,7 @@ function sampleRss(devServerPid: (() => number | undefined) | undefined) {
 async function measurePhase(
   provider: LightProvider,
   observe: Omit<PhaseObservation, 'startedAt' | 'lastFinishedAt' | 'completed'>,
-  runSongs: () => Promise<{ completed: number; lastFinishedAt: number; historyEvents?: number }>,
+  runSongs: () => Promise<Pick<PhaseObservation, 'completed' | 'lastFinishedAt' | 'historyEvents' | 'workflowTaskMs' | 'workflowTasksTimedOut'>>,
   rss?: () => () => { peakWorkerRssBytes: number; peakDevServerRssBytes?: number },
 ): Promise<ModeFigures> {
   const logFrom = provider.log.length;
@@ -91,12 +92,7 @@ async function measurePhase(
  * time goes between the provider's hops. Written only when BENCH_HISTORY_DIR is set.
  */
 function dumpHistory(file: string, events: NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>): void {
-  const ms = (t: unknown) => {
-    const ts = t as { seconds?: { toNumber?: () => number } | number; nanos?: number } | null | undefined;
-    const seconds = typeof ts?.seconds === 'number' ? ts.seconds : (ts?.seconds?.toNumber?.() ?? 0);
-    return seconds * 1000 + (ts?.nanos ?? 0) / 1e6;
-  };
-  const first = ms(events[0]?.eventTime);
+  const first = eventTimeMs(events[0]);
   const lines = events.map((e) => {
     const name =
       e.activityTaskScheduledEventAttributes?.activityType?.name ??
@@ -106,10 +102,13 @@ function dumpHistory(file: string, events: NonNullable<Awaited<ReturnType<Workfl
       '';
     // The event's type is the one attributes field it carries.
     const type = Object.keys(e).find((k) => k.endsWith('EventAttributes') && (e as Record<string, unknown>)[k] != null)?.replace('EventAttributes', '') ?? String(e.eventType);
-    return `${(ms(e.eventTime) - first).toFixed(0).padStart(7)} ${String(e.eventId).padStart(4)} ${type} ${name}`;
+    return `${(eventTimeMs(e) - first).toFixed(0).padStart(7)} ${String(e.eventId).padStart(4)} ${type} ${name}`;
   });
   writeFileSync(file, `${lines.join('\n')}\n`);
 }
+
+/** Histories fetched at once after a phase: a thousand at a time would queue at the dev server. */
+const HISTORIES_AT_ONCE = 16;
 
 async function runOurs(stack: RunningStack, scratch: string, mode: string, callbacks: boolean, songs: number, log: (line: string) => void) {
   const started = await Promise.all(
@@ -143,12 +142,24 @@ async function runOurs(stack: RunningStack, scratch: string, mode: string, callb
     }),
   );
   const history = await started[0]!.fetchHistory();
+  // Every run's workflow tasks: how long the worker held them bounds the workflow task timeout.
+  const taskTimes = emptyWorkflowTaskTimes();
+  for (let i = 0; i < started.length; i += HISTORIES_AT_ONCE) {
+    const histories = await Promise.all(started.slice(i, i + HISTORIES_AT_ONCE).map((handle) => handle.fetchHistory()));
+    for (const fetched of histories) addWorkflowTaskTimes(fetched.events ?? [], taskTimes);
+  }
   if (process.env.BENCH_HISTORY_DIR) {
     // The first run started, and the last to finish: where the time of the slowest went.
     dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${started[0]!.workflowId}.txt`), history.events ?? []);
     if (last) dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${last.workflowId}.last.txt`), (await last.fetchHistory()).events ?? []);
   }
-  return { completed, lastFinishedAt, historyEvents: history.events?.length ?? 0 };
+  return {
+    completed,
+    lastFinishedAt,
+    historyEvents: history.events?.length ?? 0,
+    workflowTaskMs: { p50: percentile(taskTimes.processingMs, 50), p99: percentile(taskTimes.processingMs, 99), max: Math.max(0, ...taskTimes.processingMs) },
+    workflowTasksTimedOut: { onStickyQueue: taskTimes.stuckOnStickyQueue.count, onWorker: taskTimes.lostWithWorker.count },
+  };
 }
 
 async function runNaive(provider: LightProvider, options: ScaleRunOptions, criticalPathMs: number) {

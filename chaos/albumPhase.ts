@@ -19,7 +19,8 @@ import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { startDevServer, type DevServer } from '../runtime/devServer';
 import { makeFolder } from '../runtime/makeFolder';
 import { connectClient } from '../client/connect';
-import { replayEveryRun, type ReplayCheck } from './replayCheck';
+import { everyRunHistory, replayEveryRun, type ReplayCheck } from './replayCheck';
+import { addWorkflowTaskTimes, emptyWorkflowTaskTimes, type WorkflowTaskTimes } from '../client/workflowTaskTimes';
 import { peakRunsInFlight } from './songsInFlight';
 import { resultsByDeadline } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
@@ -79,6 +80,8 @@ export interface PhaseReport {
   wallMs: number;
   /** Every run of the phase replayed against the code that ran it (see replayCheck). */
   replay: ReplayCheck;
+  /** Where the runs stood still waiting on dead workers, over every run of the phase. */
+  workflowTasks: WorkflowTaskTimes;
   albums: { albumId: string; status: string; tracks: { number: number; state: string; attempts: number }[]; error?: string }[];
   kills: number;
   restarts: number;
@@ -131,6 +134,9 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
   const outDir = path.join(dir, 'out');
   await makeFolder(dir);
   const started = Date.now();
+  // Durations by the monotonic clock: this machine's wall clock has jumped by minutes mid-run, and a
+  // faulted run measured across a jump looked many times slower than it was.
+  const startedAt = performance.now();
   const cleanups: (() => Promise<unknown>)[] = [];
   const cpuBefore = process.cpuUsage();
   const loopDelay = monitorEventLoopDelay({ resolution: 20 });
@@ -169,7 +175,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     let polling = 0;
     const startWorker = (standby = false): WorkerProcess => {
       const number = ++workerNumber;
-      let startedAt = Date.now();
+      let spawnedAt = performance.now();
       const writeLine = (line: string) => workerLog.write(`${new Date().toISOString()} w${number} ${line}\n`);
       const child = startWorkerProcess({
         onStderrLine: writeLine,
@@ -189,16 +195,16 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       const worker: WorkerProcess = {
         ...child,
         activate: () => {
-          startedAt = Date.now();
+          spawnedAt = performance.now();
           return child.activate();
         },
       };
       let wasPolling = false;
       void worker.ready.then(() => {
-        const now = Date.now();
+        const now = performance.now();
         wasPolling = true;
         polling++;
-        workerStartupsMs.push(now - startedAt);
+        workerStartupsMs.push(now - spawnedAt);
         if (lostWorkerAt !== undefined) withoutWorkerMs += now - lostWorkerAt;
         lostWorkerAt = undefined;
       });
@@ -210,7 +216,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
           return;
         }
         if (wasPolling) polling--;
-        if (polling === 0) lostWorkerAt ??= Date.now();
+        if (polling === 0) lostWorkerAt ??= performance.now();
         if (exit.signal !== 'SIGKILL') {
           unexpectedWorkerExits++;
           log(`${options.name}: a worker exited by itself (${exit.code ?? exit.signal}); starting another`);
@@ -222,17 +228,29 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     };
     let spare: WorkerProcess | undefined;
     const warmSpare = options.warmSpare !== false && disruptions !== undefined && disruptions.kills > 0;
+    /**
+     * A new spare, once `serving` polls. A supervisor's standby replica starts on a machine of its
+     * own; here it shares two cores with the worker it stands behind, and starting both at once
+     * slowed the one that serves (it is replaying every run it took over) by seconds per kill.
+     */
+    const spareBehind = (serving: WorkerProcess): void => {
+      spare = undefined;
+      if (!warmSpare) return;
+      void Promise.race([serving.ready, serving.exited]).then(() => {
+        if (!finished && spare === undefined) spare = startWorker(true);
+      });
+    };
     /** The spare if one stands by (and a new spare behind it), else a cold start. */
     const replacement = (): WorkerProcess => {
       const next = spare ?? startWorker();
-      spare = warmSpare && !finished ? startWorker(true) : undefined;
+      spareBehind(next);
       void next.activate();
       return next;
     };
     let finished = false;
     const workers = Math.max(1, options.workers ?? 1);
     const serving: WorkerProcess[] = Array.from({ length: workers }, () => startWorker());
-    if (warmSpare) spare = startWorker(true);
+    spareBehind(serving[0]!);
     cleanups.push(() => Promise.all(serving.map((worker) => worker.kill())));
     cleanups.push(async () => void (await spare?.kill()));
 
@@ -324,8 +342,11 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     await Promise.all([...chaos, sampling]);
     await operator.stop();
     const repeats = judgeUnsignedRepeats(simulator.ledger, options.secret, operator.rebought);
-    const wallMs = Date.now() - started;
-    const replay = await replayEveryRun(client, workflowBundle);
+    const wallMs = performance.now() - startedAt;
+    const histories = await everyRunHistory(client);
+    const replay = await replayEveryRun(histories, workflowBundle);
+    const workflowTasks = emptyWorkflowTaskTimes();
+    for (const { history } of histories) addWorkflowTaskTimes(history.events ?? [], workflowTasks);
     // A scale run has to show it had every song going at once, not 17 small runs in turn.
     const peakTracksInFlight = await peakRunsInFlight(client, trackIds);
 
@@ -333,6 +354,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
       outDir,
       wallMs,
       replay,
+      workflowTasks,
       albums: results.map((result, i) => ({
         albumId: options.albums[i]?.albumId ?? '?',
         status: 'error' in result ? 'failed' : result.status,

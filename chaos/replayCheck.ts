@@ -3,8 +3,14 @@
 // deploy, a sticky timeout) fails every workflow task on it, and the song waits for ever. The
 // albums can still finish in the phase itself, so this is checked on its own: a chaos run with
 // ten kills once finished "OK" while three of its nine songs could not have been replayed.
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+
+/** `<workflowId>/<runId>` and that run's history. */
+export interface RunHistory {
+  workflowId: string;
+  history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+}
 
 export interface ReplayCheck {
   /** Runs replayed (every run in the namespace, slot workflows included). */
@@ -13,12 +19,17 @@ export interface ReplayCheck {
   failed: string[];
 }
 
-export async function replayEveryRun(client: Client, workflowBundlePath: string): Promise<ReplayCheck> {
-  const histories = [];
+/** Every run in the namespace with its history (slot workflows and earlier runs of a workflow included). */
+export async function everyRunHistory(client: Client): Promise<RunHistory[]> {
+  const histories: RunHistory[] = [];
   for await (const run of client.workflow.list()) {
     const history = await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory();
     histories.push({ workflowId: `${run.workflowId}/${run.runId}`, history });
   }
+  return histories;
+}
+
+export async function replayEveryRun(histories: RunHistory[], workflowBundlePath: string): Promise<ReplayCheck> {
   const failed: string[] = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: workflowBundlePath }, replayName: 'chaos-replay-check' }, histories)) {
     if (result.error) failed.push(`${result.workflowId}: ${String(result.error.message ?? result.error).split('\n')[0]!.slice(0, 300)}`);

@@ -145,7 +145,8 @@ async function main(): Promise<void> {
   const opts = { ...parsed, callbackFaultRate: parsed.webhookFaultRate ?? parsed.callbackFaultRate };
   const manifests = program.processedArgs[0] as string[];
   const albums = await planAlbums(manifests, { copies: opts.copies, concurrency: opts.concurrency });
-  const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${line}\n`);
+  // Clock time to a tenth of a second: lines up with the worker log and the runs' histories (UTC).
+  const say = opts.quiet || opts.json ? () => {} : (line: string) => process.stderr.write(`${new Date().toISOString().slice(11, 21)} ${line}\n`);
   const workDir = await mkdtemp(path.join(tmpdir(), 'music-chaos-'));
   let keep = opts.keep === true;
   // Made before the first phase, so a failure to bundle still removes the work folder.
@@ -256,6 +257,13 @@ function summarize(calm: PhaseReport, chaos: PhaseReport, manifests: { listed: n
     workers: chaos.workers,
     workerStartSeconds: { baseline: startups(calm.workerStartupsMs), chaos: startups(chaos.workerStartupsMs) },
     withoutWorkerSeconds: Math.round(chaos.withoutWorkerMs / 1000),
+    // Where the faulted run's extra time went: runs standing still until a timeout gave their work to a live worker.
+    standingStill: {
+      lostWithWorker: { count: chaos.workflowTasks.lostWithWorker.count, seconds: Math.round(chaos.workflowTasks.lostWithWorker.waitedMs / 1000) },
+      stuckOnStickyQueue: { count: chaos.workflowTasks.stuckOnStickyQueue.count, seconds: Math.round(chaos.workflowTasks.stuckOnStickyQueue.waitedMs / 1000) },
+      activityAttemptsLost: chaos.workflowTasks.activityAttemptsLost,
+      slowestWorkflowTaskMs: Math.max(0, ...chaos.workflowTasks.processingMs),
+    },
   };
 }
 
@@ -285,6 +293,10 @@ function table(f: Figures): string {
     ['steps that needed attention', `${f.stepsNeedingAttention} (resolved from the provider's records)`],
     ['runs that do not replay against the code (calm and faulted)', `${f.replay.failed.length} (of ${f.replay.replayed})${f.replay.failed.length > 0 ? `: ${f.replay.failed.slice(0, 3).join('; ')}` : ''}`],
     ['wall time (calm / with faults)', `${f.wallSeconds.baseline} s / ${f.wallSeconds.chaos} s (${f.slowdown.ratio}×, ${f.slowdown.limit === 0 ? 'not checked' : `limit ${f.slowdown.limit}×`}${f.slowdown.ok ? '' : ': too slow'})`],
+    ['  workflow tasks a killed worker held (or whose answer a restart lost): each waits out the task timeout', `${f.standingStill.lostWithWorker.count} (${f.standingStill.lostWithWorker.seconds} s, summed over runs)`],
+    ["  workflow tasks left on a killed worker's own queue: each waits the sticky timeout", `${f.standingStill.stuckOnStickyQueue.count} (${f.standingStill.stuckOnStickyQueue.seconds} s, summed over runs)`],
+    ['  activity attempts lost with their worker: each waits the heartbeat timeout', `${f.standingStill.activityAttemptsLost} or more`],
+    ['  slowest workflow task on a worker (with faults)', `${(f.standingStill.slowestWorkflowTaskMs / 1000).toFixed(1)} s`],
     [`worker start to polling, median / max (calm; with faults${f.warmSpare ? ', a warm spare' : ', cold starts'})`, `${f.workerStartSeconds.baseline.median} / ${f.workerStartSeconds.baseline.max} s; ${f.workerStartSeconds.chaos.median} / ${f.workerStartSeconds.chaos.max} s (${f.workerStartSeconds.chaos.count} starts)`],
     ['time with no worker polling at all after kills (with faults)', `${f.withoutWorkerSeconds} s`],
     ['machine load average, mean / max (calm; with faults)', `${f.loadAverage.baseline.mean} / ${f.loadAverage.baseline.max}; ${f.loadAverage.chaos.mean} / ${f.loadAverage.chaos.max}`],

@@ -18,6 +18,12 @@ import type { AlbumPipelineResult } from '../contracts/albumPipeline';
 import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPipeline';
 import { threeTrackFaultAlbum } from './helpers/faultAlbum';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
+import { startOrAttach } from '../client/runs';
+import { addWorkflowTaskTimes } from '../client/workflowTaskTimes';
+import { songPipeline } from '../song/songPipeline';
+import proto from '@temporalio/proto';
+
+const { temporal } = proto;
 
 const SECRET = 'fault-test-secret-fault-test-secret';
 const TASK_QUEUE = 'fault-tests';
@@ -101,6 +107,39 @@ describe('faults with real processes', () => {
     expect(paidMoreThanOnce(simulator.ledger, SECRET)).toEqual([]);
     expect(paid.filter((k) => k.endsWith('/song'))).toHaveLength(3);
   }, 240_000);
+
+  it('gives a workflow task that a dead worker held to the next worker once the task times out', async () => {
+    const queue = 'held-task';
+    const input: SongPipelineInput = {
+      provider: 'anyint',
+      request: { prompt: 'a song whose first worker froze', instrumental: false },
+      steps: ['lyrics'],
+      outDir: path.join(scratch, 'out', 'held-task'),
+      callbacks: true,
+    };
+    // Started as the song command starts it, with no worker on the queue yet.
+    const { handle } = await startOrAttach({ client, taskQueue: queue }, songPipeline, { workflowId: 'held-task', args: [input] });
+    // A worker that takes the run's first task and is never heard from again (SIGKILL, a frozen VM).
+    const held = await client.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: queue }, identity: 'a worker about to die' });
+    expect(held.workflowExecution?.workflowId).toBe('held-task');
+    const worker = startWorkerProcess({ temporalAddress: server.address, taskQueue: queue, simulatorUrl: simulator.url, callbackPublicUrl: endpoint.url, callbackSecret: SECRET });
+    try {
+      const result: SongPipelineResult = await handle.result();
+      expect(result.status).toBe('succeeded');
+    } finally {
+      await worker.kill();
+    }
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.find((e) => e.workflowTaskStartedEventAttributes)?.workflowTaskStartedEventAttributes?.identity).toBe('a worker about to die');
+    // The held task timed out (start to close) and the next worker took the run on from there.
+    const timedOut = events.filter((e) => e.workflowTaskTimedOutEventAttributes);
+    expect(timedOut.map((e) => e.workflowTaskTimedOutEventAttributes?.timeoutType)).toEqual([temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE]);
+    // The chaos table's "workflow tasks a killed worker held" row reads it the same way: the run
+    // stood still for the whole task timeout (the server's 10 s; see README, "Faults and chaos").
+    const times = addWorkflowTaskTimes(events);
+    expect(times.lostWithWorker.count).toBe(1);
+    expect(times.lostWithWorker.waitedMs).toBeGreaterThanOrEqual(9_900);
+  }, 120_000);
 
   it('completes a song by polling alone while the callback endpoint is down', async () => {
     await endpoint.close();
