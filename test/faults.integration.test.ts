@@ -120,7 +120,10 @@ describe('faults with real processes', () => {
     // Started as the song command starts it, with no worker on the queue yet.
     const { handle } = await startOrAttach({ client, taskQueue: queue }, songPipeline, { workflowId: 'held-task', args: [input] });
     // A worker that takes the run's first task and is never heard from again (SIGKILL, a frozen VM).
-    const held = await client.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: queue }, identity: 'a worker about to die' });
+    // A long poll needs a deadline of its own; the task is there already, so it answers at once.
+    const held = await client.withDeadline(Date.now() + 30_000, () =>
+      client.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: queue }, identity: 'a worker about to die' }),
+    );
     expect(held.workflowExecution?.workflowId).toBe('held-task');
     const worker = startWorkerProcess({ temporalAddress: server.address, taskQueue: queue, simulatorUrl: simulator.url, callbackPublicUrl: endpoint.url, callbackSecret: SECRET });
     try {
