@@ -16,7 +16,7 @@ import { startLightProvider, type LightProvider, type LightTask } from './lightP
 import { benchNow } from './benchClock';
 import { naiveSong } from './naiveClient';
 import { modeFigures, percentile, type ModeFigures, type PhaseObservation } from './scaleFigures';
-import { addWorkflowTaskTimes, emptyWorkflowTaskTimes, eventTimeMs } from '../client/workflowTaskTimes';
+import { eventTimeMs, workflowTaskTimesOf } from '../client/workflowTaskTimes';
 
 export interface ScaleRunOptions {
   songs: number;
@@ -141,22 +141,22 @@ async function runOurs(stack: RunningStack, scratch: string, mode: string, callb
       lastFinishedAt = Math.max(lastFinishedAt, finishedAt);
     }),
   );
-  const history = await started[0]!.fetchHistory();
-  // Every run's workflow tasks: how long the worker held them bounds the workflow task timeout.
-  const taskTimes = emptyWorkflowTaskTimes();
+  // Every run's history, once: how long the worker held its workflow tasks bounds the workflow task timeout.
+  const events: NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[] = [];
   for (let i = 0; i < started.length; i += HISTORIES_AT_ONCE) {
     const histories = await Promise.all(started.slice(i, i + HISTORIES_AT_ONCE).map((handle) => handle.fetchHistory()));
-    for (const fetched of histories) addWorkflowTaskTimes(fetched.events ?? [], taskTimes);
+    for (const fetched of histories) events.push(fetched.events ?? []);
   }
+  const taskTimes = workflowTaskTimesOf(events);
   if (process.env.BENCH_HISTORY_DIR) {
     // The first run started, and the last to finish: where the time of the slowest went.
-    dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${started[0]!.workflowId}.txt`), history.events ?? []);
-    if (last) dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${last.workflowId}.last.txt`), (await last.fetchHistory()).events ?? []);
+    dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${started[0]!.workflowId}.txt`), events[0] ?? []);
+    if (last) dumpHistory(path.join(process.env.BENCH_HISTORY_DIR, `${last.workflowId}.last.txt`), events[started.indexOf(last)] ?? []);
   }
   return {
     completed,
     lastFinishedAt,
-    historyEvents: history.events?.length ?? 0,
+    historyEvents: events[0]?.length ?? 0,
     workflowTaskMs: { p50: percentile(taskTimes.processingMs, 50), p99: percentile(taskTimes.processingMs, 99), max: Math.max(0, ...taskTimes.processingMs) },
     workflowTasksTimedOut: { onStickyQueue: taskTimes.stuckOnStickyQueue.count, onWorker: taskTimes.lostWithWorker.count },
   };

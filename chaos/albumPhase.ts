@@ -20,7 +20,7 @@ import { startDevServer, type DevServer } from '../runtime/devServer';
 import { makeFolder } from '../runtime/makeFolder';
 import { connectClient } from '../client/connect';
 import { everyRunHistory, replayEveryRun, type ReplayCheck } from './replayCheck';
-import { addWorkflowTaskTimes, emptyWorkflowTaskTimes, type WorkflowTaskTimes } from '../client/workflowTaskTimes';
+import { workflowTaskTimesOf, type WorkflowTaskTimes } from '../client/workflowTaskTimes';
 import { peakRunsInFlight } from './songsInFlight';
 import { resultsByDeadline } from '../client/runResult';
 import { SIMULATOR_API_KEY } from '../workers/workerDeps';
@@ -345,8 +345,7 @@ export async function runAlbumPhase(options: PhaseOptions): Promise<PhaseReport>
     const wallMs = performance.now() - startedAt;
     const histories = await everyRunHistory(client);
     const replay = await replayEveryRun(histories, workflowBundle);
-    const workflowTasks = emptyWorkflowTaskTimes();
-    for (const { history } of histories) addWorkflowTaskTimes(history.events ?? [], workflowTasks);
+    const workflowTasks = workflowTaskTimesOf(histories.map(({ history }) => history.events ?? []));
     // A scale run has to show it had every song going at once, not 17 small runs in turn.
     const peakTracksInFlight = await peakRunsInFlight(client, trackIds);
 

@@ -2,7 +2,7 @@
 // took on a worker, and how long it stood still because a worker died (or a server restart lost a
 // worker's answer) while it held one of them. The chaos script prints these as its "where the time
 // went" rows; the scale benchmark prints the processing times, which bound how short the workflow
-// task timeout may be (contracts/workflowTaskTimeout.ts).
+// task timeout may be (it stays at the server's 10 s: README, "Faults and chaos").
 // The default export: tsx loads the package as CommonJS, whose named exports Node cannot see.
 import proto from '@temporalio/proto';
 
@@ -32,12 +32,19 @@ export interface WorkflowTaskTimes {
   activityAttemptsLost: number;
 }
 
-export function emptyWorkflowTaskTimes(): WorkflowTaskTimes {
+function emptyWorkflowTaskTimes(): WorkflowTaskTimes {
   return { processingMs: [], lostWithWorker: { count: 0, waitedMs: 0 }, stuckOnStickyQueue: { count: 0, waitedMs: 0 }, activityAttemptsLost: 0 };
 }
 
-/** The figures of one history, added to `into` (several runs' figures add up). */
-export function addWorkflowTaskTimes(events: readonly HistoryEvent[], into: WorkflowTaskTimes = emptyWorkflowTaskTimes()): WorkflowTaskTimes {
+/** The figures of many runs' histories, added up. */
+export function workflowTaskTimesOf(histories: Iterable<readonly HistoryEvent[]>): WorkflowTaskTimes {
+  const times = emptyWorkflowTaskTimes();
+  for (const events of histories) addWorkflowTaskTimes(events, times);
+  return times;
+}
+
+/** The figures of one history, added to `into`. */
+function addWorkflowTaskTimes(events: readonly HistoryEvent[], into: WorkflowTaskTimes): void {
   const byId = new Map<number, HistoryEvent>();
   for (const event of events) byId.set(Number(event.eventId), event);
   const at = (id: unknown) => eventTimeMs(byId.get(Number(id)));
@@ -72,5 +79,4 @@ export function addWorkflowTaskTimes(events: readonly HistoryEvent[], into: Work
       }
     }
   }
-  return into;
 }

@@ -19,7 +19,7 @@ import type { SongPipelineInput, SongPipelineResult } from '../contracts/songPip
 import { threeTrackFaultAlbum } from './helpers/faultAlbum';
 import { MUSIC_SEARCH_ATTRIBUTES } from '../contracts/searchAttributes';
 import { startOrAttach } from '../client/runs';
-import { addWorkflowTaskTimes } from '../client/workflowTaskTimes';
+import { workflowTaskTimesOf } from '../client/workflowTaskTimes';
 import { songPipeline } from '../song/songPipeline';
 import proto from '@temporalio/proto';
 
@@ -146,7 +146,7 @@ describe('faults with real processes', () => {
     expect(timedOut.map((e) => e.workflowTaskTimedOutEventAttributes?.timeoutType)).toEqual([temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE]);
     // The chaos table's "workflow tasks a killed worker held" row reads it the same way: the run
     // stood still for the whole task timeout (the server's 10 s; see README, "Faults and chaos").
-    const times = addWorkflowTaskTimes(events);
+    const times = workflowTaskTimesOf([events]);
     expect(times.lostWithWorker.count).toBe(1);
     expect(times.lostWithWorker.waitedMs).toBeGreaterThanOrEqual(9_900);
   }, 120_000);
